@@ -1,0 +1,178 @@
+import { createHmac } from 'node:crypto';
+import { inspect } from 'node:util';
+import { Err, Ok, type Result } from 'ts-results-es';
+import { ConfigError, type SourceLocation } from '../errors.js';
+
+/** The HMAC algorithms both BIND protocols know, by their BIND names. */
+export const HMAC_ALGORITHMS = [
+  'hmac-md5',
+  'hmac-sha1',
+  'hmac-sha224',
+  'hmac-sha256',
+  'hmac-sha384',
+  'hmac-sha512',
+] as const;
+
+/** One of {@link HMAC_ALGORITHMS}. */
+export type HmacAlgorithm = (typeof HMAC_ALGORITHMS)[number];
+
+/** Digest sizes in bytes (RFC 2104 / FIPS 180-4). */
+export const DIGEST_BYTES: Readonly<Record<HmacAlgorithm, number>> = {
+  'hmac-md5': 16,
+  'hmac-sha1': 20,
+  'hmac-sha224': 28,
+  'hmac-sha256': 32,
+  'hmac-sha384': 48,
+  'hmac-sha512': 64,
+};
+
+const NODE_DIGEST: Readonly<Record<HmacAlgorithm, string>> = {
+  'hmac-md5': 'md5',
+  'hmac-sha1': 'sha1',
+  'hmac-sha224': 'sha224',
+  'hmac-sha256': 'sha256',
+  'hmac-sha384': 'sha384',
+  'hmac-sha512': 'sha512',
+};
+
+/**
+ * A key as a user writes it: the same three facts as a BIND `key` statement.
+ * `algorithm` may carry BIND's truncation suffix (`hmac-sha256-128`), which only TSIG accepts.
+ */
+export interface KeySpec {
+  readonly name: string;
+  readonly algorithm: string;
+  /** The secret, base64 as in `secret "…";`. */
+  readonly secret: string;
+}
+
+/**
+ * Key material for the control channel and for TSIG. The secret is held privately: it never
+ * appears in `util.inspect`, `JSON.stringify`, string conversion or error messages.
+ */
+export class Key {
+  /** Key name as written in the configuration (case preserved). */
+  readonly name: string;
+  /** HMAC algorithm. */
+  readonly algorithm: HmacAlgorithm;
+  /**
+   * MAC length in bits when the configuration asked for a truncated MAC (`hmac-sha256-128`),
+   * else `undefined` (full digest). The control channel refuses truncated keys, as rndc does.
+   */
+  readonly truncatedBits: number | undefined;
+  /** Where the key was defined, when it came from a file. */
+  readonly location: SourceLocation | undefined;
+  readonly #secret: Buffer;
+
+  private constructor(
+    name: string,
+    algorithm: HmacAlgorithm,
+    truncatedBits: number | undefined,
+    secret: Buffer,
+    location: SourceLocation | undefined,
+  ) {
+    this.name = name;
+    this.algorithm = algorithm;
+    this.truncatedBits = truncatedBits;
+    this.#secret = secret;
+    this.location = location;
+  }
+
+  /**
+   * Validates a key given as name/algorithm/base64 secret. Algorithm names are matched
+   * case-insensitively, as BIND does.
+   */
+  static from(spec: KeySpec, location?: SourceLocation): Result<Key, ConfigError> {
+    const where = location ? `${location.file}:${location.line}: ` : '';
+    const name = spec.name;
+    if (typeof name !== 'string' || name.length === 0) {
+      return Err(
+        new ConfigError({
+          kind: 'invalid-key',
+          message: `${where}a key needs a name`,
+          ...(location ? { location } : {}),
+        }),
+      );
+    }
+    const parsed = parseAlgorithm(String(spec.algorithm ?? ''));
+    if (!parsed) {
+      return Err(
+        new ConfigError({
+          kind: 'unsupported-algorithm',
+          message: `${where}key "${name}": unsupported algorithm "${spec.algorithm}"`,
+          remedy: `use one of ${HMAC_ALGORITHMS.join(', ')}`,
+          ...(location ? { location } : {}),
+        }),
+      );
+    }
+    const secret = decodeBase64Strict(String(spec.secret ?? ''));
+    if (!secret || secret.length === 0) {
+      return Err(
+        new ConfigError({
+          kind: 'invalid-key',
+          message: `${where}key "${name}": the secret is not valid base64`,
+          remedy: 'copy the secret exactly as tsig-keygen or rndc-confgen printed it',
+          ...(location ? { location } : {}),
+        }),
+      );
+    }
+    return Ok(new Key(name, parsed.algorithm, parsed.truncatedBits, secret, location));
+  }
+
+  /** HMAC of `data` with this key's algorithm and secret (full digest). */
+  hmac(data: Uint8Array): Buffer {
+    return createHmac(NODE_DIGEST[this.algorithm], this.#secret).update(data).digest();
+  }
+
+  /** A copy of the raw secret bytes. Handle with care: never log it. */
+  secretBytes(): Buffer {
+    return Buffer.from(this.#secret);
+  }
+
+  /** True when both keys have the same algorithm and secret (names may differ). */
+  sameMaterial(other: Key): boolean {
+    return this.algorithm === other.algorithm && this.#secret.equals(other.#secret);
+  }
+
+  toString(): string {
+    return `Key(${this.name}, ${this.algorithm})`;
+  }
+
+  toJSON(): object {
+    return { name: this.name, algorithm: this.algorithm, secret: '[redacted]' };
+  }
+
+  [inspect.custom](): string {
+    const bits = this.truncatedBits === undefined ? '' : `, truncatedBits: ${this.truncatedBits}`;
+    return `Key { name: ${JSON.stringify(this.name)}, algorithm: '${this.algorithm}'${bits}, secret: [redacted] }`;
+  }
+}
+
+/** Parses `hmac-sha256` or BIND's truncated form `hmac-sha256-128` (case-insensitive). */
+export function parseAlgorithm(
+  text: string,
+): { algorithm: HmacAlgorithm; truncatedBits: number | undefined } | undefined {
+  // BIND also accepts the RFC 2845 name of md5 in key statements.
+  const lower = text
+    .trim()
+    .toLowerCase()
+    .replace(/^hmac-md5\.sig-alg\.reg\.int\.?$/, 'hmac-md5');
+  const match = /^(hmac-(?:md5|sha1|sha224|sha256|sha384|sha512))(?:-(\d{1,4}))?$/.exec(lower);
+  const base = match?.[1];
+  if (!match || !base) return undefined;
+  const algorithm = base as HmacAlgorithm;
+  if (match[2] === undefined) return { algorithm, truncatedBits: undefined };
+  const bits = Number(match[2]);
+  const full = DIGEST_BYTES[algorithm] * 8;
+  // BIND: truncation must be a multiple of 8, at least 80 bits (or half the digest), at most full.
+  if (bits % 8 !== 0 || bits > full || bits < Math.max(80, full / 2)) return undefined;
+  return { algorithm, truncatedBits: bits === full ? undefined : bits };
+}
+
+/** Decodes standard base64, tolerating whitespace; returns undefined for anything malformed. */
+export function decodeBase64Strict(text: string): Buffer | undefined {
+  const compact = text.replace(/\s+/g, '');
+  if (compact.length === 0 || compact.length % 4 !== 0) return undefined;
+  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(compact)) return undefined;
+  return Buffer.from(compact, 'base64');
+}
