@@ -134,14 +134,17 @@ export class Key {
     return this.algorithm === other.algorithm && this.#secret.equals(other.#secret);
   }
 
+  /** `Key(name, algorithm)`: never the secret. */
   toString(): string {
     return `Key(${this.name}, ${this.algorithm})`;
   }
 
+  /** `{ name, algorithm, secret: '[redacted]' }` for `JSON.stringify`. */
   toJSON(): object {
     return { name: this.name, algorithm: this.algorithm, secret: '[redacted]' };
   }
 
+  /** What `util.inspect` / `console.log` show: the secret is `[redacted]`. */
   [inspect.custom](): string {
     const bits = this.truncatedBits === undefined ? '' : `, truncatedBits: ${this.truncatedBits}`;
     return `Key { name: ${JSON.stringify(this.name)}, algorithm: '${this.algorithm}'${bits}, secret: [redacted] }`;

@@ -1,0 +1,58 @@
+/**
+ * The quick-start demo: start a throwaway named, then drive it through the control channel —
+ * status, zonestatus, freeze and thaw a dynamic zone — and print what came back.
+ * Run: `npm run demo` (after `bash scripts/setup.sh`).
+ */
+import { RndcClient } from '../src/index.js';
+import { startNamed } from '../src/testing/index.js';
+
+const named = await startNamed();
+const rndc = RndcClient.connect({
+  host: '127.0.0.1',
+  port: named.controlPort,
+  key: named.keys['hmac-sha256'],
+});
+
+try {
+  console.log(`Started a throwaway named (pid ${named.pid}) in ${named.dir}`);
+  console.log(`Control channel on 127.0.0.1#${named.controlPort}\n`);
+
+  const status = (await rndc.status()).unwrap();
+  console.log('status:');
+  console.log(`  version        ${status.version}`);
+  console.log(`  zones          ${status.numberOfZones}`);
+  console.log(`  running        ${status.running}`);
+
+  const zone = (await rndc.zonestatus('dyn.test')).unwrap();
+  console.log('\nzonestatus dyn.test:');
+  console.log(`  type           ${zone.type}`);
+  console.log(`  files          ${zone.files.join(', ')}`);
+  console.log(`  serial         ${zone.serial}`);
+  console.log(`  dynamic        ${zone.dynamic}`);
+  console.log(`  frozen         ${zone.frozen}`);
+
+  const freeze = await rndc.freeze('dyn.test');
+  console.log(
+    `\nfreeze dyn.test → ${freeze.isOk() ? 'ok (dump scheduled; named does not wait for it)' : freeze.error.message}`,
+  );
+  console.log(`  frozen now     ${(await rndc.zonestatus('dyn.test')).unwrap().frozen}`);
+
+  const again = await rndc.freeze('dyn.test');
+  if (again.isErr()) {
+    console.log(`freeze again  → error kind '${again.error.kind}': ${again.error.message}`);
+  }
+
+  const thaw = (await rndc.thaw('dyn.test')).unwrap();
+  console.log(`thaw dyn.test  → ${thaw.text || 'ok'}`);
+  console.log(`  frozen now     ${(await rndc.zonestatus('dyn.test')).unwrap().frozen}`);
+
+  const missing = await rndc.zonestatus('no-such.zone');
+  if (missing.isErr())
+    console.log(
+      `\nzonestatus no-such.zone → '${missing.error.kind}': ${missing.error.response?.text}`,
+    );
+} finally {
+  await rndc.close();
+  await named.stop();
+  console.log('\nnamed stopped; temporary directory removed.');
+}

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what this project needs on a Debian machine, idempotently:
+# BIND 9 (named, rndc, nsupdate, dig, named-compilezone…) from Debian's packages, and node modules.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+need_bind=0
+for tool in named rndc nsupdate dig named-compilezone named-journalprint tsig-keygen; do
+  if ! command -v "$tool" >/dev/null 2>&1 && [ ! -x "/usr/sbin/$tool" ] && [ ! -x "/usr/bin/$tool" ]; then
+    need_bind=1
+  fi
+done
+if [ "$need_bind" = 1 ]; then
+  echo "setup: installing BIND 9 from Debian's packages (bind9 bind9-utils bind9-dnsutils)…"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bind9 bind9-utils bind9-dnsutils >/dev/null
+fi
+echo "setup: $(/usr/sbin/named -v)"
+
+# The bind9 package may start a system named on port 53/953; tests never use those ports.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing node modules (npm ci)…"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+echo "setup: done"

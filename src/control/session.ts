@@ -1,0 +1,550 @@
+/**
+ * One TCP connection to named's control channel — the only code that touches a control socket.
+ *
+ * Rules it enforces (research/rndc-protocol.md §1.5, §4, §9):
+ * - the first message of a connection is a `null` handshake: named never executes it, and its
+ *   reply carries the connection's nonce, which every later message repeats;
+ * - one request in flight, each frame written with a single `write()` (9.18 drops pipelined frames
+ *   and closes on a split length prefix);
+ * - every reply is verified (MAC, `_rpl`, `_ser` echo, nonce) before it is believed;
+ * - named closes idle connections after 30 s, so a connection idle for longer than
+ *   `idleReconnectMs`, or one the server already closed, is replaced before sending. A command is
+ *   re-sent only when it is read-only and the connection died before any reply: a command that may
+ *   already have run is never sent twice.
+ */
+import { connect, type Socket } from 'node:net';
+import createDebug from 'debug';
+import { Err, Ok, type Result } from 'ts-results-es';
+import type { Key } from '../keys/key.js';
+import { MAX_REQUEST_LENGTH } from './codec.js';
+import { RndcError, type RndcErrorDetails, SILENT_CLOSE_CAUSES } from './errors.js';
+import { FrameAssembler } from './framing.js';
+import { decodeReply, encodeRequest, type Reply, type ReplyFailure } from './message.js';
+
+const log = createDebug('rndc:control');
+
+/** Bytes a signed request adds around the command text (sha `_auth` + `_ctrl` with nonce). */
+const REQUEST_OVERHEAD_BYTES = 240;
+
+/** Settings of one session. */
+export interface SessionConfig {
+  /** Where named listens; tried in order when a connection fails (as rndc does, §7.2). */
+  readonly addresses: readonly ControlAddress[];
+  readonly key: Key;
+  /** Largest reply frame accepted. */
+  readonly maxReplyBytes: number;
+  /** Reconnect before sending when the connection has been idle this long (named closes at 30 s). */
+  readonly idleReconnectMs: number;
+  /** Source of `_ser` values, shared by every session of the process. */
+  readonly nextSerial: () => number;
+}
+
+/** A control-channel endpoint. */
+export interface ControlAddress {
+  readonly host: string;
+  readonly port: number;
+}
+
+/** Per-request settings. */
+export interface RequestOptions {
+  /** Absolute deadline, `Date.now()` milliseconds, covering connect, handshake and reply. */
+  readonly deadline: number;
+  readonly signal?: AbortSignal | undefined;
+  /** The command changes nothing, so it may be re-sent if the connection died before a reply. */
+  readonly resendable: boolean;
+}
+
+type WaitOutcome =
+  | { readonly type: 'frame'; readonly frame: Buffer }
+  | { readonly type: 'closed'; readonly error?: Error }
+  | { readonly type: 'too-large'; readonly length: number }
+  | { readonly type: 'bad-length'; readonly length: number }
+  | { readonly type: 'timeout' }
+  | { readonly type: 'aborted' };
+
+/** A control-channel connection with its nonce. Not safe for concurrent requests: use a pool. */
+export class ControlSession {
+  readonly #config: SessionConfig;
+  #server: string;
+  #socket: Socket | undefined;
+  #nonce: string | undefined;
+  #alive = false;
+  #lastActivity = 0;
+  #assembler: FrameAssembler;
+  #waiter: ((outcome: WaitOutcome) => void) | undefined;
+  /** Outcome that arrived while nobody was waiting (server close, unsolicited bytes). */
+  #early: WaitOutcome | undefined;
+  #busy = false;
+  /** Closes the connection once it has been idle for `idleReconnectMs`. */
+  #idleTimer: NodeJS.Timeout | undefined;
+
+  constructor(config: SessionConfig) {
+    this.#config = config;
+    this.#server = formatAddress(config.addresses[0]);
+    this.#assembler = new FrameAssembler(config.maxReplyBytes);
+  }
+
+  /** `host#port`, as BIND prints addresses. */
+  get server(): string {
+    return this.#server;
+  }
+
+  /** True while a request is running. */
+  get busy(): boolean {
+    return this.#busy;
+  }
+
+  /** True when the connection is open, handshaken and recently used. */
+  get connected(): boolean {
+    return this.#usable();
+  }
+
+  /** Sends one command and returns named's verified reply. */
+  async request(command: string, options: RequestOptions): Promise<Result<Reply, RndcError>> {
+    if (this.#busy) throw new Error('ControlSession.request called while a request is in flight');
+    this.#busy = true;
+    try {
+      return await this.#request(command, options);
+    } finally {
+      this.#busy = false;
+    }
+  }
+
+  /** Closes the connection (politely: FIN). */
+  close(): void {
+    this.#teardown();
+  }
+
+  async #request(command: string, options: RequestOptions): Promise<Result<Reply, RndcError>> {
+    if (Buffer.byteLength(command) + REQUEST_OVERHEAD_BYTES > MAX_REQUEST_LENGTH) {
+      return Err(
+        this.#error({
+          kind: 'request-too-large',
+          message: `the command is ${Buffer.byteLength(command)} bytes; named accepts control messages of at most ${MAX_REQUEST_LENGTH} bytes`,
+          remedy: 'shorten the command (for addzone, move options into a template or named.conf)',
+          command,
+        }),
+      );
+    }
+    for (let attempt = 0; ; attempt++) {
+      const reused = this.#usable();
+      if (!reused) {
+        const opened = await this.#open(options);
+        if (opened.isErr()) return opened;
+      }
+      const sent = await this.#exchange(command, options);
+      if (sent.isOk()) return sent;
+      const error = sent.error;
+      // Only a reused connection can have been closed by named's idle timer in the meantime;
+      // a fresh connection that drops the command is a real failure.
+      if (error.kind === 'connection-lost' && reused && options.resendable && attempt === 0) {
+        log(
+          '%s: connection closed before the reply to a read-only command; resending',
+          this.#server,
+        );
+        continue;
+      }
+      return sent;
+    }
+  }
+
+  #usable(): boolean {
+    return (
+      this.#alive &&
+      this.#nonce !== undefined &&
+      this.#early === undefined &&
+      Date.now() - this.#lastActivity < this.#config.idleReconnectMs
+    );
+  }
+
+  /** Connects and performs the `null` handshake that yields the nonce. */
+  async #open(options: RequestOptions): Promise<Result<void, RndcError>> {
+    this.#teardown();
+    const connected = await this.#connect(options);
+    if (connected.isErr()) return connected;
+    const handshake = await this.#exchange('null', options, true);
+    if (handshake.isErr()) {
+      this.#teardown();
+      return handshake;
+    }
+    this.#nonce = handshake.value.nonce;
+    log('%s: connected, nonce established', this.#server);
+    return Ok(undefined);
+  }
+
+  async #connect(options: RequestOptions): Promise<Result<void, RndcError>> {
+    const failures: string[] = [];
+    let last: RndcError | undefined;
+    for (const address of this.#config.addresses) {
+      this.#server = formatAddress(address);
+      const attempt = await this.#connectTo(address, options);
+      if (attempt.isOk() || attempt.error.kind !== 'connect-failed') return attempt;
+      last = attempt.error;
+      failures.push(attempt.error.message);
+    }
+    if (!last) {
+      return Err(
+        this.#error({
+          kind: 'invalid-argument',
+          message: 'no control-channel address to connect to',
+        }),
+      );
+    }
+    if (failures.length === 1) return Err(last);
+    return Err(
+      new RndcError({
+        kind: 'connect-failed',
+        message: `every address failed: ${failures.join('; ')}`,
+        causes: last.causes,
+        remedy: last.remedy,
+        server: this.#server,
+      }),
+    );
+  }
+
+  #connectTo(address: ControlAddress, options: RequestOptions): Promise<Result<void, RndcError>> {
+    return new Promise((resolve) => {
+      const socket = connect({ host: address.host, port: address.port });
+      socket.setNoDelay(true);
+      let settled = false;
+      const finish = (result: Result<void, RndcError>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        socket.off('error', onError);
+        socket.off('connect', onConnect);
+        if (result.isErr()) socket.destroy();
+        resolve(result);
+      };
+      const onConnect = () => {
+        this.#adopt(socket);
+        finish(Ok(undefined));
+      };
+      const onError = (error: NodeJS.ErrnoException) =>
+        finish(
+          Err(
+            this.#error({
+              kind: 'connect-failed',
+              message: `connect failed: ${this.#server}: ${describeSystemError(error)}`,
+              causes: [
+                'named is not running, or not listening for control connections on this address and port',
+                'named.conf has no `controls` statement and no rndc.key, or `controls { };` disables the channel',
+                'a firewall refuses the connection',
+              ],
+              remedy: 'check `controls { inet … port … }` in named.conf and that named is running',
+              cause: error,
+            }),
+          ),
+        );
+      const onAbort = () =>
+        finish(
+          Err(
+            this.#error({
+              kind: 'aborted',
+              message: `aborted while connecting to ${this.#server}`,
+            }),
+          ),
+        );
+      const timer = setTimeout(
+        () =>
+          finish(
+            Err(
+              this.#error({
+                kind: 'timeout',
+                message: `timed out connecting to ${this.#server}`,
+                causes: ['named is overloaded or a firewall drops packets to this port'],
+              }),
+            ),
+          ),
+        Math.max(0, options.deadline - Date.now()),
+      );
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      socket.once('connect', onConnect);
+      socket.once('error', onError);
+    });
+  }
+
+  /** Wires socket events into the waiter mechanism. */
+  #adopt(socket: Socket): void {
+    this.#socket = socket;
+    this.#alive = true;
+    this.#early = undefined;
+    this.#nonce = undefined;
+    this.#lastActivity = Date.now();
+    this.#assembler = new FrameAssembler(this.#config.maxReplyBytes);
+    socket.on('data', (chunk: Buffer) => {
+      if (socket !== this.#socket) return;
+      this.#lastActivity = Date.now();
+      const assembled = this.#assembler.push(chunk);
+      if (!assembled.ok) {
+        this.#deliver({ type: assembled.reason, length: assembled.length });
+        this.#teardown();
+        return;
+      }
+      for (const frame of assembled.frames) this.#deliver({ type: 'frame', frame });
+    });
+    const onGone = (error?: Error) => {
+      if (socket !== this.#socket) return;
+      this.#alive = false;
+      this.#deliver(error ? { type: 'closed', error } : { type: 'closed' });
+      socket.destroy();
+    };
+    socket.on('end', () => onGone());
+    socket.on('close', () => onGone());
+    socket.on('error', (error) => onGone(error));
+  }
+
+  #deliver(outcome: WaitOutcome): void {
+    const waiter = this.#waiter;
+    if (waiter) {
+      this.#waiter = undefined;
+      waiter(outcome);
+    } else if (this.#early === undefined) {
+      // Nobody asked: named closed an idle connection, or sent bytes we did not request.
+      // Either way this connection is finished.
+      this.#early = outcome;
+      this.#alive = false;
+    }
+  }
+
+  /** Writes one request and waits for its verified reply. */
+  async #exchange(
+    command: string,
+    options: RequestOptions,
+    handshake = false,
+  ): Promise<Result<Reply, RndcError>> {
+    const socket = this.#socket;
+    if (!socket || !this.#alive) {
+      return Err(
+        this.#error({
+          kind: 'connection-lost',
+          message: `connection to ${this.#server} is closed`,
+          command,
+        }),
+      );
+    }
+    const serial = this.#config.nextSerial();
+    const frame = encodeRequest(
+      this.#config.key,
+      { serial, time: Math.floor(Date.now() / 1000), nonce: this.#nonce },
+      command,
+    );
+    if (frame.isErr()) {
+      return Err(this.#error({ kind: 'request-too-large', message: frame.error.message, command }));
+    }
+    const started = Date.now();
+    const outcome = this.#wait(options);
+    // One write per frame: named 9.18 closes the connection when the length prefix is split.
+    clearTimeout(this.#idleTimer);
+    socket.ref();
+    socket.write(frame.value);
+    const result = await outcome;
+    this.#lastActivity = Date.now();
+    this.#idle(socket);
+    log(
+      '%s: %s → %s in %d ms',
+      this.#server,
+      handshake ? '(handshake)' : firstWord(command),
+      result.type,
+      Date.now() - started,
+    );
+    switch (result.type) {
+      case 'frame': {
+        const reply = decodeReply(this.#config.key, result.frame, { serial, nonce: this.#nonce });
+        if (reply.isErr()) {
+          this.#teardown();
+          return Err(this.#replyError(reply.error, command));
+        }
+        return Ok(reply.value);
+      }
+      case 'closed':
+        this.#teardown();
+        return Err(handshake ? this.#rejected() : this.#lost(command, result.error));
+      case 'too-large':
+        return Err(
+          this.#error({
+            kind: 'reply-too-large',
+            message: `${this.#server} announced a reply of ${result.length} bytes, over the limit of ${this.#config.maxReplyBytes}; it was not read`,
+            remedy: 'raise `maxReplyBytes` if such a large reply is expected',
+            command,
+            mayHaveRun: !handshake,
+          }),
+        );
+      case 'bad-length':
+        return Err(
+          this.#error({
+            kind: 'malformed-reply',
+            message: `${this.#server} sent a frame with an impossible length (${result.length})`,
+            causes: ['the port is not a BIND control channel'],
+            command,
+            mayHaveRun: !handshake,
+          }),
+        );
+      case 'timeout':
+        this.#teardown();
+        return Err(
+          this.#error({
+            kind: 'timeout',
+            message: `no reply from ${this.#server} to '${handshake ? 'null' : command}' before the deadline`,
+            causes: [
+              'named is busy (a long reload or transfer) or unresponsive',
+              'the deadline is too short',
+            ],
+            remedy: 'check named with `status`; raise timeoutMs for slow commands',
+            command,
+            mayHaveRun: !handshake,
+          }),
+        );
+      case 'aborted':
+        this.#teardown();
+        return Err(
+          this.#error({
+            kind: 'aborted',
+            message: `'${handshake ? 'null' : command}' to ${this.#server} was aborted`,
+            command,
+            mayHaveRun: !handshake,
+          }),
+        );
+    }
+  }
+
+  #wait(options: RequestOptions): Promise<WaitOutcome> {
+    return new Promise((resolve) => {
+      const early = this.#early;
+      if (early) {
+        this.#early = undefined;
+        resolve(early);
+        return;
+      }
+      const finish = (outcome: WaitOutcome) => {
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (this.#waiter === finish) this.#waiter = undefined;
+        resolve(outcome);
+      };
+      const onAbort = () => finish({ type: 'aborted' });
+      const timer = setTimeout(
+        () => finish({ type: 'timeout' }),
+        Math.max(0, options.deadline - Date.now()),
+      );
+      this.#waiter = finish;
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+
+  /**
+   * An idle connection must not keep the process alive, and we close it ourselves before named's
+   * idle timer does: named logs its own close as an error ("invalid command from …: timed out").
+   */
+  #idle(socket: Socket): void {
+    if (socket !== this.#socket || !this.#alive) return;
+    socket.unref();
+    this.#idleTimer = setTimeout(() => {
+      if (socket === this.#socket && !this.#busy) this.#teardown();
+    }, this.#config.idleReconnectMs);
+    this.#idleTimer.unref();
+  }
+
+  #teardown(): void {
+    clearTimeout(this.#idleTimer);
+    const socket = this.#socket;
+    this.#socket = undefined;
+    this.#alive = false;
+    this.#nonce = undefined;
+    this.#early = undefined;
+    if (socket) {
+      socket.removeAllListeners('data');
+      socket.on('error', () => {});
+      socket.destroy();
+    }
+  }
+
+  #rejected(): RndcError {
+    return this.#error({
+      kind: 'rejected',
+      message: `${this.#server} closed the connection without replying to the handshake`,
+      causes: SILENT_CLOSE_CAUSES,
+      remedy:
+        'named logs the exact reason as `invalid command from …: <reason>` (bad auth, clock skew, expired…): read its log',
+    });
+  }
+
+  #lost(command: string, cause: Error | undefined): RndcError {
+    return this.#error({
+      kind: 'connection-lost',
+      message: `${this.#server} closed the connection after '${command}' was sent and before it replied; the command may or may not have run`,
+      causes: [
+        'named is shutting down or restarting',
+        'named rejected the message (see its log)',
+        'a network failure',
+      ],
+      remedy: 'check the effect (e.g. `zonestatus`) before repeating a command that changes state',
+      command,
+      mayHaveRun: true,
+      ...(cause ? { cause } : {}),
+    });
+  }
+
+  #replyError(failure: ReplyFailure, command: string): RndcError {
+    if (failure.kind === 'malformed') {
+      return this.#error({
+        kind: 'malformed-reply',
+        message: `${this.#server} sent a malformed reply: ${failure.error.message}`,
+        causes: ['the port is not a BIND control channel', 'the reply was corrupted in transit'],
+        command,
+        mayHaveRun: true,
+      });
+    }
+    const what: Record<Exclude<ReplyFailure['kind'], 'malformed'>, string> = {
+      auth: `its signature does not verify with our key (${failure.kind === 'auth' ? failure.reason : ''})`,
+      'not-a-reply': 'it is not marked as a reply (_rpl)',
+      'serial-mismatch': 'it answers a different request (_ser)',
+      'nonce-mismatch': "it does not carry this connection's nonce",
+      'missing-data': 'it has no _data table',
+    };
+    return this.#error({
+      kind: 'unverified-reply',
+      message: `the reply from ${this.#server} was refused: ${what[failure.kind]}`,
+      causes: [
+        'the reply was altered in transit',
+        'named reloaded its configuration and signed with a different key',
+        'something other than named answered',
+      ],
+      remedy:
+        'the reply was discarded, not trusted; check the path to named and its key configuration',
+      command,
+      mayHaveRun: true,
+    });
+  }
+
+  #error(details: Omit<RndcErrorDetails, 'server'>): RndcError {
+    return new RndcError({ ...details, server: this.#server });
+  }
+}
+
+function formatAddress(address: ControlAddress | undefined): string {
+  if (!address) return '(no address)';
+  return `${address.host}#${address.port}`;
+}
+
+function firstWord(command: string): string {
+  return command.trimStart().split(/\s/, 1)[0] ?? '';
+}
+
+function describeSystemError(error: NodeJS.ErrnoException): string {
+  const texts: Record<string, string> = {
+    ECONNREFUSED: 'connection refused',
+    ETIMEDOUT: 'timed out',
+    EHOSTUNREACH: 'host unreachable',
+    ENETUNREACH: 'network unreachable',
+    ENOTFOUND: 'host name not found',
+    EADDRNOTAVAIL: 'address not available',
+  };
+  return (error.code && texts[error.code]) ?? error.message;
+}

@@ -1,0 +1,37 @@
+/**
+ * `rndc/testing`: a real, throwaway BIND named for integration tests, and helpers to run BIND's
+ * own tools against it for differential tests.
+ *
+ * @example
+ * import { startNamed, runRndcBinary } from 'rndc/testing';
+ *
+ * const named = await startNamed({ readOnlyControl: true });
+ * const r = await runRndcBinary(named, ['zonestatus', 'dyn.test']);
+ * await named.stop();
+ *
+ * @packageDocumentation
+ */
+export type { LogPrintTime, LogSeverity, ZoneKind } from './config.js';
+export {
+  type BeforeStartContext,
+  logOffset,
+  type NamedExit,
+  type NamedInstance,
+  NamedStartError,
+  type NamedStartErrorKind,
+  type NamedZone,
+  type StartNamedOptions,
+  startNamed,
+  type WaitForLogOptions,
+  type ZoneSpec,
+} from './named.js';
+export { freePort, freePorts } from './ports.js';
+export {
+  type BinaryResult,
+  findBinary,
+  type RndcBinaryTarget,
+  type RunBinaryOptions,
+  type RunRndcBinaryOptions,
+  runBinary,
+  runRndcBinary,
+} from './rndc-binary.js';

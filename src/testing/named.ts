@@ -1,0 +1,853 @@
+/**
+ * `startNamed()`: a real, throwaway BIND named for integration tests.
+ */
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, isAbsolute, join } from 'node:path';
+import { RndcLibraryError } from '../errors.js';
+import { DIGEST_BYTES, HMAC_ALGORITHMS, type HmacAlgorithm, Key } from '../keys/key.js';
+import { type Registered, register, startWatchdog, type Watchdog } from './cleanup.js';
+import {
+  controlKeyName,
+  type KeyText,
+  type LogPrintTime,
+  type LogSeverity,
+  type ResolvedZone,
+  renderKeysFile,
+  renderNamedConf,
+  renderRndcConf,
+  renderZoneFile,
+  type ZoneKind,
+} from './config.js';
+import { freePorts, portsSharedWithOthers } from './ports.js';
+import { findBinary, runBinary } from './rndc-binary.js';
+
+export type { LogPrintTime, LogSeverity, ZoneKind } from './config.js';
+
+/** A zone the test server serves as primary. */
+export interface ZoneSpec {
+  /** Zone name, without or with the trailing dot (`dyn.test`). */
+  readonly name: string;
+  /**
+   * - `dynamic`: `allow-update` for every key of the instance (the six HMAC keys and the
+   *   truncated `update-sha256-128`);
+   * - `static`: no updates;
+   * - `inline-signing`: `inline-signing yes; dnssec-policy default;` (named creates the DNSSEC
+   *   keys itself in `keys/`), and updatable like `dynamic`.
+   */
+  readonly kind: ZoneKind;
+  /** Extra RR lines in presentation format, relative to the zone origin (`host1 300 A 192.0.2.9`). */
+  readonly records?: readonly string[];
+  /** SOA serial of the zone file. Default 2024010101. */
+  readonly serial?: number;
+  /**
+   * The zone's `file` as written in named.conf, relative to named's `directory` (the instance
+   * directory; no `..`, not absolute). Subdirectories are created. Default `zones/<name>.db`.
+   */
+  readonly fileName?: string;
+  /** Overrides whether `allow-update` is written. Default: true except for `static`. */
+  readonly allowUpdate?: boolean;
+  /** Extra statements inside the zone block, e.g. `masterfile-format raw;`. */
+  readonly options?: string;
+}
+
+/** A zone of a started instance. */
+export interface NamedZone {
+  readonly name: string;
+  readonly kind: ZoneKind;
+  /** The `file` value as written in named.conf (relative to the instance directory). */
+  readonly file: string;
+  /** Absolute path of the zone file. */
+  readonly path: string;
+}
+
+/** What a {@link StartNamedOptions.beforeStart} hook gets to see. */
+export interface BeforeStartContext {
+  readonly dir: string;
+  readonly configFile: string;
+  readonly zones: readonly NamedZone[];
+  /** uid/gid of `user`, when one was given. */
+  readonly uid: number | undefined;
+  readonly gid: number | undefined;
+}
+
+/** Options of {@link startNamed}. Every field is optional. */
+export interface StartNamedOptions {
+  /** Zones to serve. Default: `dyn.test` (dynamic) and `static.test` (static). */
+  readonly zones?: readonly ZoneSpec[];
+  /** Also open a second control listener with `read-only yes;` (same keys). Default false. */
+  readonly readOnlyControl?: boolean;
+  /** Run named as this user (`named -u user`). Requires running as root. */
+  readonly user?: string;
+  /**
+   * With `user`: `'user'` (default) chowns the whole instance directory to that user so named
+   * can write zone files, journals and keys; `'leave'` chowns only what named needs to start at
+   * all (the directory itself, named.conf, the keys file and the log files) and leaves `zones/`,
+   * `keys/` and the zone files owned by the caller, for permission-failure scenarios.
+   */
+  readonly ownership?: 'user' | 'leave';
+  /** Path of the named binary. Default: `named` from `$PATH` or `/usr/sbin`. */
+  readonly namedPath?: string;
+  /** Statements inserted into `options { }`. Must not repeat options the helper sets. */
+  readonly extraOptions?: string;
+  /** Text appended to named.conf. */
+  readonly extraConfig?: string;
+  /** Severity of the log channel writing `named.log`. Default `info`. */
+  readonly logSeverity?: LogSeverity;
+  /** `print-time` of the log channel. Default `yes` (`24-Nov-2026 18:00:03.204`). */
+  readonly printTime?: LogPrintTime;
+  /** How long to wait for named to be ready. Default 15 000 ms. */
+  readonly startTimeoutMs?: number;
+  /** How long `stop()` waits after SIGTERM before SIGKILL. Default 10 000 ms. */
+  readonly stopTimeoutMs?: number;
+  /** Extra environment variables for named, merged over `process.env`. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Extra named command-line arguments (`['-n', '1']`, `['-d', '3']`). */
+  readonly extraArgs?: readonly string[];
+  /** Keep the directory after `stop()` (or a failed start). Also `RNDC_TESTING_KEEP_DIR=1`. */
+  readonly keepDir?: boolean;
+  /** Parent of the instance directory. Default `os.tmpdir()`. */
+  readonly baseDir?: string;
+  /** How many times to start over with new ports when a port is taken. Default 4. */
+  readonly attempts?: number;
+  /** Called after every file is written and before named starts (set up ownership, mounts…). */
+  readonly beforeStart?: (context: BeforeStartContext) => void | Promise<void>;
+}
+
+/** How named ended. */
+export interface NamedExit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+}
+
+/** Options of {@link NamedInstance.waitForLog}. */
+export interface WaitForLogOptions {
+  /** Byte offset in named.log to search from (see {@link NamedInstance.logOffset}). Default 0. */
+  readonly since?: number;
+  /** Default 10 000 ms. */
+  readonly timeoutMs?: number;
+}
+
+/** A running throwaway named, as returned by {@link startNamed}. */
+export interface NamedInstance {
+  /** named's process id. */
+  readonly pid: number;
+  /** The instance directory: named's `directory`. */
+  readonly dir: string;
+  /** Absolute path of named.conf. */
+  readonly configFile: string;
+  /** Absolute path of the file with the `key` statements named.conf includes. */
+  readonly keysFile: string;
+  /** Absolute path of named.log (all categories, the configured severity). */
+  readonly logFile: string;
+  /** Always 127.0.0.1. */
+  readonly host: '127.0.0.1';
+  /** DNS port (UDP and TCP). */
+  readonly dnsPort: number;
+  /** Read-write control channel port. */
+  readonly controlPort: number;
+  /** Read-only control channel port, when `readOnlyControl` was set. */
+  readonly readOnlyControlPort: number | undefined;
+  /** Control-channel and TSIG keys, one per algorithm, named `rndc-md5`, `rndc-sha1`, … */
+  readonly keys: Readonly<Record<HmacAlgorithm, Key>>;
+  /** TSIG-only key `update-sha256-128` (`hmac-sha256-128`), allowed to update dynamic zones. */
+  readonly truncatedKey: Key;
+  /** The zones served, in configuration order. */
+  readonly zones: readonly NamedZone[];
+  /** The user named runs as (`-u`), if one was given. */
+  readonly user: string | undefined;
+  /** named's version as it logged it at startup (`9.18.49-1~deb12u3-Debian`), if found. */
+  readonly version: string | undefined;
+  /** The exact command line named was started with. */
+  readonly command: readonly string[];
+  /** Settles when named has exited (for whatever reason). Never rejects. */
+  readonly exited: Promise<NamedExit>;
+  /** True until named has exited. */
+  isRunning(): boolean;
+  /**
+   * Path of an rndc.conf for BIND's own rndc (`rndc -c <file> status`): the key of
+   * `algorithm` (default `hmac-sha256`), server 127.0.0.1, `port` (default `controlPort`).
+   * Written on first use.
+   */
+  rndcConfFile(algorithm?: HmacAlgorithm, port?: number): string;
+  /** The whole of named.log ('' if it does not exist). */
+  readLog(): string;
+  /** What named printed on stdout/stderr (last 64 KiB). */
+  readOutput(): string;
+  /** Current byte length of named.log: pass it as `since` to wait only for later lines. */
+  logOffset(): number;
+  /**
+   * Resolves with the first complete line of named.log at or after byte `since` that matches
+   * `pattern`. Rejects on timeout, or when named has exited without writing such a line.
+   */
+  waitForLog(pattern: RegExp, options?: WaitForLogOptions): Promise<string>;
+  /** Sends a signal to named (default SIGTERM). False when named is no longer running. */
+  kill(signal?: NodeJS.Signals | number): boolean;
+  /**
+   * SIGTERM, wait for the exit (SIGKILL after `stopTimeoutMs`), then remove the directory
+   * unless `keepDir`. Idempotent; also fine after named exited by itself (`rndc stop`).
+   */
+  stop(): Promise<void>;
+}
+
+/** Why {@link startNamed} failed. */
+export type NamedStartErrorKind =
+  | 'not-found'
+  | 'bad-option'
+  | 'spawn-failed'
+  | 'exited'
+  | 'timeout'
+  | 'address-in-use';
+
+/**
+ * {@link startNamed} could not bring named up. The message carries the command line, named's
+ * output and the tail of named.log.
+ */
+export class NamedStartError extends RndcLibraryError<NamedStartErrorKind> {
+  /** The named command line, joined by spaces ('' when named was not started). */
+  readonly command: string;
+  /** Last lines of named.log. */
+  readonly logTail: string;
+  /** named's stdout/stderr. */
+  readonly output: string;
+
+  constructor(
+    kind: NamedStartErrorKind,
+    summary: string,
+    context: {
+      command?: string;
+      logTail?: string;
+      output?: string;
+      remedy?: string;
+      cause?: unknown;
+    } = {},
+  ) {
+    const command = context.command ?? '';
+    const logTail = context.logTail ?? '';
+    const output = context.output ?? '';
+    const parts = [`startNamed: ${summary}`];
+    if (command) parts.push(`command: ${command}`);
+    if (output.trim()) parts.push(`named output:\n${indentBlock(output.trim())}`);
+    if (logTail.trim()) parts.push(`last lines of named.log:\n${indentBlock(logTail.trim())}`);
+    super({
+      kind,
+      message: parts.join('\n'),
+      ...(context.remedy === undefined ? {} : { remedy: context.remedy }),
+      ...(context.cause === undefined ? {} : { cause: context.cause }),
+    });
+    this.command = command;
+    this.logTail = logTail;
+    this.output = output;
+  }
+}
+
+const DEFAULT_ZONES: readonly ZoneSpec[] = [
+  { name: 'dyn.test', kind: 'dynamic' },
+  { name: 'static.test', kind: 'static' },
+];
+const TRUNCATED_KEY_NAME = 'update-sha256-128';
+const OUTPUT_LIMIT = 64 * 1024;
+const READY_POLL_MS = 20;
+const LOG_POLL_MS = 25;
+
+/**
+ * Starts a real named (BIND 9.18) for a test: a fresh directory under `os.tmpdir()`
+ * (`rndc-named-*`), listening only on 127.0.0.1 with free ports for DNS (UDP+TCP) and the
+ * control channel(s), keys for all six HMAC algorithms, the requested zones and a log file.
+ * Resolves once named logged `running`, its listeners are up and the DNS TCP port accepts
+ * connections. Always `stop()` it (e.g. in `afterAll`); an exit handler and a watchdog kill
+ * forgotten instances when the test process ends. The instance does not keep the event loop
+ * alive.
+ *
+ * @throws NamedStartError (the promise rejects) when named is missing, exits early, does not
+ * become ready in time, or keeps finding its ports taken.
+ *
+ * @example
+ * const named = await startNamed({ readOnlyControl: true });
+ * try {
+ *   const r = await runRndcBinary(named, ['status']);
+ * } finally {
+ *   await named.stop();
+ * }
+ */
+export async function startNamed(options: StartNamedOptions = {}): Promise<NamedInstance> {
+  const namedPath = options.namedPath ?? findBinary('named');
+  if (namedPath === undefined || !existsSync(namedPath)) {
+    throw new NamedStartError('not-found', `named not found (${options.namedPath ?? '$PATH'})`, {
+      remedy: 'install BIND 9.18 (Debian: apt-get install bind9) or pass namedPath',
+    });
+  }
+  const owner = options.user === undefined ? undefined : await lookupUser(options.user);
+  const attempts = Math.max(1, options.attempts ?? 4);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptStart(namedPath, owner, options);
+    } catch (error) {
+      if (
+        error instanceof NamedStartError &&
+        error.kind === 'address-in-use' &&
+        attempt < attempts
+      ) {
+        continue;
+      }
+      throw error;
+    }
+  }
+}
+
+/** Current byte length of an instance's named.log (0 when it does not exist yet). */
+export function logOffset(instance: Pick<NamedInstance, 'logFile'>): number {
+  try {
+    return statSync(instance.logFile).size;
+  } catch {
+    return 0;
+  }
+}
+
+interface Owner {
+  readonly user: string;
+  readonly uid: number;
+  readonly gid: number;
+}
+
+async function lookupUser(user: string): Promise<Owner> {
+  const [uid, gid] = await Promise.all([
+    runBinary('id', ['-u', user], { timeoutMs: 5000 }),
+    runBinary('id', ['-g', user], { timeoutMs: 5000 }),
+  ]);
+  const u = Number(uid.stdout.trim());
+  const g = Number(gid.stdout.trim());
+  if (uid.exitCode !== 0 || gid.exitCode !== 0 || !Number.isInteger(u) || !Number.isInteger(g)) {
+    throw new NamedStartError('bad-option', `user "${user}" does not exist (id -u ${user} failed)`);
+  }
+  return { user, uid: u, gid: g };
+}
+
+function resolveZones(specs: readonly ZoneSpec[], dir: string): ResolvedZone[] {
+  const seen = new Set<string>();
+  return specs.map((spec) => {
+    const name = spec.name.replace(/\.$/, '');
+    if (!/^[A-Za-z0-9_-]+(\.[A-Za-z0-9_-]+)*$/.test(name)) {
+      throw new NamedStartError('bad-option', `invalid zone name "${spec.name}"`);
+    }
+    if (seen.has(name.toLowerCase())) {
+      throw new NamedStartError('bad-option', `zone "${name}" is listed twice`);
+    }
+    seen.add(name.toLowerCase());
+    const file = spec.fileName ?? `zones/${name}.db`;
+    if (isAbsolute(file) || file.split('/').includes('..')) {
+      throw new NamedStartError(
+        'bad-option',
+        `zone "${name}": fileName "${file}" must be a relative path inside ${dir}`,
+      );
+    }
+    return {
+      name,
+      kind: spec.kind,
+      file,
+      serial: spec.serial ?? 2024010101,
+      records: spec.records ?? [],
+      allowUpdate: spec.allowUpdate ?? spec.kind !== 'static',
+      zoneOptions: spec.options ?? '',
+    };
+  });
+}
+
+function makeKey(name: string, algorithm: string, bytes: number): { key: Key; text: KeyText } {
+  const text = { name, algorithm, secret: randomBytes(bytes).toString('base64') };
+  const key = Key.from(text);
+  if (key.isErr()) throw key.error;
+  return { key: key.value, text };
+}
+
+async function attemptStart(
+  namedPath: string,
+  owner: Owner | undefined,
+  options: StartNamedOptions,
+): Promise<NamedInstance> {
+  const keepDir = options.keepDir ?? process.env.RNDC_TESTING_KEEP_DIR === '1';
+  const dir = await mkdtemp(join(options.baseDir ?? tmpdir(), 'rndc-named-'));
+  let server: NamedServer | undefined;
+  try {
+    const configFile = join(dir, 'named.conf');
+    const keysFile = join(dir, 'keys.conf');
+    const logFile = join(dir, 'named.log');
+    const startupLogFile = join(dir, 'startup.log');
+
+    const zones = resolveZones(options.zones ?? DEFAULT_ZONES, dir);
+    const [dnsPort, controlPort, readOnlyControlPort] = await freePorts(
+      options.readOnlyControl ? 3 : 2,
+    );
+    if (dnsPort === undefined || controlPort === undefined) throw new Error('no free ports');
+
+    const keys = {} as Record<HmacAlgorithm, Key>;
+    const keyTexts = new Map<HmacAlgorithm, KeyText>();
+    for (const algorithm of HMAC_ALGORITHMS) {
+      const made = makeKey(controlKeyName(algorithm), algorithm, DIGEST_BYTES[algorithm]);
+      keys[algorithm] = made.key;
+      keyTexts.set(algorithm, made.text);
+    }
+    const truncated = makeKey(TRUNCATED_KEY_NAME, 'hmac-sha256-128', 32);
+    const controlKeyNames = HMAC_ALGORITHMS.map(controlKeyName);
+
+    await mkdir(join(dir, 'zones'));
+    await mkdir(join(dir, 'keys'));
+    const namedZones: NamedZone[] = [];
+    for (const zone of zones) {
+      const path = join(dir, zone.file);
+      await mkdir(dirname(path), { recursive: true });
+      await writeFile(path, renderZoneFile(zone));
+      namedZones.push({ name: zone.name, kind: zone.kind, file: zone.file, path });
+    }
+    await writeFile(keysFile, renderKeysFile([...keyTexts.values(), truncated.text]), {
+      mode: 0o600,
+    });
+    await writeFile(
+      configFile,
+      renderNamedConf({
+        dir,
+        keysFile,
+        logFile,
+        startupLogFile,
+        dnsPort,
+        controlPort,
+        readOnlyControlPort,
+        controlKeyNames,
+        updateKeyNames: [...controlKeyNames, TRUNCATED_KEY_NAME],
+        zones,
+        logSeverity: options.logSeverity ?? 'info',
+        printTime: options.printTime ?? 'yes',
+        extraOptions: options.extraOptions ?? '',
+        extraConfig: options.extraConfig ?? '',
+      }),
+    );
+    // named opens its log files after switching to `user`; create them first.
+    await writeFile(logFile, '');
+    await writeFile(startupLogFile, '');
+
+    if (owner) {
+      chmodSync(dir, 0o755);
+      if ((options.ownership ?? 'user') === 'user') {
+        await chownTree(dir, owner);
+      } else {
+        for (const path of [dir, configFile, keysFile, logFile, startupLogFile]) {
+          await chown(path, owner.uid, owner.gid);
+        }
+      }
+    }
+
+    await options.beforeStart?.({
+      dir,
+      configFile,
+      zones: namedZones,
+      uid: owner?.uid,
+      gid: owner?.gid,
+    });
+
+    const command = [
+      namedPath,
+      '-f',
+      '-4',
+      '-c',
+      configFile,
+      '-L',
+      logFile,
+      ...(owner ? ['-u', owner.user] : []),
+      ...(options.extraArgs ?? []),
+    ];
+    server = new NamedServer({
+      command,
+      env: { ...process.env, ...options.env },
+      dir,
+      keepDir,
+      configFile,
+      keysFile,
+      logFile,
+      startupLogFile,
+      dnsPort,
+      controlPort,
+      readOnlyControlPort,
+      keys,
+      keyTexts,
+      truncatedKey: truncated.key,
+      zones: namedZones,
+      user: owner?.user,
+      stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+    });
+    await server.waitUntilReady(options.startTimeoutMs ?? 15_000);
+    return server;
+  } catch (error) {
+    if (server) {
+      await server.abort();
+    } else if (!keepDir) {
+      await rm(dir, { recursive: true, force: true, maxRetries: 3 });
+    }
+    if (error instanceof NamedStartError) throw error;
+    throw new NamedStartError(
+      'spawn-failed',
+      `could not prepare or start named in ${dir}: ${String(error instanceof Error ? error.message : error)}`,
+      { cause: error },
+    );
+  }
+}
+
+async function chownTree(path: string, owner: Owner): Promise<void> {
+  await chown(path, owner.uid, owner.gid);
+  const entries = await readdir(path, { withFileTypes: true });
+  for (const entry of entries) {
+    const child = join(path, entry.name);
+    if (entry.isDirectory()) await chownTree(child, owner);
+    else await chown(child, owner.uid, owner.gid);
+  }
+}
+
+interface ServerInit {
+  readonly command: readonly string[];
+  readonly env: NodeJS.ProcessEnv;
+  readonly dir: string;
+  readonly keepDir: boolean;
+  readonly configFile: string;
+  readonly keysFile: string;
+  readonly logFile: string;
+  readonly startupLogFile: string;
+  readonly dnsPort: number;
+  readonly controlPort: number;
+  readonly readOnlyControlPort: number | undefined;
+  readonly keys: Record<HmacAlgorithm, Key>;
+  readonly keyTexts: ReadonlyMap<HmacAlgorithm, KeyText>;
+  readonly truncatedKey: Key;
+  readonly zones: readonly NamedZone[];
+  readonly user: string | undefined;
+  readonly stopTimeoutMs: number;
+}
+
+class NamedServer implements NamedInstance {
+  readonly pid: number;
+  readonly dir: string;
+  readonly configFile: string;
+  readonly keysFile: string;
+  readonly logFile: string;
+  readonly host = '127.0.0.1' as const;
+  readonly dnsPort: number;
+  readonly controlPort: number;
+  readonly readOnlyControlPort: number | undefined;
+  readonly keys: Readonly<Record<HmacAlgorithm, Key>>;
+  readonly truncatedKey: Key;
+  readonly zones: readonly NamedZone[];
+  readonly user: string | undefined;
+  version: string | undefined;
+  readonly command: readonly string[];
+  readonly exited: Promise<NamedExit>;
+
+  readonly #init: ServerInit;
+  readonly #registration: Registered;
+  readonly #unregister: () => void;
+  readonly #watchdog: Watchdog;
+  readonly #rndcConfs = new Map<string, string>();
+  #output = '';
+  #exit: NamedExit | undefined;
+  #spawnError: Error | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(init: ServerInit) {
+    this.#init = init;
+    this.dir = init.dir;
+    this.configFile = init.configFile;
+    this.keysFile = init.keysFile;
+    this.logFile = init.logFile;
+    this.dnsPort = init.dnsPort;
+    this.controlPort = init.controlPort;
+    this.readOnlyControlPort = init.readOnlyControlPort;
+    this.keys = init.keys;
+    this.truncatedKey = init.truncatedKey;
+    this.zones = init.zones;
+    this.user = init.user;
+    this.command = init.command;
+
+    const [file, ...args] = init.command;
+    const child = spawn(file ?? 'named', args, {
+      cwd: init.dir,
+      env: init.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const collect = (chunk: Buffer): void => {
+      this.#output = (this.#output + chunk.toString('utf8')).slice(-OUTPUT_LIMIT);
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
+    this.exited = new Promise<NamedExit>((resolve) => {
+      child.once('exit', (code, signal) => {
+        this.#exit = { code, signal };
+        this.#registration.pid = undefined;
+        this.#watchdog.detach();
+        resolve(this.#exit);
+      });
+      child.once('error', (error) => {
+        // spawn failure: no 'exit' event follows.
+        this.#spawnError = error;
+        this.#exit = { code: null, signal: null };
+        this.#registration.pid = undefined;
+        resolve(this.#exit);
+      });
+    });
+    this.pid = child.pid ?? -1;
+    this.#registration = {
+      pid: child.pid,
+      removeDir: init.keepDir ? undefined : init.dir,
+    };
+    this.#unregister = register(this.#registration);
+    this.#watchdog =
+      child.pid === undefined
+        ? { detach: () => {} }
+        : startWatchdog(child.pid, init.keepDir ? undefined : init.dir);
+    // Forgotten instances must not keep the test process alive; the exit handler reaps them.
+    child.unref();
+    for (const stream of [child.stdout, child.stderr]) {
+      (stream as unknown as { unref?: () => void } | null)?.unref?.();
+    }
+  }
+
+  isRunning(): boolean {
+    return this.#exit === undefined;
+  }
+
+  rndcConfFile(algorithm: HmacAlgorithm = 'hmac-sha256', port: number = this.controlPort): string {
+    const id = `${algorithm}-${port}`;
+    const existing = this.#rndcConfs.get(id);
+    if (existing !== undefined && existsSync(existing)) return existing;
+    const key = this.#init.keyTexts.get(algorithm);
+    if (!key) throw new Error(`no key for algorithm ${String(algorithm)}`);
+    const path = join(this.dir, `rndc-${algorithm.slice('hmac-'.length)}-${port}.conf`);
+    writeFileSync(path, renderRndcConf(key, port), { mode: 0o600 });
+    this.#rndcConfs.set(id, path);
+    return path;
+  }
+
+  readLog(): string {
+    return readText(this.logFile);
+  }
+
+  readOutput(): string {
+    return this.#output;
+  }
+
+  logOffset(): number {
+    return logOffset(this);
+  }
+
+  async waitForLog(pattern: RegExp, options: WaitForLogOptions = {}): Promise<string> {
+    const regex = new RegExp(pattern.source, pattern.flags.replace(/[gy]/g, ''));
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const deadline = Date.now() + timeoutMs;
+    let offset = options.since ?? 0;
+    for (;;) {
+      // Read the exit state before the file, so a line written just before exiting is seen.
+      const exitedBefore = !this.isRunning();
+      const data = readBytes(this.logFile, offset);
+      const end = data.lastIndexOf(0x0a);
+      if (end >= 0) {
+        for (const line of data.subarray(0, end).toString('utf8').split('\n')) {
+          if (regex.test(line)) return line;
+        }
+        offset += end + 1;
+      }
+      if (exitedBefore) {
+        throw new Error(
+          `named exited (${describeExit(this.#exit)}) without logging a line matching ${String(pattern)}\n${tailLines(this.readLog(), 20)}`,
+        );
+      }
+      if (Date.now() >= deadline) {
+        throw new Error(
+          `timed out after ${timeoutMs} ms waiting for a line matching ${String(pattern)} in ${this.logFile}; last lines:\n${tailLines(this.readLog(), 20)}`,
+        );
+      }
+      await sleep(LOG_POLL_MS);
+    }
+  }
+
+  kill(signal: NodeJS.Signals | number = 'SIGTERM'): boolean {
+    // pid <= 0 would signal a whole process group (or every process): never.
+    if (!this.isRunning() || this.pid <= 0) return false;
+    try {
+      process.kill(this.pid, signal);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  stop(): Promise<void> {
+    this.#stopping ??= this.#shutdown(this.#init.stopTimeoutMs, this.#init.keepDir);
+    return this.#stopping;
+  }
+
+  /** Failed start: kill hard, remove the directory unless keepDir. */
+  async abort(): Promise<void> {
+    this.#stopping ??= this.#shutdown(0, this.#init.keepDir);
+    await this.#stopping;
+  }
+
+  async #shutdown(graceMs: number, keepDir: boolean): Promise<void> {
+    if (this.isRunning()) {
+      if (graceMs > 0) {
+        this.kill('SIGTERM');
+        await Promise.race([this.exited, sleep(graceMs)]);
+      }
+      if (this.isRunning()) {
+        this.kill('SIGKILL');
+        await Promise.race([this.exited, sleep(5000)]);
+      }
+    }
+    this.#watchdog.detach();
+    this.#unregister();
+    if (!keepDir) await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  async waitUntilReady(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const commandLine = this.command.join(' ');
+    const dnsListening = new RegExp(
+      `listening on IPv4 interface \\S+, 127\\.0\\.0\\.1#${this.dnsPort}$`,
+      'm',
+    );
+    const controlPorts = [this.controlPort, this.readOnlyControlPort].filter(
+      (port): port is number => port !== undefined,
+    );
+    const controlListening = controlPorts.map(
+      (port) => new RegExp(`command channel listening on 127\\.0\\.0\\.1#${port}$`, 'm'),
+    );
+    const running = /(?:^|\s)general: \w+: running$/m;
+    const context = (): { command: string; logTail: string; output: string } => ({
+      command: commandLine,
+      logTail: tailLines(this.readLog(), 30),
+      output: this.#output,
+    });
+
+    for (;;) {
+      const exit = this.#exit;
+      if (this.#spawnError) {
+        throw new NamedStartError(
+          'spawn-failed',
+          `could not start named: ${this.#spawnError.message}`,
+          context(),
+        );
+      }
+      const text = `${this.readLog()}\n${readText(this.#init.startupLogFile)}`;
+      if (/address in use/i.test(text)) {
+        throw new NamedStartError(
+          'address-in-use',
+          'a port picked for named was taken by another process before named bound it',
+          context(),
+        );
+      }
+      if (exit) {
+        const hint =
+          this.user === undefined
+            ? ''
+            : ` (named runs as "${this.user}": it must be able to write ${this.dir} and ${this.logFile})`;
+        throw new NamedStartError(
+          'exited',
+          `named exited (${describeExit(exit)}) before it was ready${hint}`,
+          context(),
+        );
+      }
+      if (
+        running.test(text) &&
+        dnsListening.test(text) &&
+        controlListening.every((re) => re.test(text)) &&
+        (await tcpAccepts(this.dnsPort, 500))
+      ) {
+        const shared = portsSharedWithOthers(this.pid, [
+          { port: this.dnsPort, tcp: true, udp: true },
+          ...controlPorts.map((port) => ({ port, tcp: true, udp: false })),
+        ]);
+        this.version = /starting BIND (\S+)/.exec(text)?.[1];
+        if (shared && shared.length > 0) {
+          throw new NamedStartError(
+            'address-in-use',
+            `another process also listens on port ${shared.join(', ')} (named shares ports through SO_REUSEPORT without an error)`,
+            context(),
+          );
+        }
+        return;
+      }
+      if (Date.now() >= deadline) {
+        const missing = [
+          running.test(text) ? undefined : '"running"',
+          dnsListening.test(text) ? undefined : `"listening on … 127.0.0.1#${this.dnsPort}"`,
+          ...controlListening.map((re, i) =>
+            re.test(text)
+              ? undefined
+              : `"command channel listening on 127.0.0.1#${controlPorts[i]}"`,
+          ),
+        ].filter((m) => m !== undefined);
+        throw new NamedStartError(
+          'timeout',
+          `named was not ready after ${timeoutMs} ms${missing.length ? ` (not logged yet: ${missing.join(', ')})` : ' (DNS TCP port not accepting connections)'}`,
+          context(),
+        );
+      }
+      await sleep(READY_POLL_MS);
+    }
+  }
+}
+
+function tcpAccepts(port: number, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port });
+    const done = (ok: boolean): void => {
+      socket.destroy();
+      resolve(ok);
+    };
+    socket.setTimeout(timeoutMs, () => done(false));
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+  });
+}
+
+function readText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+function readBytes(path: string, offset: number): Buffer {
+  try {
+    const data = readFileSync(path);
+    return offset > 0 ? data.subarray(offset) : data;
+  } catch {
+    return Buffer.alloc(0);
+  }
+}
+
+function tailLines(text: string, count: number): string {
+  return text
+    .trimEnd()
+    .split('\n')
+    .slice(-count)
+    .map((line) => (line.length > 300 ? `${line.slice(0, 300)}…` : line))
+    .join('\n');
+}
+
+function indentBlock(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => `  ${line}`)
+    .join('\n');
+}
+
+function describeExit(exit: NamedExit | undefined): string {
+  if (!exit) return 'still running';
+  if (exit.signal) return `signal ${exit.signal}`;
+  return `exit code ${exit.code}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
