@@ -42,6 +42,15 @@ export interface RndcClientOptions {
   readonly maxReplyBytes?: number;
   /** Replace a connection idle this long before using it. Default 25 s (named closes at 30 s). */
   readonly idleReconnectMs?: number;
+  /** Local IPv4 address to connect from, like rndc's `-b` or rndc.conf `source-address`. */
+  readonly sourceAddress?: string;
+  /** Local IPv6 address to connect from (rndc.conf `source-address-v6`). */
+  readonly sourceAddressV6?: string;
+  /**
+   * Clock used for the message time stamps, in milliseconds since the epoch. Default `Date.now`.
+   * named rejects messages more than 300 s off its own clock; this exists for tests of that.
+   */
+  readonly clock?: () => number;
 }
 
 /** Options of one call. */
@@ -70,6 +79,7 @@ export class RndcClient {
   readonly #timeoutMs: number;
   readonly #server: string;
   #closed = false;
+  #warnings: readonly string[] = [];
 
   private constructor(options: RndcClientOptions) {
     const host = options.host ?? '127.0.0.1';
@@ -107,6 +117,9 @@ export class RndcClient {
         maxReplyBytes: options.maxReplyBytes ?? DEFAULT_MAX_REPLY_BYTES,
         idleReconnectMs: options.idleReconnectMs ?? 25_000,
         nextSerial,
+        sourceAddress: options.sourceAddress,
+        sourceAddressV6: options.sourceAddressV6,
+        now: options.clock ?? Date.now,
       },
       maxConnections,
     );
@@ -127,18 +140,30 @@ export class RndcClient {
   static async fromConfig(
     options: RndcConfigOptions = {},
   ): Promise<Result<RndcClient, ConfigError>> {
-    const target = await resolveRndcTarget(options);
+    // rndc opens a relative `include` against its current directory (the config parser opens the
+    // name as given); do the same unless the caller chose a base directory.
+    const target = await resolveRndcTarget({
+      ...options,
+      baseDir: options.baseDir ?? process.cwd(),
+    });
     if (target.isErr()) return target;
-    const { key, addresses } = target.value;
+    const { key, addresses, sourceAddress, sourceAddressV6, warnings } = target.value;
     const first = addresses[0];
-    return Ok(
-      new RndcClient({
-        ...options.client,
-        key,
-        addresses,
-        ...(first ? { host: first.host, port: first.port } : {}),
-      }),
-    );
+    const client = new RndcClient({
+      ...options.client,
+      key,
+      addresses,
+      ...(first ? { host: first.host, port: first.port } : {}),
+      ...(sourceAddress ? { sourceAddress } : {}),
+      ...(sourceAddressV6 ? { sourceAddressV6 } : {}),
+    });
+    client.#warnings = warnings;
+    return Ok(client);
+  }
+
+  /** Warnings from reading the configuration (rndc prints these on stderr). */
+  get warnings(): readonly string[] {
+    return this.#warnings;
   }
 
   /** `host#port` of the control channel. */

@@ -12,7 +12,7 @@
  *   re-sent only when it is read-only and the connection died before any reply: a command that may
  *   already have run is never sent twice.
  */
-import { connect, type Socket } from 'node:net';
+import { connect, isIPv6, type Socket } from 'node:net';
 import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { Key } from '../keys/key.js';
@@ -37,6 +37,11 @@ export interface SessionConfig {
   readonly idleReconnectMs: number;
   /** Source of `_ser` values, shared by every session of the process. */
   readonly nextSerial: () => number;
+  /** Local addresses to connect from (rndc's -b / source-address[-v6]), by address family. */
+  readonly sourceAddress?: string | undefined;
+  readonly sourceAddressV6?: string | undefined;
+  /** Clock for `_tim`, milliseconds since the epoch. */
+  readonly now: () => number;
 }
 
 /** A control-channel endpoint. */
@@ -204,7 +209,11 @@ export class ControlSession {
 
   #connectTo(address: ControlAddress, options: RequestOptions): Promise<Result<void, RndcError>> {
     return new Promise((resolve) => {
-      const socket = connect({ host: address.host, port: address.port });
+      const socket = connect({
+        host: address.host,
+        port: address.port,
+        ...this.#localAddress(address.host),
+      });
       socket.setNoDelay(true);
       let settled = false;
       const finish = (result: Result<void, RndcError>) => {
@@ -269,6 +278,12 @@ export class ControlSession {
     });
   }
 
+  #localAddress(host: string): { localAddress?: string } {
+    const local = isIPv6(host) ? this.#config.sourceAddressV6 : this.#config.sourceAddress;
+    // `*` in rndc.conf means "any": the kernel picks, as without the option.
+    return local && local !== '0.0.0.0' && local !== '::' ? { localAddress: local } : {};
+  }
+
   /** Wires socket events into the waiter mechanism. */
   #adopt(socket: Socket): void {
     this.#socket = socket;
@@ -331,7 +346,7 @@ export class ControlSession {
     const serial = this.#config.nextSerial();
     const frame = encodeRequest(
       this.#config.key,
-      { serial, time: Math.floor(Date.now() / 1000), nonce: this.#nonce },
+      { serial, time: Math.floor(this.#config.now() / 1000), nonce: this.#nonce },
       command,
     );
     if (frame.isErr()) {

@@ -263,9 +263,14 @@ async function fromConfig(
   const server = options.server ?? conf.options?.defaultServer;
   if (server === undefined) {
     return Err(
-      configError('no-server', conf.options?.location, 'no server specified and no default', {
-        remedy: `pass server (rndc -s), or add \`default-server 127.0.0.1;\` to the options of ${configFile}`,
-      }),
+      configError(
+        'no-server',
+        conf.options?.location,
+        `${conf.options ? '' : `${configFile}: `}no server specified and no default`,
+        {
+          remedy: `pass server (rndc -s), or add \`default-server 127.0.0.1;\` to the options of ${configFile}`,
+        },
+      ),
     );
   }
   const stanza = conf.servers.find((candidate) => sameName(candidate.name, server));

@@ -695,11 +695,11 @@ class NamedServer implements NamedInstance {
     if (this.isRunning()) {
       if (graceMs > 0) {
         this.kill('SIGTERM');
-        await Promise.race([this.exited, sleep(graceMs)]);
+        await waitAtMost(this.exited, graceMs);
       }
       if (this.isRunning()) {
         this.kill('SIGKILL');
-        await Promise.race([this.exited, sleep(5000)]);
+        await waitAtMost(this.exited, 5000);
       }
     }
     this.#watchdog.detach();
@@ -846,6 +846,16 @@ function describeExit(exit: NamedExit | undefined): string {
   if (!exit) return 'still running';
   if (exit.signal) return `signal ${exit.signal}`;
   return `exit code ${exit.code}`;
+}
+
+/** Waits for `promise`, or `ms`; the timer never outlives the wait (it would hold the process). */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([promise, new Promise((resolve) => (timer = setTimeout(resolve, ms)))]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 function sleep(ms: number): Promise<void> {

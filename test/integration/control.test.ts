@@ -89,6 +89,31 @@ describe('named failures are typed', () => {
     expect((await rndc.thaw('dyn.test')).isOk()).toBe(true);
   });
 
+  it('a client outside the ACL is rejected, and named logs why', async () => {
+    const before = named.logOffset();
+    const error = (await client({ sourceAddress: '127.0.0.2' }).status()).unwrapErr();
+    expect(error.kind).toBe('rejected');
+    expect(error.causes.join('\n')).toMatch(/allow/);
+    expect(
+      await named.waitForLog(/rejected command channel message from 127\.0\.0\.2/, {
+        since: before,
+      }),
+    ).toBeTruthy();
+  });
+
+  it('a clock more than 300 s off is rejected (clock skew); a clock 100 s slow still works', async () => {
+    const before = named.logOffset();
+    const skewed = client({ clock: () => Date.now() - 400_000 });
+    const error = (await skewed.status()).unwrapErr();
+    expect(error.kind).toBe('rejected');
+    expect(error.causes.join('\n')).toMatch(/clocks differ/);
+    expect(
+      await named.waitForLog(/invalid command from .*: clock skew/, { since: before }),
+    ).toBeTruthy();
+    // rndc sends _exp = _tim + 60 and fails with "expired" here; we send _tim + 300.
+    expect((await client({ clock: () => Date.now() - 100_000 }).status()).isOk()).toBe(true);
+  });
+
   it('connection refused is connect-failed', async () => {
     const probe = await startFakeControlServer(() => {});
     const port = probe.port;

@@ -155,6 +155,10 @@ describe('2. server name', () => {
     const error = (await resolve()).unwrapErr();
     expect(error.kind).toBe('no-server');
     expect(error.message).toBe(`${path('rndc.conf')}:10: no server specified and no default`);
+    const bare = await setup({ 'rndc.conf': KEYS });
+    expect((await bare.resolve()).unwrapErr().message).toBe(
+      `${bare.path('rndc.conf')}: no server specified and no default`,
+    );
   });
 
   it('defaults to 127.0.0.1 in key-only mode, unless server is given', async () => {

@@ -1,0 +1,31 @@
+// Every example in examples/ runs to completion against a throwaway named.
+import { readdirSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { runBinary } from '../../src/testing/index.js';
+
+const examples = readdirSync('examples').filter((name) => name.endsWith('.ts'));
+
+it('there are examples', () => {
+  expect(examples).toContain('demo.ts');
+});
+
+it.each(examples)('examples/%s runs', async (name) => {
+  const run = await runBinary(process.execPath, ['--import', 'tsx', `examples/${name}`], {
+    timeoutMs: 60_000,
+  });
+  expect(run.stderr).toBe('');
+  expect(run.exitCode).toBe(0);
+  if (name === 'demo.ts') {
+    expect(run.stdout).toMatch(/version +BIND 9\.18/);
+    expect(run.stdout).toMatch(/frozen now +true/);
+    expect(run.stdout).toMatch(/freeze again +→ error kind 'already-frozen'/);
+    expect(run.stdout).toMatch(/frozen now +false/);
+    expect(run.stdout).toMatch(/'not-found': no matching zone 'no-such.zone' in any view/);
+  }
+  if (name === 'from-config.ts') {
+    const ours = /RndcClient serial +(\d+)/.exec(run.stdout)?.[1];
+    const theirs = /rndc serial +(\d+)/.exec(run.stdout)?.[1];
+    expect(ours).toBe('2024010101');
+    expect(theirs).toBe(ours);
+  }
+});
