@@ -507,6 +507,11 @@ export class RndcClient {
     return this.#command('dnstap', args, options);
   }
 
+  /** `dnstap-reopen`: close and reopen the dnstap output file. */
+  dnstapReopen(options?: CallOptions): Reply<RndcResponse> {
+    return this.run('dnstap-reopen', options);
+  }
+
   /** `testgen [count]`: a reply of `count` bytes of text (a hidden test command of named). */
   testgen(count?: number, options?: CallOptions): Reply<RndcResponse> {
     return this.#command('testgen', [count === undefined ? undefined : String(count)], options);
