@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { HMAC_ALGORITHMS, Key } from '../../src/keys/key.js';
-import { type NamedInstance, startNamed } from '../../src/testing/index.js';
+import { type NamedInstance, runRndcBinary, startNamed } from '../../src/testing/index.js';
 import { startFakeControlServer, startTamperProxy } from '../helpers/tamper-proxy.js';
 
 let named: NamedInstance;
@@ -283,5 +283,25 @@ describe('connections', () => {
         .match(/invalid command from .*/g) ?? [];
     expect(complaints.filter((line) => !line.endsWith(': timed out'))).toEqual([]);
     expect(complaints.length).toBeLessThanOrEqual(1);
+  });
+});
+
+describe('zonestatus of an inline-signing zone', () => {
+  it('parses the signing fields from real named', async () => {
+    const signing = await startNamed({ zones: [{ name: 'signed.test', kind: 'inline-signing' }] });
+    const rndc = RndcClient.connect({ port: signing.controlPort, key: signing.keys['hmac-sha384'] });
+    try {
+      const zone = (await rndc.zonestatus('signed.test')).unwrap();
+      const binary = await runRndcBinary(signing, ['zonestatus', 'signed.test']);
+      expect(zone.inlineSigning).toBe(true);
+      expect(zone.secure).toBe(true);
+      expect(zone.serial).toBe(Number(/^serial: (\d+)$/m.exec(binary.stdout)?.[1]));
+      expect(zone.signedSerial).toBe(Number(/^signed serial: (\d+)$/m.exec(binary.stdout)?.[1]));
+      expect(zone.dynamic).toBe(true);
+      expect(zone.files).toEqual(['zones/signed.test.db']);
+    } finally {
+      await rndc.close();
+      await signing.stop();
+    }
   });
 });
