@@ -1,0 +1,151 @@
+/**
+ * Error values of dynamic update. Every RCODE and every TSIG error is its own kind, with a
+ * message a person can act on (research/update-tsig.md §2.6, §3.2).
+ */
+import { RndcLibraryError } from '../errors.js';
+
+/** Every way sending an update can fail. */
+export type UpdateErrorKind =
+  | 'invalid-update'
+  | 'invalid-argument'
+  | 'zone-not-found'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'unsigned-reply'
+  // RCODEs (RFC 1035, RFC 2136 §2.2)
+  | 'FORMERR'
+  | 'SERVFAIL'
+  | 'NXDOMAIN'
+  | 'NOTIMP'
+  | 'REFUSED'
+  | 'YXDOMAIN'
+  | 'YXRRSET'
+  | 'NXRRSET'
+  | 'NOTAUTH'
+  | 'NOTZONE'
+  | 'RCODE'
+  // TSIG errors (RFC 8945 §3)
+  | 'BADSIG'
+  | 'BADKEY'
+  | 'BADTIME'
+  | 'BADTRUNC';
+
+/** Construction details of an {@link UpdateError}. */
+export interface UpdateErrorDetails {
+  readonly kind: UpdateErrorKind;
+  readonly message: string;
+  readonly causes?: readonly string[];
+  readonly remedy?: string;
+  readonly cause?: unknown;
+  readonly server?: string;
+  readonly zone?: string;
+  readonly rcode?: number;
+  readonly tsigError?: number;
+  readonly authenticated?: boolean;
+  readonly skewSeconds?: number;
+  readonly mayHaveApplied?: boolean;
+}
+
+/** A failed update: invalid input, transport, a server RCODE or a TSIG error. */
+export class UpdateError extends RndcLibraryError<UpdateErrorKind> {
+  /** `host#port` of the server. */
+  readonly server: string | undefined;
+  /** The zone of the update. */
+  readonly zone: string | undefined;
+  /** RCODE of the reply, when there was one. */
+  readonly rcode: number | undefined;
+  /** TSIG error field of the reply (16 BADSIG, 17 BADKEY, 18 BADTIME, 22 BADTRUNC), when set. */
+  readonly tsigError: number | undefined;
+  /**
+   * Whether the reply this error comes from was authenticated by a valid TSIG. BADSIG and BADKEY
+   * replies carry no MAC (RFC 8945 §5.3.2), so they are reported with `authenticated: false`.
+   */
+  readonly authenticated: boolean;
+  /** For BADTIME: our clock minus the server's, in seconds (from the reply's Other Data). */
+  readonly skewSeconds: number | undefined;
+  /** True when the update may have been applied although no verified reply says so. */
+  readonly mayHaveApplied: boolean;
+
+  constructor(details: UpdateErrorDetails) {
+    super(details);
+    this.server = details.server;
+    this.zone = details.zone;
+    this.rcode = details.rcode;
+    this.tsigError = details.tsigError;
+    this.authenticated = details.authenticated ?? false;
+    this.skewSeconds = details.skewSeconds;
+    this.mayHaveApplied = details.mayHaveApplied ?? false;
+  }
+}
+
+interface Explanation {
+  readonly text: string;
+  readonly causes: readonly string[];
+  readonly remedy: string;
+}
+
+/** What each RCODE means for an update, and what to do. */
+export const RCODE_EXPLANATIONS: Readonly<Record<string, Explanation>> = {
+  FORMERR: {
+    text: 'the server could not parse the update',
+    causes: ['a TSIG MAC shorter than the minimum length', 'a malformed record'],
+    remedy: 'check the key algorithm (truncation) and the records',
+  },
+  SERVFAIL: {
+    text: 'the server failed to apply the update',
+    causes: ['named cannot write the journal (permissions, disk full)', 'the zone is not loaded'],
+    remedy: "read named's log for the zone's journal or update errors",
+  },
+  NXDOMAIN: {
+    text: 'a prerequisite failed: a name that must exist does not',
+    causes: ['present(name) on a name with no records'],
+    remedy: 'check the zone contents (dig AXFR) before retrying',
+  },
+  NOTIMP: {
+    text: 'the server does not implement UPDATE',
+    causes: [],
+    remedy: 'send to the primary',
+  },
+  REFUSED: {
+    text: 'the server refused the update',
+    causes: [
+      "the zone's allow-update / update-policy does not permit this key or address",
+      'the update was sent unsigned',
+      'the zone is frozen (rndc freeze)',
+      'the server is a secondary for the zone',
+    ],
+    remedy: 'check allow-update/update-policy for this key, thaw the zone, or send to the primary',
+  },
+  YXDOMAIN: {
+    text: 'a prerequisite failed: a name that must not exist does',
+    causes: ['absent(name) on a name that has records'],
+    remedy: 'check the zone contents before retrying',
+  },
+  YXRRSET: {
+    text: 'a prerequisite failed: an RRset that must not exist does',
+    causes: ['absent(name, type) on an existing RRset'],
+    remedy: 'check the zone contents before retrying',
+  },
+  NXRRSET: {
+    text: 'a prerequisite failed: an RRset that must exist does not (or differs)',
+    causes: [
+      'present(name, type) on a missing RRset',
+      'present(records) when the RRset has other records',
+    ],
+    remedy: 'check the zone contents before retrying',
+  },
+  NOTAUTH: {
+    text: 'the server is not authoritative for the zone, or the signature was not accepted',
+    causes: ['the zone is not served by this server', 'a TSIG problem (see the TSIG error)'],
+    remedy: 'check the zone name and that this server is its primary',
+  },
+  NOTZONE: {
+    text: 'a record name is outside the zone',
+    causes: [
+      'a name meant to be relative was written absolute, or the other way round',
+      'nsupdate scripts resolve relative names against the root; this library resolves them against the zone',
+    ],
+    remedy: "make every owner name end in the zone's name",
+  },
+};

@@ -1,0 +1,248 @@
+/**
+ * DNS messages for dynamic update: the RFC 2136 UPDATE request, the SOA query used for zone
+ * discovery, and a bounded walker over replies that finds every RR (and the TSIG) by offset.
+ * Our own RR header writer: dns-packet cannot encode class NONE or an empty typed RDATA, and
+ * mis-decodes both (research/update-tsig.md §1). Pure: no I/O.
+ */
+import { Err, Ok, type Result } from 'ts-results-es';
+import { RndcLibraryError } from '../errors.js';
+import { decodeName, type Name } from './names.js';
+import { decodeTsigRdata, type TsigRecord, TYPE_TSIG } from './tsig.js';
+
+/** OPCODE values (RFC 1035, RFC 2136). */
+export const OPCODE_QUERY = 0;
+export const OPCODE_UPDATE = 5;
+
+/** RCODE names, 0–10 (RFC 1035, RFC 2136 §2.2). */
+export const RCODES: readonly string[] = [
+  'NOERROR',
+  'FORMERR',
+  'SERVFAIL',
+  'NXDOMAIN',
+  'NOTIMP',
+  'REFUSED',
+  'YXDOMAIN',
+  'YXRRSET',
+  'NXRRSET',
+  'NOTAUTH',
+  'NOTZONE',
+];
+
+/** Class values. */
+export const CLASS_IN = 1;
+export const CLASS_NONE = 254;
+export const CLASS_ANY = 255;
+/** TYPE ANY (also used as "all RRsets" in RFC 2136 meta-records). */
+export const TYPE_ANY = 255;
+export const TYPE_SOA = 6;
+
+/** One resource record as it goes into an UPDATE: meta-records have TTL 0 and empty RDATA. */
+export interface WireRecord {
+  readonly name: Name;
+  readonly type: number;
+  readonly class: number;
+  readonly ttl: number;
+  readonly rdata: Buffer;
+}
+
+/** An UPDATE message before signing. */
+export interface UpdateMessage {
+  readonly id: number;
+  readonly zone: Name;
+  readonly zoneClass: number;
+  readonly prerequisites: readonly WireRecord[];
+  readonly updates: readonly WireRecord[];
+}
+
+/** Encodes an UPDATE (RFC 2136 §2): zone, prerequisite and update sections, no additional. */
+export function encodeUpdate(message: UpdateMessage): Buffer {
+  const header = Buffer.alloc(12);
+  header.writeUInt16BE(message.id, 0);
+  header.writeUInt16BE(OPCODE_UPDATE << 11, 2);
+  header.writeUInt16BE(1, 4);
+  header.writeUInt16BE(message.prerequisites.length, 6);
+  header.writeUInt16BE(message.updates.length, 8);
+  header.writeUInt16BE(0, 10);
+  const zone = Buffer.alloc(4);
+  zone.writeUInt16BE(TYPE_SOA, 0);
+  zone.writeUInt16BE(message.zoneClass, 2);
+  return Buffer.concat([
+    header,
+    message.zone.toWire(),
+    zone,
+    ...message.prerequisites.map(encodeRecord),
+    ...message.updates.map(encodeRecord),
+  ]);
+}
+
+/** Encodes one RR uncompressed. */
+export function encodeRecord(record: WireRecord): Buffer {
+  const fixed = Buffer.alloc(10);
+  fixed.writeUInt16BE(record.type, 0);
+  fixed.writeUInt16BE(record.class, 2);
+  fixed.writeUInt32BE(record.ttl >>> 0, 4);
+  fixed.writeUInt16BE(record.rdata.length, 8);
+  return Buffer.concat([record.name.toWire(), fixed, record.rdata]);
+}
+
+/** Encodes a QUERY for `name`/`type` (zone discovery); `recursionDesired` as nsupdate sets it. */
+export function encodeQuery(
+  id: number,
+  name: Name,
+  type: number,
+  recursionDesired: boolean,
+): Buffer {
+  const header = Buffer.alloc(12);
+  header.writeUInt16BE(id, 0);
+  header.writeUInt16BE(recursionDesired ? 0x0100 : 0, 2);
+  header.writeUInt16BE(1, 4);
+  const question = Buffer.alloc(4);
+  question.writeUInt16BE(type, 0);
+  question.writeUInt16BE(CLASS_IN, 2);
+  return Buffer.concat([header, name.toWire(), question]);
+}
+
+/** A reply's header. */
+export interface ReplyHeader {
+  readonly id: number;
+  readonly isResponse: boolean;
+  readonly opcode: number;
+  readonly truncated: boolean;
+  readonly rcode: number;
+  readonly counts: readonly [number, number, number, number];
+}
+
+/** One RR of a decoded reply, with where it sits in the message. */
+export interface DecodedRecord {
+  readonly name: Name;
+  readonly type: number;
+  readonly class: number;
+  readonly ttl: number;
+  /** RDATA as it is in the message (names in it may be compressed against the message). */
+  readonly rdata: Buffer;
+  /** Offset of the RDATA in the message (to decode compressed names inside it). */
+  readonly rdataOffset: number;
+  /** Offset of the RR's first byte. */
+  readonly start: number;
+}
+
+/** A decoded reply. */
+export interface DecodedReply {
+  readonly header: ReplyHeader;
+  readonly question:
+    | { readonly name: Name; readonly type: number; readonly class: number }
+    | undefined;
+  /** RRs by section: answer (UPDATE: prerequisite), authority (UPDATE: update), additional. */
+  readonly sections: readonly [
+    readonly DecodedRecord[],
+    readonly DecodedRecord[],
+    readonly DecodedRecord[],
+  ];
+  /** The TSIG, when it is the last additional RR. */
+  readonly tsig: { readonly start: number; readonly record: TsigRecord } | undefined;
+  /** Set when a TSIG RR was found somewhere other than last, or more than once (FORMERR per RFC 8945 §5.2). */
+  readonly misplacedTsig: boolean;
+}
+
+/** Why a reply could not be decoded. */
+export class MessageError extends RndcLibraryError<'malformed'> {
+  constructor(message: string) {
+    super({ kind: 'malformed', message });
+  }
+}
+
+/**
+ * Decodes a reply without trusting any length: every count and RDLENGTH is checked against the
+ * bytes present, names go through the bounded decoder, and at most one question is accepted.
+ */
+export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
+  if (buf.length < 12)
+    return Err(new MessageError(`reply of ${buf.length} bytes is shorter than a DNS header`));
+  const flags = buf.readUInt16BE(2);
+  const counts = [
+    buf.readUInt16BE(4),
+    buf.readUInt16BE(6),
+    buf.readUInt16BE(8),
+    buf.readUInt16BE(10),
+  ] as const;
+  const header: ReplyHeader = {
+    id: buf.readUInt16BE(0),
+    isResponse: (flags & 0x8000) !== 0,
+    opcode: (flags >> 11) & 0xf,
+    truncated: (flags & 0x0200) !== 0,
+    rcode: flags & 0xf,
+    counts,
+  };
+  // Each RR takes at least 11 bytes, each question 5: counts beyond that are lies.
+  if (counts[0] > 1 || (counts[1] + counts[2] + counts[3]) * 11 > buf.length) {
+    return Err(new MessageError('section counts exceed the message size'));
+  }
+  let offset = 12;
+  let question: DecodedReply['question'];
+  if (counts[0] === 1) {
+    const name = decodeName(buf, offset);
+    if (name.isErr()) return Err(new MessageError(`question name: ${name.error.message}`));
+    offset = name.value.end;
+    if (offset + 4 > buf.length) return Err(new MessageError('question runs past the end'));
+    question = {
+      name: name.value.name,
+      type: buf.readUInt16BE(offset),
+      class: buf.readUInt16BE(offset + 2),
+    };
+    offset += 4;
+  }
+  const sections: DecodedRecord[][] = [[], [], []];
+  for (let section = 0; section < 3; section++) {
+    for (let i = 0; i < counts[section + 1]!; i++) {
+      const start = offset;
+      const name = decodeName(buf, offset);
+      if (name.isErr()) return Err(new MessageError(`record name: ${name.error.message}`));
+      offset = name.value.end;
+      if (offset + 10 > buf.length) return Err(new MessageError('record header runs past the end'));
+      const rdlength = buf.readUInt16BE(offset + 8);
+      const rdataOffset = offset + 10;
+      if (rdataOffset + rdlength > buf.length)
+        return Err(new MessageError('record data runs past the end'));
+      sections[section]!.push({
+        name: name.value.name,
+        type: buf.readUInt16BE(offset),
+        class: buf.readUInt16BE(offset + 2),
+        ttl: buf.readUInt32BE(offset + 4),
+        rdata: buf.subarray(rdataOffset, rdataOffset + rdlength),
+        rdataOffset,
+        start,
+      });
+      offset = rdataOffset + rdlength;
+    }
+  }
+  if (offset !== buf.length)
+    return Err(new MessageError(`${buf.length - offset} bytes after the last record`));
+  const all = sections.flat();
+  const tsigCount = all.filter((r) => r.type === TYPE_TSIG).length;
+  const last = sections[2]!.at(-1);
+  let tsig: DecodedReply['tsig'];
+  if (last && last.type === TYPE_TSIG) {
+    // RFC 8945 §4.2: CLASS ANY and TTL 0. The MAC input uses those values, not the ones received,
+    // so a TSIG carrying others would otherwise verify despite being altered.
+    if (last.class !== CLASS_ANY || last.ttl !== 0) {
+      return Err(
+        new MessageError(
+          `TSIG record with class ${last.class} and TTL ${last.ttl} (must be ANY and 0)`,
+        ),
+      );
+    }
+    const record = decodeTsigRdata(last.name, Buffer.from(last.rdata), (rdata, at) => {
+      const decoded = decodeName(rdata, at);
+      return decoded.isOk() ? decoded.value : undefined;
+    });
+    if (!record) return Err(new MessageError('malformed TSIG record'));
+    tsig = { start: last.start, record };
+  }
+  return Ok({
+    header,
+    question,
+    sections: [sections[0]!, sections[1]!, sections[2]!],
+    tsig,
+    misplacedTsig: tsigCount > (tsig ? 1 : 0),
+  });
+}

@@ -1,0 +1,437 @@
+/**
+ * Domain names: presentation text ⇄ labels ⇄ wire form (RFC 1035 §3.1, §4.1.4, §5.1).
+ *
+ * Pure code, no I/O. A {@link Name} is always absolute (fully qualified); relative text is made
+ * absolute against an origin while parsing. Label bytes are kept exactly as written (case
+ * preserved); comparisons and the canonical form fold only ASCII `A`-`Z` (RFC 4343), never
+ * other characters.
+ */
+import { inspect } from 'node:util';
+import { Err, Ok, type Result } from 'ts-results-es';
+import { RndcLibraryError } from '../errors.js';
+
+/** Longest label, in bytes (RFC 1035 §2.3.4). */
+export const MAX_LABEL_BYTES = 63;
+/** Longest name in wire form, length bytes and the root byte included (RFC 1035 §2.3.4). */
+export const MAX_NAME_BYTES = 255;
+/** Most compression pointers {@link decodeName} follows for one name. */
+export const MAX_POINTER_HOPS = 128;
+
+/** Why a name could not be read. */
+export type NameErrorKind =
+  | 'empty'
+  | 'empty-label'
+  | 'label-too-long'
+  | 'name-too-long'
+  | 'bad-escape'
+  | 'truncated'
+  | 'bad-pointer'
+  | 'bad-label-type';
+
+/** A domain name that could not be parsed from text or decoded from wire form. */
+export class NameError extends RndcLibraryError<NameErrorKind> {}
+
+/** Characters BIND escapes with a backslash when it prints a name. */
+const SPECIAL_IN_NAMES = new Set([0x22, 0x28, 0x29, 0x2e, 0x3b, 0x5c, 0x40, 0x24]); // " ( ) . ; \ @ $
+
+/** Shows at most 80 characters of user text in a message, quoted. */
+function quote(text: string): string {
+  const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
+  return JSON.stringify(shown);
+}
+
+/** ASCII-only lowercase of one byte. */
+function lowerByte(byte: number): number {
+  return byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte;
+}
+
+/** Label equality with ASCII case folding (RFC 4343 §3). */
+function sameLabel(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (lowerByte(a[i]!) !== lowerByte(b[i]!)) return false;
+  }
+  return true;
+}
+
+/** One label in presentation form, escaped as BIND prints it. */
+function labelToText(label: Uint8Array): string {
+  let out = '';
+  for (const byte of label) {
+    if (SPECIAL_IN_NAMES.has(byte)) out += `\\${String.fromCharCode(byte)}`;
+    else if (byte > 0x20 && byte < 0x7f) out += String.fromCharCode(byte);
+    else out += `\\${byte.toString().padStart(3, '0')}`;
+  }
+  return out;
+}
+
+/**
+ * An absolute domain name. Immutable: the label buffers are private copies and must not be
+ * written to.
+ */
+export class Name {
+  /** The labels from leftmost to rightmost, raw bytes, case preserved. The root is `[]`. */
+  readonly labels: readonly Buffer[];
+  /** Length of the uncompressed wire form (1 for the root). */
+  readonly wireLength: number;
+
+  private constructor(labels: readonly Buffer[]) {
+    this.labels = Object.freeze([...labels]);
+    this.wireLength = labels.reduce((sum, label) => sum + label.length + 1, 1);
+    Object.freeze(this);
+  }
+
+  /** The root name `.`. */
+  static readonly root: Name = new Name([]);
+
+  /**
+   * Builds a name from raw labels (leftmost first, without the empty root label). The bytes are
+   * copied. Fails on an empty label, a label over 63 bytes or a name over 255 bytes.
+   */
+  static fromLabels(labels: readonly Uint8Array[]): Result<Name, NameError> {
+    const copies: Buffer[] = [];
+    let total = 1;
+    for (const label of labels) {
+      if (label.length === 0) {
+        return Err(new NameError({ kind: 'empty-label', message: 'a name has an empty label' }));
+      }
+      if (label.length > MAX_LABEL_BYTES) {
+        return Err(
+          new NameError({
+            kind: 'label-too-long',
+            message: `label of ${label.length} bytes; labels are at most ${MAX_LABEL_BYTES} bytes`,
+          }),
+        );
+      }
+      total += label.length + 1;
+      if (total > MAX_NAME_BYTES) return Err(nameTooLong(total));
+      copies.push(Buffer.from(label));
+    }
+    return Ok(new Name(copies));
+  }
+
+  /** Number of labels, not counting the root (`www.example.` has 2, `.` has 0). */
+  get labelCount(): number {
+    return this.labels.length;
+  }
+
+  /** True for the root name. */
+  get isRoot(): boolean {
+    return this.labels.length === 0;
+  }
+
+  /**
+   * Presentation form with the trailing dot, escaped as BIND prints names: `\.` `\\` `\"` `\(`
+   * `\)` `\;` `\@` `\$` with a backslash, and bytes outside `!`..`~` (space included) as `\DDD`.
+   */
+  toString(): string {
+    if (this.labels.length === 0) return '.';
+    return `${this.labels.map(labelToText).join('.')}.`;
+  }
+
+  /**
+   * Text relative to `origin`, for display: `@` for the origin itself, the leading labels
+   * without a trailing dot for names below it, the absolute text otherwise. Reading the result
+   * back with {@link parseName} and the same origin gives an equal name.
+   */
+  relativeTo(origin: Name): string {
+    if (this.equals(origin)) return '@';
+    if (!this.isSubdomainOf(origin)) return this.toString();
+    return this.labels
+      .slice(0, this.labels.length - origin.labels.length)
+      .map(labelToText)
+      .join('.');
+  }
+
+  /** The uncompressed wire form, case preserved. */
+  toWire(): Buffer {
+    const out = Buffer.alloc(this.wireLength);
+    let pos = 0;
+    for (const label of this.labels) {
+      out[pos++] = label.length;
+      label.copy(out, pos);
+      pos += label.length;
+    }
+    out[pos] = 0;
+    return out;
+  }
+
+  /** The canonical wire form (RFC 4034 §6.2): uncompressed, ASCII `A`-`Z` lowered. */
+  toCanonicalWire(): Buffer {
+    const out = this.toWire();
+    for (let i = 0; i < out.length; i++) out[i] = lowerByte(out[i]!);
+    // Length bytes are ≤ 63, so lowering them is a no-op.
+    return out;
+  }
+
+  /** This name with ASCII `A`-`Z` lowered in every label. */
+  toCanonical(): Name {
+    return new Name(this.labels.map((label) => Buffer.from(label.map(lowerByte))));
+  }
+
+  /** Equality ignoring ASCII case (RFC 4343). */
+  equals(other: Name): boolean {
+    if (this.labels.length !== other.labels.length) return false;
+    for (let i = 0; i < this.labels.length; i++) {
+      if (!sameLabel(this.labels[i]!, other.labels[i]!)) return false;
+    }
+    return true;
+  }
+
+  /** True when this name is `other` or below it (ASCII case ignored). Every name is below the root. */
+  isSubdomainOf(other: Name): boolean {
+    const skip = this.labels.length - other.labels.length;
+    if (skip < 0) return false;
+    for (let i = 0; i < other.labels.length; i++) {
+      if (!sameLabel(this.labels[skip + i]!, other.labels[i]!)) return false;
+    }
+    return true;
+  }
+
+  /** The name without its leftmost label; `undefined` for the root. */
+  parent(): Name | undefined {
+    if (this.labels.length === 0) return undefined;
+    return new Name(this.labels.slice(1));
+  }
+
+  /** The presentation form, so that `JSON.stringify` shows the name. */
+  toJSON(): string {
+    return this.toString();
+  }
+
+  /** `Name(www.example.)` in `util.inspect` / `console.log` / test diffs. */
+  [inspect.custom](): string {
+    return `Name(${this.toString()})`;
+  }
+}
+
+function nameTooLong(bytes: number, text?: string): NameError {
+  const what = text === undefined ? 'name' : `name ${quote(text)}`;
+  return new NameError({
+    kind: 'name-too-long',
+    message: `${what} is ${bytes} bytes in wire form; names are at most ${MAX_NAME_BYTES} bytes`,
+    causes: ['a relative name was appended to a long origin', 'too many or too long labels'],
+  });
+}
+
+const isDigit = (code: number | undefined): boolean =>
+  code !== undefined && code >= 0x30 && code <= 0x39;
+
+/**
+ * Reads a name in presentation form (RFC 1035 §5.1).
+ *
+ * - Text ending in an unescaped `.` is absolute; `.` alone is the root.
+ * - `@` alone is `origin`; any other text is relative and gets `origin` appended.
+ * - `\X` stands for the character X (so `\.` is a dot inside a label), `\DDD` for the byte
+ *   with decimal value DDD (exactly three digits, at most 255).
+ * - Characters outside ASCII are taken as their UTF-8 bytes.
+ *
+ * Never throws.
+ */
+export function parseName(text: string, origin: Name): Result<Name, NameError> {
+  if (text.length === 0) {
+    return Err(new NameError({ kind: 'empty', message: 'empty domain name' }));
+  }
+  if (text === '@') return Ok(origin);
+  if (text === '.') return Ok(Name.root);
+
+  const labels: Buffer[] = [];
+  let current: number[] = [];
+  let absolute = false;
+  let total = 1;
+
+  const endLabel = (): NameError | undefined => {
+    if (current.length === 0) {
+      return new NameError({
+        kind: 'empty-label',
+        message: `name ${quote(text)} has an empty label`,
+        causes: ['two dots in a row, or a leading dot'],
+        remedy: 'write a dot that belongs inside a label as \\.',
+      });
+    }
+    total += current.length + 1;
+    if (total > MAX_NAME_BYTES) return nameTooLong(total, text);
+    labels.push(Buffer.from(current));
+    current = [];
+    return undefined;
+  };
+  const push = (bytes: Iterable<number>): NameError | undefined => {
+    for (const byte of bytes) current.push(byte);
+    if (current.length > MAX_LABEL_BYTES) {
+      return new NameError({
+        kind: 'label-too-long',
+        message: `name ${quote(text)} has a label longer than ${MAX_LABEL_BYTES} bytes`,
+      });
+    }
+    return undefined;
+  };
+  const badEscape = (why: string): NameError =>
+    new NameError({
+      kind: 'bad-escape',
+      message: `name ${quote(text)}: ${why}`,
+      remedy: 'use \\X for a literal character X, or \\DDD (three decimal digits, 000-255)',
+    });
+
+  let i = 0;
+  while (i < text.length) {
+    const code = text.charCodeAt(i);
+    if (code === 0x2e) {
+      const error = endLabel();
+      if (error) return Err(error);
+      i++;
+      if (i === text.length) absolute = true;
+      continue;
+    }
+    if (code === 0x5c) {
+      if (i + 1 >= text.length) return Err(badEscape('it ends with a lone backslash'));
+      if (isDigit(text.charCodeAt(i + 1))) {
+        const digits = text.slice(i + 1, i + 4);
+        if (digits.length !== 3 || ![...digits].every((c) => isDigit(c.charCodeAt(0)))) {
+          return Err(badEscape(`\\${digits} is not three decimal digits`));
+        }
+        const value = Number(digits);
+        if (value > 255) return Err(badEscape(`\\${digits} is above 255`));
+        const error = push([value]);
+        if (error) return Err(error);
+        i += 4;
+        continue;
+      }
+      const char = String.fromCodePoint(text.codePointAt(i + 1)!);
+      const error = push(Buffer.from(char, 'utf8'));
+      if (error) return Err(error);
+      i += 1 + char.length;
+      continue;
+    }
+    const char = String.fromCodePoint(text.codePointAt(i)!);
+    const error = push(code < 0x80 ? [code] : Buffer.from(char, 'utf8'));
+    if (error) return Err(error);
+    i += char.length;
+  }
+  if (!absolute) {
+    const error = endLabel();
+    if (error) return Err(error);
+    for (const label of origin.labels) {
+      total += label.length + 1;
+      labels.push(label);
+    }
+    if (total > MAX_NAME_BYTES) return Err(nameTooLong(total, text));
+  }
+  return Name.fromLabels(labels);
+}
+
+/** Options of {@link decodeName}. */
+export interface DecodeNameOptions {
+  /**
+   * Follow compression pointers (default `true`). Set `false` where RFC 3597 §4 forbids them,
+   * e.g. names inside RDATA read without the enclosing message.
+   */
+  readonly compression?: boolean;
+}
+
+/**
+ * Reads a wire-form name at `offset` in `buf` (RFC 1035 §3.1), following compression pointers
+ * (§4.1.4).
+ *
+ * Each pointer must point strictly before the previous jump target (the first one before
+ * `offset`), so a pointer loop can never be followed; at most {@link MAX_POINTER_HOPS} pointers
+ * are followed. Label types `01` and `10` (RFC 6891 §5 extended and reserved) are rejected, as
+ * are names over 255 bytes and reads past the end of `buf`.
+ *
+ * `end` is the offset just after the name where it starts, i.e. after its first pointer if it
+ * has one. Never throws.
+ */
+export function decodeName(
+  buf: Uint8Array,
+  offset: number,
+  options: DecodeNameOptions = {},
+): Result<{ name: Name; end: number }, NameError> {
+  const compression = options.compression ?? true;
+  if (!Number.isInteger(offset) || offset < 0 || offset >= buf.length) {
+    return Err(
+      new NameError({
+        kind: 'truncated',
+        message: `no name at offset ${offset}: the data is ${buf.length} bytes long`,
+      }),
+    );
+  }
+  const labels: Buffer[] = [];
+  let total = 1;
+  let pos = offset;
+  let limit = offset;
+  let end: number | undefined;
+  let hops = 0;
+  for (;;) {
+    const length = buf[pos];
+    if (length === undefined) {
+      return Err(
+        new NameError({ kind: 'truncated', message: `name at offset ${offset} runs past the end` }),
+      );
+    }
+    const labelType = length & 0xc0;
+    if (labelType === 0xc0) {
+      const low = buf[pos + 1];
+      if (low === undefined) {
+        return Err(
+          new NameError({
+            kind: 'truncated',
+            message: `name at offset ${offset}: compression pointer cut off at the end`,
+          }),
+        );
+      }
+      if (!compression) {
+        return Err(
+          new NameError({
+            kind: 'bad-pointer',
+            message: `name at offset ${offset}: compression pointer where none is allowed`,
+          }),
+        );
+      }
+      const target = ((length & 0x3f) << 8) | low;
+      end ??= pos + 2;
+      hops++;
+      if (target >= limit || hops > MAX_POINTER_HOPS) {
+        return Err(
+          new NameError({
+            kind: 'bad-pointer',
+            message:
+              hops > MAX_POINTER_HOPS
+                ? `name at offset ${offset}: more than ${MAX_POINTER_HOPS} compression pointers`
+                : `name at offset ${offset}: compression pointer at ${pos} to ${target} does not point backwards`,
+            causes: ['a malformed or hostile message (pointer loop)'],
+          }),
+        );
+      }
+      limit = target;
+      pos = target;
+      continue;
+    }
+    if (labelType !== 0) {
+      return Err(
+        new NameError({
+          kind: 'bad-label-type',
+          message: `name at offset ${offset}: unsupported label type 0x${labelType.toString(16)} at ${pos}`,
+          causes: ['extended (RFC 6891) or reserved label types are not used in DNS messages'],
+        }),
+      );
+    }
+    if (length === 0) {
+      end ??= pos + 1;
+      break;
+    }
+    if (pos + 1 + length > buf.length) {
+      return Err(
+        new NameError({
+          kind: 'truncated',
+          message: `name at offset ${offset}: label at ${pos} runs past the end`,
+        }),
+      );
+    }
+    total += length + 1;
+    if (total > MAX_NAME_BYTES) {
+      return Err(nameTooLong(total));
+    }
+    labels.push(Buffer.from(buf.subarray(pos + 1, pos + 1 + length)));
+    pos += 1 + length;
+  }
+  return Name.fromLabels(labels).map((name) => ({ name, end: end! }));
+}

@@ -1,0 +1,318 @@
+/**
+ * DNS exchanges over UDP and TCP for dynamic update — the only code that owns these sockets.
+ *
+ * - UDP when the request fits in 512 bytes (no EDNS, as nsupdate), TCP otherwise, and TCP again
+ *   when a UDP reply has TC set (nsupdate does not; dnspython does).
+ * - Retries resend the identical bytes (same ID, same TSIG time and MAC), as nsupdate does.
+ * - A datagram is considered only when it comes from the server's address and port and carries
+ *   the request's ID; the caller's `check` then accepts it or says why it is ignored (bad MAC,
+ *   wrong opcode…), and the exchange keeps waiting until the deadline (RFC 8945 §5.4).
+ * - One UDP socket per client and address family carries many requests at once, keyed by ID.
+ */
+
+import { randomInt } from 'node:crypto';
+import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { connect, isIP } from 'node:net';
+
+/** Largest request sent over UDP (RFC 1035 §4.2.1; nsupdate sends no EDNS). */
+export const MAX_UDP_REQUEST = 512;
+
+/** What the caller's check says about a reply with the right ID from the right peer. */
+export type ReplyCheck<T> =
+  | { readonly verdict: 'accept'; readonly value: T }
+  | { readonly verdict: 'ignore'; readonly reason: string }
+  | { readonly verdict: 'truncated' };
+
+/** Settings of one exchange. */
+export interface ExchangeOptions {
+  /** Absolute deadline, `Date.now()` milliseconds. */
+  readonly deadline: number;
+  readonly signal?: AbortSignal | undefined;
+  /** Interval between UDP sends. */
+  readonly retryIntervalMs: number;
+  /** UDP sends in all (first + retries). */
+  readonly tries: number;
+  /** Use TCP whatever the size. */
+  readonly tcp?: boolean;
+}
+
+/** A completed exchange. */
+export interface Exchanged<T> {
+  readonly value: T;
+  readonly transport: 'udp' | 'tcp';
+  /** Replies that were received and ignored, with the reason (for diagnostics). */
+  readonly ignored: readonly string[];
+}
+
+/** Why an exchange produced no accepted reply. */
+export interface ExchangeFailure {
+  readonly kind: 'timeout' | 'aborted' | 'network';
+  readonly message: string;
+  readonly ignored: readonly string[];
+  /** The request left this machine at least once. */
+  readonly sent: boolean;
+  readonly cause?: unknown;
+}
+
+type Outcome<T> = { ok: true; value: Exchanged<T> } | { ok: false; failure: ExchangeFailure };
+
+interface Pending {
+  readonly onReply: (reply: Buffer, from: RemoteInfo) => void;
+}
+
+/** Exchanges with one DNS server. */
+export class DnsTransport {
+  readonly #host: string;
+  readonly #port: number;
+  readonly #sourceAddress: string | undefined;
+  #address: Promise<{ address: string; family: 4 | 6 }> | undefined;
+  #udp: UdpSocket | undefined;
+  readonly #pending = new Map<number, Pending>();
+
+  constructor(host: string, port: number, sourceAddress?: string) {
+    this.#host = host;
+    this.#port = port;
+    this.#sourceAddress = sourceAddress;
+  }
+
+  /** `host#port`, as BIND prints it. */
+  get server(): string {
+    return `${this.#host}#${this.#port}`;
+  }
+
+  /** A message ID not used by any exchange in flight on this transport. */
+  allocateId(): number {
+    for (;;) {
+      const id = randomInt(0, 0x10000);
+      if (!this.#pending.has(id)) return id;
+    }
+  }
+
+  /** Sends `request` (whose ID is `id`) and returns the first reply `check` accepts. */
+  async exchange<T>(
+    request: Buffer,
+    id: number,
+    check: (reply: Buffer) => ReplyCheck<T>,
+    options: ExchangeOptions,
+  ): Promise<Outcome<T>> {
+    const resolved = await this.#resolve();
+    if ('failure' in resolved) return { ok: false, failure: resolved.failure };
+    if (options.tcp || request.length > MAX_UDP_REQUEST) {
+      return this.#tcp(request, id, check, options, resolved.address, []);
+    }
+    const udp = await this.#udpExchange(request, id, check, options, resolved.address);
+    if (udp.ok || !('truncated' in udp)) return udp;
+    return this.#tcp(request, id, check, options, resolved.address, udp.ignored);
+  }
+
+  /** Closes the UDP socket. Exchanges in flight fail. */
+  close(): void {
+    this.#udp?.close();
+    this.#udp = undefined;
+  }
+
+  async #resolve(): Promise<
+    { address: { address: string; family: 4 | 6 } } | { failure: ExchangeFailure }
+  > {
+    this.#address ??= (async () => {
+      const family = isIP(this.#host);
+      if (family === 4 || family === 6) return { address: this.#host, family };
+      const found = await lookup(this.#host);
+      return { address: found.address, family: found.family === 6 ? 6 : 4 };
+    })();
+    try {
+      return { address: await this.#address };
+    } catch (error) {
+      this.#address = undefined;
+      return {
+        failure: {
+          kind: 'network',
+          message: `cannot resolve ${this.#host}: ${(error as Error).message}`,
+          ignored: [],
+          sent: false,
+          cause: error,
+        },
+      };
+    }
+  }
+
+  #udpSocket(family: 4 | 6): UdpSocket {
+    if (this.#udp) return this.#udp;
+    const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+    socket.on('message', (reply, from) => {
+      if (reply.length < 2) return;
+      this.#pending.get(reply.readUInt16BE(0))?.onReply(reply, from);
+    });
+    socket.on('error', () => {
+      // Reported per exchange by send callbacks; a broken socket is replaced on next use.
+      if (this.#udp === socket) this.#udp = undefined;
+      socket.close();
+    });
+    if (this.#sourceAddress) socket.bind({ address: this.#sourceAddress, port: 0 });
+    socket.unref();
+    this.#udp = socket;
+    return socket;
+  }
+
+  #udpExchange<T>(
+    request: Buffer,
+    id: number,
+    check: (reply: Buffer) => ReplyCheck<T>,
+    options: ExchangeOptions,
+    target: { address: string; family: 4 | 6 },
+  ): Promise<Outcome<T> | { ok: false; truncated: true; ignored: string[] }> {
+    return new Promise((resolve) => {
+      const socket = this.#udpSocket(target.family);
+      const ignored: string[] = [];
+      let sends = 0;
+      let retryTimer: NodeJS.Timeout | undefined;
+      let settled = false;
+      const finish = (outcome: Outcome<T> | { ok: false; truncated: true; ignored: string[] }) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(retryTimer);
+        clearTimeout(deadlineTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        this.#pending.delete(id);
+        if (this.#pending.size === 0) this.#udp?.unref();
+        resolve(outcome);
+      };
+      const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
+        finish({
+          ok: false,
+          failure: { kind, message, ignored, sent: sends > 0, ...(cause ? { cause } : {}) },
+        });
+      const send = () => {
+        if (settled) return;
+        if (sends >= options.tries) return; // the deadline timer ends the exchange
+        sends++;
+        socket.send(request, this.#port, target.address, (error) => {
+          if (error) fail('network', `send to ${this.server} failed: ${error.message}`, error);
+        });
+        if (sends < options.tries) retryTimer = setTimeout(send, options.retryIntervalMs);
+        else
+          retryTimer = setTimeout(
+            () => fail('timeout', timeoutMessage(this.server, sends, ignored)),
+            options.retryIntervalMs,
+          );
+      };
+      const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
+      const deadlineTimer = setTimeout(
+        () => fail('timeout', timeoutMessage(this.server, sends, ignored)),
+        Math.max(0, options.deadline - Date.now()),
+      );
+      this.#pending.set(id, {
+        onReply: (reply, from) => {
+          if (from.address !== target.address || from.port !== this.#port) {
+            ignored.push(`a reply from ${from.address}#${from.port}, not the server`);
+            return;
+          }
+          const verdict = check(reply);
+          if (verdict.verdict === 'accept')
+            finish({ ok: true, value: { value: verdict.value, transport: 'udp', ignored } });
+          else if (verdict.verdict === 'truncated') finish({ ok: false, truncated: true, ignored });
+          else ignored.push(verdict.reason);
+        },
+      });
+      socket.ref();
+      if (options.signal?.aborted) onAbort();
+      else {
+        options.signal?.addEventListener('abort', onAbort, { once: true });
+        send();
+      }
+    });
+  }
+
+  #tcp<T>(
+    request: Buffer,
+    id: number,
+    check: (reply: Buffer) => ReplyCheck<T>,
+    options: ExchangeOptions,
+    target: { address: string; family: 4 | 6 },
+    ignored: string[],
+  ): Promise<Outcome<T>> {
+    return new Promise((resolve) => {
+      const socket = connect({
+        host: target.address,
+        port: this.#port,
+        ...(this.#sourceAddress ? { localAddress: this.#sourceAddress } : {}),
+      });
+      socket.setNoDelay(true);
+      let sent = false;
+      let settled = false;
+      let buffered = Buffer.alloc(0);
+      const finish = (outcome: Outcome<T>) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadlineTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        socket.destroy();
+        resolve(outcome);
+      };
+      const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
+        finish({
+          ok: false,
+          failure: { kind, message, ignored, sent, ...(cause ? { cause } : {}) },
+        });
+      const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
+      const deadlineTimer = setTimeout(
+        () => fail('timeout', timeoutMessage(this.server, sent ? 1 : 0, ignored, 'TCP')),
+        Math.max(0, options.deadline - Date.now()),
+      );
+      socket.on('connect', () => {
+        // Length prefix and message in one write (RFC 1035 §4.2.2).
+        const length = Buffer.alloc(2);
+        length.writeUInt16BE(request.length);
+        socket.write(Buffer.concat([length, request]));
+        sent = true;
+      });
+      socket.on('data', (chunk: Buffer) => {
+        buffered = Buffer.concat([buffered, chunk]);
+        while (buffered.length >= 2) {
+          const size = buffered.readUInt16BE(0);
+          if (buffered.length < size + 2) break;
+          const reply = buffered.subarray(2, size + 2);
+          buffered = buffered.subarray(size + 2);
+          if (reply.length < 2 || reply.readUInt16BE(0) !== id) {
+            ignored.push('a TCP reply with another message ID');
+            continue;
+          }
+          const verdict = check(Buffer.from(reply));
+          if (verdict.verdict === 'accept') {
+            finish({ ok: true, value: { value: verdict.value, transport: 'tcp', ignored } });
+            return;
+          }
+          ignored.push(
+            verdict.verdict === 'truncated' ? 'a truncated reply over TCP' : verdict.reason,
+          );
+        }
+      });
+      socket.on('error', (error: NodeJS.ErrnoException) =>
+        fail(
+          'network',
+          `TCP to ${this.server}: ${error.code === 'ECONNREFUSED' ? 'connection refused' : error.message}`,
+          error,
+        ),
+      );
+      socket.on('close', () =>
+        fail('network', `${this.server} closed the TCP connection before a valid reply`),
+      );
+      if (options.signal?.aborted) onAbort();
+      else options.signal?.addEventListener('abort', onAbort, { once: true });
+    });
+  }
+}
+
+function timeoutMessage(
+  server: string,
+  sends: number,
+  ignored: readonly string[],
+  via = 'UDP',
+): string {
+  const tail =
+    ignored.length > 0
+      ? `; ${ignored.length} reply(ies) were ignored: ${[...new Set(ignored)].join('; ')}`
+      : '';
+  return `no valid reply from ${server} over ${via} (${sends} send${sends === 1 ? '' : 's'})${tail}`;
+}
