@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Installs what this project needs on a Debian machine, idempotently:
-# BIND 9 (named, rndc, nsupdate, dig, named-compilezone…) from Debian's packages, and node modules.
+# Installs what this project needs on a Debian machine, idempotently: BIND 9 (named, rndc,
+# nsupdate, dig, named-compilezone…) and python3-dnspython from Debian's packages, and node modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -10,12 +10,14 @@ for tool in named rndc nsupdate dig named-compilezone named-journalprint tsig-ke
     need_bind=1
   fi
 done
+# The update benchmark compares against Debian's dnspython.
+if ! /usr/bin/python3 -c 'import dns.update' >/dev/null 2>&1; then need_bind=1; fi
 if [ "$need_bind" = 1 ]; then
-  echo "setup: installing BIND 9 from Debian's packages (bind9 bind9-utils bind9-dnsutils)…"
+  echo "setup: installing from Debian's packages: bind9 bind9-utils bind9-dnsutils python3-dnspython…"
   SUDO=""
   if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bind9 bind9-utils bind9-dnsutils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bind9 bind9-utils bind9-dnsutils python3-dnspython >/dev/null
 fi
 echo "setup: $(/usr/sbin/named -v)"
 
