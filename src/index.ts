@@ -29,3 +29,16 @@ export { renderLikeRndc } from './control/render.js';
 export type { ConfigErrorKind, SourceLocation } from './errors.js';
 export { ConfigError, RndcLibraryError } from './errors.js';
 export * from './keys/index.js';
+export type {
+  FoundZone,
+  SendOptions,
+  UpdateClientOptions,
+  UpdateResponse,
+} from './update/client.js';
+export { UpdateClient } from './update/client.js';
+export type { UpdateErrorKind } from './update/errors.js';
+export { UpdateError } from './update/errors.js';
+export { Name, parseName } from './update/names.js';
+export { formatRdata, parseRdata, parseRecord } from './update/rdata.js';
+export type { RecordInput, UpdateOptions } from './update/update.js';
+export { Update } from './update/update.js';

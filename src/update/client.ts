@@ -362,7 +362,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind,
-            message: `update failed: ${rcodeText}(${name})${unauthenticated}: the server has no key ${key.name} with algorithm ${key.algorithm}`,
+            message: `update failed: ${rcodeText}(${name})${unauthenticated}: the server has no key ${key.name} with algorithm ${key.algorithm} — nsupdate's -y defaults to hmac-md5`,
             causes: [
               'the key name differs from the one in named.conf',
               "the algorithm differs (nsupdate's -y and `key` default to hmac-md5; tsig-keygen's default is hmac-sha256)",

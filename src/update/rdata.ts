@@ -371,7 +371,7 @@ function decimal(text: string, max: number, field: string, what: string): number
 }
 
 /** Resolves `\X` and `\DDD` escapes; characters outside ASCII become their UTF-8 bytes. */
-function unescape(text: string, field: string, what: string): Buffer {
+function unescapeText(text: string, field: string, what: string): Buffer {
   const bytes: number[] = [];
   let i = 0;
   while (i < text.length) {
@@ -401,11 +401,15 @@ function unescape(text: string, field: string, what: string): Buffer {
 
 /** A character-string (RFC 1035 §3.3): length byte + at most 255 bytes. */
 function characterString(token: Token, field: string, what: string): Buffer {
-  const bytes = unescape(token.text, field, what);
+  const bytes = unescapeText(token.text, field, what);
   if (bytes.length > 255) {
-    fail('bad-rdata', `${what}: ${field} ${quote(token.text)} is ${bytes.length} bytes; the limit is 255`, {
-      remedy: 'split long text into several quoted strings of at most 255 bytes each',
-    });
+    fail(
+      'bad-rdata',
+      `${what}: ${field} ${quote(token.text)} is ${bytes.length} bytes; the limit is 255`,
+      {
+        remedy: 'split long text into several quoted strings of at most 255 bytes each',
+      },
+    );
   }
   return Buffer.concat([Buffer.of(bytes.length), bytes]);
 }
@@ -866,7 +870,12 @@ function ereGroupCount(re: readonly number[]): number | undefined {
 function naptrRegexpProblem(field: Uint8Array): string | undefined {
   if (field.length === 0) return undefined;
   const delimiter = field[0]!;
-  if (isDigitCode(delimiter) || delimiter === ch('\\') || delimiter === ch('i') || delimiter === 0) {
+  if (
+    isDigitCode(delimiter) ||
+    delimiter === ch('\\') ||
+    delimiter === ch('i') ||
+    delimiter === 0
+  ) {
     return 'the delimiter must not be a digit, a backslash, "i" or NUL';
   }
   const ere: number[] = [];
@@ -1083,7 +1092,7 @@ const CODECS: ReadonlyMap<number, Codec> = new Map<number, Codec>([
         if (!/^[0-9A-Za-z]{1,255}$/.test(tag)) {
           fail('bad-rdata', `${f.what}: tag ${quote(tag)} must be 1-255 letters and digits`);
         }
-        const value = unescape(f.any('value').text, 'value', f.what);
+        const value = unescapeText(f.any('value').text, 'value', f.what);
         return Buffer.concat([u8(flags), u8(tag.length), Buffer.from(tag, 'ascii'), value]);
       },
       format: (r) => {
@@ -1159,7 +1168,8 @@ const CODECS: ReadonlyMap<number, Codec> = new Map<number, Codec>([
         for (const field of ['refresh', 'retry', 'expire', 'minimum']) {
           const text = f.word(field);
           const value = ttlValue(text);
-          if (typeof value === 'string') fail('bad-rdata', `${f.what}: ${field} ${quote(text)} ${value}`);
+          if (typeof value === 'string')
+            fail('bad-rdata', `${f.what}: ${field} ${quote(text)} ${value}`);
           parts.push(u32(value));
         }
         return Buffer.concat(parts);
@@ -1273,7 +1283,8 @@ function rdataFromTokens(
       );
     }
     const problem = codec ? wireProblem(codec, data) : undefined;
-    if (problem) fail('bad-rdata', `${what}: the \\# data is not valid ${typeToText(type)} RDATA: ${problem}`);
+    if (problem)
+      fail('bad-rdata', `${what}: the \\# data is not valid ${typeToText(type)} RDATA: ${problem}`);
     return data;
   }
   if (!codec) {
@@ -1379,7 +1390,9 @@ export interface ParsedRecord {
   readonly name: Name;
   /** TTL in seconds; `undefined` when the text has none and no `defaultTtl` was given. */
   readonly ttl: number | undefined;
+  /** Class number: from the text, else `defaultClass`, else IN (1). Never NONE, ANY or 0. */
   readonly class: number;
+  /** Type number (see {@link typeFromText}). */
   readonly type: number;
   /** Wire RDATA; empty when the record has none (only with `allowEmptyRdata`). */
   readonly rdata: Buffer;
@@ -1436,15 +1449,23 @@ export function parseRecord(
     for (;;) {
       const token = tokens[index];
       if (!token) {
-        fail('syntax', `missing type after ${quote(text.slice(owner.start, tokens[index - 1]!.end))}`);
+        fail(
+          'syntax',
+          `missing type after ${quote(text.slice(owner.start, tokens[index - 1]!.end))}`,
+        );
       }
       index++;
       if (token.quoted) fail('syntax', `unexpected quoted token "${token.text}" before the type`);
       const asClass = classFromText(token.text);
       // `ANY` is both a class and a type: at the end of the record it is the type.
       const isLast = index >= tokens.length;
-      if (asClass !== undefined && !(isLast && typeFromText(token.text) !== undefined)) {
-        if (rdclass !== undefined) fail('syntax', `a second class ${quote(token.text)}`);
+      // After a class (or TTL), the next class-like (or TTL-like) token is read as the type, as
+      // BIND's zone loader does: `www IN CH A` is an unknown type "CH".
+      if (
+        asClass !== undefined &&
+        rdclass === undefined &&
+        !(isLast && typeFromText(token.text) !== undefined)
+      ) {
         if (isMetaClass(asClass)) {
           fail('bad-class', `class ${quote(token.text)} cannot be used on a record`, {
             remedy: 'use the zone class (normally IN)',
@@ -1453,8 +1474,7 @@ export function parseRecord(
         rdclass = asClass;
         continue;
       }
-      if (isDigitCode(token.text.charCodeAt(0))) {
-        if (ttl !== undefined) fail('syntax', `a second TTL ${quote(token.text)}`);
+      if (isDigitCode(token.text.charCodeAt(0)) && ttl === undefined) {
         const value = ttlValue(token.text);
         if (typeof value === 'string') fail('bad-ttl', `TTL ${quote(token.text)} ${value}`);
         if (value > MAX_TTL) {
