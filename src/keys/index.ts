@@ -1,6 +1,6 @@
 /**
  * Keys and configuration: the `Key` type, key files (rndc.key, tsig-keygen output, named.conf
- * fragments), nsupdate-style key strings, rndc.conf, and the rndc tool's rules for choosing
+ * fragments), nsupdate-style key strings and `nsupdate -k` files (incl. K* pairs), rndc.conf, and the rndc tool's rules for choosing
  * server, port and key.
  */
 export {
@@ -24,6 +24,16 @@ export {
   pickKey,
 } from './keyfile.js';
 export type { IncludeOptions } from './load.js';
+export {
+  DNSSEC_HMAC_ALGORITHMS,
+  type DnssecKeyPairPaths,
+  dnssecKeyPairPaths,
+  type LoadNsupdateKeyOptions,
+  loadNsupdateKey,
+  type ParseDnssecKeyPairOptions,
+  parseDnssecKeyPair,
+  parseDnssecKeyPairText,
+} from './nsupdate-key.js';
 export type { ReadFileFn } from './read.js';
 export {
   DEFAULT_RNDC_CONF,

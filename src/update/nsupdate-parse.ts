@@ -112,11 +112,20 @@ interface RecordCommandBase extends CommandBase {
   readonly shorthand: boolean;
 }
 
-/** `prereq nxdomain name` / `prereq yxdomain name` (RFC 2136 §2.4.5 / §2.4.4). */
-export interface NsupdateNamePrereq extends RecordCommandBase {
+/** `prereq nxdomain name`: the name must not exist (RFC 2136 §2.4.5). */
+export interface NsupdateNxdomainPrereq extends RecordCommandBase {
   readonly kind: 'prereq';
-  readonly condition: 'nxdomain' | 'yxdomain';
+  readonly condition: 'nxdomain';
 }
+
+/** `prereq yxdomain name`: the name must exist (RFC 2136 §2.4.4). */
+export interface NsupdateYxdomainPrereq extends RecordCommandBase {
+  readonly kind: 'prereq';
+  readonly condition: 'yxdomain';
+}
+
+/** `prereq nxdomain name` / `prereq yxdomain name`. */
+export type NsupdateNamePrereq = NsupdateNxdomainPrereq | NsupdateYxdomainPrereq;
 
 /** `prereq nxrrset name [class] type` (RFC 2136 §2.4.3); data after the type is ignored. */
 export interface NsupdateNxrrsetPrereq extends RecordCommandBase {

@@ -46,6 +46,11 @@ export interface UpdateOptions {
   readonly class?: string;
   /** TTL for added records that name none. Default 3600. */
   readonly defaultTtl?: number;
+  /**
+   * What relative names are relative to. Default: the zone. `'.'` gives nsupdate's behaviour
+   * (relative names are made absolute against the root).
+   */
+  readonly origin?: string;
 }
 
 /** Types that cannot be added or named in an RRset prerequisite (RFC 2136 §3.4.1.2, §2.5.1). */
@@ -65,6 +70,8 @@ export class Update {
   /** The zone as given; `undefined` means "discover it" (an SOA query for the first owner). */
   readonly zone: string | undefined;
   readonly #origin: Name;
+  /** Relative names resolve against this (the zone unless `options.origin` says otherwise). */
+  readonly #relativeTo: Name;
   readonly #zoneClass: number;
   readonly #defaultTtl: number;
   readonly #prerequisites: WireRecord[] = [];
@@ -93,6 +100,18 @@ export class Update {
     if (origin.isErr())
       this.#problems.push(`zone ${JSON.stringify(zone)}: ${origin.error.message}`);
     this.#origin = origin.isOk() ? origin.value : Name.root;
+    this.#relativeTo = this.#origin;
+    if (options.origin !== undefined) {
+      const relativeTo = parseName(
+        options.origin.endsWith('.') ? options.origin : `${options.origin}.`,
+        Name.root,
+      );
+      if (relativeTo.isErr())
+        this.#problems.push(
+          `origin ${JSON.stringify(options.origin)}: ${relativeTo.error.message}`,
+        );
+      else this.#relativeTo = relativeTo.value;
+    }
   }
 
   /** The zone name (root when it is to be discovered). */
@@ -246,7 +265,7 @@ export class Update {
     recordClass: number,
     typeRequired = false,
   ): this {
-    const owner = parseName(name, this.#origin);
+    const owner = parseName(name, this.#relativeTo);
     if (owner.isErr()) {
       this.#problems.push(`${method}(${JSON.stringify(name)}): ${owner.error.message}`);
       return this;
@@ -276,14 +295,17 @@ export class Update {
     const label = `${method}(${JSON.stringify(typeof input === 'string' ? input : input.name)})`;
     let record: { name: Name; ttl: number | undefined; class: number; type: number; rdata: Buffer };
     if (typeof input === 'string') {
-      const parsed = parseRecord(input, { origin: this.#origin, defaultClass: this.#zoneClass });
+      const parsed = parseRecord(input, {
+        origin: this.#relativeTo,
+        defaultClass: this.#zoneClass,
+      });
       if (parsed.isErr()) {
         this.#problems.push(`${label}: ${parsed.error.message}`);
         return undefined;
       }
       record = parsed.value;
     } else {
-      const owner = parseName(input.name, this.#origin);
+      const owner = parseName(input.name, this.#relativeTo);
       const type = typeof input.type === 'number' ? input.type : typeFromText(input.type);
       if (owner.isErr()) {
         this.#problems.push(`${label}: ${owner.error.message}`);
@@ -295,7 +317,7 @@ export class Update {
       }
       let rdata: Buffer;
       if (typeof input.data === 'string') {
-        const parsed = parseRdata(type, input.data, this.#origin);
+        const parsed = parseRdata(type, input.data, this.#relativeTo);
         if (parsed.isErr()) {
           this.#problems.push(`${label}: ${parsed.error.message}`);
           return undefined;

@@ -289,7 +289,10 @@ describe('connections', () => {
 describe('zonestatus of an inline-signing zone', () => {
   it('parses the signing fields from real named', async () => {
     const signing = await startNamed({ zones: [{ name: 'signed.test', kind: 'inline-signing' }] });
-    const rndc = RndcClient.connect({ port: signing.controlPort, key: signing.keys['hmac-sha384'] });
+    const rndc = RndcClient.connect({
+      port: signing.controlPort,
+      key: signing.keys['hmac-sha384'],
+    });
     try {
       const zone = (await rndc.zonestatus('signed.test')).unwrap();
       const binary = await runRndcBinary(signing, ['zonestatus', 'signed.test']);
