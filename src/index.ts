@@ -42,3 +42,7 @@ export { Name, parseName } from './update/names.js';
 export { formatRdata, parseRdata, parseRecord } from './update/rdata.js';
 export type { RecordInput, UpdateOptions } from './update/update.js';
 export { Update } from './update/update.js';
+export { runNsupdateScript } from './update/nsupdate.js';
+export type { NsupdateRunOptions, NsupdateRunResult, NsupdateSend } from './update/nsupdate.js';
+export { parseNsupdateScript, NsupdateSyntaxError } from './update/nsupdate-parse.js';
+export type { NsupdateCommand, NsupdateScript, NsupdateWarning } from './update/nsupdate-parse.js';

@@ -22,6 +22,12 @@ it.each(examples)('examples/%s runs', async (name) => {
     expect(run.stdout).toMatch(/frozen now +false/);
     expect(run.stdout).toMatch(/'not-found': no matching zone 'no-such.zone' in any view/);
   }
+  if (name === 'update.ts') {
+    expect(run.stdout).toMatch(/add api +→ ok over udp, reply signed: true/);
+    expect(run.stdout).toMatch(/add api again +→ 'YXDOMAIN'/);
+    expect(run.stdout).toMatch(/nsupdate script → exit 0, 1 update\(s\) sent/);
+    expect(run.stdout).toMatch(/warning: .*7/);
+  }
   if (name === 'from-config.ts') {
     const ours = /RndcClient serial +(\d+)/.exec(run.stdout)?.[1];
     const theirs = /rndc serial +(\d+)/.exec(run.stdout)?.[1];

@@ -115,6 +115,33 @@ describe('the error matrix (research/update-tsig.md §2.6, §3.2)', () => {
     expect(error).toMatchObject({ kind: 'BADTRUNC', tsigError: 22 });
   });
 
+  it('a request MAC cut below the minimum length in flight → FORMERR(BADSIG), unauthenticated', async () => {
+    // Rewrite our request: keep 8 of the 32 MAC bytes and fix MAC size and RDLENGTH.
+    const front = createSocket('udp4');
+    await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
+    front.on('message', (query, from) => {
+      const macSizeAt = query.length - 6 - 32 - 2;
+      const cut = Buffer.concat([query.subarray(0, macSizeAt + 2 + 8), query.subarray(query.length - 6)]);
+      cut.writeUInt16BE(8, macSizeAt);
+      // RDATA = algorithm name (hmac-sha256. = 13 bytes), time (6), fudge (2), MAC size, …
+      const rdlengthAt = macSizeAt - 8 - 13 - 2;
+      cut.writeUInt16BE(cut.readUInt16BE(rdlengthAt) - 24, rdlengthAt);
+      const back = createSocket('udp4');
+      back.on('message', (reply) => {
+        front.send(reply, from.port, from.address);
+        back.close();
+      });
+      back.send(cut, named.dnsPort, '127.0.0.1');
+    });
+    try {
+      const error = (await client({ port: front.address().port }).send(new Update('dyn.test').add('short 300 A 192.0.2.1'))).unwrapErr();
+      expect(error).toMatchObject({ kind: 'BADSIG', rcode: 1, tsigError: 16, authenticated: false });
+      expect(error.message).toContain('update failed: FORMERR(BADSIG)');
+    } finally {
+      front.close();
+    }
+  });
+
   it('unsigned update → REFUSED', async () => {
     const error = (
       await new UpdateClient({ server: '127.0.0.1', port: named.dnsPort }).send(
