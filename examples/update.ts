@@ -7,15 +7,23 @@ import { runNsupdateScript, Update, UpdateClient } from '../src/index.js';
 import { startNamed } from '../src/testing/index.js';
 
 const named = await startNamed();
-const updates = new UpdateClient({ server: '127.0.0.1', port: named.dnsPort, key: named.keys['hmac-sha256'] });
+const updates = new UpdateClient({
+  server: '127.0.0.1',
+  port: named.dnsPort,
+  key: named.keys['hmac-sha256'],
+});
 try {
   // Relative names are relative to the zone: `api` is api.dyn.test.
   const added = await updates.send(
     new Update('dyn.test').absent('api').add('api 300 A 192.0.2.10', 'api 300 AAAA 2001:db8::10'),
   );
-  console.log(`add api        → ${added.isOk() ? `ok over ${added.value.transport}, reply signed: ${added.value.signed}` : added.error.message}`);
+  console.log(
+    `add api        → ${added.isOk() ? `ok over ${added.value.transport}, reply signed: ${added.value.signed}` : added.error.message}`,
+  );
 
-  const again = await updates.send(new Update('dyn.test').absent('api').add('api 300 A 192.0.2.11'));
+  const again = await updates.send(
+    new Update('dyn.test').absent('api').add('api 300 A 192.0.2.11'),
+  );
   if (again.isErr()) console.log(`add api again  → '${again.error.kind}': ${again.error.message}`);
 
   // The same through nsupdate's language (names are relative to the root there: write them absolute).

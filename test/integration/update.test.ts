@@ -121,7 +121,10 @@ describe('the error matrix (research/update-tsig.md §2.6, §3.2)', () => {
     await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
     front.on('message', (query, from) => {
       const macSizeAt = query.length - 6 - 32 - 2;
-      const cut = Buffer.concat([query.subarray(0, macSizeAt + 2 + 8), query.subarray(query.length - 6)]);
+      const cut = Buffer.concat([
+        query.subarray(0, macSizeAt + 2 + 8),
+        query.subarray(query.length - 6),
+      ]);
       cut.writeUInt16BE(8, macSizeAt);
       // RDATA = algorithm name (hmac-sha256. = 13 bytes), time (6), fudge (2), MAC size, …
       const rdlengthAt = macSizeAt - 8 - 13 - 2;
@@ -134,8 +137,17 @@ describe('the error matrix (research/update-tsig.md §2.6, §3.2)', () => {
       back.send(cut, named.dnsPort, '127.0.0.1');
     });
     try {
-      const error = (await client({ port: front.address().port }).send(new Update('dyn.test').add('short 300 A 192.0.2.1'))).unwrapErr();
-      expect(error).toMatchObject({ kind: 'BADSIG', rcode: 1, tsigError: 16, authenticated: false });
+      const error = (
+        await client({ port: front.address().port }).send(
+          new Update('dyn.test').add('short 300 A 192.0.2.1'),
+        )
+      ).unwrapErr();
+      expect(error).toMatchObject({
+        kind: 'BADSIG',
+        rcode: 1,
+        tsigError: 16,
+        authenticated: false,
+      });
       expect(error.message).toContain('update failed: FORMERR(BADSIG)');
     } finally {
       front.close();
