@@ -134,11 +134,17 @@ export class UpdateClient {
     }
     const id = this.#transport.allocateId();
     const message = update.toMessage(id, zone);
-    if (message.isErr()) return message;
+    if (message.isErr()) {
+      this.#transport.releaseId(id);
+      return message;
+    }
     const zoneText = zone.toString();
     const unsigned = encodeUpdate(message.value);
     const signed = this.#sign(unsigned);
-    if (signed.isErr()) return signed;
+    if (signed.isErr()) {
+      this.#transport.releaseId(id);
+      return signed;
+    }
     const { bytes, mac } = signed.value;
     const started = Date.now();
     const outcome = await this.#transport.exchange(
@@ -226,7 +232,10 @@ export class UpdateClient {
       const id = this.#transport.allocateId();
       const query = encodeQuery(id, name, TYPE_SOA, false);
       const signed = sign ? this.#sign(query) : Ok({ bytes: query, mac: undefined });
-      if (signed.isErr()) return signed;
+      if (signed.isErr()) {
+        this.#transport.releaseId(id);
+        return signed;
+      }
       let raw: Buffer = Buffer.alloc(0);
       const outcome = await this.#transport.exchange(
         signed.value.bytes,

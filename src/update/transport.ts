@@ -81,12 +81,24 @@ export class DnsTransport {
     return `${this.#host}#${this.#port}`;
   }
 
-  /** A message ID not used by any exchange in flight on this transport. */
+  /**
+   * Reserves a message ID that no other exchange in flight uses. The ID must be reserved from
+   * here until its exchange ends, not just picked: another send may allocate while this one is
+   * still signing, and two exchanges sharing an ID would steal each other's replies. The
+   * reservation ends with {@link exchange} or {@link releaseId}.
+   */
   allocateId(): number {
     for (;;) {
       const id = randomInt(0, 0x10000);
-      if (!this.#pending.has(id)) return id;
+      if (this.#pending.has(id)) continue;
+      this.#pending.set(id, { onReply: () => {} });
+      return id;
     }
+  }
+
+  /** Gives back an ID from {@link allocateId} that will not be used for an exchange. */
+  releaseId(id: number): void {
+    this.#pending.delete(id);
   }
 
   /** Sends `request` (whose ID is `id`) and returns the first reply `check` accepts. */
@@ -96,15 +108,23 @@ export class DnsTransport {
     check: (reply: Buffer) => ReplyCheck<T>,
     options: ExchangeOptions,
   ): Promise<Outcome<T>> {
-    const resolved = await this.#resolve();
-    if ('failure' in resolved) return { ok: false, failure: resolved.failure };
-    if (options.tcp || request.length > MAX_UDP_REQUEST) {
-      return this.#tcp(request, id, check, options, resolved.address, []);
+    try {
+      const resolved = await this.#resolve();
+      if ('failure' in resolved) return { ok: false, failure: resolved.failure };
+      if (options.tcp || request.length > MAX_UDP_REQUEST) {
+        return await this.#tcp(request, id, check, options, resolved.address, []);
+      }
+      const udp = await this.#udpExchange(request, id, check, options, resolved.address);
+      if (udp.ok || !('truncated' in udp)) return udp;
+      return await this.#tcp(request, id, check, options, resolved.address, udp.ignored);
+    } finally {
+      // The ID stays reserved until the exchange is over (see allocateId).
+      this.releaseId(id);
     }
-    const udp = await this.#udpExchange(request, id, check, options, resolved.address);
-    if (udp.ok || !('truncated' in udp)) return udp;
-    return this.#tcp(request, id, check, options, resolved.address, udp.ignored);
   }
+
+  /** UDP exchanges in progress: the socket keeps the process alive only while there are some. */
+  #active = 0;
 
   /** Closes the UDP socket. Exchanges in flight fail. */
   close(): void {
@@ -174,8 +194,10 @@ export class DnsTransport {
         clearTimeout(retryTimer);
         clearTimeout(deadlineTimer);
         options.signal?.removeEventListener('abort', onAbort);
-        this.#pending.delete(id);
-        if (this.#pending.size === 0) this.#udp?.unref();
+        // Stop routing replies here; the ID itself stays reserved until exchange() returns.
+        this.#pending.set(id, { onReply: () => {} });
+        this.#active--;
+        if (this.#active === 0) this.#udp?.unref();
         resolve(outcome);
       };
       const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
@@ -215,6 +237,7 @@ export class DnsTransport {
           else ignored.push(verdict.reason);
         },
       });
+      this.#active++;
       socket.ref();
       if (options.signal?.aborted) onAbort();
       else {
