@@ -92,3 +92,91 @@ it('secrets and MACs appear in no log line, error, inspect output or JSON', asyn
     await proxy.close();
   }
 });
+
+it('UPDATE: secrets and TSIG MACs appear in no log line, error or inspect output', async () => {
+  const { createSocket } = await import('node:dgram');
+  const { UpdateClient } = await import('../../src/update/client.js');
+  const { Update } = await import('../../src/update/update.js');
+  const { runNsupdateScript } = await import('../../src/update/nsupdate.js');
+  const key = named.keys['hmac-sha512'];
+  const secret = key.secretBytes();
+  // A UDP relay that records the MAC of every request and reply (the bytes before the last 6).
+  const macs: Buffer[] = [];
+  const recordMac = (packet: Buffer) => {
+    const size = packet.readUInt16BE(packet.length - 6 - 64 - 2);
+    if (size === 64)
+      macs.push(Buffer.from(packet.subarray(packet.length - 6 - 64, packet.length - 6)));
+  };
+  const front = createSocket('udp4');
+  await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
+  front.on('message', (query, from) => {
+    recordMac(query);
+    const back = createSocket('udp4');
+    back.on('message', (reply) => {
+      recordMac(reply);
+      front.send(reply, from.port, from.address);
+      back.close();
+    });
+    back.send(query, named.dnsPort, '127.0.0.1');
+  });
+  const logged: string[] = [];
+  const previousLog = createDebug.log;
+  createDebug.log = (...args: unknown[]) => logged.push(args.map(String).join(' '));
+  createDebug.enable('rndc:*');
+  try {
+    const good = new UpdateClient({ server: '127.0.0.1', port: front.address().port, key });
+    (await good.send(new Update('dyn.test').add('secret-test 300 A 192.0.2.1'))).unwrap();
+    const failure = (
+      await good.send(new Update('dyn.test').absent('secret-test').add('x 300 A 192.0.2.1'))
+    ).unwrapErr();
+    const wrong = Key.from({
+      name: key.name,
+      algorithm: 'hmac-sha512',
+      secret: Buffer.from(secret.map((b) => b ^ 1)).toString('base64'),
+    }).unwrap();
+    const badsig = (
+      await new UpdateClient({ server: '127.0.0.1', port: named.dnsPort, key: wrong }).send(
+        new Update('dyn.test').add('x 300 A 192.0.2.1'),
+      )
+    ).unwrapErr();
+    const script = (
+      await runNsupdateScript(
+        `server 127.0.0.1 ${named.dnsPort}\nkey hmac-sha512:${key.name} ${Buffer.from(secret.map((b) => b ^ 2)).toString('base64')}\nadd y.dyn.test. 300 A 192.0.2.1\nsend\n`,
+      )
+    ).unwrap();
+    const syntax = (await runNsupdateScript('key hmac-sha512:k not-base64!!\nsend\n')).unwrapErr();
+    expect(macs.length).toBeGreaterThanOrEqual(4);
+    const surfaces = [
+      ...logged,
+      inspect(good, { depth: Infinity, showHidden: true }),
+      script.stderr,
+      inspect(script, { depth: 6 }),
+      ...[failure, badsig, syntax].flatMap((e) => [
+        e.message,
+        e.describe(),
+        e.stack ?? '',
+        inspect(e, { depth: Infinity }),
+        JSON.stringify(e),
+      ]),
+    ];
+    for (const text of surfaces) {
+      for (const bytes of [
+        secret,
+        Buffer.from(secret.map((b) => b ^ 1)),
+        Buffer.from(secret.map((b) => b ^ 2)),
+      ]) {
+        expect(text).not.toContain(bytes.toString('base64').slice(0, 20));
+        expect(text).not.toContain(bytes.toString('hex').slice(0, 20));
+      }
+      for (const mac of macs) {
+        expect(text).not.toContain(mac.toString('base64').slice(0, 20));
+        expect(text).not.toContain(mac.toString('hex').slice(0, 20));
+      }
+    }
+    good.close();
+  } finally {
+    createDebug.log = previousLog;
+    createDebug.disable();
+    front.close();
+  }
+});
