@@ -3,7 +3,16 @@
  * verified connections, quotes arguments for named's lexer, turns named's failures into typed
  * errors, and offers one method per 9.18 command (research/rndc-protocol.md §6).
  */
+
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Err, Ok, type Result } from 'ts-results-es';
+import { DumpError } from '../dump/errors.js';
+import {
+  type DumpEvidence,
+  snapshotZone,
+  type VerifyOptions,
+  verifyZoneWritten,
+} from '../dump/verify.js';
 import { type ConfigError, RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
 import { type ResolveRndcTargetOptions, resolveRndcTarget } from '../keys/resolve.js';
@@ -51,6 +60,12 @@ export interface RndcClientOptions {
    * named rejects messages more than 300 s off its own clock; this exists for tests of that.
    */
   readonly clock?: () => number;
+  /**
+   * Where named keeps its files, for dump verification (`sync`/`freeze` with `verify`,
+   * `waitForDump`): its log file, its `directory` (default: read from named.conf), its pid (for
+   * the storage diagnosis). Each can also be given per call.
+   */
+  readonly named?: { readonly log?: string; readonly directory?: string; readonly pid?: number };
 }
 
 /** Options of one call. */
@@ -70,7 +85,46 @@ export interface RndcConfigOptions extends ResolveRndcTargetOptions {
   readonly client?: Omit<RndcClientOptions, 'host' | 'port' | 'addresses' | 'key'>;
 }
 
-type Reply<T> = Promise<Result<T, RndcError>>;
+type Reply<T, E = RndcError> = Promise<Result<T, E>>;
+
+/** How sync and freeze prove the dump; `true` uses the client's `named` settings. */
+export interface DumpCommandOptions {
+  readonly verify?: boolean | VerifyDumpOptions;
+}
+
+/** Per-call settings of dump verification. */
+export interface VerifyDumpOptions {
+  /** named's log file (to see the dump's error lines). */
+  readonly log?: string;
+  /** named's `directory` (zonestatus paths are relative to it). */
+  readonly directory?: string;
+  /** The zone file, when zonestatus's path is not the one to check. */
+  readonly zoneFile?: string;
+  /** named's pid, for the storage diagnosis. */
+  readonly namedPid?: number;
+  /** How long to wait for proof. Default 10 s. */
+  readonly timeoutMs?: number;
+  /** Diagnose the storage when the dump failed. Default true. */
+  readonly diagnose?: boolean;
+}
+
+/** A reply to sync or freeze, with the dump's evidence when it was verified. */
+export type DumpedResponse = RndcResponse & { readonly dump?: DumpEvidence };
+
+/** A verdict that is not "written" becomes a DumpError carrying the evidence. */
+function dumpOutcome(evidence: DumpEvidence, lead: string): Result<DumpEvidence, DumpError> {
+  if (evidence.verdict === 'written' || evidence.verdict === 'nothing-pending') return Ok(evidence);
+  return Err(
+    new DumpError({
+      kind: evidence.verdict === 'failed' ? 'dump-failed' : 'not-verified',
+      message: `${lead} ${evidence.summary}`,
+      ...(evidence.remedy ? { remedy: evidence.remedy } : {}),
+      causes: evidence.diagnosis?.findings.map((finding) => finding.title) ?? [],
+      evidence,
+      zone: evidence.zone,
+    }),
+  );
+}
 
 /** A client for BIND's rndc control channel. Create with {@link RndcClient.connect}. */
 export class RndcClient {
@@ -80,12 +134,22 @@ export class RndcClient {
   readonly #server: string;
   #closed = false;
   #warnings: readonly string[] = [];
+  readonly #dump: {
+    log?: string | undefined;
+    directory?: string | undefined;
+    namedPid?: number | undefined;
+  };
 
   private constructor(options: RndcClientOptions) {
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? DEFAULT_CONTROL_PORT;
     this.#server = `${host}#${port}`;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
+    this.#dump = {
+      log: options.named?.log,
+      directory: options.named?.directory,
+      namedPid: options.named?.pid,
+    };
     const key = options.key instanceof Key ? options.key : Key.from(options.key);
     const validated = key instanceof Key ? Ok(key) : key;
     if (validated.isErr()) {
@@ -304,10 +368,22 @@ export class RndcClient {
 
   /**
    * `freeze [zone]`: schedules a dump of the zone (journal folded into the zone file) and refuses
-   * updates until thawed. named answers before the dump runs: success does not mean it was written.
+   * updates until thawed. named answers before the dump runs: success does not mean it was
+   * written. With `verify`, waits for proof that the file on disk holds the served serial (and
+   * fails with the evidence and a diagnosis when it does not: the zone then stays frozen).
+   * `already running` (a dump in flight while another change is pending) is retried within the
+   * deadline.
    */
-  freeze(zone?: string, options?: ZoneOptions): Reply<RndcResponse> {
-    return this.#zoneCommand('freeze', zone, options);
+  freeze(zone?: string, options?: ZoneOptions & { readonly verify?: false }): Reply<DumpedResponse>;
+  freeze(
+    zone: string | undefined,
+    options: ZoneOptions & DumpCommandOptions,
+  ): Reply<DumpedResponse, RndcError | DumpError>;
+  freeze(
+    zone?: string,
+    options: ZoneOptions & DumpCommandOptions = {},
+  ): Reply<DumpedResponse, RndcError | DumpError> {
+    return this.#dumpCommand('freeze', zone, options, false);
   }
 
   /** `thaw [zone]`: reload the zone from its file and accept updates again. */
@@ -316,14 +392,45 @@ export class RndcClient {
   }
 
   /**
-   * `sync [-clean] [zone]`: schedules a dump of the zone file; the journal is kept unless
-   * `clean` is set, in which case named deletes it — even if the dump then fails.
+   * `sync [zone]`: schedules a dump of the zone file (the journal is kept). named answers before
+   * the dump runs; with `verify`, waits for proof that the file on disk holds the served serial.
+   *
+   * `clean: true` asks named to delete the journal too — which `rndc sync -clean` does as soon as
+   * the dump is *scheduled*, destroying the only copy of the changes when the dump then fails
+   * (research/dump-behaviour.md §3.3). Here the dump is verified first, and `-clean` is sent only
+   * once the zone file is proven current; otherwise a `clean-refused` error keeps the journal.
    */
   sync(
     zone?: string,
-    options: ZoneOptions & { readonly clean?: boolean } = {},
-  ): Reply<RndcResponse> {
-    return this.#zoneCommand('sync', zone, options, options.clean ? ['-clean'] : []);
+    options?: ZoneOptions & { readonly verify?: false; readonly clean?: false },
+  ): Reply<DumpedResponse>;
+  sync(
+    zone: string | undefined,
+    options: ZoneOptions & DumpCommandOptions & { readonly clean?: boolean },
+  ): Reply<DumpedResponse, RndcError | DumpError>;
+  sync(
+    zone?: string,
+    options: ZoneOptions & DumpCommandOptions & { readonly clean?: boolean } = {},
+  ): Reply<DumpedResponse, RndcError | DumpError> {
+    return this.#dumpCommand('sync', zone, options, options.clean === true);
+  }
+
+  /**
+   * Waits until named's own delayed dump (676–900 s after the first change, research §1.2) has
+   * written the zone file: the file on disk holds the served serial. Default deadline 16 minutes.
+   */
+  async waitForDump(
+    zone: string,
+    options: ZoneOptions &
+      Omit<DumpCommandOptions, 'verify'> & { readonly verify?: VerifyDumpOptions } = {},
+  ): Reply<DumpEvidence, DumpError> {
+    const verified = await verifyZoneWritten({
+      ...this.#verifyOptions(zone, options),
+      timeoutMs: options.verify?.timeoutMs ?? 16 * 60_000,
+      pollMs: 1000,
+    });
+    if (verified.isErr()) return verified;
+    return dumpOutcome(verified.value, 'the zone file was not written:');
   }
 
   /** `stop [-p]`: flush dynamic zones and exit. With `pid`, named's reply carries its pid. */
@@ -515,6 +622,115 @@ export class RndcClient {
   /** `testgen [count]`: a reply of `count` bytes of text (a hidden test command of named). */
   testgen(count?: number, options?: CallOptions): Reply<RndcResponse> {
     return this.#command('testgen', [count === undefined ? undefined : String(count)], options);
+  }
+
+  async #dumpCommand(
+    word: 'sync' | 'freeze',
+    zone: string | undefined,
+    options: ZoneOptions & DumpCommandOptions,
+    clean: boolean,
+  ): Reply<DumpedResponse, RndcError | DumpError> {
+    const verify = options.verify !== undefined && options.verify !== false;
+    if (!verify && !clean) return this.#retryAlreadyRunning(word, zone, options);
+    if (zone === undefined) {
+      return Err(
+        new DumpError({
+          kind: 'invalid-argument',
+          message: `${word} of all zones cannot be verified${clean ? ' (and -clean is only sent after verification)' : ''}: name the zone`,
+        }),
+      );
+    }
+    const verifyOptions = this.#verifyOptions(zone, options);
+    const before = await snapshotZone(verifyOptions);
+    if (before.isErr()) return before;
+    const sent = await this.#retryAlreadyRunning(word, zone, options);
+    if (sent.isErr()) return sent;
+    const verified = await verifyZoneWritten({ ...verifyOptions, before: before.value });
+    if (verified.isErr()) return verified;
+    const evidence = verified.value;
+    if (evidence.verdict !== 'written' && evidence.verdict !== 'nothing-pending') {
+      if (clean) {
+        return Err(
+          new DumpError({
+            kind: 'clean-refused',
+            message: `refusing to delete the journal of ${zone}: the dump was not verified (${evidence.summary}). The journal still holds the changes.`,
+            remedy:
+              evidence.remedy ??
+              'fix the dump failure first; the journal is the only persistent copy of the dynamic changes',
+            causes: evidence.diagnosis?.findings.map((finding) => finding.title) ?? [],
+            evidence,
+            zone,
+          }),
+        );
+      }
+      const frozen =
+        word === 'freeze' ? ' The zone is frozen nevertheless (thaw it when done).' : '';
+      const outcome = dumpOutcome(
+        evidence,
+        `${word} reported success but the dump was not proven:`,
+      );
+      if (outcome.isErr() && frozen) {
+        return Err(
+          new DumpError({
+            kind: outcome.error.kind,
+            message: `${outcome.error.message}${frozen}`,
+            causes: outcome.error.causes,
+            remedy: outcome.error.remedy,
+            evidence,
+            zone,
+          }),
+        );
+      }
+      return outcome.isErr() ? outcome : Ok({ ...sent.value, dump: evidence });
+    }
+    if (!clean) return Ok({ ...sent.value, dump: evidence });
+    // Proven: the zone file holds the served serial, so deleting the journal loses nothing.
+    const cleaned = await this.#zoneCommand('sync', zone, options, ['-clean']);
+    if (cleaned.isErr()) return cleaned;
+    return Ok({ ...cleaned.value, dump: evidence });
+  }
+
+  /** Sends sync/freeze, retrying `already running` (a dump in flight, §1.4) within the deadline. */
+  async #retryAlreadyRunning(
+    word: string,
+    zone: string | undefined,
+    options: ZoneOptions,
+  ): Reply<DumpedResponse> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
+    for (;;) {
+      const result = await this.#zoneCommand(word, zone, options);
+      if (
+        result.isOk() ||
+        result.error.response?.err !== 'already running' ||
+        Date.now() + 250 > deadline
+      ) {
+        return result;
+      }
+      await sleep(250);
+    }
+  }
+
+  #verifyOptions(
+    zone: string,
+    options: ZoneOptions & { readonly verify?: boolean | VerifyDumpOptions },
+  ): VerifyOptions {
+    const verify = typeof options.verify === 'object' ? options.verify : {};
+    const log = verify.log ?? this.#dump.log;
+    const directory = verify.directory ?? this.#dump.directory;
+    const namedPid = verify.namedPid ?? this.#dump.namedPid;
+    return {
+      rndc: this,
+      zone,
+      ...(options.class !== undefined ? { class: options.class } : {}),
+      ...(options.view !== undefined ? { view: options.view } : {}),
+      ...(verify.zoneFile !== undefined ? { zoneFile: verify.zoneFile } : {}),
+      ...(directory !== undefined ? { directory } : {}),
+      ...(log !== undefined ? { log } : {}),
+      ...(namedPid !== undefined ? { namedPid } : {}),
+      ...(verify.timeoutMs !== undefined ? { timeoutMs: verify.timeoutMs } : {}),
+      ...(verify.diagnose !== undefined ? { diagnose: verify.diagnose } : {}),
+      ...(options.signal !== undefined ? { signal: options.signal } : {}),
+    };
   }
 
   #command(

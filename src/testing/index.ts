@@ -13,6 +13,12 @@
  */
 export type { LogPrintTime, LogSeverity, ZoneKind } from './config.js';
 export {
+  type BindMount,
+  canUseMountNamespace,
+  type MountNamespaceOptions,
+  type MountNamespaceSupport,
+} from './mount-namespace.js';
+export {
   type BeforeStartContext,
   logOffset,
   type NamedExit,

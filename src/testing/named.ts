@@ -23,6 +23,7 @@ import {
   renderZoneFile,
   type ZoneKind,
 } from './config.js';
+import { type MountNamespaceOptions, mountNamespaceCommand } from './mount-namespace.js';
 import { freePorts, portsSharedWithOthers } from './ports.js';
 import { findBinary, runBinary } from './rndc-binary.js';
 
@@ -116,6 +117,14 @@ export interface StartNamedOptions {
   readonly attempts?: number;
   /** Called after every file is written and before named starts (set up ownership, mounts…). */
   readonly beforeStart?: (context: BeforeStartContext) => void | Promise<void>;
+  /**
+   * Run named in a private mount namespace, after bind-mounting `bindMounts` there (relative
+   * paths are relative to the instance directory; mounts are made after `beforeStart`). The host
+   * does not see the mounts, and they vanish with named. Reproduces e.g. a Kubernetes `subPath`
+   * (a file mounted over the zone file) or a read-only volume. Needs root and util-linux
+   * `unshare`; check with `canUseMountNamespace()`. `pid` is still named's pid.
+   */
+  readonly mountNamespace?: MountNamespaceOptions;
 }
 
 /** How named ended. */
@@ -164,7 +173,10 @@ export interface NamedInstance {
   readonly version: string | undefined;
   /** The exact command line named was started with. */
   readonly command: readonly string[];
-  /** Settles when named has exited (for whatever reason). Never rejects. */
+  /**
+   * Settles when named has exited (for whatever reason). Never rejects. After
+   * {@link NamedInstance.restart}, the exit of the new process.
+   */
   readonly exited: Promise<NamedExit>;
   /** True until named has exited. */
   isRunning(): boolean;
@@ -192,6 +204,17 @@ export interface NamedInstance {
    * unless `keepDir`. Idempotent; also fine after named exited by itself (`rndc stop`).
    */
   stop(): Promise<void>;
+  /**
+   * Stops named (SIGTERM, like a pod or systemd stop: no flush of pending zone changes; SIGKILL
+   * after `stopTimeoutMs`) and starts it again with the same command line: same directory,
+   * configuration, ports, keys and mount namespace setup. Resolves when the new named is ready,
+   * like {@link startNamed}. `pid` changes; named.log is appended to (pass
+   * {@link NamedInstance.logOffset} taken before the restart to `waitForLog`).
+   *
+   * @throws NamedStartError (the promise rejects) when the new named does not come up (it is then
+   * not running; `stop()` still cleans up), or Error after `stop()`.
+   */
+  restart(): Promise<void>;
 }
 
 /** Why {@link startNamed} failed. */
@@ -448,7 +471,7 @@ async function attemptStart(
       gid: owner?.gid,
     });
 
-    const command = [
+    const namedCommand = [
       namedPath,
       '-f',
       '-4',
@@ -459,6 +482,21 @@ async function attemptStart(
       ...(owner ? ['-u', owner.user] : []),
       ...(options.extraArgs ?? []),
     ];
+    let command = namedCommand;
+    if (options.mountNamespace) {
+      const unshare = findBinary('unshare');
+      if (unshare === undefined) {
+        throw new NamedStartError('not-found', 'mountNamespace needs util-linux `unshare`', {
+          remedy: 'install util-linux, or check canUseMountNamespace() first',
+        });
+      }
+      command = mountNamespaceCommand(
+        unshare,
+        options.mountNamespace.bindMounts,
+        dir,
+        namedCommand,
+      );
+    }
     server = new NamedServer({
       command,
       env: { ...process.env, ...options.env },
@@ -477,8 +515,9 @@ async function attemptStart(
       zones: namedZones,
       user: owner?.user,
       stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
+      startTimeoutMs: options.startTimeoutMs ?? 15_000,
     });
-    await server.waitUntilReady(options.startTimeoutMs ?? 15_000);
+    await server.waitUntilReady(server.startTimeoutMs);
     return server;
   } catch (error) {
     if (server) {
@@ -523,10 +562,16 @@ interface ServerInit {
   readonly zones: readonly NamedZone[];
   readonly user: string | undefined;
   readonly stopTimeoutMs: number;
+  readonly startTimeoutMs: number;
+}
+
+/** Where readiness detection starts reading the two log files (bytes). */
+interface LogStart {
+  readonly log: number;
+  readonly startup: number;
 }
 
 class NamedServer implements NamedInstance {
-  readonly pid: number;
   readonly dir: string;
   readonly configFile: string;
   readonly keysFile: string;
@@ -541,17 +586,19 @@ class NamedServer implements NamedInstance {
   readonly user: string | undefined;
   version: string | undefined;
   readonly command: readonly string[];
-  readonly exited: Promise<NamedExit>;
 
   readonly #init: ServerInit;
   readonly #registration: Registered;
   readonly #unregister: () => void;
-  readonly #watchdog: Watchdog;
+  #watchdog: Watchdog = { detach: () => {} };
   readonly #rndcConfs = new Map<string, string>();
+  #pid = -1;
+  #exited: Promise<NamedExit> = Promise.resolve({ code: null, signal: null });
   #output = '';
   #exit: NamedExit | undefined;
   #spawnError: Error | undefined;
   #stopping: Promise<void> | undefined;
+  #restarting: Promise<void> | undefined;
 
   constructor(init: ServerInit) {
     this.#init = init;
@@ -567,7 +614,31 @@ class NamedServer implements NamedInstance {
     this.zones = init.zones;
     this.user = init.user;
     this.command = init.command;
+    this.#registration = {
+      pid: undefined,
+      removeDir: init.keepDir ? undefined : init.dir,
+    };
+    this.#unregister = register(this.#registration);
+    this.#spawn();
+  }
 
+  get pid(): number {
+    return this.#pid;
+  }
+
+  get exited(): Promise<NamedExit> {
+    return this.#exited;
+  }
+
+  get startTimeoutMs(): number {
+    return this.#init.startTimeoutMs;
+  }
+
+  /** Starts the named process (first start and restarts). */
+  #spawn(): void {
+    const init = this.#init;
+    this.#exit = undefined;
+    this.#spawnError = undefined;
     const [file, ...args] = init.command;
     const child = spawn(file ?? 'named', args, {
       cwd: init.dir,
@@ -579,31 +650,36 @@ class NamedServer implements NamedInstance {
     };
     child.stdout?.on('data', collect);
     child.stderr?.on('data', collect);
-    this.exited = new Promise<NamedExit>((resolve) => {
-      child.once('exit', (code, signal) => {
-        this.#exit = { code, signal };
-        this.#registration.pid = undefined;
-        this.#watchdog.detach();
-        resolve(this.#exit);
-      });
-      child.once('error', (error) => {
-        // spawn failure: no 'exit' event follows.
-        this.#spawnError = error;
-        this.#exit = { code: null, signal: null };
-        this.#registration.pid = undefined;
-        resolve(this.#exit);
-      });
-    });
-    this.pid = child.pid ?? -1;
-    this.#registration = {
-      pid: child.pid,
-      removeDir: init.keepDir ? undefined : init.dir,
-    };
-    this.#unregister = register(this.#registration);
-    this.#watchdog =
+    const watchdog =
       child.pid === undefined
         ? { detach: () => {} }
         : startWatchdog(child.pid, init.keepDir ? undefined : init.dir);
+    // After a restart, a late event of an earlier process must not touch the current state.
+    const current = (): boolean => this.#pid === (child.pid ?? -1);
+    this.#exited = new Promise<NamedExit>((resolve) => {
+      child.once('exit', (code, signal) => {
+        const exit = { code, signal };
+        watchdog.detach();
+        if (current()) {
+          this.#exit = exit;
+          this.#registration.pid = undefined;
+        }
+        resolve(exit);
+      });
+      child.once('error', (error) => {
+        // spawn failure: no 'exit' event follows.
+        const exit = { code: null, signal: null };
+        if (current()) {
+          this.#spawnError = error;
+          this.#exit = exit;
+          this.#registration.pid = undefined;
+        }
+        resolve(exit);
+      });
+    });
+    this.#pid = child.pid ?? -1;
+    this.#registration.pid = child.pid;
+    this.#watchdog = watchdog;
     // Forgotten instances must not keep the test process alive; the exit handler reaps them.
     child.unref();
     for (const stream of [child.stdout, child.stderr]) {
@@ -681,8 +757,45 @@ class NamedServer implements NamedInstance {
   }
 
   stop(): Promise<void> {
-    this.#stopping ??= this.#shutdown(this.#init.stopTimeoutMs, this.#init.keepDir);
+    this.#stopping ??= (async () => {
+      // Let a restart in progress finish spawning, so its process is the one stopped.
+      await this.#restarting?.catch(() => undefined);
+      await this.#shutdown(this.#init.stopTimeoutMs, this.#init.keepDir);
+    })();
     return this.#stopping;
+  }
+
+  restart(): Promise<void> {
+    if (this.#stopping) return Promise.reject(new Error('restart(): the instance was stopped'));
+    if (this.#restarting) return this.#restarting;
+    this.#restarting = (async () => {
+      await this.#terminate(this.#init.stopTimeoutMs);
+      this.#watchdog.detach();
+      const since = { log: fileSize(this.logFile), startup: fileSize(this.#init.startupLogFile) };
+      this.#spawn();
+      try {
+        await this.waitUntilReady(this.#init.startTimeoutMs, since);
+      } catch (error) {
+        await this.#terminate(0);
+        throw error;
+      }
+    })().finally(() => {
+      this.#restarting = undefined;
+    });
+    return this.#restarting;
+  }
+
+  /** SIGTERM and wait `graceMs` (skipped when 0), then SIGKILL. */
+  async #terminate(graceMs: number): Promise<void> {
+    if (!this.isRunning()) return;
+    if (graceMs > 0) {
+      this.kill('SIGTERM');
+      await waitAtMost(this.exited, graceMs);
+    }
+    if (this.isRunning()) {
+      this.kill('SIGKILL');
+      await waitAtMost(this.exited, 5000);
+    }
   }
 
   /** Failed start: kill hard, remove the directory unless keepDir. */
@@ -692,22 +805,13 @@ class NamedServer implements NamedInstance {
   }
 
   async #shutdown(graceMs: number, keepDir: boolean): Promise<void> {
-    if (this.isRunning()) {
-      if (graceMs > 0) {
-        this.kill('SIGTERM');
-        await waitAtMost(this.exited, graceMs);
-      }
-      if (this.isRunning()) {
-        this.kill('SIGKILL');
-        await waitAtMost(this.exited, 5000);
-      }
-    }
+    await this.#terminate(graceMs);
     this.#watchdog.detach();
     this.#unregister();
     if (!keepDir) await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
   }
 
-  async waitUntilReady(timeoutMs: number): Promise<void> {
+  async waitUntilReady(timeoutMs: number, since: LogStart = { log: 0, startup: 0 }): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     const commandLine = this.command.join(' ');
     const dnsListening = new RegExp(
@@ -723,7 +827,7 @@ class NamedServer implements NamedInstance {
     const running = /(?:^|\s)general: \w+: running$/m;
     const context = (): { command: string; logTail: string; output: string } => ({
       command: commandLine,
-      logTail: tailLines(this.readLog(), 30),
+      logTail: tailLines(readText(this.logFile, since.log), 30),
       output: this.#output,
     });
 
@@ -736,7 +840,7 @@ class NamedServer implements NamedInstance {
           context(),
         );
       }
-      const text = `${this.readLog()}\n${readText(this.#init.startupLogFile)}`;
+      const text = `${readText(this.logFile, since.log)}\n${readText(this.#init.startupLogFile, since.startup)}`;
       if (/address in use/i.test(text)) {
         throw new NamedStartError(
           'address-in-use',
@@ -809,11 +913,20 @@ function tcpAccepts(port: number, timeoutMs: number): Promise<boolean> {
   });
 }
 
-function readText(path: string): string {
+function readText(path: string, offset = 0): string {
   try {
-    return readFileSync(path, 'utf8');
+    const data = readFileSync(path);
+    return (offset > 0 ? data.subarray(offset) : data).toString('utf8');
   } catch {
     return '';
+  }
+}
+
+function fileSize(path: string): number {
+  try {
+    return statSync(path).size;
+  } catch {
+    return 0;
   }
 }
 

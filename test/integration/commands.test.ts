@@ -6,7 +6,8 @@ import type { Result } from 'ts-results-es';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { COMMANDS } from '../../src/control/commands.js';
-import type { RndcError, RndcResponse } from '../../src/control/errors.js';
+import { RndcError, type RndcResponse } from '../../src/control/errors.js';
+import type { DumpError } from '../../src/dump/errors.js';
 import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 
 let named: NamedInstance;
@@ -45,7 +46,7 @@ it('every command of the 9.18 catalog has a typed method', () => {
 });
 
 describe('typed methods send the right lines', () => {
-  type Call = [string, () => Promise<Result<unknown, RndcError>>];
+  type Call = [string, () => Promise<Result<unknown, RndcError | DumpError>>];
   const calls: Call[] = [
     [
       'zonestatus dyn.test IN _default',
@@ -105,7 +106,10 @@ describe('typed methods send the right lines', () => {
     const since = named.logOffset();
     const result = await call();
     // named answered (success or its own failure): never a transport error.
-    if (result.isErr()) expect(result.error.response, result.error.message).toBeDefined();
+    if (result.isErr()) {
+      expect(result.error, result.error.message).toBeInstanceOf(RndcError);
+      expect((result.error as RndcError).response, result.error.message).toBeDefined();
+    }
     const expected = line === "flushname 'odd name'" ? 'flushname "odd name"' : line;
     const escaped = expected.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
     expect(

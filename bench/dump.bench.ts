@@ -1,0 +1,56 @@
+/**
+ * Latency of a verified sync on a healthy 10,000-record zone: one signed update, then
+ * `rndc.sync(zone, { verify: true })`, which returns once the file on disk holds the served serial.
+ * Prints the median and the spread over BENCH_SYNCS runs (default 20), next to a plain
+ * `rndc sync` (which proves nothing) from the rndc binary on the same named.
+ */
+import { RndcClient } from '../src/control/client.js';
+import { runRndcBinary, startNamed } from '../src/testing/index.js';
+import { UpdateClient } from '../src/update/client.js';
+import { Update } from '../src/update/update.js';
+
+const runs = Number(process.env.BENCH_SYNCS ?? 20);
+const records = Array.from(
+  { length: 10_000 },
+  (_, i) => `h${i} 300 A 10.${(i >> 16) & 255}.${(i >> 8) & 255}.${i & 255}`,
+);
+const named = await startNamed({ zones: [{ name: 'big.test', kind: 'dynamic', records }] });
+const rndc = RndcClient.connect({
+  port: named.controlPort,
+  key: named.keys['hmac-sha256'],
+  named: { log: named.logFile },
+});
+const updates = new UpdateClient({
+  server: '127.0.0.1',
+  port: named.dnsPort,
+  key: named.keys['hmac-sha256'],
+});
+const median = (values: number[]) =>
+  [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+try {
+  const verified: number[] = [];
+  const plain: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    (await updates.send(new Update('big.test').add(`bench${i} 300 A 192.0.2.${i % 250}`))).unwrap();
+    const started = performance.now();
+    const result = (await rndc.sync('big.test', { verify: true })).unwrap();
+    verified.push(performance.now() - started);
+    if (result.dump?.verdict !== 'written') throw new Error(`run ${i}: ${result.dump?.verdict}`);
+    (await updates.send(new Update('big.test').add(`plain${i} 300 A 192.0.2.${i % 250}`))).unwrap();
+    const t0 = performance.now();
+    const binary = await runRndcBinary(named, ['sync', 'big.test']);
+    plain.push(performance.now() - t0);
+    if (binary.exitCode !== 0) throw new Error(binary.stderr);
+  }
+  console.log(
+    `verified sync of a 10,000-record zone after one update, ${runs} runs (named ${named.version})`,
+  );
+  console.log(
+    `  rndc.sync(zone, { verify: true })  median ${median(verified).toFixed(1)} ms, min ${Math.min(...verified).toFixed(1)}, max ${Math.max(...verified).toFixed(1)}`,
+  );
+  console.log(`  rndc sync (binary, proves nothing)  median ${median(plain).toFixed(1)} ms`);
+} finally {
+  updates.close();
+  await rndc.close();
+  await named.stop();
+}

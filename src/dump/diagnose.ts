@@ -1,0 +1,1408 @@
+/**
+ * diagnoseZoneStorage(): why named could not (or will not be able to) write a dynamic zone to
+ * disk, judged from named's own point of view.
+ *
+ * A dump writes `tmp-XXXXXXXXXX` next to the zone file and renames it over the file; the journal
+ * is created next to the zone file too (research/dump-behaviour.md §1.1, §1.5). Whether that
+ * works depends on named's credentials (its uid, gids and effective capabilities: named keeps
+ * no `CAP_DAC_OVERRIDE`, not even as root, §4.2), on the mounts in named's mount namespace (a
+ * zone file that is itself a mount point makes `rename()` fail with EBUSY, the Kubernetes
+ * `subPath` case), and on the directory's mode (sticky bit). This module gathers those facts
+ * (through `/proc/<pid>/status`, `/proc/<pid>/root` and `/proc/<pid>/mountinfo` when named's pid
+ * is known) and turns them into findings, each tied to a row of the failure-pattern table
+ * (§5.1) with a concrete remedy. A setup in which dumps and updates work produces no findings.
+ *
+ * Linux only (it reads `/proc`). Reading another process's `/proc/<pid>/root` needs the same
+ * uid or root.
+ */
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { posix } from 'node:path';
+import { Err, Ok, type Result } from 'ts-results-es';
+import { RndcLibraryError } from '../errors.js';
+import { readJournalInfo } from './journal.js';
+import { isMountPoint, type MountInfoEntry, mountFor, parseMountInfo } from './mountinfo.js';
+import { readZoneFileSerial } from './zonefile.js';
+
+// ---------------------------------------------------------------------------------------------
+// Public types
+
+/** Options of {@link diagnoseZoneStorage}. */
+export interface DiagnoseOptions {
+  /**
+   * The zone file, as named sees it: absolute, or relative to named's working directory (its
+   * `options { directory }`; with `namedPid` read from `/proc/<pid>/cwd`, otherwise the current
+   * directory).
+   */
+  readonly zoneFile: string;
+  /** The journal, as named sees it. Default: `<zoneFile>.jnl` (BIND's default). */
+  readonly journalFile?: string;
+  /**
+   * named's pid. Its credentials, capabilities, root directory and mount namespace are used.
+   * Without it (and without `namedUser`), a running `named` whose working directory contains the
+   * zone file is looked for; when none (or several equally good) is found, the checks that need
+   * named's identity are skipped.
+   */
+  readonly namedPid?: number;
+  /**
+   * The user named runs as (`named -u`), when no pid is given: uid, gid and supplementary groups
+   * come from `getent`/`id` (or `/etc/passwd`/`/etc/group`). named keeps no file capabilities,
+   * so `root` is judged without `CAP_DAC_OVERRIDE`. Paths are then taken in this process's view.
+   */
+  readonly namedUser?: string;
+  /** The serial named serves (`rndc zonestatus` `serial:`), for the tmp-file and journal checks. */
+  readonly servedSerial?: number;
+  /** The zone's name: enables reading serials of the zone file and of leftover tmp files. */
+  readonly origin?: string;
+  /** The current time (for ages of tmp files and the journal). Default: now. */
+  readonly now?: Date;
+}
+
+/** What a finding is about. One code per check. */
+export type FindingCode =
+  /** named cannot create files in the zone directory (mode/owner, or an ancestor it cannot search). */
+  | 'zone-dir-not-writable'
+  /** The zone directory is on a read-only mount. */
+  | 'zone-dir-read-only-mount'
+  /** The zone file itself is a mount point: `rename()` onto it fails with EBUSY. */
+  | 'zone-file-mount-point'
+  /** Sticky directory and a zone file owned by neither named nor the directory's owner. */
+  | 'sticky-dir-foreign-file'
+  /** named cannot read the zone file (it cannot load the zone). */
+  | 'zone-file-unreadable'
+  /** named cannot open the existing journal for writing, or cannot create it in its directory. */
+  | 'journal-not-writable'
+  /** The zone file comes from a Kubernetes ConfigMap/Secret (symlinks into `..data`, kubelet paths). */
+  | 'configmap-origin'
+  /** The zone directory is on NFS and owners are (or are likely to be) squashed to nobody. */
+  | 'nfs-squashed-owner'
+  /** An enforcing AppArmor profile confines named and does not allow writes to the zone directory. */
+  | 'apparmor-denied-path'
+  /** Leftover `tmp-XXXXXXXXXX` files: earlier dumps failed at `rename()`. */
+  | 'stale-tmp-files'
+  /** The journal keeps changes the zone file lacks for longer than dumps allow: dumps fail. */
+  | 'journal-growing';
+
+/** How bad a finding is. `error`: dumps or updates fail now. `warning`: likely or past trouble. */
+export type FindingSeverity = 'error' | 'warning' | 'info';
+
+/** One problem found. */
+export interface Finding {
+  readonly code: FindingCode;
+  readonly severity: FindingSeverity;
+  /** One line. */
+  readonly title: string;
+  /** The facts that led to it, one per line. */
+  readonly evidence: string[];
+  /** What to do. */
+  readonly remedy: string;
+  /** Row of the failure-pattern table of research/dump-behaviour.md §5.1, when one matches. */
+  readonly pattern?: number;
+}
+
+/** Owner, mode and times of a path (from `lstat`, so a symlink is described as a symlink). */
+export interface PathFacts {
+  /** The path as named sees it. */
+  readonly path: string;
+  readonly type: 'file' | 'directory' | 'symlink' | 'other';
+  readonly uid: number;
+  readonly gid: number;
+  /** Permission bits including setuid/setgid/sticky (`mode & 0o7777`). */
+  readonly mode: number;
+  readonly size: number;
+  readonly mtime: Date;
+}
+
+/** Whether named may do something to a path, and how that was decided. */
+export interface AccessFact {
+  /** What the check is for: the zone directory (and the directories above it), the zone file, the journal. */
+  readonly subject: 'zone-directory' | 'zone-file' | 'journal';
+  /** The path as named sees it. */
+  readonly path: string;
+  readonly want: 'read' | 'write' | 'search';
+  readonly allowed: boolean;
+  /**
+   * `mode`: owner/group/other bits against named's uid, gids and capabilities (POSIX ACLs not
+   * seen). `kernel`: a denial by mode bits re-checked by the kernel as named's uid/gids without
+   * capabilities (`setpriv … test`), which also honours ACLs and read-only mounts.
+   */
+  readonly method: 'mode' | 'kernel';
+}
+
+/** A leftover `tmp-XXXXXXXXXX` file of a failed dump. */
+export interface TmpFileFacts {
+  readonly name: string;
+  readonly size: number;
+  readonly mtime: Date;
+  readonly uid: number;
+  /** SOA serial inside it (read for the newest one only, when `origin` was given). */
+  readonly serial?: number;
+}
+
+/** The journal, when it exists. */
+export interface JournalFacts {
+  /** The journal as named sees it. */
+  readonly path: string;
+  readonly uid: number;
+  readonly size: number;
+  readonly mtime: Date;
+  /** From the header, when it could be read. */
+  readonly startSerial?: number;
+  readonly endSerial?: number;
+  readonly empty?: boolean;
+}
+
+/** AppArmor state, as far as it matters for named. */
+export interface AppArmorFacts {
+  /** AppArmor is enabled in the kernel (`/sys/module/apparmor/parameters/enabled` is `Y`). */
+  readonly enabled: boolean;
+  /** `/etc/apparmor.d/usr.sbin.named` exists. */
+  readonly profileFile: boolean;
+  /**
+   * With a pid: named's confinement (`/proc/<pid>/attr/current`), e.g. `named (enforce)` or
+   * `unconfined`. Without: the mode of a loaded `named` profile, e.g. `named (enforce)`.
+   */
+  readonly confinement?: string;
+  /** Write rules from `/etc/apparmor.d/local/usr.sbin.named` (path globs). */
+  readonly localWritable: readonly string[];
+}
+
+/** Whose point of view the diagnosis takes. */
+export type IdentitySource = 'pid' | 'detected-pid' | 'user' | 'unknown';
+
+/** Everything gathered. Paths are as named sees them. */
+export interface StorageFacts {
+  /** Where the credentials come from. With `unknown`, identity-dependent checks are skipped. */
+  readonly identity: IdentitySource;
+  readonly pid?: number;
+  /** `/proc/<pid>/comm` of that process. */
+  readonly command?: string;
+  readonly user?: string;
+  /** named's file-system uid (`Uid:` fourth field with a pid). */
+  readonly uid?: number;
+  /** named's file-system gid. */
+  readonly gid?: number;
+  /** Supplementary groups. */
+  readonly groups?: readonly number[];
+  /** `CapEff` of named, hex as in `/proc/<pid>/status` (`0000000000000400`). */
+  readonly capEff?: string;
+  /** The file-access capabilities named holds (`CAP_DAC_OVERRIDE`, …); usually none. */
+  readonly capabilities: readonly string[];
+  /** The zone file, absolute, directory part resolved (the last component is not followed). */
+  readonly zoneFile: string;
+  /** The zone directory, symlinks resolved. */
+  readonly zoneDir: string;
+  readonly zoneDirStat: PathFacts;
+  /** `lstat` of the zone file. */
+  readonly zoneFileStat: PathFacts;
+  /** When the zone file is a symlink: its resolved target and the symlinks followed. */
+  readonly zoneFileTarget?: string;
+  readonly symlinks: readonly { readonly path: string; readonly target: string }[];
+  /** The mount the zone directory is on. */
+  readonly mount?: MountInfoEntry;
+  /** The mount on the zone file itself, when it is a mount point. */
+  readonly zoneFileMount?: MountInfoEntry;
+  /** The journal path named uses, and its facts when it exists. */
+  readonly journalFile: string;
+  readonly journal?: JournalFacts;
+  /** The journal's directory, when it is not the zone directory. */
+  readonly journalDir?: string;
+  readonly journalDirMount?: MountInfoEntry;
+  /** Access decisions (only with a known identity). */
+  readonly access: readonly AccessFact[];
+  /** `..data` exists in the zone directory (a ConfigMap/Secret volume). */
+  readonly dataLinkInZoneDir: boolean;
+  /** Serial of the zone file without the journal (with `origin`). */
+  readonly fileSerial?: number;
+  readonly fileSerialError?: string;
+  readonly servedSerial?: number;
+  /** Leftover tmp files, oldest first. */
+  readonly tmpFiles: readonly TmpFileFacts[];
+  readonly apparmor: AppArmorFacts;
+  readonly now: Date;
+}
+
+/** The result of {@link diagnoseZoneStorage}. */
+export interface StorageDiagnosis {
+  /** Problems, errors first. Empty for a setup in which dumps and updates work. */
+  readonly findings: Finding[];
+  readonly facts: StorageFacts;
+}
+
+/** Why the diagnosis itself could not be made. */
+export type DiagnoseErrorKind =
+  | 'invalid-argument'
+  /** No process with that pid. */
+  | 'pid-not-found'
+  /** `/proc/<pid>/…` exists but could not be read (another user's process, no root). */
+  | 'proc-unreadable'
+  | 'user-not-found'
+  /** The zone file or a directory on its path does not exist. */
+  | 'zone-file-not-found'
+  /** The zone file or its directory could not be examined (permissions). */
+  | 'zone-file-unreadable';
+
+/** The diagnosis could not be made. */
+export class DiagnoseError extends RndcLibraryError<DiagnoseErrorKind> {
+  /** The path or pid concerned. */
+  readonly subject: string | undefined;
+
+  constructor(details: {
+    kind: DiagnoseErrorKind;
+    message: string;
+    causes?: readonly string[];
+    remedy?: string;
+    cause?: unknown;
+    subject?: string;
+  }) {
+    super(details);
+    this.subject = details.subject;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Constants
+
+const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
+/** tmp files younger than this may be a dump in progress. */
+const TMP_IN_FLIGHT_MS = 60_000;
+/** A pending change must reach the file within DNS_DUMP_DELAY (900 s) + slack. */
+const DUMP_OVERDUE_MS = 960_000;
+/** Retry interval after a failed dump: 676–900 s (§2), with some slack either side. */
+const RETRY_MIN_S = 600;
+const RETRY_MAX_S = 960;
+const NOBODY_UIDS = new Set([65534, 4294967294]);
+const CAP_NAMES: ReadonlyArray<[bit: number, name: string]> = [
+  [0, 'CAP_CHOWN'],
+  [1, 'CAP_DAC_OVERRIDE'],
+  [2, 'CAP_DAC_READ_SEARCH'],
+  [3, 'CAP_FOWNER'],
+];
+/** Writable by the Debian/Ubuntu profile `usr.sbin.named`. */
+const APPARMOR_WRITABLE = ['/var/lib/bind/', '/var/cache/bind/'];
+const KUBELET_VOLUME = /kubernetes\.io~(configmap|secret|projected|downward-api)/;
+const ATOMIC_WRITER_DIR = /(^|\/)\.\.(data|\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+)(\/|$)/;
+const EXEC_TIMEOUT_MS = 5000;
+
+// ---------------------------------------------------------------------------------------------
+// Entry point
+
+/**
+ * Examines where a zone is stored, as named sees it, and reports every reason its dumps (or
+ * its journal) would fail — see {@link FindingCode} for the checks. A setup in which dumps and
+ * updates work yields `findings: []`.
+ *
+ * Never throws. Errors are for a diagnosis that cannot be made at all (no such pid, no such
+ * zone file, `/proc` unreadable); a check that cannot be made is skipped.
+ *
+ * @example
+ * const d = await diagnoseZoneStorage({ zoneFile: '/var/lib/bind/dyn.example.com.zone', namedPid: 1234 });
+ * if (d.isOk()) for (const f of d.value.findings) console.log(f.severity, f.title, f.remedy);
+ */
+export async function diagnoseZoneStorage(
+  options: DiagnoseOptions,
+): Promise<Result<StorageDiagnosis, DiagnoseError>> {
+  try {
+    const facts = await gatherFacts(options);
+    if (facts.isErr()) return facts;
+    return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
+  } catch (error) {
+    return Err(
+      new DiagnoseError({
+        kind: 'zone-file-unreadable',
+        message: `diagnoseZoneStorage: unexpected failure: ${String(error)}`,
+        cause: error,
+        subject: options.zoneFile,
+      }),
+    );
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Evaluation (pure)
+
+/**
+ * Turns gathered facts into findings, errors first. Pure; {@link diagnoseZoneStorage} calls it,
+ * and it is exported so that facts gathered elsewhere (or edited, to ask "what if") can be judged.
+ */
+export function evaluateStorage(facts: StorageFacts): Finding[] {
+  const findings: Finding[] = [];
+  const who = describeIdentity(facts);
+  const known = facts.identity !== 'unknown' && facts.uid !== undefined;
+  const dir = facts.zoneDirStat;
+
+  // --- the zone file is a mount point (EBUSY) ----------------------------------------------
+  if (facts.zoneFileMount) {
+    const m = facts.zoneFileMount;
+    findings.push({
+      code: 'zone-file-mount-point',
+      severity: 'error',
+      title: `the zone file ${facts.zoneFile} is itself a mount point: every dump fails at rename() with EBUSY`,
+      evidence: [
+        `mountinfo: ${m.mountPoint} is a mount of ${m.root} (${m.fsType} ${m.source}, ${m.mountOptions.join(',')})`,
+        'named writes tmp-XXXXXXXXXX next to the file and renames it over the file; the kernel refuses to replace a mount point (EBUSY)',
+        'named logs "errno2result.c:…: unexpected error:" / "file.c" / "dumping master file: rename: …: unexpected error", leaves the tmp file and retries every 676–900 s forever; rndc sync still reports success',
+      ],
+      remedy:
+        'Do not mount the zone file by itself (Kubernetes `subPath`, Docker `-v file:file`). Mount a writable volume (a PVC; emptyDir only if losing DDNS changes on pod deletion is acceptable) at the zone directory, seed it with an initContainer that copies the zone file only if it is absent (`[ -e /zones/Z ] || cp /seed/Z /zones/Z`), run named as a non-root user that owns that volume (runAsUser + fsGroup, or chown in the initContainer), and never `subPath` the zone file. Before switching, save the newest tmp-XXXXXXXXXX file: it holds the zone as named serves it.',
+      pattern: 1,
+    });
+  }
+
+  // --- read-only mount ------------------------------------------------------------------------
+  if (facts.mount?.readOnly) {
+    const m = facts.mount;
+    findings.push({
+      code: 'zone-dir-read-only-mount',
+      severity: 'error',
+      title: `the zone directory ${facts.zoneDir} is on a read-only mount: named cannot create tmp-XXXXXXXXXX there`,
+      evidence: [
+        `mountinfo: ${m.mountPoint} (${m.fsType} ${m.source}, root ${m.root}) options ${m.mountOptions.join(',')}; super options ${m.superOptions.join(',')}`,
+        'named logs "dumping master file: <dir>/tmp-XXXXXXXXXX: open: permission denied" (EROFS; "unexpected error" before 9.18.17) and leaves no tmp file; a journal there cannot be created either (UPDATE → SERVFAIL)',
+      ],
+      remedy:
+        'Put the zone file (and its journal) on a writable volume: a PVC or emptyDir instead of a ConfigMap/Secret/projected volume (those are always read-only), drop `readOnly: true`, or remount read-write. Seed it from the read-only source with an initContainer that copies only if the file is absent.',
+      pattern: 2,
+    });
+  }
+
+  if (known) {
+    // --- directory writable and searchable --------------------------------------------------
+    const dirDenied = facts.access.filter((a) => !a.allowed && a.subject === 'zone-directory');
+    if (dirDenied.length > 0) {
+      const rootNoCaps = facts.uid === 0 && !facts.capabilities.includes('CAP_DAC_OVERRIDE');
+      const owner = `${facts.uid}:${facts.gid}`;
+      findings.push({
+        code: 'zone-dir-not-writable',
+        severity: 'error',
+        title: `named (${who}) cannot create files in the zone directory ${facts.zoneDir}`,
+        evidence: [
+          ...dirDenied.map(
+            (a) =>
+              `${a.path}: no ${a.want === 'search' ? 'search (x)' : 'write+search (wx)'} permission for named (decided by ${a.method === 'kernel' ? 'the kernel' : 'mode bits'})`,
+          ),
+          `zone directory: owner ${dir.uid}:${dir.gid}, mode ${octal(dir.mode)}`,
+          capabilityEvidence(facts),
+          'named logs "dumping master file: <dir>/tmp-XXXXXXXXXX: open: permission denied" and leaves no tmp file; a journal there cannot be created: UPDATE → SERVFAIL, "<zone>.jnl: create: permission denied"',
+        ],
+        remedy: rootNoCaps
+          ? `named runs as root but drops CAP_DAC_OVERRIDE, so root gets no special access: make the directory owned and writable by root (\`chown root ${facts.zoneDir} && chmod u+rwx ${facts.zoneDir}\`), or better run named as a dedicated user (\`named -u bind\`) that owns the directory.`
+          : `Make the directory writable by named's user: \`chown ${owner} ${facts.zoneDir} && chmod u+rwx ${facts.zoneDir}\` (Kubernetes: fsGroup ${facts.gid} with group-writable volume, or chown in an initContainer)${dirDenied.some((a) => a.want === 'search') ? ', and give named search (x) permission on every directory above it' : ''}.`,
+        pattern: rootNoCaps ? 5 : 2,
+      });
+    }
+
+    // --- sticky directory -----------------------------------------------------------------------
+    const file = facts.zoneFileStat;
+    if (
+      (dir.mode & 0o1000) !== 0 &&
+      file.uid !== facts.uid &&
+      dir.uid !== facts.uid &&
+      !facts.capabilities.includes('CAP_FOWNER')
+    ) {
+      findings.push({
+        code: 'sticky-dir-foreign-file',
+        severity: 'error',
+        title: `sticky directory ${facts.zoneDir} and a zone file owned by uid ${file.uid}: named (uid ${facts.uid}) may not rename over it`,
+        evidence: [
+          `zone directory: owner ${dir.uid}:${dir.gid}, mode ${octal(dir.mode)} (sticky bit set)`,
+          `zone file: owner ${file.uid}:${file.gid}, mode ${octal(file.mode)}`,
+          'in a sticky directory only the file owner, the directory owner or CAP_FOWNER may replace a file',
+          'named logs "dumping master file: rename: <file>: permission denied" and leaves a tmp-XXXXXXXXXX file per attempt',
+        ],
+        remedy: `Give named its own directory without the sticky bit (\`chmod o-t ${facts.zoneDir}\` or a dedicated directory owned by named's user), or chown the zone file to named's user (\`chown ${facts.uid}:${facts.gid} ${facts.zoneFile}\`).`,
+        pattern: 4,
+      });
+    }
+
+    // --- zone file readable ------------------------------------------------------------------------
+    const fileDenied = facts.access.find((a) => !a.allowed && a.subject === 'zone-file');
+    if (fileDenied) {
+      findings.push({
+        code: 'zone-file-unreadable',
+        severity: 'error',
+        title: `named (${who}) cannot read the zone file ${fileDenied.path}`,
+        evidence: [
+          `zone file: owner ${file.uid}:${file.gid}, mode ${octal(file.mode)}`,
+          capabilityEvidence(facts),
+          'named cannot load the zone (at start, reload or thaw)',
+        ],
+        remedy: `Make the zone file readable by named: \`chmod a+r ${fileDenied.path}\` or \`chown ${facts.uid}:${facts.gid} ${fileDenied.path}\`.`,
+      });
+    }
+
+    // --- journal -------------------------------------------------------------------------------------
+    const journalDenied = facts.access.filter((a) => !a.allowed && a.subject === 'journal');
+    const journalRo = facts.journalDirMount?.readOnly === true && !facts.journal;
+    if (journalDenied.length > 0 || journalRo) {
+      findings.push({
+        code: 'journal-not-writable',
+        severity: 'error',
+        title: `named (${who}) cannot write the journal ${facts.journalFile}: updates fail with SERVFAIL`,
+        evidence: [
+          ...journalDenied.map((a) => `${a.path}: no ${a.want} permission for named`),
+          ...(facts.journal
+            ? [`journal: owner uid ${facts.journal.uid}, ${facts.journal.size} bytes`]
+            : []),
+          ...(journalRo && facts.journalDirMount
+            ? [
+                `the journal directory is on a read-only mount (${facts.journalDirMount.mountPoint})`,
+              ]
+            : []),
+          capabilityEvidence(facts),
+          'named logs "<zone>.jnl: open|create: permission denied" and "journal open failed: unexpected error"; UPDATE gets SERVFAIL',
+        ],
+        remedy: `Make the journal writable by named: \`chown ${facts.uid}:${facts.gid} ${facts.journal ? facts.journalFile : (facts.journalDir ?? facts.zoneDir)}\`, or point \`journal "<writable path>";\` in the zone statement at a writable volume.`,
+        pattern: 3,
+      });
+    }
+  }
+
+  // --- ConfigMap / Secret origin ------------------------------------------------------------------
+  const configmap = configMapEvidence(facts);
+  if (configmap.length > 0) {
+    findings.push({
+      code: 'configmap-origin',
+      severity: 'warning',
+      title: `the zone file ${facts.zoneFile} comes from a Kubernetes ConfigMap/Secret volume`,
+      evidence: [
+        ...configmap,
+        'ConfigMap/Secret volumes are read-only and re-created by kubelet (root-owned, defaultMode) on every pod start and update: permission fixes never stick, a `subPath` copy never updates, and a dump replaces a `..data` symlink with a regular file',
+        'a ConfigMap update that replaces the file under an existing journal makes named refuse the zone ("journal rollforward failed: journal out of sync with zone")',
+      ],
+      remedy:
+        'Use the ConfigMap only as a seed: an initContainer copies the zone file into a writable volume (PVC) only if it is absent, and named serves the copy. Change zone data with UPDATE (or freeze/edit/thaw), not by editing the ConfigMap.',
+      pattern: 7,
+    });
+  }
+
+  // --- NFS ---------------------------------------------------------------------------------------------
+  if (facts.mount && /^nfs/.test(facts.mount.fsType) && facts.uid !== undefined) {
+    const uid = facts.uid;
+    const created = [
+      ...(facts.journal ? [{ name: facts.journalFile, uid: facts.journal.uid }] : []),
+      ...facts.tmpFiles.map((t) => ({ name: t.name, uid: t.uid })),
+    ];
+    const squashed = NOBODY_UIDS.has(uid) ? [] : created.filter((c) => NOBODY_UIDS.has(c.uid));
+    const unsquashed = created.some((c) => c.uid === uid);
+    if (squashed.length > 0 || (uid === 0 && !unsquashed)) {
+      findings.push({
+        code: 'nfs-squashed-owner',
+        severity: 'warning',
+        title: `the zone directory is on NFS (${facts.mount.fsType} ${facts.mount.source}) and named's files ${squashed.length > 0 ? 'are owned by nobody (squashed)' : 'will be owned by nobody if the export squashes root'}`,
+        evidence: [
+          `named runs as uid ${uid}`,
+          ...squashed.map((c) => `${c.name} (written by named) is owned by uid ${c.uid}`),
+          ...(squashed.length === 0
+            ? ['root_squash (the NFS default) turns a root-run named into nobody on the server']
+            : []),
+          'chown on the client fails; stale handles (ESTALE) show as "unexpected error" in the dump log lines',
+        ],
+        remedy:
+          'Run named as a uid the export maps unchanged (a non-root user owning the directory on the server), or put the zones on a block-backed volume (PVC with ext4/xfs) instead of NFS.',
+        pattern: 6,
+      });
+    }
+  }
+
+  // --- AppArmor --------------------------------------------------------------------------------------
+  const aa = facts.apparmor;
+  if (
+    aa.enabled &&
+    aa.confinement &&
+    /\(enforce\)/.test(aa.confinement) &&
+    /named/.test(aa.confinement)
+  ) {
+    const allowed = [...APPARMOR_WRITABLE, ...aa.localWritable.map(globPrefix)];
+    if (!allowed.some((prefix) => isUnder(`${facts.zoneDir}/`, prefix))) {
+      findings.push({
+        code: 'apparmor-denied-path',
+        severity:
+          facts.identity === 'pid' || facts.identity === 'detected-pid' ? 'error' : 'warning',
+        title: `AppArmor confines named (${aa.confinement}) and its profile does not let it write ${facts.zoneDir}`,
+        evidence: [
+          facts.pid !== undefined
+            ? `/proc/${facts.pid}/attr/current: ${aa.confinement}`
+            : `loaded profile: ${aa.confinement}`,
+          `usr.sbin.named allows writes only below ${APPARMOR_WRITABLE.join(', ')}${aa.localWritable.length > 0 ? ` and (local) ${aa.localWritable.join(', ')}` : ''}; /etc/bind is read-only`,
+          'named logs "permission denied" for the tmp file or the rename; the kernel log has apparmor="DENIED" … profile="named"',
+        ],
+        remedy: `Keep dynamic zones in /var/lib/bind (that is what it is for), or allow the directory in /etc/apparmor.d/local/usr.sbin.named (\`${facts.zoneDir}/** rw,\`) and reload the profile (\`apparmor_parser -r /etc/apparmor.d/usr.sbin.named\`).`,
+        pattern: 4,
+      });
+    }
+  }
+
+  // --- stale tmp files ----------------------------------------------------------------------------------
+  const stale = facts.tmpFiles.filter(
+    (t) => facts.now.getTime() - t.mtime.getTime() >= TMP_IN_FLIGHT_MS,
+  );
+  if (stale.length > 0) {
+    const gaps = cadence(stale);
+    const median = gaps.length > 0 ? medianOf(gaps) : undefined;
+    const retryLoop =
+      median !== undefined && median >= RETRY_MIN_S && median <= RETRY_MAX_S && gaps.length >= 1;
+    const newest = stale[stale.length - 1]!;
+    const newestAge = (facts.now.getTime() - newest.mtime.getTime()) / 1000;
+    const evidence = [
+      `${stale.length} tmp file(s) in ${facts.zoneDir}: ${stale
+        .slice(-5)
+        .map((t) => `${t.name} (${t.mtime.toISOString()}, ${t.size} B)`)
+        .join(', ')}${stale.length > 5 ? ', …' : ''}`,
+      'named leaves one complete tmp-XXXXXXXXXX per dump whose rename() failed, and never deletes them',
+    ];
+    if (median !== undefined) {
+      evidence.push(
+        `median gap between them: ${formatSeconds(median)}${retryLoop ? " — named's retry interval after a failed dump (676–900 s): the failure repeats on its own" : ''}`,
+      );
+    }
+    evidence.push(`newest is ${formatSeconds(newestAge)} old`);
+    if (newest.serial !== undefined) {
+      const parts = [`newest holds serial ${newest.serial}`];
+      if (facts.servedSerial !== undefined) {
+        parts.push(
+          newest.serial === facts.servedSerial
+            ? `== served serial: a complete copy of the zone as served (use it to recover)`
+            : `served serial is ${facts.servedSerial}`,
+        );
+      }
+      if (facts.fileSerial !== undefined) parts.push(`zone file has ${facts.fileSerial}`);
+      evidence.push(parts.join('; '));
+    }
+    const active = retryLoop || newestAge < RETRY_MAX_S;
+    findings.push({
+      code: 'stale-tmp-files',
+      severity: active ? 'error' : 'warning',
+      title: retryLoop
+        ? `${stale.length} leftover tmp files about every ${formatSeconds(median!)}: named's dump retry loop is failing at rename()`
+        : `${stale.length} leftover tmp file(s): earlier dumps failed at rename()`,
+      evidence,
+      remedy:
+        "Fix the rename failure first (see the other findings; when none explains it, the zone file is probably a mount point or the file system returned EBUSY/EXDEV/ESTALE, which named's log does not name). Then `rndc sync` the zone and verify the file serial equals the served serial, and only then delete the tmp-* files. If the journal is gone (rndc sync -clean) the newest tmp file is the only complete copy: stop named, copy it over the zone file, remove the stale journal, start named.",
+      pattern: 1,
+    });
+  }
+
+  // --- journal growing because dumps fail --------------------------------------------------------
+  const journal = facts.journal;
+  if (journal && journal.empty === false && facts.fileSerial !== undefined) {
+    const target = facts.servedSerial ?? journal.endSerial;
+    const pending = target !== undefined && serialLess(facts.fileSerial, target);
+    const idleMs = facts.now.getTime() - journal.mtime.getTime();
+    const overdue = pending && idleMs > DUMP_OVERDUE_MS;
+    const fileSize = facts.zoneFileStat.size;
+    const oversized = pending && journal.size > Math.max(8 * fileSize, fileSize + 64 * 1024);
+    if (overdue || oversized) {
+      findings.push({
+        code: 'journal-growing',
+        severity: overdue ? 'error' : 'warning',
+        title: `the journal holds changes the zone file lacks (file serial ${facts.fileSerial}, ${facts.servedSerial !== undefined ? 'served' : 'journal'} serial ${target})${overdue ? ` for more than ${formatSeconds(idleMs / 1000)}` : ''}: dumps are failing and the journal is never compacted`,
+        evidence: [
+          `journal ${facts.journalFile}: ${journal.size} bytes, serials ${journal.startSerial} … ${journal.endSerial}, last written ${journal.mtime.toISOString()}`,
+          `zone file: ${fileSize} bytes, serial ${facts.fileSerial}`,
+          ...(overdue
+            ? [
+                'a change is written to the zone file at most 900 s after it is made; this one is older',
+              ]
+            : []),
+          ...(oversized
+            ? [
+                `the journal is ${Math.round(journal.size / Math.max(1, fileSize))}× the zone file (named compacts it to about 2× the zone after each successful dump)`,
+              ]
+            : []),
+        ],
+        remedy:
+          'Find and fix why dumps fail (other findings, and "dumping master file:" lines in named\'s log), then `rndc sync` the zone and verify: the journal is compacted after the first successful dump. Never use `rndc sync -clean` before the file is verified: it deletes the only copy of these changes.',
+        pattern: 12,
+      });
+    }
+  }
+
+  const order: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
+  return findings.sort((a, b) => order[a.severity] - order[b.severity]);
+}
+
+function configMapEvidence(facts: StorageFacts): string[] {
+  const evidence: string[] = [];
+  for (const link of facts.symlinks) {
+    if (ATOMIC_WRITER_DIR.test(link.target) || ATOMIC_WRITER_DIR.test(link.path)) {
+      evidence.push(`symlink ${link.path} -> ${link.target} (kubelet atomic writer layout)`);
+    }
+  }
+  if (facts.zoneFileTarget && ATOMIC_WRITER_DIR.test(facts.zoneFileTarget)) {
+    evidence.push(`the zone file resolves to ${facts.zoneFileTarget}`);
+  }
+  if (facts.dataLinkInZoneDir) {
+    evidence.push(`${facts.zoneDir}/..data exists: the directory is a ConfigMap/Secret volume`);
+  }
+  for (const [what, mount] of [
+    ['zone file', facts.zoneFileMount],
+    ['zone directory', facts.mount],
+  ] as const) {
+    if (mount && (KUBELET_VOLUME.test(mount.root) || ATOMIC_WRITER_DIR.test(mount.root))) {
+      evidence.push(`the ${what}'s mount comes from ${mount.root}`);
+    }
+  }
+  return [...new Set(evidence)];
+}
+
+function describeIdentity(facts: StorageFacts): string {
+  const name = facts.user ? `${facts.user}, ` : '';
+  return `${name}uid ${facts.uid}, gid ${facts.gid}${facts.pid !== undefined ? `, pid ${facts.pid}` : ''}`;
+}
+
+function capabilityEvidence(facts: StorageFacts): string {
+  const groups = facts.groups && facts.groups.length > 0 ? ` groups ${facts.groups.join(',')}` : '';
+  const caps =
+    facts.capEff !== undefined
+      ? `CapEff ${facts.capEff}${facts.capabilities.length > 0 ? ` (${facts.capabilities.join(', ')})` : ' (no CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH or CAP_FOWNER)'}`
+      : 'named keeps no CAP_DAC_OVERRIDE (it drops it even as root)';
+  return `named: uid ${facts.uid} gid ${facts.gid}${groups}; ${caps}`;
+}
+
+function cadence(files: readonly TmpFileFacts[]): number[] {
+  const gaps: number[] = [];
+  for (let i = 1; i < files.length; i++) {
+    gaps.push((files[i]!.mtime.getTime() - files[i - 1]!.mtime.getTime()) / 1000);
+  }
+  return gaps;
+}
+
+function medianOf(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+}
+
+function formatSeconds(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s < 120) return `${s} s`;
+  if (s < 7200) return `${Math.round(s / 6) / 10} min`;
+  return `${Math.round(s / 360) / 10} h`;
+}
+
+function octal(mode: number): string {
+  return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
+}
+
+/** RFC 1982: a < b. */
+function serialLess(a: number, b: number): boolean {
+  return a !== b && ((a < b && b - a < 2 ** 31) || (a > b && a - b > 2 ** 31));
+}
+
+function isUnder(path: string, dir: string | undefined): boolean {
+  if (dir === undefined) return false;
+  const base = dir.endsWith('/') ? dir : `${dir}/`;
+  return path === dir || path.startsWith(base);
+}
+
+function globPrefix(glob: string): string {
+  const star = glob.search(/[*?[{]/);
+  return star < 0 ? glob : glob.slice(0, star);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Gathering facts (I/O)
+
+interface Credentials {
+  readonly uid: number;
+  readonly gid: number;
+  readonly groups: readonly number[];
+  readonly capEff?: string;
+  readonly capabilities: readonly string[];
+  readonly user?: string;
+}
+
+/** Paths as named sees them, mapped to paths this process can open. */
+class View {
+  constructor(readonly hostRoot: string) {}
+
+  host(path: string): string {
+    return this.hostRoot === '' ? path : `${this.hostRoot}${path}`;
+  }
+}
+
+async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFacts, DiagnoseError>> {
+  if (typeof options.zoneFile !== 'string' || options.zoneFile === '') {
+    return Err(invalid('zoneFile must be a non-empty path'));
+  }
+  if (
+    options.namedPid !== undefined &&
+    (!Number.isInteger(options.namedPid) || options.namedPid <= 0)
+  ) {
+    return Err(invalid(`namedPid must be a positive integer, got ${options.namedPid}`));
+  }
+  const now = options.now ?? new Date();
+
+  // Whose point of view.
+  let identity: IdentitySource = 'unknown';
+  let pid = options.namedPid;
+  let credentials: Credentials | undefined;
+  if (pid === undefined && options.namedUser === undefined) {
+    pid = await detectNamedPid(options.zoneFile);
+    if (pid !== undefined) identity = 'detected-pid';
+  } else if (pid !== undefined) {
+    identity = 'pid';
+  }
+  let command: string | undefined;
+  if (pid !== undefined) {
+    const read = await credentialsOfPid(pid);
+    if (read.isErr()) return read;
+    credentials = read.value;
+    command = (await readText(`/proc/${pid}/comm`))?.trim();
+  } else if (options.namedUser !== undefined) {
+    const read = await credentialsOfUser(options.namedUser);
+    if (read.isErr()) return read;
+    credentials = read.value;
+    identity = 'user';
+  }
+
+  const view = new View(pid === undefined ? '' : `/proc/${pid}/root`);
+
+  // The zone file and its directory, in named's view.
+  let zoneFileAbs = options.zoneFile;
+  if (!posix.isAbsolute(zoneFileAbs)) {
+    const cwd = pid === undefined ? process.cwd() : await readlinkSafe(`/proc/${pid}/cwd`);
+    if (cwd === undefined) {
+      return Err(
+        new DiagnoseError({
+          kind: 'proc-unreadable',
+          message: `cannot read /proc/${pid}/cwd to resolve the relative zone file ${options.zoneFile}`,
+          remedy: "pass an absolute zoneFile, or run as root / as named's user",
+          subject: options.zoneFile,
+        }),
+      );
+    }
+    zoneFileAbs = posix.join(cwd, zoneFileAbs);
+  }
+  zoneFileAbs = posix.normalize(zoneFileAbs);
+  const symlinks: Array<{ path: string; target: string }> = [];
+  const dirResolved = await resolveInRoot(view, posix.dirname(zoneFileAbs), symlinks);
+  if (dirResolved.isErr()) return Err(pathError(dirResolved.error, options.zoneFile));
+  const zoneDir = dirResolved.value;
+  const zoneFile = posix.join(zoneDir, posix.basename(zoneFileAbs));
+
+  const zoneDirStat = await pathFacts(view, zoneDir);
+  if (zoneDirStat.isErr()) return Err(pathError(zoneDirStat.error, zoneDir));
+  const zoneFileStat = await pathFacts(view, zoneFile);
+  if (zoneFileStat.isErr()) return Err(pathError(zoneFileStat.error, zoneFile));
+  let zoneFileTarget: string | undefined;
+  let targetStat: PathFacts | undefined;
+  if (zoneFileStat.value.type === 'symlink') {
+    const target = await resolveInRoot(view, zoneFile, symlinks);
+    if (target.isOk()) {
+      zoneFileTarget = target.value;
+      const st = await pathFacts(view, target.value);
+      if (st.isOk()) targetStat = st.value;
+    }
+  }
+
+  // Mounts, in named's mount namespace.
+  const mountText = await readText(`/proc/${pid ?? 'self'}/mountinfo`);
+  if (mountText === undefined) {
+    return Err(
+      new DiagnoseError({
+        kind: 'proc-unreadable',
+        message: `cannot read /proc/${pid ?? 'self'}/mountinfo`,
+        remedy: "run as root or as named's user",
+        subject: String(pid ?? 'self'),
+      }),
+    );
+  }
+  const mounts = parseMountInfo(mountText);
+  const entries = mounts.isOk() ? mounts.value : [];
+  const mount = mountFor(entries, zoneDir);
+  const zoneFileMount = isMountPoint(entries, zoneFile) ? mountFor(entries, zoneFile) : undefined;
+
+  // Journal.
+  let journalFile = options.journalFile ?? `${zoneFileAbs}.jnl`;
+  if (!posix.isAbsolute(journalFile)) {
+    const cwd = pid === undefined ? process.cwd() : await readlinkSafe(`/proc/${pid}/cwd`);
+    journalFile = posix.join(cwd ?? '/', journalFile);
+  }
+  let journalDir: string | undefined;
+  const journalDirResolved = await resolveInRoot(
+    view,
+    posix.dirname(posix.normalize(journalFile)),
+    [],
+  );
+  if (journalDirResolved.isOk()) {
+    journalFile = posix.join(journalDirResolved.value, posix.basename(journalFile));
+    if (journalDirResolved.value !== zoneDir) journalDir = journalDirResolved.value;
+  }
+  let journal: JournalFacts | undefined;
+  const journalStat = await pathFacts(view, journalFile);
+  if (journalStat.isOk()) {
+    const info = await readJournalInfo(view.host(journalFile));
+    journal = {
+      path: journalFile,
+      uid: journalStat.value.uid,
+      size: journalStat.value.size,
+      mtime: journalStat.value.mtime,
+      ...(info.isOk()
+        ? {
+            startSerial: info.value.startSerial,
+            endSerial: info.value.endSerial,
+            empty: info.value.empty,
+          }
+        : {}),
+    };
+  }
+  const journalDirMount = journalDir === undefined ? undefined : mountFor(entries, journalDir);
+
+  // Access, from named's credentials.
+  const access: AccessFact[] = [];
+  if (credentials) {
+    const checker = new AccessChecker(view, credentials, pid);
+    const cwd = pid === undefined ? undefined : await readlinkSafe(`/proc/${pid}/cwd`);
+    // named chdir()s to its directory while still privileged: relative paths inside it need
+    // no search permission above it.
+    const searchFrom =
+      !posix.isAbsolute(options.zoneFile) && cwd !== undefined && isUnder(zoneDir, cwd) ? cwd : '/';
+    access.push(...(await checker.searchPath('zone-directory', zoneDir, searchFrom)));
+    access.push(await checker.check('zone-directory', zoneDir, zoneDirStat.value, 'write'));
+    access.push(
+      await checker.check(
+        'zone-file',
+        zoneFileTarget ?? zoneFile,
+        targetStat ?? zoneFileStat.value,
+        'read',
+      ),
+    );
+    if (journal && journalStat.isOk()) {
+      access.push(await checker.check('journal', journalFile, journalStat.value, 'write'));
+    } else if (journalDir !== undefined) {
+      const st = await pathFacts(view, journalDir);
+      if (st.isOk()) {
+        access.push(...(await checker.searchPath('journal', journalDir, '/')));
+        access.push(await checker.check('journal', journalDir, st.value, 'write'));
+      }
+    }
+  }
+
+  // tmp files.
+  const tmpFiles: TmpFileFacts[] = [];
+  let dataLinkInZoneDir = false;
+  try {
+    const names = await readdir(view.host(zoneDir));
+    dataLinkInZoneDir = names.includes('..data');
+    for (const name of names) {
+      if (!TMP_FILE.test(name)) continue;
+      const st = await lstat(view.host(posix.join(zoneDir, name))).catch(() => undefined);
+      if (!st?.isFile()) continue;
+      tmpFiles.push({ name, size: st.size, mtime: st.mtime, uid: st.uid });
+    }
+  } catch {
+    // unreadable directory: no tmp facts
+  }
+  tmpFiles.sort((a, b) => a.mtime.getTime() - b.mtime.getTime());
+
+  // Serials.
+  let fileSerial: number | undefined;
+  let fileSerialError: string | undefined;
+  if (options.origin !== undefined) {
+    const read = await readZoneFileSerial(view.host(zoneFileTarget ?? zoneFile), {
+      origin: options.origin,
+    });
+    if (read.isOk()) fileSerial = read.value.serial;
+    else fileSerialError = read.error.message;
+    const newest = tmpFiles[tmpFiles.length - 1];
+    if (newest) {
+      const tmp = await readZoneFileSerial(view.host(posix.join(zoneDir, newest.name)), {
+        origin: options.origin,
+      });
+      if (tmp.isOk()) tmpFiles[tmpFiles.length - 1] = { ...newest, serial: tmp.value.serial };
+    }
+  }
+
+  const apparmor = await appArmorFacts(pid);
+
+  return Ok({
+    identity,
+    ...(pid !== undefined ? { pid } : {}),
+    ...(command !== undefined ? { command } : {}),
+    ...(credentials?.user !== undefined ? { user: credentials.user } : {}),
+    ...(credentials
+      ? { uid: credentials.uid, gid: credentials.gid, groups: credentials.groups }
+      : {}),
+    ...(credentials?.capEff !== undefined ? { capEff: credentials.capEff } : {}),
+    capabilities: credentials?.capabilities ?? [],
+    zoneFile,
+    zoneDir,
+    zoneDirStat: zoneDirStat.value,
+    zoneFileStat: zoneFileStat.value,
+    ...(zoneFileTarget !== undefined ? { zoneFileTarget } : {}),
+    symlinks,
+    ...(mount ? { mount } : {}),
+    ...(zoneFileMount ? { zoneFileMount } : {}),
+    journalFile,
+    ...(journal ? { journal } : {}),
+    ...(journalDir !== undefined ? { journalDir } : {}),
+    ...(journalDirMount ? { journalDirMount } : {}),
+    access,
+    dataLinkInZoneDir,
+    ...(fileSerial !== undefined ? { fileSerial } : {}),
+    ...(fileSerialError !== undefined ? { fileSerialError } : {}),
+    ...(options.servedSerial !== undefined ? { servedSerial: options.servedSerial } : {}),
+    tmpFiles,
+    apparmor,
+    now,
+  });
+}
+
+function invalid(message: string): DiagnoseError {
+  return new DiagnoseError({
+    kind: 'invalid-argument',
+    message: `diagnoseZoneStorage: ${message}`,
+  });
+}
+
+interface PathProblem {
+  readonly path: string;
+  readonly code: string | undefined;
+  readonly cause: unknown;
+}
+
+function pathError(problem: PathProblem, subject: string): DiagnoseError {
+  if (problem.code === 'ENOENT' || problem.code === 'ENOTDIR') {
+    return new DiagnoseError({
+      kind: 'zone-file-not-found',
+      message: `${problem.path} does not exist (as named sees it)`,
+      causes: [
+        'wrong path, or a relative path resolved against the wrong directory (named resolves it against its `directory`)',
+        'named runs in another mount namespace or chroot: pass namedPid so the path is looked up in its view',
+      ],
+      cause: problem.cause,
+      subject,
+    });
+  }
+  return new DiagnoseError({
+    kind: 'zone-file-unreadable',
+    message: `${problem.path} cannot be examined (${problem.code ?? String(problem.cause)})`,
+    causes: ["this process lacks permission (run as root or as named's user)", 'an I/O error'],
+    cause: problem.cause,
+    subject,
+  });
+}
+
+/** `lstat` of a path in named's view. */
+async function pathFacts(view: View, path: string): Promise<Result<PathFacts, PathProblem>> {
+  try {
+    const st = await lstat(view.host(path));
+    return Ok({
+      path,
+      type: st.isSymbolicLink()
+        ? 'symlink'
+        : st.isDirectory()
+          ? 'directory'
+          : st.isFile()
+            ? 'file'
+            : 'other',
+      uid: st.uid,
+      gid: st.gid,
+      mode: st.mode & 0o7777,
+      size: st.size,
+      mtime: st.mtime,
+    });
+  } catch (error) {
+    return Err({ path, code: (error as NodeJS.ErrnoException).code, cause: error });
+  }
+}
+
+/**
+ * Resolves every symlink of `path` inside named's root (an absolute link target starts again at
+ * named's root, not ours). Records the links followed.
+ */
+async function resolveInRoot(
+  view: View,
+  path: string,
+  links: Array<{ path: string; target: string }>,
+): Promise<Result<string, PathProblem>> {
+  let pending = path.split('/').filter((c) => c !== '' && c !== '.');
+  let current = '/';
+  let hops = 0;
+  while (pending.length > 0) {
+    const component = pending.shift()!;
+    if (component === '..') {
+      current = posix.dirname(current);
+      continue;
+    }
+    const candidate = posix.join(current, component);
+    let st: Awaited<ReturnType<typeof lstat>>;
+    try {
+      st = await lstat(view.host(candidate));
+    } catch (error) {
+      return Err({ path: candidate, code: (error as NodeJS.ErrnoException).code, cause: error });
+    }
+    if (!st.isSymbolicLink()) {
+      current = candidate;
+      continue;
+    }
+    if (++hops > 40) {
+      return Err({ path: candidate, code: 'ELOOP', cause: new Error('too many symlinks') });
+    }
+    let target: string;
+    try {
+      target = await readlink(view.host(candidate));
+    } catch (error) {
+      return Err({ path: candidate, code: (error as NodeJS.ErrnoException).code, cause: error });
+    }
+    links.push({ path: candidate, target });
+    const rest = target.split('/').filter((c) => c !== '' && c !== '.');
+    if (target.startsWith('/')) current = '/';
+    pending = [...rest, ...pending];
+  }
+  return Ok(current);
+}
+
+/** Decides access as named: mode bits and capabilities, denials re-checked by the kernel. */
+class AccessChecker {
+  readonly #kernel: Promise<KernelCheck | undefined>;
+
+  constructor(
+    readonly view: View,
+    readonly cred: Credentials,
+    pid: number | undefined,
+  ) {
+    this.#kernel = kernelCheck(cred, pid);
+  }
+
+  async check(
+    subject: AccessFact['subject'],
+    path: string,
+    st: PathFacts,
+    want: 'read' | 'write' | 'search',
+  ): Promise<AccessFact> {
+    const byMode = modeAllows(this.cred, st, want);
+    if (byMode) return { subject, path, want, allowed: true, method: 'mode' };
+    const kernel = await this.#kernel;
+    const confirmed = kernel ? await kernel(path, want, st.type === 'directory') : undefined;
+    if (confirmed === true) return { subject, path, want, allowed: true, method: 'kernel' };
+    return { subject, path, want, allowed: false, method: confirmed === false ? 'kernel' : 'mode' };
+  }
+
+  /**
+   * Search (x) permission on every directory from `from` (inclusive) to `dir` (exclusive); only
+   * the denials are returned.
+   */
+  async searchPath(
+    subject: AccessFact['subject'],
+    dir: string,
+    from: string,
+  ): Promise<AccessFact[]> {
+    const denied: AccessFact[] = [];
+    const chain: string[] = [];
+    for (let p = posix.dirname(dir); ; p = posix.dirname(p)) {
+      if (isUnder(p, from)) chain.unshift(p);
+      if (p === '/' || !isUnder(p, from)) break;
+    }
+    for (const p of chain) {
+      const st = await pathFacts(this.view, p);
+      if (st.isErr()) continue;
+      const fact = await this.check(subject, p, st.value, 'search');
+      if (!fact.allowed) denied.push(fact);
+    }
+    return denied;
+  }
+}
+
+/** Linux generic_permission() with named's capabilities, ACLs not considered. */
+function modeAllows(
+  cred: Credentials,
+  st: Pick<PathFacts, 'uid' | 'gid' | 'mode' | 'type'>,
+  want: 'read' | 'write' | 'search',
+): boolean {
+  const isDir = st.type === 'directory';
+  const caps = new Set(cred.capabilities);
+  // Write to a directory means creating entries: needs w and x.
+  const bits = want === 'read' ? 4 : want === 'write' ? (isDir ? 3 : 2) : 1;
+  const shift =
+    cred.uid === st.uid ? 6 : cred.gid === st.gid || cred.groups.includes(st.gid) ? 3 : 0;
+  if (((st.mode >> shift) & 7 & bits) === bits) return true;
+  if (caps.has('CAP_DAC_OVERRIDE')) {
+    // exec of a non-directory needs at least one x bit even with DAC override.
+    return !(want === 'search' && !isDir && (st.mode & 0o111) === 0);
+  }
+  if (caps.has('CAP_DAC_READ_SEARCH') && (want === 'read' || (want === 'search' && isDir))) {
+    return true;
+  }
+  return false;
+}
+
+type KernelCheck = (
+  path: string,
+  want: 'read' | 'write' | 'search',
+  isDir: boolean,
+) => Promise<boolean | undefined>;
+
+/**
+ * A checker that asks the kernel (`access(2)` through `test -r/-w/-x` run as named's uid/gids
+ * without capabilities, in named's mount namespace and root). Only available to root, with
+ * util-linux `setpriv` (and `nsenter` for another process's view). `undefined` if unavailable.
+ */
+async function kernelCheck(
+  cred: Credentials,
+  pid: number | undefined,
+): Promise<KernelCheck | undefined> {
+  if (process.getuid?.() !== 0) return undefined;
+  const setpriv = findExecutable('setpriv');
+  if (!setpriv) return undefined;
+  let prefix: string[] = [];
+  if (pid !== undefined) {
+    const [theirs, ours, root] = await Promise.all([
+      readlinkSafe(`/proc/${pid}/ns/mnt`),
+      readlinkSafe('/proc/self/ns/mnt'),
+      readlinkSafe(`/proc/${pid}/root`),
+    ]);
+    if (theirs === undefined) return undefined;
+    if (theirs !== ours || root !== '/') {
+      const nsenter = findExecutable('nsenter');
+      if (!nsenter) return undefined;
+      prefix = [nsenter, `--target=${pid}`, '--mount', ...(root !== '/' ? ['--root'] : []), '--'];
+    }
+  }
+  const groups =
+    cred.groups.length > 0 ? [`--groups=${cred.groups.join(',')}`] : ['--clear-groups'];
+  return async (path, want, isDir) => {
+    const flag = want === 'read' ? '-r' : want === 'write' ? '-w' : '-x';
+    // Creating in a directory needs x as well as w.
+    const test = want === 'write' && isDir ? 'test -w "$1" && test -x "$1"' : `test ${flag} "$1"`;
+    const argv = [
+      ...prefix,
+      setpriv,
+      `--reuid=${cred.uid}`,
+      `--regid=${cred.gid}`,
+      ...groups,
+      '--inh-caps=-all',
+      '--bounding-set=-all',
+      '--',
+      '/bin/sh',
+      '-c',
+      `if ${test}; then echo yes; else echo no; fi`,
+      'sh',
+      path,
+    ];
+    const out = await run(argv[0]!, argv.slice(1));
+    if (out === undefined) return undefined;
+    const answer = out.trim();
+    return answer === 'yes' ? true : answer === 'no' ? false : undefined;
+  };
+}
+
+async function credentialsOfPid(pid: number): Promise<Result<Credentials, DiagnoseError>> {
+  let text: string;
+  try {
+    text = await readFile(`/proc/${pid}/status`, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return Err(
+      new DiagnoseError({
+        kind: code === 'ENOENT' || code === 'ESRCH' ? 'pid-not-found' : 'proc-unreadable',
+        message:
+          code === 'ENOENT' || code === 'ESRCH'
+            ? `no process with pid ${pid}`
+            : `cannot read /proc/${pid}/status (${code ?? String(error)})`,
+        causes: code === 'ENOENT' ? ['named exited or restarted (its pid changed)'] : [],
+        remedy:
+          code === 'ENOENT'
+            ? "pass named's current pid (named.pid, or `rndc stop -p`/`status`), or namedUser"
+            : "run as root or as named's user",
+        cause: error,
+        subject: String(pid),
+      }),
+    );
+  }
+  const field = (name: string): string[] | undefined => {
+    const line = text.split('\n').find((l) => l.startsWith(`${name}:`));
+    return line
+      ?.slice(name.length + 1)
+      .trim()
+      .split(/\s+/)
+      .filter((s) => s !== '');
+  };
+  const uids = field('Uid');
+  const gids = field('Gid');
+  // file-system uid/gid (fourth field) decide file access.
+  const uid = Number(uids?.[3] ?? uids?.[1]);
+  const gid = Number(gids?.[3] ?? gids?.[1]);
+  if (!Number.isInteger(uid) || !Number.isInteger(gid)) {
+    return Err(
+      new DiagnoseError({
+        kind: 'proc-unreadable',
+        message: `/proc/${pid}/status has no usable Uid:/Gid: lines`,
+        subject: String(pid),
+      }),
+    );
+  }
+  const groups = (field('Groups') ?? []).map(Number).filter(Number.isInteger);
+  const capEff = field('CapEff')?.[0];
+  return Ok({
+    uid,
+    gid,
+    groups,
+    ...(capEff !== undefined ? { capEff } : {}),
+    capabilities: capEff === undefined ? [] : capabilityNames(capEff),
+  });
+}
+
+function capabilityNames(hex: string): string[] {
+  let value: bigint;
+  try {
+    value = BigInt(`0x${hex}`);
+  } catch {
+    return [];
+  }
+  return CAP_NAMES.filter(([bit]) => (value >> BigInt(bit)) & 1n).map(([, name]) => name);
+}
+
+async function credentialsOfUser(user: string): Promise<Result<Credentials, DiagnoseError>> {
+  let entry = await run('getent', ['passwd', user]);
+  if (entry === undefined || entry.trim() === '') {
+    const passwd = (await readText('/etc/passwd')) ?? '';
+    entry = passwd.split('\n').find((line) => {
+      const f = line.split(':');
+      return f[0] === user || f[2] === user;
+    });
+  }
+  const fields = entry?.trim().split('\n')[0]?.split(':');
+  const uid = Number(fields?.[2]);
+  const gid = Number(fields?.[3]);
+  if (!fields || fields[2] === '' || !Number.isInteger(uid) || !Number.isInteger(gid)) {
+    return Err(
+      new DiagnoseError({
+        kind: 'user-not-found',
+        message: `user "${user}" does not exist (getent passwd ${user})`,
+        remedy: 'pass the user named runs as (`named -u USER`; Debian: bind), or namedPid',
+        subject: user,
+      }),
+    );
+  }
+  const name = fields[0]!;
+  let groups: number[] = [];
+  const id = await run('id', ['-G', name]);
+  if (id !== undefined && id.trim() !== '') {
+    groups = id.trim().split(/\s+/).map(Number).filter(Number.isInteger);
+  } else {
+    const groupFile = (await readText('/etc/group')) ?? '';
+    groups = [gid];
+    for (const line of groupFile.split('\n')) {
+      const f = line.split(':');
+      if ((f[3] ?? '').split(',').includes(name)) {
+        const g = Number(f[2]);
+        if (Number.isInteger(g) && !groups.includes(g)) groups.push(g);
+      }
+    }
+  }
+  // named keeps no file-access capabilities after start, whatever its user.
+  return Ok({ uid, gid, groups, capabilities: [], user: name });
+}
+
+/**
+ * Without a pid or user: a running `named` whose working directory (its `directory`) contains
+ * the zone file. The one with the deepest such directory wins; a tie means "unknown".
+ */
+async function detectNamedPid(zoneFile: string): Promise<number | undefined> {
+  if (!posix.isAbsolute(zoneFile)) return undefined;
+  let names: string[];
+  try {
+    names = await readdir('/proc');
+  } catch {
+    return undefined;
+  }
+  let best: { pid: number; depth: number } | undefined;
+  let tie = false;
+  for (const name of names) {
+    if (!/^\d+$/.test(name)) continue;
+    const comm = (await readText(`/proc/${name}/comm`))?.trim();
+    if (comm !== 'named') continue;
+    const cwd = await readlinkSafe(`/proc/${name}/cwd`);
+    if (cwd === undefined || !isUnder(zoneFile, cwd) || cwd === '/') continue;
+    const depth = cwd.length;
+    if (!best || depth > best.depth) {
+      best = { pid: Number(name), depth };
+      tie = false;
+    } else if (depth === best.depth) {
+      tie = true;
+    }
+  }
+  return best && !tie ? best.pid : undefined;
+}
+
+async function appArmorFacts(pid: number | undefined): Promise<AppArmorFacts> {
+  const enabled =
+    (await readText('/sys/module/apparmor/parameters/enabled'))?.trim().toUpperCase() === 'Y';
+  const profileFile = existsSync('/etc/apparmor.d/usr.sbin.named');
+  const local = (await readText('/etc/apparmor.d/local/usr.sbin.named')) ?? '';
+  const localWritable = local
+    .split('\n')
+    .map((line) => line.replace(/#.*/, '').trim())
+    .map((line) => /^(?:owner\s+)?(\/\S+)\s+([a-z]+)\s*,/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null && /w|a/.test(m[2]!))
+    .map((m) => m[1]!);
+  let confinement: string | undefined;
+  if (enabled) {
+    if (pid !== undefined) {
+      confinement =
+        (await readText(`/proc/${pid}/attr/apparmor/current`))?.trim() ??
+        (await readText(`/proc/${pid}/attr/current`))?.trim();
+    } else {
+      const profiles = (await readText('/sys/kernel/security/apparmor/profiles')) ?? '';
+      confinement = profiles
+        .split('\n')
+        .find((line) => /^(\/usr\/sbin\/named|named) \(/.test(line))
+        ?.trim();
+    }
+  }
+  return {
+    enabled,
+    profileFile,
+    ...(confinement ? { confinement: confinement.replace(/\0/g, '') } : {}),
+    localWritable,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small I/O helpers
+
+async function readText(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+async function readlinkSafe(path: string): Promise<string | undefined> {
+  try {
+    return await readlink(path);
+  } catch {
+    return undefined;
+  }
+}
+
+function findExecutable(name: string): string | undefined {
+  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
+  for (const dir of dirs) {
+    if (!posix.isAbsolute(dir)) continue;
+    const candidate = posix.join(dir, name);
+    if (existsSync(candidate)) return candidate;
+  }
+  return undefined;
+}
+
+/** stdout of a command that exited 0, or undefined. */
+function run(file: string, args: readonly string[]): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    try {
+      execFile(
+        file,
+        [...args],
+        { timeout: EXEC_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 1024 * 1024 },
+        (error, stdout) => resolve(error ? undefined : stdout),
+      );
+    } catch {
+      resolve(undefined);
+    }
+  });
+}

@@ -1,0 +1,1448 @@
+/**
+ * Recognising named's log lines about zone dumps, journals, zone loads, rndc commands, shutdown
+ * and dynamic updates — the only place where named reports what happened to an asynchronous
+ * dump (research/dump-behaviour.md §1.3, §1.6, §5.1, §7.2).
+ *
+ * Lines are accepted as named writes them to a file channel (with or without `print-time` in any
+ * of its forms, `print-category`, `print-severity`), as syslog/journald show them
+ * (`Nov 24 17:47:11 host named[812]: …`, `2026-11-24T17:47:11.316123+00:00 host named[812]: …`)
+ * and behind a container runtime's time stamp (`kubectl logs --timestamps`). Message texts
+ * follow BIND 9.16 and 9.18 (`lib/dns/masterdump.c`, `lib/dns/journal.c`, `lib/dns/zone.c`,
+ * `bin/named/server.c`, `bin/named/control.c`, `bin/named/main.c`, `lib/ns/update.c`,
+ * `lib/isc/errno2result.c`).
+ *
+ * Parsing is pure, line by line, and never throws. {@link NamedLogWatcher} reads only the bytes
+ * a log file gained since an offset.
+ */
+import { statSync } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { StringDecoder } from 'node:string_decoder';
+import { Err, Ok, type Result } from 'ts-results-es';
+import { RndcLibraryError } from '../errors.js';
+
+// ---------------------------------------------------------------------------------------------
+// Event types
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * The step of a zone dump that failed (research/dump-behaviour.md §1.3):
+ * - `start`: the zone timer could not start the dump (`zone Z/IN: dump failed: …`);
+ * - `open`: creating `<dir>/tmp-XXXXXXXXXX` failed — nothing is left behind;
+ * - `write`: writing the records failed — the temp file is removed;
+ * - `flush`, `fsync`, `fclose`: finishing the temp file failed — it is removed;
+ * - `rename`: replacing the zone file failed — the complete temp file is left behind.
+ */
+export type DumpFailureStep = 'start' | 'open' | 'write' | 'flush' | 'fsync' | 'fclose' | 'rename';
+
+/**
+ * What failed on a journal file (`lib/dns/journal.c`): the stdio operation, `corrupt` (`journal
+ * file corrupt`, `journal corrupt: …`) or `format` (`journal format not recognized`).
+ */
+export type JournalFailureStep =
+  | 'create'
+  | 'open'
+  | 'read'
+  | 'write'
+  | 'seek'
+  | 'flush'
+  | 'fsync'
+  | 'close'
+  | 'corrupt'
+  | 'format';
+
+/** Fields every event has. */
+export interface NamedLogEventBase {
+  /** 1-based number of the event's first line in the text parsed (for a watcher: counted from the offset read from). */
+  lineNumber: number;
+  /** The line(s) the event was recognised from, without line terminators, in log order. */
+  raw: string[];
+  /** When named logged it, if the line carries a time stamp (see {@link ParseNamedLogOptions}). */
+  time?: Date;
+  /** named's log category (`general`, `update`, `zoneload`…), when printed. */
+  category?: string;
+  /** Severity as printed (`error`, `warning`, `info`, `debug 3`…), when printed. */
+  severity?: string;
+}
+
+/**
+ * Which zone a line is about, as named names it: `zone dyn.test/IN/internal (signed): …` gives
+ * `zone: 'dyn.test'`, `zoneClass: 'IN'`, `view: 'internal'`, `inline: 'signed'`. The default view
+ * is not printed. `special` marks the managed-keys zone (`managed-keys-zone: …`) and the redirect
+ * zone, which named logs without a name.
+ */
+export interface ZoneFields {
+  /** Zone name without the trailing dot, as named prints it. */
+  zone?: string;
+  /** Class, normally `IN`. */
+  zoneClass?: string;
+  /** View, when not the default view. */
+  view?: string;
+  /** For inline-signing zones: which of the two zones (`(signed)` / `(unsigned)`). */
+  inline?: 'signed' | 'unsigned';
+  /** `managed-keys` or `redirect` for those zone types. */
+  special?: 'managed-keys' | 'redirect';
+}
+
+/** errno details, known only where named logged them (9.16, 9.18.0–9.18.8). */
+export interface ErrnoFields {
+  /** The errno named could not map (`16` for EBUSY), when logged. */
+  errno?: number;
+  /** Its strerror text (`Device or resource busy`), when logged. */
+  strerror?: string;
+  /**
+   * Where named reported the unmapped errno, as printed: `errno2result.c:120` (9.18.9+, whose
+   * macro bug drops the errno and logs the caller's file name instead) or `file.c:393` (9.16).
+   */
+  unexpectedErrorAt?: string;
+}
+
+/**
+ * A zone dump failed at `step` (research §1.3, §7.2). `file` is the temp file
+ * (`dyn/tmp-AbC123xyz0`) for `open`/`flush`/`fsync`/`fclose`, the zone file as configured for
+ * `rename`, absent for `write`; `zone` is only known for `start`. `result` is BIND's text
+ * (`permission denied`, `unexpected error`, `disc full`…). When named first logged an errno it
+ * could not map (EBUSY, EXDEV, ESTALE → `unexpected error`), those lines are joined into this
+ * event: `raw` holds them all and `errno`/`strerror` are set where the version logged them.
+ * named retries a failed dump every 676–900 s.
+ */
+export interface DumpFailedEvent extends NamedLogEventBase, ZoneFields, ErrnoFields {
+  kind: 'dump-failed';
+  step: DumpFailureStep;
+  file?: string;
+  result: string;
+  /** True when this step leaves the complete `tmp-XXXXXXXXXX` file behind (`rename`). */
+  tempFileLeft: boolean;
+}
+
+/**
+ * A journal file could not be created, opened, read, written or is corrupt
+ * (`dyn/dyn.test.db.jnl: create: permission denied`). For an UPDATE this is followed by an
+ * {@link UpdateFailedEvent} (`journal open failed: unexpected error`: named squashes journal
+ * errors) and the client gets SERVFAIL.
+ */
+export interface JournalFailedEvent extends NamedLogEventBase, ErrnoFields {
+  kind: 'journal-failed';
+  file: string;
+  step: JournalFailureStep;
+  /** BIND's result text, or the corruption detail for `corrupt`/`format`. */
+  result: string;
+}
+
+/**
+ * Loading a zone could not apply its journal (`journal rollforward failed: journal out of sync
+ * with zone`): the zone file was replaced under an older journal. Normally followed by
+ * {@link ZoneNotLoadedEvent}; the zone then answers SERVFAIL.
+ */
+export interface JournalRollforwardFailedEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'journal-rollforward-failed';
+  result: string;
+}
+
+/**
+ * `journal file is out of date: removing journal file` (INFO): the zone file's serial no longer
+ * matches the journal, typically after freeze → edit → thaw. named deletes the journal.
+ */
+export interface JournalOutOfDateEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'journal-out-of-date';
+}
+
+/** `unable to remove journal '<file>': '<strerror>'` (WARNING). */
+export interface JournalRemoveFailedEvent extends NamedLogEventBase {
+  kind: 'journal-remove-failed';
+  file: string;
+  strerror: string;
+}
+
+/**
+ * `dns_journal_compact failed: <result>` (ERROR): trimming the journal after a successful dump
+ * failed.
+ */
+export interface JournalCompactFailedEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'journal-compact-failed';
+  result: string;
+}
+
+/** `not loaded due to errors.` (ERROR): the zone is not served (SERVFAIL). */
+export interface ZoneNotLoadedEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'zone-not-loaded';
+}
+
+/** `loading from master file <file> failed: <result>`. */
+export interface ZoneLoadFailedEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'zone-load-failed';
+  file: string;
+  result: string;
+}
+
+/**
+ * `zone serial (N) unchanged. zone may fail to transfer to secondaries.` (ERROR): a reload
+ * (e.g. thaw) found a changed file with the old serial.
+ */
+export interface ZoneSerialUnchangedEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'zone-serial-unchanged';
+  serial: number;
+}
+
+/** `loaded serial N` (INFO), optionally `(DNSSEC signed)`. */
+export interface ZoneLoadedEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'zone-loaded';
+  serial: number;
+  dnssecSigned: boolean;
+}
+
+/**
+ * `received control channel command '<command>'`, or with `rejected: true` `rejecting restricted
+ * control channel command '<command>'` (read-only channel).
+ */
+export interface ControlCommandEvent extends NamedLogEventBase {
+  kind: 'control-command';
+  command: string;
+  rejected: boolean;
+}
+
+/**
+ * `sync: dumping zone 'Z/IN': success` (one zone, optionally `, removing journal file` for
+ * `-clean`) or `dumping all zones: success`. Logged when the dump was *scheduled*: success does
+ * not mean the file was written, and with `removesJournal` the journal is already gone.
+ */
+export interface SyncEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'sync';
+  allZones: boolean;
+  removesJournal: boolean;
+  /** `success`, `already running`… */
+  result: string;
+}
+
+/**
+ * `freezing zone 'Z/IN': success|already frozen|already running` or `freezing all zones: …`.
+ * Success means the dump was scheduled and updates are now refused.
+ */
+export interface FreezeEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'freeze';
+  allZones: boolean;
+  result: string;
+}
+
+/** `thawing zone 'Z/IN': success` or `thawing all zones: …`. A thaw never dumps. */
+export interface ThawEvent extends NamedLogEventBase, ZoneFields {
+  kind: 'thaw';
+  allZones: boolean;
+  result: string;
+}
+
+/**
+ * `shutting down: flushing changes` (`rndc stop`, `flush: true`) or `shutting down` (SIGTERM,
+ * `rndc halt`: pending changes stay in the journals only).
+ */
+export interface ShutdownEvent extends NamedLogEventBase {
+  kind: 'shutdown';
+  flush: boolean;
+}
+
+/** `exiting`, or `exiting (due to fatal error)` and the like (`fatal: true`, `reason`). */
+export interface ExitingEvent extends NamedLogEventBase {
+  kind: 'exiting';
+  fatal: boolean;
+  reason?: string;
+}
+
+/** The client part of an update log line (`client @0x… 127.0.0.1#53210/key k: …`). */
+export interface UpdateClientFields {
+  /** `address#port` of the client. */
+  client?: string;
+  /** TSIG key name the request was signed with. */
+  key?: string;
+}
+
+/**
+ * A dynamic UPDATE was not applied: `updating zone 'Z/IN': error: journal open failed:
+ * unexpected error` (`outcome: 'error'`, a server-side failure: SERVFAIL),
+ * `update failed: <reason> (<RESULT>)`, `update unsuccessful: …` (a prerequisite),
+ * `update rejected: …`, or `update 'Z/IN' denied` (ACL).
+ */
+export interface UpdateFailedEvent extends NamedLogEventBase, ZoneFields, UpdateClientFields {
+  kind: 'update-failed';
+  outcome: 'error' | 'failed' | 'unsuccessful' | 'rejected' | 'denied';
+  reason: string;
+  /** BIND's result text (`unexpected error`, `REFUSED`…), when the line carries one. */
+  result?: string;
+}
+
+/** An UPDATE change being applied: `adding an RR at '…' A 192.0.2.1`, `deleting an RR at …`. */
+export interface UpdateChangeEvent extends NamedLogEventBase, ZoneFields, UpdateClientFields {
+  kind: 'update-change';
+  action: 'add' | 'delete';
+  detail: string;
+}
+
+/**
+ * named reported an unexpected error that no other event absorbed: the two lines
+ * `<file>.c:<line>[:<func>()]: unexpected error:` and what follows. `errno`/`strerror` are set
+ * for `unable to convert errno to isc_result: 16: Device or resource busy` (9.16);
+ * `callerFile` for the 9.18.9+ form whose second line is only a file name (`file.c`).
+ */
+export interface UnexpectedErrorEvent extends NamedLogEventBase {
+  kind: 'unexpected-error';
+  sourceFile: string;
+  sourceLine: number;
+  func?: string;
+  /** The second line, when it is not one of the errno forms. */
+  message?: string;
+  errno?: number;
+  strerror?: string;
+  callerFile?: string;
+}
+
+/** `directory '<dir>' is not writable` — fatal at startup for the top-level `directory`. */
+export interface DirectoryNotWritableEvent extends NamedLogEventBase {
+  kind: 'directory-not-writable';
+  directory: string;
+}
+
+/** Every event {@link parseNamedLog} recognises, discriminated by `kind`. */
+export type NamedLogEvent =
+  | DumpFailedEvent
+  | JournalFailedEvent
+  | JournalRollforwardFailedEvent
+  | JournalOutOfDateEvent
+  | JournalRemoveFailedEvent
+  | JournalCompactFailedEvent
+  | ZoneNotLoadedEvent
+  | ZoneLoadFailedEvent
+  | ZoneSerialUnchangedEvent
+  | ZoneLoadedEvent
+  | ControlCommandEvent
+  | SyncEvent
+  | FreezeEvent
+  | ThawEvent
+  | ShutdownEvent
+  | ExitingEvent
+  | UpdateFailedEvent
+  | UpdateChangeEvent
+  | UnexpectedErrorEvent
+  | DirectoryNotWritableEvent;
+
+/** The `kind` values of {@link NamedLogEvent}. */
+export type NamedLogEventKind = NamedLogEvent['kind'];
+
+/** Options of {@link parseNamedLog} and {@link NamedLogParser}. */
+export interface ParseNamedLogOptions {
+  /**
+   * Drop events logged before this time. Events whose lines carry no time stamp are kept.
+   * Time stamps without a zone (named's `print-time yes|local|iso8601`, syslog) are read in
+   * this process's local time zone, as named on the same machine writes them.
+   */
+  since?: Date;
+  /**
+   * For syslog time stamps without a year (`Nov 24 17:47:11`): the year is the one that puts
+   * the time at most a day after this date. Default: now.
+   */
+  referenceDate?: Date;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Line prefixes
+// ---------------------------------------------------------------------------------------------
+
+/** Longest line looked at; named's messages are at most ~4 KiB plus prefixes. */
+const MAX_LINE = 16 * 1024;
+/** How many lines after an errno report the failure it explains may come. */
+const ERRNO_WINDOW = 4;
+
+const MONTHS: Readonly<Record<string, number>> = {
+  Jan: 0,
+  Feb: 1,
+  Mar: 2,
+  Apr: 3,
+  May: 4,
+  Jun: 5,
+  Jul: 6,
+  Aug: 7,
+  Sep: 8,
+  Oct: 9,
+  Nov: 10,
+  Dec: 11,
+};
+
+/** `2026-11-24T18:00:03.204Z`, `2026-11-24T18:00:03.204`, `…316123+00:00`, `…+0000`. */
+const ISO_TIME =
+  /^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2}):(\d{2})(?:[.,](\d{1,9}))?(Z|[+-]\d{2}(?::?\d{2})?)? +/;
+/** named's `print-time yes`/`local`: `24-Nov-2026 18:00:03.204`. */
+const BIND_TIME = /^(\d{2})-([A-Z][a-z]{2})-(\d{4}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? +/;
+/** BSD syslog / journald `short`: `Nov 24 18:00:03` (optionally `.316123`). */
+const BSD_TIME = /^([A-Z][a-z]{2}) {1,2}(\d{1,2}) (\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,6}))? +/;
+/** `host named[812]: ` or `named[812]: `. */
+const SYSLOG_TAG_PID = /^(?:[^\s:[\]]+ )?[A-Za-z0-9_.\-/]+\[\d+\]: /;
+/** `host named: ` — only after a syslog-style time stamp. */
+const SYSLOG_TAG_BARE = /^[^\s:[\]]+ [A-Za-z0-9_.\-/]+: /;
+/** `<30>` syslog priority. */
+const SYSLOG_PRI = /^<\d{1,3}>/;
+
+/** named's log categories (ARM, 9.16–9.20), as `print-category` prints them. */
+const CATEGORIES = new Set([
+  'client',
+  'cname',
+  'config',
+  'database',
+  'default',
+  'delegation-only',
+  'dispatch',
+  'dnssec',
+  'dnstap',
+  'edns-disabled',
+  'general',
+  'lame-servers',
+  'network',
+  'notify',
+  'nsid',
+  'queries',
+  'query-errors',
+  'rate-limit',
+  'resolver',
+  'responses',
+  'rpz',
+  'rpz-passthru',
+  'security',
+  'serve-stale',
+  'spill',
+  'sslkeylog',
+  'trust-anchor-telemetry',
+  'unmatched',
+  'update',
+  'update-security',
+  'xfer-in',
+  'xfer-out',
+  'zoneload',
+]);
+const CATEGORY = /^([a-z][a-z-]*): /;
+const SEVERITY = /^(critical|error|warning|notice|info|dynamic|debug \d+|level -?\d+): /;
+
+interface Prefix {
+  time?: Date;
+  category?: string;
+  severity?: string;
+  message: string;
+}
+
+function fraction(digits: string | undefined): number {
+  if (!digits) return 0;
+  return Math.floor(Number(`0.${digits}`) * 1000);
+}
+
+function validDate(date: Date): Date | undefined {
+  return Number.isNaN(date.getTime()) ? undefined : date;
+}
+
+/** A local or zoned time from ISO parts; undefined when the parts are out of range. */
+function isoTime(m: RegExpExecArray): Date | undefined {
+  const [, y, mo, d, h, mi, s, frac, zone] = m;
+  const parts = [y, mo, d, h, mi, s].map(Number) as [
+    number,
+    number,
+    number,
+    number,
+    number,
+    number,
+  ];
+  const [year, month, day, hour, minute, second] = parts;
+  if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 60) {
+    return undefined;
+  }
+  const ms = fraction(frac);
+  if (zone === undefined) {
+    return validDate(new Date(year, month - 1, day, hour, minute, second, ms));
+  }
+  let offsetMinutes = 0;
+  if (zone !== 'Z') {
+    const sign = zone.startsWith('-') ? -1 : 1;
+    const digits = zone.slice(1).replace(':', '');
+    offsetMinutes = sign * (Number(digits.slice(0, 2)) * 60 + Number(digits.slice(2, 4) || '0'));
+  }
+  const utc = Date.UTC(year, month - 1, day, hour, minute, second, ms) - offsetMinutes * 60_000;
+  return validDate(new Date(utc));
+}
+
+function bindTime(m: RegExpExecArray): Date | undefined {
+  const [, d, mon, y, h, mi, s, frac] = m;
+  const month = mon === undefined ? undefined : MONTHS[mon];
+  if (month === undefined) return undefined;
+  const day = Number(d);
+  if (day < 1 || day > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return undefined;
+  return validDate(
+    new Date(Number(y), month, day, Number(h), Number(mi), Number(s), fraction(frac)),
+  );
+}
+
+function bsdTime(m: RegExpExecArray, reference: Date): Date | undefined {
+  const [, mon, d, h, mi, s, frac] = m;
+  const month = mon === undefined ? undefined : MONTHS[mon];
+  if (month === undefined) return undefined;
+  const day = Number(d);
+  if (day < 1 || day > 31 || Number(h) > 23 || Number(mi) > 59 || Number(s) > 60) return undefined;
+  const build = (year: number): Date =>
+    new Date(year, month, day, Number(h), Number(mi), Number(s), fraction(frac));
+  let date = build(reference.getFullYear());
+  // A log read in January may hold December lines of the year before.
+  if (date.getTime() > reference.getTime() + 86_400_000) date = build(reference.getFullYear() - 1);
+  return validDate(date);
+}
+
+/** named's own prefix: `[time ]` `[category: ]` `[severity: ]`. */
+function namedPrefix(text: string, prefix: Prefix): void {
+  let rest = text;
+  const iso = ISO_TIME.exec(rest);
+  const bind = iso ? null : BIND_TIME.exec(rest);
+  if (iso) {
+    const time = isoTime(iso);
+    if (time) prefix.time = time;
+    rest = rest.slice(iso[0].length);
+  } else if (bind) {
+    const time = bindTime(bind);
+    if (time) prefix.time = time;
+    rest = rest.slice(bind[0].length);
+  }
+  const category = CATEGORY.exec(rest);
+  if (category?.[1] !== undefined && CATEGORIES.has(category[1])) {
+    prefix.category = category[1];
+    rest = rest.slice(category[0].length);
+  }
+  const severity = SEVERITY.exec(rest);
+  if (severity?.[1] !== undefined) {
+    prefix.severity = severity[1];
+    rest = rest.slice(severity[0].length);
+  }
+  prefix.message = rest;
+}
+
+/** Splits a line into time, category, severity and named's message. */
+function splitPrefix(line: string, reference: Date): Prefix {
+  const prefix: Prefix = { message: line };
+  let rest = line.replace(SYSLOG_PRI, '');
+  // An outer time stamp: syslog, journald or a container runtime.
+  let outer: Date | undefined;
+  let syslogStyle = false;
+  const bsd = BSD_TIME.exec(rest);
+  const iso = bsd ? null : ISO_TIME.exec(rest);
+  if (bsd) {
+    outer = bsdTime(bsd, reference);
+    rest = rest.slice(bsd[0].length);
+    syslogStyle = true;
+  } else if (iso) {
+    // named prints `…Z` with 3 digits or no zone at all; a numeric offset is syslog's, other
+    // precisions a container runtime's. A `host tag[pid]: ` after it settles the question.
+    const zone = iso[8];
+    const namedStyle = zone === undefined || (zone === 'Z' && (iso[7]?.length ?? 0) === 3);
+    const after = rest.slice(iso[0].length);
+    if (!namedStyle || SYSLOG_TAG_PID.test(after)) {
+      outer = isoTime(iso);
+      rest = after;
+      syslogStyle = zone !== 'Z';
+    }
+  }
+  const tag = SYSLOG_TAG_PID.exec(rest) ?? (syslogStyle ? SYSLOG_TAG_BARE.exec(rest) : null);
+  if (tag) rest = rest.slice(tag[0].length);
+  namedPrefix(rest, prefix);
+  if (prefix.time === undefined && outer !== undefined) prefix.time = outer;
+  return prefix;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Messages
+// ---------------------------------------------------------------------------------------------
+
+type Base = Omit<NamedLogEventBase, 'raw' | 'lineNumber'>;
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never;
+/** An event before `raw`/`lineNumber`/prefix fields are attached. */
+type Draft = DistributiveOmit<NamedLogEvent, keyof NamedLogEventBase>;
+
+// Results never contain a colon, file names may: match the result as `[^:]+` at the end.
+const DUMP_RENAME = /^dumping master file: rename: (.+): ([^:]+)$/;
+const DUMP_OPEN = /^dumping master file: (.+): open: ([^:]+)$/;
+const DUMP_FCLOSE = /^dumping master file: (.+): fclose: ([^:]+)$/;
+const DUMP_FLUSH = /^dumping to master file: (.+): (flush|fsync): ([^:]+)$/;
+const DUMP_WRITE = /^(?:raw )?master file write failed: ([^:]+)$/;
+const JOURNAL_STEP = /^((?:(?!: ).)+): (create|open|read|write|seek|flush|fsync|close): ([^:]+)$/;
+const JOURNAL_CORRUPT = /^((?:(?!: ).)+): (?:cannot print: )?journal (?:file )?corrupt(?:: (.+))?$/;
+const JOURNAL_FORMAT = /^((?:(?!: ).)+): journal format not recognized$/;
+const JOURNAL_REMOVE = /^unable to remove journal '(.+)': '(.*)'$/;
+const ZONE_LINE =
+  /^(zone |managed-keys-zone|redirect-zone)(\S*?)(?: \((signed|unsigned)\))?: (.+)$/;
+const CONTROL = /^(received|rejecting restricted) control channel command '(.*)'$/;
+const SYNC_ZONE =
+  /^sync: dumping zone '(.+)\/([^/']+)'(?: ([^,:]+))?(, removing journal file)?: (.+)$/;
+const SYNC_ALL = /^dumping all zones(, removing journal files)?: (.+)$/;
+const FREEZE_ZONE = /^(freezing|thawing) zone '(.+)\/([^/']+)'(?: ([^:]+))?: (.+)$/;
+const FREEZE_ALL = /^(freezing|thawing) all zones: (.+)$/;
+const SHUTDOWN = /^shutting down(: flushing changes)?$/;
+const EXITING = /^exiting(?: \((?:due to )?(.+)\))?$/;
+const DIRECTORY = /^directory '(.+)' is not writable$/;
+const CLIENT =
+  /^client @?\S+ ([^\s/]+)(?:\/key ([^\s:(]+))?(?: \([^)]*\))?(?:: view ([^:]+))?: (.+)$/;
+const UPDATING = /^updating zone '(.+)\/([^/']+)': (.+)$/;
+const UPDATE_DENIED = /^update '(.+)\/([^/']+)' denied$/;
+const UPDATE_ERROR = /^error: (.+): ([^:]+)$/;
+const UPDATE_FAILED = /^update (failed|unsuccessful): (.+) \(([^()]+)\)$/;
+const UPDATE_REJECTED = /^update rejected: (.+)$/;
+const UPDATE_ADD = /^adding an RR at (.+)$/;
+const UPDATE_DELETE = /^deleting an RR at (.+)$/;
+const UNEXPECTED_HEAD = /^(\S+?\.c):(\d+):(?:(\w+)\(\):)? unexpected error:$/;
+const ERRNO_BODY = /^unable to convert errno to isc_result: (\d+): (.*)$/;
+const CALLER_FILE = /^[\w./-]+\.c$/;
+
+function zoneFields(name: string, klass: string | undefined, view?: string): ZoneFields {
+  const fields: ZoneFields = { zone: name };
+  if (klass !== undefined) fields.zoneClass = klass;
+  if (view !== undefined && view !== '') fields.view = view;
+  return fields;
+}
+
+/** `dyn.test/IN/internal` → name, class, view. */
+function zoneFromLogName(kind: string, text: string, inline: string | undefined): ZoneFields {
+  let fields: ZoneFields;
+  if (kind === 'zone ') {
+    const [name = '', klass, ...view] = text.split('/');
+    fields = zoneFields(name, klass, view.length > 0 ? view.join('/') : undefined);
+  } else {
+    fields = { special: kind === 'managed-keys-zone' ? 'managed-keys' : 'redirect' };
+    const view = text.startsWith('/') ? text.slice(1) : text;
+    if (view) fields.view = view;
+  }
+  if (inline === 'signed' || inline === 'unsigned') fields.inline = inline;
+  return fields;
+}
+
+/** A pattern and what to make of its match; the first matching rule of a list decides. */
+type Rule = readonly [RegExp, (m: RegExpExecArray) => Draft | undefined];
+
+function firstRule(rules: readonly Rule[], text: string): Draft | undefined {
+  for (const [pattern, make] of rules) {
+    const m = pattern.exec(text);
+    if (m) return make(m);
+  }
+  return undefined;
+}
+
+function zoneMessage(zone: ZoneFields, message: string): Draft | undefined {
+  const rules: readonly Rule[] = [
+    [
+      /^dump failed: ([^:]+)$/,
+      (m) => ({
+        kind: 'dump-failed',
+        step: 'start',
+        result: m[1] ?? '',
+        tempFileLeft: false,
+        ...zone,
+      }),
+    ],
+    [
+      /^journal rollforward failed: (.+)$/,
+      (m) => ({ kind: 'journal-rollforward-failed', result: m[1] ?? '', ...zone }),
+    ],
+    [
+      /^journal file is out of date: removing journal file$/,
+      () => ({ kind: 'journal-out-of-date', ...zone }),
+    ],
+    [/^not loaded due to errors\.$/, () => ({ kind: 'zone-not-loaded', ...zone })],
+    [
+      /^zone serial \((\d+)\) unchanged\./,
+      (m) => ({ kind: 'zone-serial-unchanged', serial: Number(m[1]), ...zone }),
+    ],
+    [
+      /^loaded serial (\d+)( \(DNSSEC signed\))?$/,
+      (m) => ({
+        kind: 'zone-loaded',
+        serial: Number(m[1]),
+        dnssecSigned: m[2] !== undefined,
+        ...zone,
+      }),
+    ],
+    [
+      /^loading from master file (.+) failed: ([^:]+)$/,
+      (m) => ({ kind: 'zone-load-failed', file: m[1] ?? '', result: m[2] ?? '', ...zone }),
+    ],
+    [
+      /^dns_journal_compact failed: (.+)$/,
+      (m) => ({ kind: 'journal-compact-failed', result: m[1] ?? '', ...zone }),
+    ],
+  ];
+  return firstRule(rules, message);
+}
+
+function updateMessage(
+  client: UpdateClientFields,
+  view: string | undefined,
+  message: string,
+): Draft | undefined {
+  const denied = UPDATE_DENIED.exec(message);
+  if (denied) {
+    const zone = { ...zoneFields(denied[1] ?? '', denied[2], view), ...client };
+    return { kind: 'update-failed', outcome: 'denied', reason: 'denied', ...zone };
+  }
+  const updating = UPDATING.exec(message);
+  if (!updating) return undefined;
+  const zone = { ...zoneFields(updating[1] ?? '', updating[2], view), ...client };
+  const rules: readonly Rule[] = [
+    [
+      UPDATE_ERROR,
+      (m) => ({
+        kind: 'update-failed',
+        outcome: 'error',
+        reason: m[1] ?? '',
+        result: m[2] ?? '',
+        ...zone,
+      }),
+    ],
+    [
+      UPDATE_FAILED,
+      (m) => ({
+        kind: 'update-failed',
+        outcome: m[1] === 'unsuccessful' ? 'unsuccessful' : 'failed',
+        reason: m[2] ?? '',
+        result: m[3] ?? '',
+        ...zone,
+      }),
+    ],
+    [
+      UPDATE_REJECTED,
+      (m) => ({ kind: 'update-failed', outcome: 'rejected', reason: m[1] ?? '', ...zone }),
+    ],
+    [UPDATE_ADD, (m) => ({ kind: 'update-change', action: 'add', detail: m[1] ?? '', ...zone })],
+    [
+      UPDATE_DELETE,
+      (m) => ({ kind: 'update-change', action: 'delete', detail: m[1] ?? '', ...zone }),
+    ],
+  ];
+  return firstRule(rules, updating[3] ?? '');
+}
+
+/** Messages starting with `dumping `: the dump steps and `dumping all zones`. */
+const DUMP_RULES: readonly Rule[] = [
+  [
+    DUMP_RENAME,
+    (m) => ({
+      kind: 'dump-failed',
+      step: 'rename',
+      file: m[1] ?? '',
+      result: m[2] ?? '',
+      tempFileLeft: true,
+    }),
+  ],
+  [
+    DUMP_OPEN,
+    (m) => ({
+      kind: 'dump-failed',
+      step: 'open',
+      file: m[1] ?? '',
+      result: m[2] ?? '',
+      tempFileLeft: false,
+    }),
+  ],
+  [
+    DUMP_FCLOSE,
+    (m) => ({
+      kind: 'dump-failed',
+      step: 'fclose',
+      file: m[1] ?? '',
+      result: m[2] ?? '',
+      tempFileLeft: false,
+    }),
+  ],
+  [
+    DUMP_FLUSH,
+    (m) => ({
+      kind: 'dump-failed',
+      step: m[2] === 'fsync' ? 'fsync' : 'flush',
+      file: m[1] ?? '',
+      result: m[3] ?? '',
+      tempFileLeft: false,
+    }),
+  ],
+  [
+    SYNC_ALL,
+    (m) => ({
+      kind: 'sync',
+      allZones: true,
+      removesJournal: m[1] !== undefined,
+      result: m[2] ?? '',
+    }),
+  ],
+];
+
+/** Every other message, in order: the first matching pattern decides. */
+const MESSAGE_RULES: readonly Rule[] = [
+  [ZONE_LINE, (m) => zoneMessage(zoneFromLogName(m[1] ?? '', m[2] ?? '', m[3]), m[4] ?? '')],
+  [
+    CLIENT,
+    (m) => {
+      const client: UpdateClientFields = { client: m[1] ?? '' };
+      if (m[2] !== undefined) client.key = m[2];
+      return updateMessage(client, m[3], m[4] ?? '');
+    },
+  ],
+  [
+    CONTROL,
+    (m) => ({ kind: 'control-command', command: m[2] ?? '', rejected: m[1] !== 'received' }),
+  ],
+  [
+    SYNC_ZONE,
+    (m) => ({
+      kind: 'sync',
+      allZones: false,
+      removesJournal: m[4] !== undefined,
+      result: m[5] ?? '',
+      ...zoneFields(m[1] ?? '', m[2], m[3]),
+    }),
+  ],
+  [
+    FREEZE_ZONE,
+    (m) => ({
+      kind: m[1] === 'freezing' ? 'freeze' : 'thaw',
+      allZones: false,
+      result: m[5] ?? '',
+      ...zoneFields(m[2] ?? '', m[3], m[4]),
+    }),
+  ],
+  [
+    FREEZE_ALL,
+    (m) => ({ kind: m[1] === 'freezing' ? 'freeze' : 'thaw', allZones: true, result: m[2] ?? '' }),
+  ],
+  [SHUTDOWN, (m) => ({ kind: 'shutdown', flush: m[1] !== undefined })],
+  [
+    EXITING,
+    (m) =>
+      m[1] === undefined
+        ? { kind: 'exiting', fatal: false }
+        : { kind: 'exiting', fatal: /fatal|assertion/.test(m[1]), reason: m[1] },
+  ],
+  [
+    JOURNAL_REMOVE,
+    (m) => ({ kind: 'journal-remove-failed', file: m[1] ?? '', strerror: m[2] ?? '' }),
+  ],
+  [DIRECTORY, (m) => ({ kind: 'directory-not-writable', directory: m[1] ?? '' })],
+  // An update line whose client prefix has another form (older versions).
+  [/updating zone '.+$/, (m) => updateMessage({}, undefined, m[0])],
+  [
+    JOURNAL_STEP,
+    (m) => ({
+      kind: 'journal-failed',
+      file: m[1] ?? '',
+      step: m[2] as JournalFailureStep,
+      result: m[3] ?? '',
+    }),
+  ],
+  [
+    JOURNAL_CORRUPT,
+    (m) => ({
+      kind: 'journal-failed',
+      file: m[1] ?? '',
+      step: 'corrupt',
+      result: m[2] ?? 'journal file corrupt',
+    }),
+  ],
+  [
+    JOURNAL_FORMAT,
+    (m) => ({
+      kind: 'journal-failed',
+      file: m[1] ?? '',
+      step: 'format',
+      result: 'journal format not recognized',
+    }),
+  ],
+];
+
+/** Recognises one message (prefixes removed). */
+function classify(message: string): Draft | undefined {
+  return firstRule(message.startsWith('dumping ') ? DUMP_RULES : MESSAGE_RULES, message);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The parser
+// ---------------------------------------------------------------------------------------------
+
+interface Line {
+  readonly number: number;
+  readonly text: string;
+  readonly prefix: Prefix;
+}
+
+/** `file.c:393: unexpected error:` waiting for its second line. */
+interface Head {
+  readonly line: Line;
+  readonly sourceFile: string;
+  readonly sourceLine: number;
+  readonly func: string | undefined;
+}
+
+/** An errno report (head + body) waiting for the failure it explains. */
+interface ErrnoReport {
+  readonly event: UnexpectedErrorEvent;
+  /** Lines seen since; the report is released on its own after {@link ERRNO_WINDOW}. */
+  age: number;
+}
+
+function withBase(draft: Draft, lines: readonly Line[], first: Line): NamedLogEvent {
+  const base: Base & Pick<NamedLogEventBase, 'raw' | 'lineNumber'> = {
+    lineNumber: first.number,
+    raw: lines.map((line) => line.text),
+  };
+  if (first.prefix.time !== undefined) base.time = first.prefix.time;
+  if (first.prefix.category !== undefined) base.category = first.prefix.category;
+  if (first.prefix.severity !== undefined) base.severity = first.prefix.severity;
+  return { ...draft, ...base } as NamedLogEvent;
+}
+
+/**
+ * An incremental parser for named's log: feed it text in chunks of any size with
+ * {@link NamedLogParser.push}, get the events of the complete lines, and call
+ * {@link NamedLogParser.end} at the end. Memory stays bounded: lines longer than 16 KiB are
+ * skipped, and only a few lines are held back to join multi-line reports.
+ *
+ * @example
+ * const parser = new NamedLogParser();
+ * for await (const chunk of createReadStream('named.log', 'utf8')) events.push(...parser.push(chunk));
+ * events.push(...parser.end());
+ */
+export class NamedLogParser {
+  readonly #since: number | undefined;
+  readonly #reference: Date;
+  #partial = '';
+  #overlong = false;
+  #lineNumber: number;
+  #head: Head | undefined;
+  #report: ErrnoReport | undefined;
+  /** Events held back while an errno report may still be joined to a later line. */
+  #held: NamedLogEvent[] = [];
+  #out: NamedLogEvent[] = [];
+
+  /** @param options `since`/`referenceDate` as for {@link parseNamedLog}; `firstLineNumber` defaults to 1. */
+  constructor(options: ParseNamedLogOptions & { firstLineNumber?: number } = {}) {
+    const since = options.since?.getTime();
+    this.#since = since === undefined || Number.isNaN(since) ? undefined : since;
+    const reference = options.referenceDate ?? new Date();
+    this.#reference = Number.isNaN(reference.getTime()) ? new Date() : reference;
+    this.#lineNumber = Math.max(1, Math.floor(options.firstLineNumber ?? 1)) - 1;
+  }
+
+  /** Parses the complete lines in `text` (plus what earlier calls left over); returns their events. */
+  push(text: string): NamedLogEvent[] {
+    let start = 0;
+    for (;;) {
+      const newline = text.indexOf('\n', start);
+      if (newline < 0) break;
+      const piece = text.slice(start, newline);
+      start = newline + 1;
+      if (this.#overlong || this.#partial.length + piece.length > MAX_LINE) {
+        this.#partial = '';
+        this.#overlong = false;
+        this.#skipLine();
+        continue;
+      }
+      const line = this.#partial + piece;
+      this.#partial = '';
+      this.#line(line);
+    }
+    const rest = text.slice(start);
+    if (!this.#overlong) {
+      if (this.#partial.length + rest.length > MAX_LINE) {
+        this.#partial = '';
+        this.#overlong = true;
+      } else {
+        this.#partial += rest;
+      }
+    }
+    return this.#take();
+  }
+
+  /**
+   * Ends the input: parses a last line without a newline (unless `partialLine: false`, for a
+   * line that may still be being written), releases everything held back and returns it.
+   */
+  end(options: { partialLine?: boolean } = {}): NamedLogEvent[] {
+    if (this.#partial !== '' && options.partialLine !== false) this.#line(this.#partial);
+    this.#partial = '';
+    this.#overlong = false;
+    this.#releaseHead();
+    this.#releaseReport();
+    return this.#take();
+  }
+
+  /**
+   * Releases events held back to join multi-line reports (an unexpected-error head still
+   * waiting for its second line, an errno report waiting for the failure it explains), as if
+   * nothing more were coming. For a live log that has been quiet for a while.
+   */
+  flush(): NamedLogEvent[] {
+    this.#releaseHead();
+    this.#releaseReport();
+    return this.#take();
+  }
+
+  #take(): NamedLogEvent[] {
+    const out = this.#out;
+    this.#out = [];
+    return out;
+  }
+
+  #skipLine(): void {
+    this.#lineNumber++;
+    this.#releaseHead();
+    this.#age();
+  }
+
+  #line(raw: string): void {
+    this.#lineNumber++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    const prefix = splitPrefix(text, this.#reference);
+    const message = prefix.message.trimEnd();
+    const line: Line = { number: this.#lineNumber, text, prefix };
+    const headMatch = UNEXPECTED_HEAD.exec(message);
+    const draft = headMatch ? undefined : classify(message);
+
+    if (this.#head) {
+      if (!headMatch && draft === undefined) {
+        const head = this.#head;
+        this.#head = undefined;
+        this.#body(head, line, message);
+        return;
+      }
+      // The head lost its body (another thread's line came in between): report it alone.
+      this.#releaseHead();
+    }
+    if (headMatch) {
+      this.#head = {
+        line,
+        sourceFile: headMatch[1] ?? '',
+        sourceLine: Number(headMatch[2]),
+        func: headMatch[3],
+      };
+    } else if (draft) {
+      this.#emit(draft, [line]);
+    }
+    this.#age();
+  }
+
+  /** The second line of an unexpected-error report. */
+  #body(head: Head, line: Line, message: string): void {
+    const write = DUMP_WRITE.exec(message);
+    if (write) {
+      this.#emit(
+        { kind: 'dump-failed', step: 'write', result: write[1] ?? '', tempFileLeft: false },
+        [head.line, line],
+      );
+      this.#age();
+      return;
+    }
+    const event = withBase(
+      { kind: 'unexpected-error', sourceFile: head.sourceFile, sourceLine: head.sourceLine },
+      [head.line, line],
+      head.line,
+    ) as UnexpectedErrorEvent;
+    if (head.func !== undefined) event.func = head.func;
+    const errno = ERRNO_BODY.exec(message);
+    if (errno) {
+      event.errno = Number(errno[1]);
+      event.strerror = errno[2] ?? '';
+    } else if (CALLER_FILE.test(message)) {
+      event.callerFile = message;
+    } else {
+      event.message = message;
+      this.#push(event);
+      this.#age();
+      return;
+    }
+    // An errno report: hold it for the failure line that follows.
+    this.#releaseReport();
+    this.#report = { event, age: 0 };
+  }
+
+  /** Emits a recognised event, joining a pending errno report into a failure it explains. */
+  #emit(draft: Draft, lines: Line[]): void {
+    const first = lines[0];
+    if (!first) return;
+    const report = this.#report;
+    if (
+      report &&
+      (draft.kind === 'dump-failed' || draft.kind === 'journal-failed') &&
+      draft.result === 'unexpected error'
+    ) {
+      this.#report = undefined;
+      const joined = report.event;
+      const event = withBase(draft, lines, first) as DumpFailedEvent | JournalFailedEvent;
+      event.raw = [...joined.raw, ...event.raw];
+      event.lineNumber = joined.lineNumber;
+      if (joined.time !== undefined) event.time = joined.time;
+      if (joined.errno !== undefined) event.errno = joined.errno;
+      if (joined.strerror !== undefined) event.strerror = joined.strerror;
+      event.unexpectedErrorAt = `${joined.sourceFile}:${joined.sourceLine}`;
+      // Lines held meanwhile come after the report's first line: release in line order.
+      this.#held.push(event);
+      this.#release();
+      return;
+    }
+    this.#push(withBase(draft, lines, first));
+  }
+
+  #push(event: NamedLogEvent): void {
+    if (this.#report) this.#held.push(event);
+    else this.#accept(event);
+  }
+
+  #accept(event: NamedLogEvent): void {
+    const time = event.time?.getTime();
+    if (this.#since !== undefined && time !== undefined && time < this.#since) return;
+    this.#out.push(event);
+  }
+
+  /** Releases held events in line order. */
+  #release(): void {
+    const held = this.#held;
+    this.#held = [];
+    held.sort((a, b) => a.lineNumber - b.lineNumber);
+    for (const event of held) this.#accept(event);
+  }
+
+  #releaseHead(): void {
+    const head = this.#head;
+    if (!head) return;
+    this.#head = undefined;
+    const event = withBase(
+      { kind: 'unexpected-error', sourceFile: head.sourceFile, sourceLine: head.sourceLine },
+      [head.line],
+      head.line,
+    ) as UnexpectedErrorEvent;
+    if (head.func !== undefined) event.func = head.func;
+    this.#push(event);
+  }
+
+  #releaseReport(): void {
+    const report = this.#report;
+    if (!report) return;
+    this.#report = undefined;
+    this.#held.push(report.event);
+    this.#release();
+  }
+
+  /** One more line has gone by: an errno report too far back is released on its own. */
+  #age(): void {
+    if (this.#report && ++this.#report.age > ERRNO_WINDOW) this.#releaseReport();
+  }
+}
+
+/**
+ * Recognises named's log lines about dumps, journals, zone loads, rndc commands, shutdown and
+ * updates in `text` (a whole log or any part of it). Lines it does not know are skipped. Never
+ * throws; time and memory grow linearly with the input.
+ *
+ * @example
+ * const events = parseNamedLog(readFileSync('named.log', 'utf8'), { since: commandTime });
+ * const failed = events.filter((e) => e.kind === 'dump-failed');
+ */
+export function parseNamedLog(text: string, options: ParseNamedLogOptions = {}): NamedLogEvent[] {
+  try {
+    const parser = new NamedLogParser(options);
+    return [...parser.push(typeof text === 'string' ? text : String(text)), ...parser.end()];
+  } catch {
+    // Not reachable with a string; kept so a caller's bad input never throws.
+    return [];
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Watching a log file
+// ---------------------------------------------------------------------------------------------
+
+/** Why {@link NamedLogWatcher.waitFor} gave up. */
+export type NamedLogWaitErrorKind = 'timeout' | 'aborted';
+
+/** {@link NamedLogWatcher.waitFor} saw no matching event in time, or was aborted. */
+export class NamedLogWaitError extends RndcLibraryError<NamedLogWaitErrorKind> {
+  /** The log file watched. */
+  readonly path: string;
+  /** Every event seen while waiting (none matched). */
+  readonly seen: readonly NamedLogEvent[];
+
+  /** @param seen the events read while waiting; `cause` is the abort reason, if any. */
+  constructor(
+    kind: NamedLogWaitErrorKind,
+    message: string,
+    path: string,
+    seen: readonly NamedLogEvent[],
+    cause?: unknown,
+  ) {
+    super({
+      kind,
+      message,
+      ...(kind === 'timeout'
+        ? {
+            causes: [
+              'named has not logged it yet (dumps are asynchronous; the automatic dump comes 676–900 s after an UPDATE)',
+              'the log channel does not include the category or severity (dump errors are `general`/`error`)',
+              'named logs somewhere else (another channel, syslog)',
+            ],
+            remedy: 'check the logging statement of named.conf, or wait longer',
+          }
+        : {}),
+      ...(cause === undefined ? {} : { cause }),
+    });
+    this.path = path;
+    this.seen = seen;
+  }
+}
+
+/** Options of {@link NamedLogWatcher.waitFor}. */
+export interface NamedLogWaitOptions {
+  /** Byte offset to look from (see {@link NamedLogWatcher.mark}). Default: the end of the log now. */
+  since?: number;
+  /** Default 10 000 ms. */
+  timeoutMs?: number;
+  /** Stops waiting (the result is then an `aborted` error). */
+  signal?: AbortSignal;
+}
+
+/** Options of {@link NamedLogWatcher}. */
+export interface NamedLogWatcherOptions extends Omit<ParseNamedLogOptions, 'since'> {
+  /** How often {@link NamedLogWatcher.waitFor} looks at the file. Default 50 ms. */
+  pollMs?: number;
+}
+
+const READ_CHUNK = 1024 * 1024;
+/** How long a log must stay quiet before lines held for a continuation are released. */
+const QUIET_MS = 250;
+const MAX_MARKS = 256;
+
+interface FileState {
+  readonly size: number;
+  readonly identity: string;
+}
+
+async function fileState(path: string): Promise<FileState | undefined> {
+  try {
+    const info = await stat(path);
+    return { size: info.size, identity: `${info.dev}:${info.ino}` };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Synchronous, so that mark() takes the offset before the caller acts. */
+function fileStateSync(path: string): FileState | undefined {
+  try {
+    const info = statSync(path, { throwIfNoEntry: false });
+    return info ? { size: info.size, identity: `${info.dev}:${info.ino}` } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Watches named's log file: take a {@link NamedLogWatcher.mark} before acting, then read only
+ * what was logged after it. When the file shrank (truncated, `copytruncate`) or was replaced
+ * (rotated: another inode than at the mark), reading starts again at 0.
+ *
+ * @example
+ * const log = new NamedLogWatcher(named.logFile);
+ * const mark = log.mark();
+ * await rndc.sync('dyn.test');
+ * const failure = await log.waitFor((e) => e.kind === 'dump-failed', { since: mark, timeoutMs: 2000 });
+ */
+export class NamedLogWatcher {
+  /** The log file. */
+  readonly path: string;
+  readonly #options: ParseNamedLogOptions;
+  readonly #pollMs: number;
+  /** File identity at each recent mark, to notice rotation. */
+  readonly #marks = new Map<number, string>();
+
+  /** @param path named's log file (the `file` of a logging channel); it need not exist yet. */
+  constructor(path: string, options: NamedLogWatcherOptions = {}) {
+    this.path = path;
+    this.#pollMs = Math.max(5, options.pollMs ?? 50);
+    this.#options =
+      options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate };
+  }
+
+  /** The log's current length in bytes (0 when it does not exist): pass it to the other methods. */
+  mark(): number {
+    const state = fileStateSync(this.path);
+    const size = state?.size ?? 0;
+    if (state) {
+      this.#marks.delete(size);
+      this.#marks.set(size, state.identity);
+      if (this.#marks.size > MAX_MARKS) {
+        const oldest = this.#marks.keys().next();
+        if (!oldest.done) this.#marks.delete(oldest.value);
+      }
+    }
+    return size;
+  }
+
+  /**
+   * The events of the complete lines logged from byte `offset` to the current end. A line still
+   * being written is left for a later call. Never rejects: an unreadable file gives `[]`.
+   */
+  async eventsSince(offset: number): Promise<NamedLogEvent[]> {
+    const state = await fileState(this.path);
+    if (!state) return [];
+    const start = this.#startOffset(offset, state);
+    const parser = new NamedLogParser(this.#options);
+    const events: NamedLogEvent[] = [];
+    await this.#read(start, state.size, new StringDecoder('utf8'), (text) => {
+      events.push(...parser.push(text));
+    });
+    events.push(...parser.end({ partialLine: false }));
+    return events;
+  }
+
+  /**
+   * Waits for the first event, logged after `since`, for which `predicate` is true. Resolves
+   * with it, or with a {@link NamedLogWaitError} (`timeout`, `aborted`) carrying every event
+   * seen meanwhile. Never rejects.
+   */
+  waitFor<E extends NamedLogEvent>(
+    predicate: (event: NamedLogEvent) => event is E,
+    options?: NamedLogWaitOptions,
+  ): Promise<Result<E, NamedLogWaitError>>;
+  waitFor(
+    predicate: (event: NamedLogEvent) => boolean,
+    options?: NamedLogWaitOptions,
+  ): Promise<Result<NamedLogEvent, NamedLogWaitError>>;
+  async waitFor(
+    predicate: (event: NamedLogEvent) => boolean,
+    options: NamedLogWaitOptions = {},
+  ): Promise<Result<NamedLogEvent, NamedLogWaitError>> {
+    const timeoutMs = options.timeoutMs ?? 10_000;
+    const deadline = Date.now() + timeoutMs;
+    const signal = options.signal;
+    let offset = options.since ?? this.mark();
+    let parser = new NamedLogParser(this.#options);
+    let decoder = new StringDecoder('utf8');
+    let identity: string | undefined;
+    let lastGrowth = Date.now();
+    let flushed = true;
+    const seen: NamedLogEvent[] = [];
+    const check = (events: NamedLogEvent[]): NamedLogEvent | undefined => {
+      for (const event of events) {
+        let hit = false;
+        try {
+          hit = predicate(event);
+        } catch {
+          hit = false;
+        }
+        if (hit) return event;
+        if (seen.length < 10_000) seen.push(event);
+      }
+      return undefined;
+    };
+
+    for (let first = true; ; first = false) {
+      if (signal?.aborted) {
+        return Err(
+          new NamedLogWaitError(
+            'aborted',
+            `waiting for a log event in ${this.path} was aborted`,
+            this.path,
+            seen,
+            signal.reason,
+          ),
+        );
+      }
+      const state = await fileState(this.path);
+      let grew = false;
+      if (state) {
+        if (first) offset = this.#startOffset(offset, state);
+        const replaced = identity !== undefined && identity !== state.identity;
+        if (replaced || state.size < offset) {
+          // Truncated or rotated while waiting: start over at the top of the new file.
+          offset = 0;
+          parser = new NamedLogParser(this.#options);
+          decoder = new StringDecoder('utf8');
+        }
+        identity = state.identity;
+        if (state.size > offset) {
+          const events: NamedLogEvent[] = [];
+          await this.#read(offset, state.size, decoder, (text) => {
+            events.push(...parser.push(text));
+          });
+          offset = state.size;
+          grew = true;
+          const hit = check(events);
+          if (hit) return Ok(hit);
+        }
+      }
+      if (grew) {
+        lastGrowth = Date.now();
+        flushed = false;
+      }
+      // A quiet log: stop holding back lines that wait for a continuation (named writes the
+      // lines of one report within microseconds of each other).
+      if (!flushed && Date.now() - lastGrowth >= QUIET_MS) {
+        flushed = true;
+        const hit = check(parser.flush());
+        if (hit) return Ok(hit);
+      }
+      if (Date.now() >= deadline) {
+        const hit = check(parser.flush());
+        if (hit) return Ok(hit);
+        return Err(
+          new NamedLogWaitError(
+            'timeout',
+            `no matching event in ${this.path} within ${timeoutMs} ms (${seen.length} other event(s) seen)`,
+            this.path,
+            seen,
+          ),
+        );
+      }
+      await sleep(Math.min(this.#pollMs, Math.max(0, deadline - Date.now())), signal);
+    }
+  }
+
+  #startOffset(offset: number, state: FileState): number {
+    const at = Number.isFinite(offset) && offset > 0 ? Math.floor(offset) : 0;
+    if (at > state.size) return 0;
+    const identity = this.#marks.get(at);
+    if (identity !== undefined && identity !== state.identity) return 0;
+    return at;
+  }
+
+  /** Reads [start, end) in chunks; never rejects (a read error ends the read). */
+  async #read(
+    start: number,
+    end: number,
+    decoder: StringDecoder,
+    onText: (text: string) => void,
+  ): Promise<void> {
+    let handle: Awaited<ReturnType<typeof open>> | undefined;
+    try {
+      handle = await open(this.path, 'r');
+      const buffer = Buffer.alloc(Math.min(READ_CHUNK, Math.max(1, end - start)));
+      let position = start;
+      while (position < end) {
+        const { bytesRead } = await handle.read(
+          buffer,
+          0,
+          Math.min(buffer.length, end - position),
+          position,
+        );
+        if (bytesRead <= 0) break;
+        position += bytesRead;
+        onText(decoder.write(buffer.subarray(0, bytesRead)));
+      }
+    } catch {
+      // Unreadable now (removed, permissions): what was read stands.
+    } finally {
+      await handle?.close().catch(() => {});
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    function done(): void {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', done);
+      resolve();
+    }
+    signal?.addEventListener('abort', done, { once: true });
+  });
+}

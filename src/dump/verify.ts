@@ -1,0 +1,454 @@
+/**
+ * verifyZoneWritten(): proves from evidence that named wrote a zone to disk — or says why not.
+ *
+ * named answers `sync`, `freeze` and `stop` when the dump is merely scheduled; the dump runs later
+ * on a worker thread, writes `tmp-XXXXXXXXXX` next to the zone file and renames it over the file.
+ * Its outcome only reaches named's log (research/dump-behaviour.md §1.3–§1.4). So this module
+ * compares the serial in the file on disk (read without the journal) with the serial named serves,
+ * and watches the file's mtime, new `tmp-*` files, the journal and the log, until the serials agree
+ * or the evidence says the dump failed (§4.1, §4.3). It never says "written" without serial
+ * equality on disk.
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import createDebug from 'debug';
+import { Err, Ok, type Result } from 'ts-results-es';
+import type { RndcError } from '../control/errors.js';
+import type { ServerStatus, ZoneStatus } from '../control/parse.js';
+import { diagnoseZoneStorage, type StorageDiagnosis } from './diagnose.js';
+import { DumpError } from './errors.js';
+import { type JournalInfo, readJournalInfo } from './journal.js';
+import { type NamedLogEvent, NamedLogWatcher } from './log.js';
+import { namedDirectory } from './named-config.js';
+import { readZoneFileSerial } from './zonefile.js';
+
+const log = createDebug('rndc:dump');
+
+/** The part of RndcClient verification needs (kept structural: no import cycle). */
+export interface ZoneStatusSource {
+  zonestatus(
+    zone: string,
+    options?: { class?: string; view?: string; signal?: AbortSignal },
+  ): Promise<Result<ZoneStatus, RndcError>>;
+  status(options?: { signal?: AbortSignal }): Promise<Result<ServerStatus, RndcError>>;
+}
+
+/** Options of {@link verifyZoneWritten}. */
+export interface VerifyOptions {
+  /** The control-channel client of the named that serves the zone. */
+  readonly rndc: ZoneStatusSource;
+  readonly zone: string;
+  readonly class?: string;
+  readonly view?: string;
+  /** The zone file; default: zonestatus `files:` resolved against `directory`. */
+  readonly zoneFile?: string;
+  /** named's `directory` option; default: read from the named.conf that `status` reports. */
+  readonly directory?: string;
+  /** named's log file, for the dump error lines (strongly recommended). */
+  readonly log?: string;
+  /** How long to wait for the proof. Default 10 s. */
+  readonly timeoutMs?: number;
+  /** Poll interval. Default 100 ms. */
+  readonly pollMs?: number;
+  /** State before the command, when the caller took it (sync/freeze take it before sending). */
+  readonly before?: DumpSnapshot;
+  /** named's pid, for the storage diagnosis on failure (its uid, capabilities and mounts). */
+  readonly namedPid?: number;
+  /** Run {@link diagnoseZoneStorage} when the dump failed or could not be proven. Default true. */
+  readonly diagnose?: boolean;
+  readonly signal?: AbortSignal;
+}
+
+/** What the zone looked like before the command. */
+export interface DumpSnapshot {
+  readonly at: Date;
+  readonly zoneFile: string;
+  /** named's `directory`, when known: relative `$INCLUDE`s resolve against it, as in named. */
+  readonly directory: string | undefined;
+  readonly fileSerial: number | undefined;
+  readonly mtime: Date | undefined;
+  readonly tmpFiles: ReadonlySet<string>;
+  readonly logOffset: number | undefined;
+  readonly servedSerial: number;
+  readonly journal: JournalInfo | undefined;
+}
+
+/** The verdict. */
+export type DumpVerdict =
+  /** The file on disk carries the served serial, and was rewritten since the command. */
+  | 'written'
+  /** The file already carried the served serial: nothing had to be written. */
+  | 'nothing-pending'
+  /** The dump failed; `failedStep` says where. */
+  | 'failed'
+  /** Neither proven nor disproven before the deadline. */
+  | 'unknown';
+
+/** Steps of named's dump (masterdump.c) plus the journal. */
+export type DumpStep =
+  | 'start'
+  | 'open'
+  | 'write'
+  | 'flush'
+  | 'fsync'
+  | 'fclose'
+  | 'rename'
+  | 'journal';
+
+/** Everything observed, and what it means. */
+export interface DumpEvidence {
+  readonly zone: string;
+  readonly verdict: DumpVerdict;
+  readonly failedStep: DumpStep | undefined;
+  /** One sentence a person can read. */
+  readonly summary: string;
+  /** What to do, when the verdict is not good. */
+  readonly remedy: string | undefined;
+  readonly zoneFile: string;
+  readonly servedSerial: number;
+  readonly fileSerialBefore: number | undefined;
+  readonly fileSerialAfter: number | undefined;
+  /** Inline-signing: the `.signed` file and the signed serial. */
+  readonly signed:
+    | {
+        readonly file: string;
+        readonly servedSerial: number;
+        readonly fileSerial: number | undefined;
+      }
+    | undefined;
+  readonly mtimeBefore: Date | undefined;
+  readonly mtimeAfter: Date | undefined;
+  /** `tmp-XXXXXXXXXX` files that appeared in the zone directory since the command. */
+  readonly newTmpFiles: readonly string[];
+  readonly journalBefore: JournalInfo | undefined;
+  readonly journalAfter: JournalInfo | undefined;
+  /** Dump, journal and load lines named logged since the command. */
+  readonly logEvents: readonly NamedLogEvent[];
+  /** Whether named's log was read (without it a failure shows only as missing serial equality). */
+  readonly logRead: boolean;
+  readonly elapsedMs: number;
+  /** Why the storage cannot take a dump, when the verdict is not good. */
+  readonly diagnosis: StorageDiagnosis | undefined;
+}
+
+const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
+
+/** Resolves the zone file and takes the "before" picture. Call it before sending the command. */
+export async function snapshotZone(
+  options: VerifyOptions,
+): Promise<Result<DumpSnapshot, DumpError>> {
+  const status = await options.rndc.zonestatus(options.zone, zoneRef(options));
+  if (status.isErr()) {
+    return Err(
+      new DumpError({
+        kind: 'zone-status',
+        message: `cannot read the state of ${options.zone}: ${status.error.message}`,
+        cause: status.error,
+        zone: options.zone,
+      }),
+    );
+  }
+  const zoneFile = await resolveZoneFile(options, status.value);
+  if (zoneFile.isErr()) return zoneFile;
+  const { file, directory } = zoneFile.value;
+  const [fileSerial, mtime, tmpFiles, journal] = await Promise.all([
+    serialOf(file, options.zone, 'auto', directory),
+    mtimeOf(file),
+    tmpFilesIn(dirname(file)),
+    journalOf(file),
+  ]);
+  return Ok({
+    at: new Date(),
+    zoneFile: file,
+    directory,
+    fileSerial,
+    mtime,
+    tmpFiles,
+    logOffset: options.log ? await new NamedLogWatcher(options.log).mark() : undefined,
+    servedSerial: status.value.serial ?? 0,
+    journal,
+  });
+}
+
+/**
+ * Proves (or disproves) that the zone's file on disk holds what named serves. Pass `before`
+ * when a command was just sent (sync and freeze do); without it the current state is the baseline,
+ * which suits waiting for named's own delayed dump after updates.
+ */
+export async function verifyZoneWritten(
+  options: VerifyOptions,
+): Promise<Result<DumpEvidence, DumpError>> {
+  const started = Date.now();
+  let before = options.before;
+  if (!before) {
+    const snapshot = await snapshotZone(options);
+    if (snapshot.isErr()) return snapshot;
+    before = snapshot.value;
+  }
+  const deadline = started + (options.timeoutMs ?? 10_000);
+  const watcher = options.log ? new NamedLogWatcher(options.log) : undefined;
+  const file = before.zoneFile;
+  let lastTmpSizes = new Map<string, number>();
+  let stableTmpPolls = 0;
+  for (;;) {
+    const status = await options.rndc.zonestatus(options.zone, zoneRef(options));
+    if (status.isErr()) {
+      return Err(
+        new DumpError({
+          kind: 'zone-status',
+          message: `cannot read the state of ${options.zone}: ${status.error.message}`,
+          cause: status.error,
+          zone: options.zone,
+        }),
+      );
+    }
+    const served = status.value.serial ?? 0;
+    const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
+    const [fileSerial, signedSerial, mtime, tmpNow] = await Promise.all([
+      serialOf(file, options.zone, 'auto', before.directory),
+      signedServed === undefined
+        ? undefined
+        : serialOf(`${file}.signed`, options.zone, 'raw', before.directory),
+      mtimeOf(file),
+      tmpFilesIn(dirname(file)),
+    ]);
+    const events =
+      watcher && before.logOffset !== undefined
+        ? await relevantEvents(watcher, before.logOffset, file)
+        : [];
+    const newTmp = [...tmpNow].filter((name) => !before.tmpFiles.has(name)).sort();
+    const evidence = async (
+      verdict: DumpVerdict,
+      failedStep: DumpStep | undefined,
+      summary: string,
+      remedy?: string,
+    ): Promise<DumpEvidence> => ({
+      zone: options.zone,
+      verdict,
+      failedStep,
+      summary,
+      remedy,
+      zoneFile: file,
+      servedSerial: served,
+      fileSerialBefore: before.fileSerial,
+      fileSerialAfter: fileSerial,
+      signed:
+        signedServed === undefined
+          ? undefined
+          : { file: `${file}.signed`, servedSerial: signedServed, fileSerial: signedSerial },
+      mtimeBefore: before.mtime,
+      mtimeAfter: mtime,
+      newTmpFiles: newTmp,
+      journalBefore: before.journal,
+      journalAfter: await journalOf(file),
+      logEvents: events,
+      logRead: watcher !== undefined,
+      elapsedMs: Date.now() - started,
+      diagnosis:
+        verdict === 'failed' || verdict === 'unknown'
+          ? await diagnosisFor(options, file, served)
+          : undefined,
+    });
+
+    const unsignedCurrent = fileSerial !== undefined && fileSerial === served;
+    const signedCurrent = signedServed === undefined || signedSerial === signedServed;
+    if (unsignedCurrent && signedCurrent) {
+      const unchanged = before.fileSerial === served && sameTime(before.mtime, mtime);
+      const result = unchanged
+        ? await evidence(
+            'nothing-pending',
+            undefined,
+            `${file} already held serial ${served}: nothing had to be written`,
+          )
+        : await evidence(
+            'written',
+            undefined,
+            `${file} now holds serial ${served}, the serial named serves`,
+          );
+      log('%s: %s', options.zone, result.summary);
+      return Ok(result);
+    }
+
+    const failure = events.find((event) => event.kind === 'dump-failed');
+    if (failure && failure.kind === 'dump-failed') {
+      const step = (failure.step ?? 'rename') as DumpStep;
+      return Ok(
+        await evidence(
+          'failed',
+          step,
+          describeFailure(file, failure, served, fileSerial),
+          remedyFor(step),
+        ),
+      );
+    }
+    // A temp file that stopped growing while the zone file stayed old: rename failed (§4.1 item 3).
+    const sizes = new Map<string, number>();
+    for (const name of newTmp)
+      sizes.set(name, (await stat(join(dirname(file), name)).catch(() => undefined))?.size ?? -1);
+    const stable =
+      newTmp.length > 0 && newTmp.every((name) => lastTmpSizes.get(name) === sizes.get(name));
+    stableTmpPolls = stable ? stableTmpPolls + 1 : 0;
+    lastTmpSizes = sizes;
+    if (stableTmpPolls >= 3) {
+      return Ok(
+        await evidence(
+          'failed',
+          'rename',
+          `named wrote ${newTmp.join(', ')} but ${file} still holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}: the rename onto the zone file failed`,
+          remedyFor('rename'),
+        ),
+      );
+    }
+    if (Date.now() >= deadline || options.signal?.aborted) {
+      return Ok(
+        await evidence(
+          'unknown',
+          undefined,
+          `after ${Date.now() - started} ms ${file} holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}; no dump error was ${watcher ? 'logged' : 'visible (no log given)'}`,
+          'wait longer, or read named\'s log for "dumping master file:" lines; pass `log` so this check can read it',
+        ),
+      );
+    }
+    await sleep(options.pollMs ?? 100);
+  }
+}
+
+function zoneRef(options: VerifyOptions): { class?: string; view?: string } {
+  return {
+    ...(options.class !== undefined ? { class: options.class } : {}),
+    ...(options.view !== undefined ? { view: options.view } : {}),
+  };
+}
+
+async function resolveZoneFile(
+  options: VerifyOptions,
+  status: ZoneStatus,
+): Promise<Result<{ file: string; directory: string | undefined }, DumpError>> {
+  if (options.zoneFile)
+    return Ok({ file: resolve(options.zoneFile), directory: options.directory });
+  const configured = status.files[0];
+  if (!configured) {
+    return Err(
+      new DumpError({
+        kind: 'zone-file-unknown',
+        message: `${options.zone} has no zone file (zonestatus lists none)`,
+        zone: options.zone,
+      }),
+    );
+  }
+  if (isAbsolute(configured)) return Ok({ file: configured, directory: options.directory });
+  let directory = options.directory;
+  if (!directory) {
+    const server = await options.rndc.status();
+    const configFile = server.isOk() ? server.value.configurationFile : undefined;
+    const found = configFile
+      ? await namedDirectory(configFile)
+      : Err('rndc status did not name the configuration file');
+    if (found.isErr()) {
+      return Err(
+        new DumpError({
+          kind: 'zone-file-unknown',
+          message: `the zone file "${configured}" is relative to named's directory, which could not be found: ${found.error}`,
+          remedy: 'pass `directory` (named.conf options { directory }) or `zoneFile`',
+          zone: options.zone,
+        }),
+      );
+    }
+    directory = found.value;
+  }
+  return Ok({ file: resolve(directory, configured), directory });
+}
+
+async function serialOf(
+  file: string,
+  zone: string,
+  format: 'text' | 'raw' | 'auto',
+  baseDir: string | undefined,
+): Promise<number | undefined> {
+  const read = await readZoneFileSerial(file, {
+    origin: zone,
+    format,
+    ...(baseDir ? { baseDir } : {}),
+  });
+  return read.isOk() ? read.value.serial : undefined;
+}
+
+async function mtimeOf(file: string): Promise<Date | undefined> {
+  return (await stat(file).catch(() => undefined))?.mtime;
+}
+
+async function tmpFilesIn(directory: string): Promise<Set<string>> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  return new Set(names.filter((name) => TMP_FILE.test(name)));
+}
+
+async function journalOf(file: string): Promise<JournalInfo | undefined> {
+  const info = await readJournalInfo(`${file}.jnl`);
+  return info.isOk() ? info.value : undefined;
+}
+
+function sameTime(a: Date | undefined, b: Date | undefined): boolean {
+  return a?.getTime() === b?.getTime();
+}
+
+async function relevantEvents(
+  watcher: NamedLogWatcher,
+  offset: number,
+  file: string,
+): Promise<NamedLogEvent[]> {
+  const events = await watcher.eventsSince(offset);
+  const name = basename(file);
+  return events.filter((event) => {
+    if (event.kind !== 'dump-failed' && event.kind !== 'journal-failed') return false;
+    const path = 'file' in event ? event.file : undefined;
+    // named logs the configured (relative) path or the temp file in the same directory.
+    return (
+      !path ||
+      basename(path) === name ||
+      basename(path).startsWith('tmp-') ||
+      path.endsWith(`${name}.jnl`)
+    );
+  });
+}
+
+function describeFailure(
+  file: string,
+  failure: NamedLogEvent,
+  served: number,
+  fileSerial: number | undefined,
+): string {
+  const raw = failure.raw.at(-1) ?? '';
+  return `named failed to write ${file} (${failure.kind === 'dump-failed' ? failure.step : 'journal'}: ${'result' in failure ? failure.result : 'error'}); the file holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}. named logged: ${raw.trim()}`;
+}
+
+function remedyFor(step: DumpStep): string {
+  switch (step) {
+    case 'rename':
+      return 'the zone file cannot be replaced: it is a mount point (Kubernetes subPath, Docker single-file volume), or a sticky directory with a file owned by another user. Keep the zone on a writable volume owned by named, seeded by an initContainer; never mount the zone file itself';
+    case 'open':
+      return "named cannot create files in the zone's directory: make it writable for named's user (read-only mounts and ConfigMap directories never are)";
+    case 'write':
+    case 'flush':
+    case 'fsync':
+    case 'fclose':
+      return 'the file system failed while writing (disk full, quota, I/O error): free space or fix the volume';
+    default:
+      return "read named's log around the failure and run diagnoseZoneStorage()";
+  }
+}
+
+async function diagnosisFor(
+  options: VerifyOptions,
+  file: string,
+  served: number,
+): Promise<StorageDiagnosis | undefined> {
+  if (options.diagnose === false) return undefined;
+  const diagnosis = await diagnoseZoneStorage({
+    zoneFile: file,
+    servedSerial: served,
+    origin: options.zone,
+    ...(options.namedPid !== undefined ? { namedPid: options.namedPid } : {}),
+  });
+  return diagnosis.isOk() ? diagnosis.value : undefined;
+}

@@ -1,0 +1,279 @@
+// evaluateStorage(): the pure judgement of gathered facts, for set-ups this machine cannot build
+// (NFS, an enforcing AppArmor profile, a kubelet ConfigMap volume) and for the edge cases.
+import { describe, expect, it } from 'vitest';
+import { evaluateStorage, type StorageFacts } from '../../src/dump/diagnose.js';
+import { parseMountInfoLine } from '../../src/dump/mountinfo.js';
+
+const NOW = new Date('2026-11-24T18:30:00Z');
+const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000);
+
+const mount = (line: string) => parseMountInfoLine(line)!;
+
+/** named -u bind (uid 100) in /var/lib/bind/dyn, owned by it: healthy. */
+function healthy(): StorageFacts {
+  return {
+    identity: 'pid',
+    pid: 4242,
+    command: 'named',
+    uid: 100,
+    gid: 101,
+    groups: [101],
+    capEff: '0000000000000000',
+    capabilities: [],
+    zoneFile: '/var/lib/bind/dyn/dyn.example.com.zone',
+    zoneDir: '/var/lib/bind/dyn',
+    zoneDirStat: {
+      path: '/var/lib/bind/dyn',
+      type: 'directory',
+      uid: 100,
+      gid: 101,
+      mode: 0o775,
+      size: 4096,
+      mtime: minutesAgo(5),
+    },
+    zoneFileStat: {
+      path: '/var/lib/bind/dyn/dyn.example.com.zone',
+      type: 'file',
+      uid: 100,
+      gid: 101,
+      mode: 0o644,
+      size: 2000,
+      mtime: minutesAgo(5),
+    },
+    symlinks: [],
+    mount: mount('27 1 254:0 / / rw,relatime - ext4 /dev/vda rw'),
+    journalFile: '/var/lib/bind/dyn/dyn.example.com.zone.jnl',
+    journal: {
+      path: '/var/lib/bind/dyn/dyn.example.com.zone.jnl',
+      uid: 100,
+      size: 3000,
+      mtime: minutesAgo(5),
+      startSerial: 10,
+      endSerial: 12,
+      empty: false,
+    },
+    access: [
+      {
+        subject: 'zone-directory',
+        path: '/var/lib/bind/dyn',
+        want: 'write',
+        allowed: true,
+        method: 'mode',
+      },
+      {
+        subject: 'zone-file',
+        path: '/var/lib/bind/dyn/dyn.example.com.zone',
+        want: 'read',
+        allowed: true,
+        method: 'mode',
+      },
+    ],
+    dataLinkInZoneDir: false,
+    fileSerial: 12,
+    servedSerial: 12,
+    tmpFiles: [],
+    apparmor: {
+      enabled: true,
+      profileFile: true,
+      confinement: 'named (enforce)',
+      localWritable: [],
+    },
+    now: NOW,
+  };
+}
+
+const codes = (facts: StorageFacts) =>
+  evaluateStorage(facts)
+    .map((f) => f.code)
+    .sort();
+
+describe('evaluateStorage', () => {
+  it('healthy facts (even under an enforcing AppArmor profile in /var/lib/bind) → no findings', () => {
+    expect(evaluateStorage(healthy())).toEqual([]);
+  });
+
+  it('pending changes younger than the dump delay are not a problem', () => {
+    const facts = {
+      ...healthy(),
+      servedSerial: 14,
+      journal: { ...healthy().journal!, endSerial: 14, mtime: minutesAgo(10) },
+    };
+    expect(evaluateStorage(facts)).toEqual([]);
+  });
+
+  it('pending changes older than 16 minutes → journal-growing (error); a huge journal → warning', () => {
+    const overdue = {
+      ...healthy(),
+      servedSerial: 14,
+      journal: { ...healthy().journal!, endSerial: 14, mtime: minutesAgo(17) },
+    };
+    const [f] = evaluateStorage(overdue);
+    expect(f).toMatchObject({ code: 'journal-growing', severity: 'error', pattern: 12 });
+    const huge = {
+      ...healthy(),
+      servedSerial: 400,
+      journal: {
+        ...healthy().journal!,
+        startSerial: 12,
+        endSerial: 400,
+        size: 200_000,
+        mtime: minutesAgo(1),
+      },
+    };
+    expect(evaluateStorage(huge)).toMatchObject([{ code: 'journal-growing', severity: 'warning' }]);
+    // serial arithmetic wraps (RFC 1982)
+    const wrapped = {
+      ...healthy(),
+      fileSerial: 4294967290,
+      servedSerial: 5,
+      journal: { ...healthy().journal!, endSerial: 5, mtime: minutesAgo(30) },
+    };
+    expect(codes(wrapped)).toEqual(['journal-growing']);
+  });
+
+  it('AppArmor: zone directory outside /var/lib/bind under an enforcing profile → apparmor-denied-path', () => {
+    const base = healthy();
+    const facts: StorageFacts = {
+      ...base,
+      zoneFile: '/etc/bind/dyn/dyn.example.com.zone',
+      zoneDir: '/etc/bind/dyn',
+    };
+    const [f] = evaluateStorage(facts);
+    expect(f).toMatchObject({ code: 'apparmor-denied-path', severity: 'error', pattern: 4 });
+    expect(f?.remedy).toContain('/etc/apparmor.d/local/usr.sbin.named');
+    // complain mode, unconfined, disabled, or a local rule allowing it → nothing
+    expect(
+      evaluateStorage({
+        ...facts,
+        apparmor: { ...base.apparmor, confinement: 'named (complain)' },
+      }),
+    ).toEqual([]);
+    expect(
+      evaluateStorage({ ...facts, apparmor: { ...base.apparmor, confinement: 'unconfined' } }),
+    ).toEqual([]);
+    expect(
+      evaluateStorage({
+        ...facts,
+        apparmor: { enabled: false, profileFile: true, localWritable: [] },
+      }),
+    ).toEqual([]);
+    expect(
+      evaluateStorage({
+        ...facts,
+        apparmor: { ...base.apparmor, localWritable: ['/etc/bind/dyn/**'] },
+      }),
+    ).toEqual([]);
+    // without a pid (loaded profile only): a warning
+    expect(evaluateStorage({ ...facts, identity: 'user' })[0]?.severity).toBe('warning');
+  });
+
+  it('NFS: named-created files owned by nobody → nfs-squashed-owner; root on NFS without proof of no_root_squash too', () => {
+    const nfs = mount('50 27 0:60 / /var/lib/bind rw,relatime - nfs4 srv:/export/bind rw,vers=4.2');
+    const squashed = { ...healthy(), mount: nfs, journal: { ...healthy().journal!, uid: 65534 } };
+    expect(evaluateStorage(squashed)).toMatchObject([
+      { code: 'nfs-squashed-owner', severity: 'warning', pattern: 6 },
+    ]);
+    // named's files are its own: no squash
+    expect(evaluateStorage({ ...healthy(), mount: nfs })).toEqual([]);
+    // root-run named, nothing written yet
+    const root = {
+      ...healthy(),
+      uid: 0,
+      gid: 0,
+      groups: [0],
+      mount: nfs,
+      zoneDirStat: { ...healthy().zoneDirStat, uid: 0, gid: 0 },
+    };
+    const { journal: _unused, ...rootNoJournal } = root;
+    expect(codes(rootNoJournal)).toEqual(['nfs-squashed-owner']);
+    // root-run named whose journal is owned by root: no_root_squash
+    expect(codes({ ...root, journal: { ...healthy().journal!, uid: 0 } })).toEqual([]);
+  });
+
+  it('ConfigMap: a zone file that is a symlink into ..data → configmap-origin (warning)', () => {
+    const facts: StorageFacts = {
+      ...healthy(),
+      zoneFileStat: { ...healthy().zoneFileStat, type: 'symlink' },
+      zoneFileTarget: '/var/lib/bind/dyn/..2026_11_24_17_54_00.000000001/dyn.example.com.zone',
+      symlinks: [
+        { path: '/var/lib/bind/dyn/dyn.example.com.zone', target: '..data/dyn.example.com.zone' },
+        { path: '/var/lib/bind/dyn/..data', target: '..2026_11_24_17_54_00.000000001' },
+      ],
+      dataLinkInZoneDir: true,
+    };
+    const [f] = evaluateStorage(facts);
+    expect(f).toMatchObject({ code: 'configmap-origin', severity: 'warning' });
+    expect(f?.evidence[0]).toContain('..data/dyn.example.com.zone');
+    // a whole ConfigMap volume as the zone directory: read-only as well
+    const volume = mount(
+      '70 27 254:0 /var/lib/kubelet/pods/p/volumes/kubernetes.io~configmap/zones /var/lib/bind/dyn ro,relatime - ext4 /dev/vda rw',
+    );
+    expect(codes({ ...healthy(), mount: volume })).toEqual([
+      'configmap-origin',
+      'zone-dir-read-only-mount',
+    ]);
+  });
+
+  it('sticky directory: only a file owned by neither named nor the directory owner, and no CAP_FOWNER', () => {
+    const sticky = (fileUid: number, dirUid: number, caps: string[] = []) =>
+      codes({
+        ...healthy(),
+        capabilities: caps,
+        zoneDirStat: { ...healthy().zoneDirStat, mode: 0o1777, uid: dirUid },
+        zoneFileStat: { ...healthy().zoneFileStat, uid: fileUid },
+      });
+    expect(sticky(0, 0)).toEqual(['sticky-dir-foreign-file']);
+    expect(sticky(100, 0)).toEqual([]);
+    expect(sticky(0, 100)).toEqual([]);
+    expect(sticky(0, 0, ['CAP_FOWNER'])).toEqual([]);
+  });
+
+  it('identity unknown: identity-dependent checks are skipped, the others still run', () => {
+    const { uid: _u, gid: _g, groups: _gr, pid: _p, ...rest } = healthy();
+    const unknown: StorageFacts = {
+      ...rest,
+      identity: 'unknown',
+      access: [],
+      zoneDirStat: { ...healthy().zoneDirStat, mode: 0o1777, uid: 0 },
+      zoneFileStat: { ...healthy().zoneFileStat, uid: 0 },
+      zoneFileMount: mount(
+        '63 27 254:0 /cm/z /var/lib/bind/dyn/dyn.example.com.zone ro - ext4 /dev/vda rw',
+      ),
+    };
+    expect(codes(unknown)).toEqual(['zone-file-mount-point']);
+  });
+
+  it('stale tmp files: one old file is a warning; a 13-minute series still going is an error; in-flight files are ignored', () => {
+    const tmp = (name: string, age: number) => ({
+      name,
+      size: 2000,
+      mtime: minutesAgo(age),
+      uid: 100,
+    });
+    const old = evaluateStorage({ ...healthy(), tmpFiles: [tmp('tmp-aaaaaaaaaa', 300)] });
+    expect(old).toMatchObject([{ code: 'stale-tmp-files', severity: 'warning' }]);
+    const loop = evaluateStorage({
+      ...healthy(),
+      tmpFiles: [
+        tmp('tmp-aaaaaaaaaa', 53),
+        tmp('tmp-bbbbbbbbbb', 39),
+        tmp('tmp-cccccccccc', 26),
+        tmp('tmp-dddddddddd', 13),
+      ],
+    });
+    expect(loop[0]).toMatchObject({ code: 'stale-tmp-files', severity: 'error' });
+    expect(loop[0]?.title).toContain('dump retry loop');
+    expect(evaluateStorage({ ...healthy(), tmpFiles: [tmp('tmp-eeeeeeeeee', 0.2)] })).toEqual([]);
+  });
+
+  it('errors come before warnings', () => {
+    const facts: StorageFacts = {
+      ...healthy(),
+      tmpFiles: [{ name: 'tmp-aaaaaaaaaa', size: 1, mtime: minutesAgo(300), uid: 100 }],
+      zoneFileMount: mount(
+        '63 27 254:0 /cm/z /var/lib/bind/dyn/dyn.example.com.zone ro - ext4 /dev/vda rw',
+      ),
+    };
+    expect(evaluateStorage(facts).map((f) => f.severity)).toEqual(['error', 'warning']);
+  });
+});
