@@ -20,12 +20,33 @@ export {
   formatCommand,
   quoteArgument,
 } from './control/commands.js';
-export type { RndcErrorKind, RndcResponse } from './control/errors.js';
+export type { RndcErrorKind, RndcResponse, ScheduledDiskEffect } from './control/errors.js';
 export { RndcError } from './control/errors.js';
 export type { ServerStatus, ZoneStatus } from './control/parse.js';
 export { parseServerStatus, parseZoneStatus } from './control/parse.js';
 export type { RenderedReply, RenderOptions } from './control/render.js';
 export { renderLikeRndc } from './control/render.js';
+export type { DiagnoseOptions, Finding, FindingCode, StorageDiagnosis } from './dump/diagnose.js';
+export { diagnoseZoneStorage } from './dump/diagnose.js';
+export type { DumpErrorKind } from './dump/errors.js';
+export { DumpError } from './dump/errors.js';
+export type { JournalInfo } from './dump/journal.js';
+export { readJournalInfo } from './dump/journal.js';
+export type { NamedLogEvent, NamedLogEventKind } from './dump/log.js';
+export { NamedLogWatcher, parseNamedLog } from './dump/log.js';
+export type { DiskEffectReport, DumpTrigger, DumpTriggerId } from './dump/triggers.js';
+export { dumpTriggers, expectedDiskEffect } from './dump/triggers.js';
+export type {
+  DumpEvidence,
+  DumpSnapshot,
+  DumpStep,
+  DumpVerdict,
+  VerifyOptions,
+  ZoneStatusSource,
+} from './dump/verify.js';
+export { snapshotZone, verifyZoneWritten } from './dump/verify.js';
+export type { ZoneFileSerial } from './dump/zonefile.js';
+export { readZoneFileSerial } from './dump/zonefile.js';
 export type { ConfigErrorKind, SourceLocation } from './errors.js';
 export { ConfigError, RndcLibraryError } from './errors.js';
 export * from './keys/index.js';

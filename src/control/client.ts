@@ -7,6 +7,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { DumpError } from '../dump/errors.js';
+import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
 import {
   type DumpEvidence,
   snapshotZone,
@@ -19,11 +20,17 @@ import { type ResolveRndcTargetOptions, resolveRndcTarget } from '../keys/resolv
 import {
   allowedOnReadOnlyChannel,
   type CommandArgument,
+  commandInfo,
   formatCommand,
   type ZoneRef,
   zoneArgs,
 } from './commands.js';
-import { classifyFailure, RndcError, type RndcResponse } from './errors.js';
+import {
+  classifyFailure,
+  RndcError,
+  type RndcResponse,
+  type ScheduledDiskEffect,
+} from './errors.js';
 import { DEFAULT_MAX_REPLY_BYTES } from './framing.js';
 import { parseServerStatus, parseZoneStatus, type ServerStatus, type ZoneStatus } from './parse.js';
 import { SessionPool } from './pool.js';
@@ -298,7 +305,10 @@ export class RndcClient {
       type,
       server: this.#server,
     };
-    if (result === 0) return Ok(response);
+    if (result === 0) {
+      const diskEffect = scheduledDiskEffect(line);
+      return Ok(diskEffect ? { ...response, diskEffect } : response);
+    }
     const classified = classifyFailure(err, response.text, allowedReadOnly);
     return Err(
       new RndcError({
@@ -772,6 +782,31 @@ export class RndcClient {
     const raw = trailing.map((text) => ({ raw: text }));
     return this.#command(word, [...flags, ...zoneArgs(zoneRef), ...raw], options);
   }
+}
+
+/** The disk effect of a successful command line, from the trigger table or the command catalog. */
+function scheduledDiskEffect(line: string): ScheduledDiskEffect | undefined {
+  const words = line.trim().split(/\s+/);
+  const word = words[0]?.toLowerCase() ?? '';
+  const operation: DiskEffectOperation | undefined =
+    word === 'sync'
+      ? words.includes('-clean') || words.includes('-clear')
+        ? 'sync-clean'
+        : 'sync'
+      : word === 'unfreeze'
+        ? 'thaw'
+        : (['freeze', 'thaw', 'stop', 'halt'] as const).find((op) => op === word);
+  if (operation) {
+    const report = expectedDiskEffect(operation, new Date());
+    return {
+      summary: report.summary,
+      ...(report.zoneFileNotBefore ? { zoneFileNotBefore: report.zoneFileNotBefore } : {}),
+      ...(report.zoneFileNotAfter ? { zoneFileNotAfter: report.zoneFileNotAfter } : {}),
+      ...(report.journalDeleted ? { journalDeleted: true } : {}),
+    };
+  }
+  const effect = commandInfo(line)?.diskEffect;
+  return effect ? { summary: `${effect.writes}: ${effect.note}` } : undefined;
 }
 
 function toRndcError(error: RndcLibraryError, server: string): RndcError {

@@ -51,6 +51,24 @@ export interface RndcResponse {
   readonly type: string | undefined;
   /** The server that answered, `host#port` as BIND prints addresses. */
   readonly server: string;
+  /**
+   * What this command scheduled on named's disk, when it writes anything (sync, freeze, stop,
+   * dumpdb…): files, timing, and — for dumps — that the write is asynchronous and must be
+   * verified. `undefined` for commands that write nothing.
+   */
+  readonly diskEffect?: ScheduledDiskEffect;
+}
+
+/** The disk effect a command scheduled (research/dump-behaviour.md §1.2, §7.1). */
+export interface ScheduledDiskEffect {
+  /** One line for a person, e.g. "dump started at 11:00:00 UTC (asynchronous: verify); journal kept". */
+  readonly summary: string;
+  /** Earliest time the zone file may be written, when named delays the dump. */
+  readonly zoneFileNotBefore?: Date;
+  /** Latest time, when named delays the dump. */
+  readonly zoneFileNotAfter?: Date;
+  /** True when the command deletes the journal (sync -clean). */
+  readonly journalDeleted?: boolean;
 }
 
 /** Construction details of an {@link RndcError}. */

@@ -7,6 +7,7 @@
  */
 import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
+import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import { Key, type KeySpec } from '../keys/key.js';
 import { RCODE_EXPLANATIONS, UpdateError, type UpdateErrorKind } from './errors.js';
 import {
@@ -67,6 +68,11 @@ export interface UpdateResponse {
   readonly signed: boolean;
   /** Replies received and ignored before the accepted one (spoofed, wrongly signed…). */
   readonly ignoredReplies: readonly string[];
+  /**
+   * What the update scheduled on named's disk: the journal now, the zone file 676–900 s after
+   * the first change since the last dump (research/dump-behaviour.md §1.2).
+   */
+  readonly diskEffect: DiskEffectReport;
 }
 
 /** A zone found by {@link UpdateClient.findZone}. */
@@ -172,6 +178,7 @@ export class UpdateClient {
       transport: outcome.value.transport,
       signed: mac !== undefined,
       ignoredReplies: outcome.value.ignored,
+      diskEffect: expectedDiskEffect('update', new Date(this.#now())),
     });
   }
 

@@ -132,27 +132,29 @@ describe('named failures are typed', () => {
 describe('replies are verified', () => {
   it('a flipped byte anywhere in the signed region of a reply is never accepted', async () => {
     // Reply frames on each connection: 0 = handshake, 1 = the command's reply.
-    let flipAt = -1;
+    // Replies differ in length (the decimal _ser and _tim vary), so the flip is relative to
+    // each frame's own signed region: with an sha key _auth ends at 0x76.
+    let flip = -1;
     let cleanLength = 0;
     const proxy = await startTamperProxy(named.controlPort, (frame, index) => {
       if (index !== 1) return frame;
-      if (flipAt < 0) {
+      if (flip < 0) {
         cleanLength = frame.length;
         return frame;
       }
       const tampered = Buffer.from(frame);
-      tampered[flipAt] = tampered[flipAt]! ^ 0x01;
+      const at = 0x76 + (flip % (frame.length - 0x76));
+      tampered[at] = tampered[at]! ^ 0x01;
       return tampered;
     });
     try {
-      // With an sha key the reply's _auth ends at 0x76; the signed region runs to the end.
       const clean = (await client({ port: proxy.port }).ping()).unwrap();
       expect(clean.result).toBe(0);
       expect(cleanLength).toBeGreaterThan(0x76 + 100);
       let refused = 0;
-      for (flipAt = 0x76; flipAt < cleanLength; flipAt++) {
+      for (flip = 0; flip < cleanLength - 0x76; flip++) {
         const result = await client({ port: proxy.port }).ping();
-        expect(result.isErr(), `flip at ${flipAt}`).toBe(true);
+        expect(result.isErr(), `flip ${flip}`).toBe(true);
         expect(['unverified-reply', 'malformed-reply']).toContain(result.unwrapErr().kind);
         refused++;
       }

@@ -28,6 +28,16 @@ it.each(examples)('examples/%s runs', async (name) => {
     expect(run.stdout).toMatch(/nsupdate script → exit 0, 1 update\(s\) sent/);
     expect(run.stdout).toMatch(/warning: .*7/);
   }
+  if (name === 'verify-dump.ts') {
+    expect(run.stdout).toMatch(
+      /== healthy zone[\s\S]*rndc sync dyn\.test → exit 0[\s\S]*rndc\.sync\(verify\) → written/,
+    );
+    // Where mount namespaces work, the subPath case must fail at rename with the mount-point finding.
+    if (!run.stdout.includes('needs mount namespaces')) {
+      expect(run.stdout).toMatch(/rndc\.sync\(verify\) → failed at step 'rename'/);
+      expect(run.stdout).toMatch(/finding: zone-file-mount-point/);
+    }
+  }
   if (name === 'from-config.ts') {
     const ours = /RndcClient serial +(\d+)/.exec(run.stdout)?.[1];
     const theirs = /rndc serial +(\d+)/.exec(run.stdout)?.[1];
