@@ -138,17 +138,8 @@ const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
 export async function snapshotZone(
   options: VerifyOptions,
 ): Promise<Result<DumpSnapshot, DumpError>> {
-  const status = await options.rndc.zonestatus(options.zone, zoneRef(options));
-  if (status.isErr()) {
-    return Err(
-      new DumpError({
-        kind: 'zone-status',
-        message: `cannot read the state of ${options.zone}: ${status.error.message}`,
-        cause: status.error,
-        zone: options.zone,
-      }),
-    );
-  }
+  const status = await zoneStatusOf(options);
+  if (status.isErr()) return status;
   const zoneFile = await resolveZoneFile(options, status.value);
   if (zoneFile.isErr()) return zoneFile;
   const { file, directory } = zoneFile.value;
@@ -192,17 +183,8 @@ export async function verifyZoneWritten(
   let lastTmpSizes = new Map<string, number>();
   let stableTmpPolls = 0;
   for (;;) {
-    const status = await options.rndc.zonestatus(options.zone, zoneRef(options));
-    if (status.isErr()) {
-      return Err(
-        new DumpError({
-          kind: 'zone-status',
-          message: `cannot read the state of ${options.zone}: ${status.error.message}`,
-          cause: status.error,
-          zone: options.zone,
-        }),
-      );
-    }
+    const status = await zoneStatusOf(options);
+    if (status.isErr()) return status;
     const served = status.value.serial ?? 0;
     const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
     const [fileSerial, signedSerial, mtime, tmpNow] = await Promise.all([
@@ -312,6 +294,20 @@ export async function verifyZoneWritten(
     }
     await sleep(options.pollMs ?? 100);
   }
+}
+
+/** zonestatus over the control channel, its failure as a DumpError. */
+async function zoneStatusOf(options: VerifyOptions): Promise<Result<ZoneStatus, DumpError>> {
+  const status = await options.rndc.zonestatus(options.zone, zoneRef(options));
+  if (status.isOk()) return status;
+  return Err(
+    new DumpError({
+      kind: 'zone-status',
+      message: `cannot read the state of ${options.zone}: ${status.error.message}`,
+      cause: status.error,
+      zone: options.zone,
+    }),
+  );
 }
 
 function zoneRef(options: VerifyOptions): { class?: string; view?: string } {
