@@ -1,9 +1,10 @@
 /**
  * The quick-start demo: start a throwaway named, then drive it through the control channel —
- * status, zonestatus, freeze and thaw a dynamic zone — and print what came back.
+ * status, zonestatus, freeze (with proof that the zone file was written) and thaw a dynamic
+ * zone — and print what came back.
  * Run: `npm run demo` (after `bash scripts/setup.sh`).
  */
-import { RndcClient } from '../src/index.js';
+import { RndcClient, Update, UpdateClient } from '../src/index.js';
 import { startNamed } from '../src/testing/index.js';
 
 const named = await startNamed();
@@ -11,6 +12,8 @@ const rndc = RndcClient.connect({
   host: '127.0.0.1',
   port: named.controlPort,
   key: named.keys['hmac-sha256'],
+  // Where named logs and its pid: dump verification reads the log and diagnoses from named's view.
+  named: { log: named.logFile, pid: named.pid },
 });
 
 try {
@@ -31,9 +34,22 @@ try {
   console.log(`  dynamic        ${zone.dynamic}`);
   console.log(`  frozen         ${zone.frozen}`);
 
-  const freeze = await rndc.freeze('dyn.test');
+  // A signed dynamic update: named writes its journal now, the zone file only later.
+  const updates = new UpdateClient({
+    server: '127.0.0.1',
+    port: named.dnsPort,
+    key: named.keys['hmac-sha256'],
+  });
+  const sent = await updates.send(new Update('dyn.test').add('demo 300 A 192.0.2.1'));
+  updates.close();
   console.log(
-    `\nfreeze dyn.test → ${freeze.isOk() ? 'ok (dump scheduled; named does not wait for it)' : freeze.error.message}`,
+    `\nupdate demo.dyn.test → ${sent.isOk() ? sent.value.diskEffect.summary : sent.error.message}`,
+  );
+
+  // named answers freeze when the dump is merely scheduled; verify waits for proof on disk.
+  const freeze = await rndc.freeze('dyn.test', { verify: true });
+  console.log(
+    `freeze dyn.test → ${freeze.isOk() ? `${freeze.value.dump?.verdict}: ${freeze.value.dump?.summary}` : freeze.error.message}`,
   );
   console.log(`  frozen now     ${(await rndc.zonestatus('dyn.test')).unwrap().frozen}`);
 
