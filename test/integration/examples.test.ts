@@ -17,8 +17,12 @@ it.each(examples)('examples/%s runs', async (name) => {
   expect(run.exitCode).toBe(0);
   if (name === 'demo.ts') {
     expect(run.stdout).toMatch(/version +BIND 9\.18/);
-    expect(run.stdout).toMatch(/update demo\.dyn\.test → journal written; zone file expected between/);
-    expect(run.stdout).toMatch(/freeze dyn\.test → written: .* now holds serial \d+, the serial named serves/);
+    expect(run.stdout).toMatch(
+      /update demo\.dyn\.test → journal written; zone file expected between/,
+    );
+    expect(run.stdout).toMatch(
+      /freeze dyn\.test → written: .* now holds serial \d+, the serial named serves/,
+    );
     expect(run.stdout).toMatch(/frozen now +true/);
     expect(run.stdout).toMatch(/freeze again +→ error kind 'already-frozen'/);
     expect(run.stdout).toMatch(/frozen now +false/);
