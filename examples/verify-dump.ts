@@ -6,7 +6,7 @@
  */
 import { copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
-import { DumpError, RndcClient, Update, UpdateClient } from '../src/index.js';
+import { DumpError, RndcClient, Update, UpdateClient, verifyZoneWritten } from '../src/index.js';
 import { canUseMountNamespace, runRndcBinary, startNamed } from '../src/testing/index.js';
 
 async function demo(title: string, named: Awaited<ReturnType<typeof startNamed>>) {
@@ -26,6 +26,11 @@ async function demo(title: string, named: Awaited<ReturnType<typeof startNamed>>
     console.log(`update: ${sent.diskEffect.summary}`);
     const binary = await runRndcBinary(named, ['sync', 'dyn.test']);
     console.log(`rndc sync dyn.test → exit ${binary.exitCode} ("success")`);
+    // Did that sync really write the file? (This also waits for its asynchronous dump to end.)
+    const check = (
+      await verifyZoneWritten({ rndc, zone: 'dyn.test', log: named.logFile })
+    ).unwrap();
+    console.log(`verifyZoneWritten → ${check.verdict}`);
     (await updates.send(new Update('dyn.test').add('web2 300 A 192.0.2.81'))).unwrap();
     const verified = await rndc.sync('dyn.test', { verify: true });
     if (verified.isOk()) {

@@ -53,6 +53,12 @@ export interface VerifyOptions {
   readonly pollMs?: number;
   /** State before the command, when the caller took it (sync/freeze take it before sending). */
   readonly before?: DumpSnapshot;
+  /**
+   * Without `before`: how far back dump errors in the log and new `tmp-*` files count as
+   * evidence — "did the sync I ran earlier work?". Default: 16 minutes, one retry period of
+   * named's failed dumps (676–900 s), so a failure that keeps repeating is always in the window.
+   */
+  readonly since?: Date;
   /** named's pid, for the storage diagnosis on failure (its uid, capabilities and mounts). */
   readonly namedPid?: number;
   /** Run {@link diagnoseZoneStorage} when the dump failed or could not be proven. Default true. */
@@ -172,10 +178,20 @@ export async function verifyZoneWritten(
 ): Promise<Result<DumpEvidence, DumpError>> {
   const started = Date.now();
   let before = options.before;
+  let eventsSince: Date | undefined;
   if (!before) {
     const snapshot = await snapshotZone(options);
     if (snapshot.isErr()) return snapshot;
-    before = snapshot.value;
+    // Looking back: the command (and its failure) may be over already, so evidence from the
+    // window counts — errors logged since then, temp files created since then.
+    eventsSince = options.since ?? new Date(Date.now() - 16 * 60_000);
+    const since = eventsSince;
+    const older = new Set<string>();
+    for (const name of snapshot.value.tmpFiles) {
+      const made = await mtimeOf(join(dirname(snapshot.value.zoneFile), name));
+      if (made && made < since) older.add(name);
+    }
+    before = { ...snapshot.value, tmpFiles: older, logOffset: options.log ? 0 : undefined };
   }
   const deadline = started + (options.timeoutMs ?? 10_000);
   const watcher = options.log ? new NamedLogWatcher(options.log) : undefined;
@@ -197,7 +213,7 @@ export async function verifyZoneWritten(
     ]);
     const events =
       watcher && before.logOffset !== undefined
-        ? await relevantEvents(watcher, before.logOffset, file)
+        ? await relevantEvents(watcher, before.logOffset, file, eventsSince)
         : [];
     const newTmp = [...tmpNow].filter((name) => !before.tmpFiles.has(name)).sort();
     const evidence = async (
@@ -392,11 +408,13 @@ async function relevantEvents(
   watcher: NamedLogWatcher,
   offset: number,
   file: string,
+  since: Date | undefined,
 ): Promise<NamedLogEvent[]> {
   const events = await watcher.eventsSince(offset);
   const name = basename(file);
   return events.filter((event) => {
     if (event.kind !== 'dump-failed' && event.kind !== 'journal-failed') return false;
+    if (since && event.time && event.time < since) return false;
     const path = 'file' in event ? event.file : undefined;
     // named logs the configured (relative) path or the temp file in the same directory.
     return (

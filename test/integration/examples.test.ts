@@ -36,10 +36,11 @@ it.each(examples)('examples/%s runs', async (name) => {
   }
   if (name === 'verify-dump.ts') {
     expect(run.stdout).toMatch(
-      /== healthy zone[\s\S]*rndc sync dyn\.test → exit 0[\s\S]*rndc\.sync\(verify\) → written/,
+      /== healthy zone[\s\S]*rndc sync dyn\.test → exit 0[\s\S]*verifyZoneWritten → (written|nothing-pending)[\s\S]*rndc\.sync\(verify\) → written/,
     );
     // Where mount namespaces work, the subPath case must fail at rename with the mount-point finding.
     if (!run.stdout.includes('needs mount namespaces')) {
+      expect(run.stdout).toMatch(/subPath\)[\s\S]*verifyZoneWritten → failed/);
       expect(run.stdout).toMatch(/rndc\.sync\(verify\) → failed at step 'rename'/);
       expect(run.stdout).toMatch(/finding: zone-file-mount-point/);
     }

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import type { DumpError } from '../../src/dump/errors.js';
+import { verifyZoneWritten } from '../../src/dump/verify.js';
 import {
   canUseMountNamespace,
   type NamedInstance,
@@ -67,6 +68,18 @@ async function expectHiddenFailure(
   await l.add();
   const binary = await runRndcBinary(l.named, ['sync', 'dyn.test']);
   expect(binary).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+  // Asked after the fact ("did that sync work?"), verification looks back and sees the failure.
+  const afterwards = (
+    await verifyZoneWritten({
+      rndc: l.rndc,
+      zone: 'dyn.test',
+      log: l.named.logFile,
+      timeoutMs: 5000,
+      diagnose: false,
+    })
+  ).unwrap();
+  expect(afterwards.verdict).toBe('failed');
+  expect(afterwards.failedStep).toBe(step);
   await l.add();
   const result = await l.rndc.sync('dyn.test', { verify: true });
   const error = result.unwrapErr() as DumpError;
