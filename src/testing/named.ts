@@ -25,7 +25,7 @@ import {
 } from './config.js';
 import { type MountNamespaceOptions, mountNamespaceCommand } from './mount-namespace.js';
 import { freePorts, portsSharedWithOthers } from './ports.js';
-import { findBinary, runBinary } from './rndc-binary.js';
+import { findBinary, runBinary, runRndcBinary } from './rndc-binary.js';
 
 export type { LogPrintTime, LogSeverity, ZoneKind } from './config.js';
 
@@ -518,6 +518,7 @@ async function attemptStart(
       startTimeoutMs: options.startTimeoutMs ?? 15_000,
     });
     await server.waitUntilReady(server.startTimeoutMs);
+    await server.waitUntilSigned(server.startTimeoutMs);
     return server;
   } catch (error) {
     if (server) {
@@ -775,6 +776,7 @@ class NamedServer implements NamedInstance {
       this.#spawn();
       try {
         await this.waitUntilReady(this.#init.startTimeoutMs, since);
+        await this.waitUntilSigned(this.#init.startTimeoutMs);
       } catch (error) {
         await this.#terminate(0);
         throw error;
@@ -809,6 +811,32 @@ class NamedServer implements NamedInstance {
     this.#watchdog.detach();
     this.#unregister();
     if (!keepDir) await rm(this.dir, { recursive: true, force: true, maxRetries: 3 });
+  }
+
+  /**
+   * named serves an inline-signing zone signed only once it has signed it, some time after
+   * "running": ready means `zonestatus` says `secure: yes` for every such zone.
+   */
+  async waitUntilSigned(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    for (const zone of this.zones.filter((z) => z.kind === 'inline-signing')) {
+      for (;;) {
+        const status = await runRndcBinary(this, ['zonestatus', zone.name]);
+        if (/^secure: yes$/m.test(status.stdout)) break;
+        if (Date.now() > deadline) {
+          throw new NamedStartError(
+            'timeout',
+            `zone ${zone.name} was not signed within ${timeoutMs} ms`,
+            {
+              command: this.command.join(' '),
+              logTail: tailLines(this.readLog(), 30),
+              output: status.stdout + status.stderr,
+            },
+          );
+        }
+        await sleep(100);
+      }
+    }
   }
 
   async waitUntilReady(timeoutMs: number, since: LogStart = { log: 0, startup: 0 }): Promise<void> {
