@@ -195,6 +195,9 @@ export async function verifyZoneWritten(
   }
   const deadline = started + (options.timeoutMs ?? 10_000);
   const watcher = options.log ? new NamedLogWatcher(options.log) : undefined;
+  let logCursor = before.logOffset;
+  const events: NamedLogEvent[] = [];
+  const seenLines = new Set<string>();
   const file = before.zoneFile;
   let lastTmpSizes = new Map<string, number>();
   let stableTmpPolls = 0;
@@ -211,10 +214,20 @@ export async function verifyZoneWritten(
       mtimeOf(file),
       tmpFilesIn(dirname(file)),
     ]);
-    const events =
-      watcher && before.logOffset !== undefined
-        ? await relevantEvents(watcher, before.logOffset, file, eventsSince)
-        : [];
+    if (watcher && logCursor !== undefined) {
+      // Read only what named logged since the last poll (a look-back starts at offset 0: the
+      // whole log must not be parsed again ten times a second). Lines written while reading are
+      // read again next time; they are dropped as repeats.
+      const next = watcher.mark();
+      for (const event of await relevantEvents(watcher, logCursor, file, eventsSince)) {
+        const key = event.raw.join('\n');
+        if (!seenLines.has(key)) {
+          seenLines.add(key);
+          events.push(event);
+        }
+      }
+      logCursor = next;
+    }
     const newTmp = [...tmpNow].filter((name) => !before.tmpFiles.has(name)).sort();
     const evidence = async (
       verdict: DumpVerdict,

@@ -24,16 +24,6 @@ import { type IncludeOptions, type LoadedConfig, loadConfigFile, loadConfigText 
 import { asciiLower, configError, echo, quoteName, where } from './problems.js';
 import { describePart, keyword, type Statement } from './tree.js';
 
-export {
-  KEY_STRING_DEFAULT_ALGORITHM,
-  type ParseKeyFileOptions,
-  type ParseKeyTextOptions,
-  parseKeyFile,
-  parseKeyString,
-  parseKeyText,
-  pickKey,
-} from './keyfile.js';
-
 /** The `options { … };` statement of an rndc.conf. Absent clauses are `undefined`. */
 export interface RndcOptions {
   readonly defaultServer: string | undefined;

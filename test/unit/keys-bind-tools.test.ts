@@ -2,8 +2,7 @@
 // referee for bad key files: we must read what BIND writes and reject what BIND rejects, at
 // the same line.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   HMAC_ALGORITHMS,
@@ -13,20 +12,12 @@ import {
   parseKeyText,
   resolveRndcTarget,
 } from '../../src/keys/index.js';
+import { findBinary } from '../../src/testing/index.js';
 import { expectNoSecret, makeTempDir, type TempDir } from './keys-fixtures.js';
 
-/** Finds a BIND tool on PATH or in the sbin directories (not always on a user's PATH). */
-function findTool(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  return dirs
-    .filter((dir) => dir.startsWith('/'))
-    .map((dir) => join(dir, name))
-    .find((path) => existsSync(path));
-}
-
-const rndcConfgen = findTool('rndc-confgen');
-const tsigKeygen = findTool('tsig-keygen');
-const namedCheckconf = findTool('named-checkconf');
+const rndcConfgen = findBinary('rndc-confgen');
+const tsigKeygen = findBinary('tsig-keygen');
+const namedCheckconf = findBinary('named-checkconf');
 
 const run = (tool: string, args: string[]) =>
   execFileSync(tool, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

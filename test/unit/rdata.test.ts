@@ -1,11 +1,12 @@
 // RDATA and records in presentation form, checked byte for byte against BIND's own parser
 // (named-rrchecker) and zone loader (named-compilezone), plus property tests on hostile input.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { findBinary } from '../../src/testing/index.js';
 import { Name, parseName } from '../../src/update/names.js';
 import {
   checkRdata,
@@ -24,17 +25,8 @@ import {
   typeToText,
 } from '../../src/update/rdata.js';
 
-/** Finds a BIND tool on PATH or in the sbin directories. */
-function findTool(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/sbin', '/usr/local/sbin', '/sbin'];
-  return dirs
-    .filter((dir) => dir.startsWith('/'))
-    .map((dir) => join(dir, name))
-    .find((path) => existsSync(path));
-}
-
-const rrchecker = findTool('named-rrchecker');
-const compilezone = findTool('named-compilezone');
+const rrchecker = findBinary('named-rrchecker');
+const compilezone = findBinary('named-compilezone');
 
 const root = Name.root;
 const origin = parseName('example.com.', root).unwrap();
