@@ -31,6 +31,12 @@ const TYPE_BINARY = 0x01;
 const TYPE_TABLE = 0x02;
 const TYPE_LIST = 0x03;
 
+/** True when every character of `text` is U+0000–U+00FF, i.e. one byte in Latin-1. */
+function isLatin1(text: string): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) > 0xff) return false;
+  return true;
+}
+
 /** Why a frame could not be encoded or decoded. */
 export type FrameErrorKind =
   | 'truncated'
@@ -95,7 +101,12 @@ export function encodeTableBody(body: IsccTable): Result<Buffer, FrameError> {
 function writeEntries(body: IsccTable, out: Buffer[], depth: number): Result<void, FrameError> {
   if (depth > MAX_DEPTH) return Err(new FrameError('too-deep', `nesting deeper than ${MAX_DEPTH}`));
   for (const [key, value] of body) {
-    const keyBytes = Buffer.from(key, 'utf8');
+    // Keys are byte strings, one character per byte both ways (the decoder reads them as
+    // Latin-1), so that whatever decodes re-encodes to the same bytes.
+    if (!isLatin1(key)) {
+      return Err(new FrameError('encode', `key "${key.slice(0, 40)}" has characters above U+00FF`));
+    }
+    const keyBytes = Buffer.from(key, 'latin1');
     if (keyBytes.length > 255) {
       return Err(new FrameError('encode', `key "${key.slice(0, 40)}…" is longer than 255 bytes`));
     }

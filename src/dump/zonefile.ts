@@ -16,7 +16,7 @@
  *
  * Everything here returns errors as values; nothing throws, whatever the file holds. The work
  * done is bounded: a byte budget over all files read (`maxBytes`), at most
- * {@link MAX_INCLUDE_DEPTH} nested `$INCLUDE`s, a budget of include files, and include loops
+ * `MAX_INCLUDE_DEPTH` nested `$INCLUDE`s, a budget of include files, and include loops
  * are detected by real path.
  */
 import type { FileHandle } from 'node:fs/promises';
@@ -75,7 +75,7 @@ export type ZoneFileErrorKind =
   | 'bad-raw'
   /** More than `maxBytes` read before the SOA, or too many include files. */
   | 'too-large'
-  /** `$INCLUDE` of a file already being read, or nesting deeper than {@link MAX_INCLUDE_DEPTH}. */
+  /** `$INCLUDE` of a file already being read, or nesting deeper than `MAX_INCLUDE_DEPTH`. */
   | 'include-loop'
   /** A bad option (origin that is not a domain name, unknown class…). */
   | 'invalid-argument';
@@ -532,6 +532,20 @@ async function readRaw(
       return bad(`bad owner name${owner.isErr() ? `: ${owner.error.message}` : ''}`, position);
     }
     if (type === TYPE_SOA && owner.value.name.equals(zone)) {
+      // The RRset's length comes from the file: reading (and allocating) it must stay within
+      // maxBytes like everything else, or a damaged file could ask for gigabytes.
+      if (position + total > maxBytes) {
+        return Err(
+          new ZoneFileError({
+            kind: 'too-large',
+            message: `${path}: the apex SOA RRset at byte ${position} claims ${total} bytes, past the ${maxBytes}-byte limit`,
+            causes: ['the file is damaged', 'it is not a raw zone file'],
+            remedy: 'raise maxBytes if the file is genuinely that large',
+            file: path,
+            offset: position,
+          }),
+        );
+      }
       const body = await reader.bytes(position + 20 + nameLength, total - 20 - nameLength);
       if (body.isErr()) return body;
       const records = splitRdatas(body.value, count);
