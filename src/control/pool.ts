@@ -12,6 +12,7 @@ export class SessionPool {
   /** Sessions currently lent out. */
   readonly #lent = new Set<ControlSession>();
   readonly #waiting: Array<(session: ControlSession) => void> = [];
+  #closed = false;
 
   constructor(config: SessionConfig, size: number) {
     this.#config = config;
@@ -28,8 +29,12 @@ export class SessionPool {
     }
   }
 
-  /** Closes every connection. Sessions reconnect if used again. */
+  /**
+   * Closes every connection. Requests in flight end with `closed`, and so do callers still
+   * waiting for a session (their commands are never sent).
+   */
   close(): void {
+    this.#closed = true;
     for (const session of this.#sessions) session.close();
   }
 
@@ -39,6 +44,8 @@ export class SessionPool {
     let session = free.find((s) => s.connected) ?? free[0];
     if (!session && this.#sessions.length < this.#size) {
       session = new ControlSession(this.#config);
+      // A session made after close() refuses its request too.
+      if (this.#closed) session.close();
       this.#sessions.push(session);
     }
     if (!session) return new Promise((resolve) => this.#waiting.push(resolve));

@@ -6,7 +6,9 @@
  *   reply carries the connection's nonce, which every later message repeats;
  * - one request in flight, each frame written with a single `write()` (9.18 drops pipelined frames
  *   and closes on a split length prefix);
- * - every reply is verified (MAC, `_rpl`, `_ser` echo, nonce) before it is believed;
+ * - every reply is verified (MAC, `_rpl`, `_ser` echo, nonce) before it is believed; a verified
+ *   copy of an earlier reply of the same connection (duplicated or delayed in transit) is skipped,
+ *   never taken as the answer to a later command;
  * - named closes idle connections after 30 s, so a connection idle for longer than
  *   `idleReconnectMs`, or one the server already closed, is replaced before sending. A command is
  *   re-sent only when it is read-only and the connection died before any reply: a command that may
@@ -46,7 +48,9 @@ export interface SessionConfig {
 
 /** A control-channel endpoint. */
 export interface ControlAddress {
+  /** IP address or host name. */
   readonly host: string;
+  /** Control port. */
   readonly port: number;
 }
 
@@ -65,7 +69,8 @@ type WaitOutcome =
   | { readonly type: 'too-large'; readonly length: number }
   | { readonly type: 'bad-length'; readonly length: number }
   | { readonly type: 'timeout' }
-  | { readonly type: 'aborted' };
+  | { readonly type: 'aborted' }
+  | { readonly type: 'client-closed' };
 
 /** A control-channel connection with its nonce. Not safe for concurrent requests: use a pool. */
 export class ControlSession {
@@ -77,11 +82,17 @@ export class ControlSession {
   #lastActivity = 0;
   #assembler: FrameAssembler;
   #waiter: ((outcome: WaitOutcome) => void) | undefined;
-  /** Outcome that arrived while nobody was waiting (server close, unsolicited bytes). */
-  #early: WaitOutcome | undefined;
+  /** Outcomes that arrived while a request was running but nobody was waiting, in order. */
+  #early: WaitOutcome[] = [];
   #busy = false;
   /** Closes the connection once it has been idle for `idleReconnectMs`. */
   #idleTimer: NodeJS.Timeout | undefined;
+  /** Set by {@link close}: requests then fail with `closed` instead of reconnecting. */
+  #closed = false;
+  /** Ends a connect or a wait in progress when the session is closed. */
+  readonly #onClose = new Set<() => void>();
+  /** `_ser` of the requests already answered on this connection: their copies are ignored. */
+  #answered = new Set<number>();
 
   constructor(config: SessionConfig) {
     this.#config = config;
@@ -107,6 +118,7 @@ export class ControlSession {
   /** Sends one command and returns named's verified reply. */
   async request(command: string, options: RequestOptions): Promise<Result<Reply, RndcError>> {
     if (this.#busy) throw new Error('ControlSession.request called while a request is in flight');
+    if (this.#closed) return Err(this.#closedError(command, false));
     this.#busy = true;
     try {
       return await this.#request(command, options);
@@ -115,8 +127,13 @@ export class ControlSession {
     }
   }
 
-  /** Closes the connection (politely: FIN). */
+  /**
+   * Closes the connection (politely: FIN). A request in flight ends at once with `closed` (with
+   * `mayHaveRun` when it was already sent), and later requests fail with `closed`.
+   */
   close(): void {
+    this.#closed = true;
+    for (const stop of [...this.#onClose]) stop();
     this.#teardown();
   }
 
@@ -157,7 +174,7 @@ export class ControlSession {
     return (
       this.#alive &&
       this.#nonce !== undefined &&
-      this.#early === undefined &&
+      this.#early.length === 0 &&
       Date.now() - this.#lastActivity < this.#config.idleReconnectMs
     );
   }
@@ -221,6 +238,7 @@ export class ControlSession {
         settled = true;
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
+        this.#onClose.delete(onClosed);
         socket.off('error', onError);
         socket.off('connect', onConnect);
         if (result.isErr()) socket.destroy();
@@ -255,6 +273,7 @@ export class ControlSession {
             }),
           ),
         );
+      const onClosed = () => finish(Err(this.#closedError(undefined, false)));
       const timer = setTimeout(
         () =>
           finish(
@@ -273,6 +292,7 @@ export class ControlSession {
         return;
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#onClose.add(onClosed);
       socket.once('connect', onConnect);
       socket.once('error', onError);
     });
@@ -288,9 +308,10 @@ export class ControlSession {
   #adopt(socket: Socket): void {
     this.#socket = socket;
     this.#alive = true;
-    this.#early = undefined;
+    this.#early = [];
     this.#nonce = undefined;
     this.#lastActivity = Date.now();
+    this.#answered = new Set();
     this.#assembler = new FrameAssembler(this.#config.maxReplyBytes);
     socket.on('data', (chunk: Buffer) => {
       if (socket !== this.#socket) return;
@@ -301,7 +322,10 @@ export class ControlSession {
         this.#teardown();
         return;
       }
-      for (const frame of assembled.frames) this.#deliver({ type: 'frame', frame });
+      for (const frame of assembled.frames) {
+        if (socket !== this.#socket) return;
+        this.#deliver({ type: 'frame', frame });
+      }
     });
     const onGone = (error?: Error) => {
       if (socket !== this.#socket) return;
@@ -319,11 +343,17 @@ export class ControlSession {
     if (waiter) {
       this.#waiter = undefined;
       waiter(outcome);
-    } else if (this.#early === undefined) {
-      // Nobody asked: named closed an idle connection, or sent bytes we did not request.
-      // Either way this connection is finished.
-      this.#early = outcome;
-      this.#alive = false;
+    } else if (!this.#busy) {
+      // Nobody asked: named closed an idle connection, or sent bytes we did not request (a
+      // duplicated reply). Either way this connection is finished: release its socket now, or
+      // it would keep the process alive until named's idle timer closes it.
+      this.#teardown();
+    } else {
+      // Between two waits of one request (handshake, then command; or while a stale copy is
+      // skipped): the exchange in progress picks it up. A frame may be a duplicate that will be
+      // skipped; anything else ends the connection.
+      this.#early.push(outcome);
+      if (outcome.type !== 'frame') this.#alive = false;
     }
   }
 
@@ -353,12 +383,24 @@ export class ControlSession {
       return Err(this.#error({ kind: 'request-too-large', message: frame.error.message, command }));
     }
     const started = Date.now();
-    const outcome = this.#wait(options);
+    let outcome = this.#wait(options);
     // One write per frame: named 9.18 closes the connection when the length prefix is split.
     clearTimeout(this.#idleTimer);
     socket.ref();
     socket.write(frame.value);
-    const result = await outcome;
+    let result = await outcome;
+    let decoded: Result<Reply, ReplyFailure> | undefined;
+    for (;;) {
+      if (result.type !== 'frame') break;
+      decoded = decodeReply(this.#config.key, result.frame, { serial, nonce: this.#nonce });
+      // A verified copy of an earlier reply on this connection (duplicated or delayed in transit)
+      // answers nothing we are waiting for: skip it and keep waiting, within the same deadline.
+      if (!(decoded.isErr() && this.#isStaleCopy(decoded.error))) break;
+      log('%s: ignored a stale copy of an earlier reply', this.#server);
+      outcome = this.#wait(options);
+      result = await outcome;
+    }
+    this.#answered.add(serial);
     this.#lastActivity = Date.now();
     this.#idle(socket);
     log(
@@ -370,16 +412,22 @@ export class ControlSession {
     );
     switch (result.type) {
       case 'frame': {
-        const reply = decodeReply(this.#config.key, result.frame, { serial, nonce: this.#nonce });
+        const reply =
+          decoded ?? decodeReply(this.#config.key, result.frame, { serial, nonce: this.#nonce });
         if (reply.isErr()) {
           this.#teardown();
           return Err(this.#replyError(reply.error, command));
         }
         return Ok(reply.value);
       }
-      case 'closed':
+      case 'closed': {
+        // named refuses a handshake by reading it and closing (FIN), without a byte of reply. A
+        // reset, or part of a reply, is a connection that broke instead (a dying named, a proxy).
+        const broke = result.error !== undefined || this.#assembler.pendingBytes > 0;
         this.#teardown();
-        return Err(handshake ? this.#rejected() : this.#lost(command, result.error));
+        if (!handshake) return Err(this.#lost(command, result.error));
+        return Err(broke ? this.#lostInHandshake(result.error) : this.#rejected());
+      }
       case 'too-large':
         return Err(
           this.#error({
@@ -425,29 +473,51 @@ export class ControlSession {
             mayHaveRun: !handshake,
           }),
         );
+      case 'client-closed':
+        this.#teardown();
+        return Err(this.#closedError(command, !handshake));
     }
+  }
+
+  /** True for a verified reply that answers an earlier request of this connection. */
+  #isStaleCopy(failure: ReplyFailure): boolean {
+    if (failure.kind !== 'serial-mismatch' || !/^\d{1,10}$/.test(failure.received)) return false;
+    return this.#answered.has(Number(failure.received));
+  }
+
+  #closedError(command: string | undefined, mayHaveRun: boolean): RndcError {
+    return this.#error({
+      kind: 'closed',
+      message: mayHaveRun
+        ? `the client was closed while waiting for the reply to '${command}'; the command may or may not have run`
+        : 'the client was closed',
+      ...(command !== undefined ? { command } : {}),
+      mayHaveRun,
+    });
   }
 
   #wait(options: RequestOptions): Promise<WaitOutcome> {
     return new Promise((resolve) => {
-      const early = this.#early;
+      const early = this.#early.shift();
       if (early) {
-        this.#early = undefined;
         resolve(early);
         return;
       }
       const finish = (outcome: WaitOutcome) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
+        this.#onClose.delete(onClosed);
         if (this.#waiter === finish) this.#waiter = undefined;
         resolve(outcome);
       };
       const onAbort = () => finish({ type: 'aborted' });
+      const onClosed = () => finish({ type: 'client-closed' });
       const timer = setTimeout(
         () => finish({ type: 'timeout' }),
         Math.max(0, options.deadline - Date.now()),
       );
       this.#waiter = finish;
+      this.#onClose.add(onClosed);
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
     });
@@ -458,7 +528,12 @@ export class ControlSession {
    * idle timer does: named logs its own close as an error ("invalid command from …: timed out").
    */
   #idle(socket: Socket): void {
-    if (socket !== this.#socket || !this.#alive) return;
+    if (socket !== this.#socket) return;
+    if (!this.#alive) {
+      // Finished while we were busy (closed by named, or unsolicited bytes): release it now.
+      this.#teardown();
+      return;
+    }
     socket.unref();
     this.#idleTimer = setTimeout(() => {
       if (socket === this.#socket && !this.#busy) this.#teardown();
@@ -472,12 +547,23 @@ export class ControlSession {
     this.#socket = undefined;
     this.#alive = false;
     this.#nonce = undefined;
-    this.#early = undefined;
+    this.#early = [];
     if (socket) {
       socket.removeAllListeners('data');
       socket.on('error', () => {});
       socket.destroy();
     }
+  }
+
+  #lostInHandshake(cause: Error | undefined): RndcError {
+    return this.#error({
+      kind: 'connection-lost',
+      message: `the connection to ${this.#server} broke during the handshake${cause ? ` (${describeSystemError(cause)})` : ''}; no command was sent`,
+      causes: ['named is shutting down or restarting', 'a network failure'],
+      remedy: 'retry once named is running',
+      mayHaveRun: false,
+      ...(cause ? { cause } : {}),
+    });
   }
 
   #rejected(): RndcError {

@@ -7,7 +7,10 @@
  * - A datagram is considered only when it comes from the server's address and port and carries
  *   the request's ID; the caller's `check` then accepts it or says why it is ignored (bad MAC,
  *   wrong opcode…), and the exchange keeps waiting until the deadline (RFC 8945 §5.4).
- * - One UDP socket per client and address family carries many requests at once, keyed by ID.
+ * - One UDP socket per client and address family carries many requests at once, keyed by ID. It
+ *   is connected to the server, so the kernel reports ICMP port unreachable (ECONNREFUSED): every
+ *   UDP exchange in flight then fails at once instead of waiting for its deadline.
+ * - `close()` ends every exchange in flight (`aborted`) and refuses later ones.
  */
 
 import { randomInt } from 'node:crypto';
@@ -59,6 +62,8 @@ type Outcome<T> = { ok: true; value: Exchanged<T> } | { ok: false; failure: Exch
 
 interface Pending {
   readonly onReply: (reply: Buffer, from: RemoteInfo) => void;
+  /** The UDP socket failed (ICMP unreachable → ECONNREFUSED). */
+  readonly onError?: (error: NodeJS.ErrnoException) => void;
 }
 
 /** Exchanges with one DNS server. */
@@ -67,8 +72,11 @@ export class DnsTransport {
   readonly #port: number;
   readonly #sourceAddress: string | undefined;
   #address: Promise<{ address: string; family: 4 | 6 }> | undefined;
-  #udp: UdpSocket | undefined;
+  #udp: { readonly socket: UdpSocket; readonly ready: Promise<Error | undefined> } | undefined;
   readonly #pending = new Map<number, Pending>();
+  /** Ends the exchanges in flight when the transport is closed. */
+  readonly #onClose = new Set<() => void>();
+  #closed = false;
 
   constructor(host: string, port: number, sourceAddress?: string) {
     this.#host = host;
@@ -109,6 +117,7 @@ export class DnsTransport {
     options: ExchangeOptions,
   ): Promise<Outcome<T>> {
     try {
+      if (this.#closed) return { ok: false, failure: closedFailure(this.server, false, []) };
       const resolved = await this.#resolve();
       if ('failure' in resolved) return { ok: false, failure: resolved.failure };
       if (options.tcp || request.length > MAX_UDP_REQUEST) {
@@ -126,9 +135,11 @@ export class DnsTransport {
   /** UDP exchanges in progress: the socket keeps the process alive only while there are some. */
   #active = 0;
 
-  /** Closes the UDP socket. Exchanges in flight fail. */
+  /** Closes the UDP socket. Exchanges in flight fail (`aborted`), and so do later ones. */
   close(): void {
-    this.#udp?.close();
+    this.#closed = true;
+    for (const stop of [...this.#onClose]) stop();
+    this.#udp?.socket.close();
     this.#udp = undefined;
   }
 
@@ -157,22 +168,34 @@ export class DnsTransport {
     }
   }
 
-  #udpSocket(family: 4 | 6): UdpSocket {
+  #udpSocket(target: { address: string; family: 4 | 6 }): {
+    readonly socket: UdpSocket;
+    readonly ready: Promise<Error | undefined>;
+  } {
     if (this.#udp) return this.#udp;
-    const socket = createSocket(family === 6 ? 'udp6' : 'udp4');
+    const socket = createSocket(target.family === 6 ? 'udp6' : 'udp4');
     socket.on('message', (reply, from) => {
       if (reply.length < 2) return;
       this.#pending.get(reply.readUInt16BE(0))?.onReply(reply, from);
     });
-    socket.on('error', () => {
-      // Reported per exchange by send callbacks; a broken socket is replaced on next use.
-      if (this.#udp === socket) this.#udp = undefined;
+    socket.on('error', (error: NodeJS.ErrnoException) => {
+      // ICMP unreachable (ECONNREFUSED) or a broken socket: every UDP exchange in flight fails
+      // now, and the socket is replaced on next use.
+      if (this.#udp?.socket === socket) this.#udp = undefined;
+      for (const pending of [...this.#pending.values()]) pending.onError?.(error);
       socket.close();
     });
     if (this.#sourceAddress) socket.bind({ address: this.#sourceAddress, port: 0 });
+    const ready = new Promise<Error | undefined>((resolve) => {
+      try {
+        socket.connect(this.#port, target.address, () => resolve(undefined));
+      } catch (error) {
+        resolve(error as Error);
+      }
+    });
     socket.unref();
-    this.#udp = socket;
-    return socket;
+    this.#udp = { socket, ready };
+    return this.#udp;
   }
 
   #udpExchange<T>(
@@ -183,7 +206,7 @@ export class DnsTransport {
     target: { address: string; family: 4 | 6 },
   ): Promise<Outcome<T> | { ok: false; truncated: true; ignored: string[] }> {
     return new Promise((resolve) => {
-      const socket = this.#udpSocket(target.family);
+      const { socket, ready } = this.#udpSocket(target);
       const ignored: string[] = [];
       let sends = 0;
       let retryTimer: NodeJS.Timeout | undefined;
@@ -194,10 +217,11 @@ export class DnsTransport {
         clearTimeout(retryTimer);
         clearTimeout(deadlineTimer);
         options.signal?.removeEventListener('abort', onAbort);
+        this.#onClose.delete(onClosed);
         // Stop routing replies here; the ID itself stays reserved until exchange() returns.
         this.#pending.set(id, { onReply: () => {} });
         this.#active--;
-        if (this.#active === 0) this.#udp?.unref();
+        if (this.#active === 0) this.#udp?.socket.unref();
         resolve(outcome);
       };
       const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
@@ -209,9 +233,15 @@ export class DnsTransport {
         if (settled) return;
         if (sends >= options.tries) return; // the deadline timer ends the exchange
         sends++;
-        socket.send(request, this.#port, target.address, (error) => {
-          if (error) fail('network', `send to ${this.server} failed: ${error.message}`, error);
-        });
+        try {
+          socket.send(request, (error) => {
+            if (error) fail('network', `send to ${this.server} failed: ${error.message}`, error);
+          });
+        } catch (error) {
+          // The socket was closed under us (an error replaced it).
+          fail('network', `send to ${this.server} failed: ${(error as Error).message}`, error);
+          return;
+        }
         if (sends < options.tries) retryTimer = setTimeout(send, options.retryIntervalMs);
         else
           retryTimer = setTimeout(
@@ -220,11 +250,21 @@ export class DnsTransport {
           );
       };
       const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
+      const onClosed = () =>
+        finish({ ok: false, failure: closedFailure(this.server, sends > 0, ignored) });
       const deadlineTimer = setTimeout(
         () => fail('timeout', timeoutMessage(this.server, sends, ignored)),
         Math.max(0, options.deadline - Date.now()),
       );
       this.#pending.set(id, {
+        onError: (error) =>
+          fail(
+            'network',
+            error.code === 'ECONNREFUSED'
+              ? `${this.server} refused the UDP message (ICMP port unreachable): nothing listens on that port`
+              : `UDP to ${this.server} failed: ${error.message}`,
+            error,
+          ),
         onReply: (reply, from) => {
           if (from.address !== target.address || from.port !== this.#port) {
             ignored.push(`a reply from ${from.address}#${from.port}, not the server`);
@@ -239,10 +279,14 @@ export class DnsTransport {
       });
       this.#active++;
       socket.ref();
+      this.#onClose.add(onClosed);
       if (options.signal?.aborted) onAbort();
       else {
         options.signal?.addEventListener('abort', onAbort, { once: true });
-        send();
+        void ready.then((error) => {
+          if (error) fail('network', `UDP to ${this.server} failed: ${error.message}`, error);
+          else send();
+        });
       }
     });
   }
@@ -270,6 +314,7 @@ export class DnsTransport {
         settled = true;
         clearTimeout(deadlineTimer);
         options.signal?.removeEventListener('abort', onAbort);
+        this.#onClose.delete(onClosed);
         socket.destroy();
         resolve(outcome);
       };
@@ -279,6 +324,9 @@ export class DnsTransport {
           failure: { kind, message, ignored, sent, ...(cause ? { cause } : {}) },
         });
       const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
+      const onClosed = () =>
+        finish({ ok: false, failure: closedFailure(this.server, sent, ignored) });
+      this.#onClose.add(onClosed);
       const deadlineTimer = setTimeout(
         () => fail('timeout', timeoutMessage(this.server, sent ? 1 : 0, ignored, 'TCP')),
         Math.max(0, options.deadline - Date.now()),
@@ -325,6 +373,15 @@ export class DnsTransport {
       else options.signal?.addEventListener('abort', onAbort, { once: true });
     });
   }
+}
+
+function closedFailure(server: string, sent: boolean, ignored: readonly string[]): ExchangeFailure {
+  return {
+    kind: 'aborted',
+    message: `the client was closed${sent ? ` while waiting for ${server}; the update may have been applied` : ''}`,
+    ignored,
+    sent,
+  };
 }
 
 function timeoutMessage(
