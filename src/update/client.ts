@@ -5,11 +5,17 @@
  * ignored until the deadline (RFC 8945 §5.4). The server's unauthenticated BADSIG/BADKEY/FORMERR
  * answers are reported as such.
  */
+import { inspect } from 'node:util';
 import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import { Key, type KeySpec } from '../keys/key.js';
-import { RCODE_EXPLANATIONS, UpdateError, type UpdateErrorKind } from './errors.js';
+import {
+  RCODE_EXPLANATIONS,
+  UpdateError,
+  type UpdateErrorKind,
+  type UpdateReplyHeader,
+} from './errors.js';
 import {
   type DecodedReply,
   decodeReply,
@@ -53,7 +59,9 @@ export interface UpdateClientOptions {
 
 /** Options of one send. */
 export interface SendOptions {
+  /** Deadline of this send, retries and TCP fallback included. Default: the client's `timeoutMs`. */
   readonly timeoutMs?: number;
+  /** Aborts the send; the update may still have been applied (`mayHaveApplied`). */
   readonly signal?: AbortSignal;
 }
 
@@ -61,11 +69,16 @@ export interface SendOptions {
 export interface UpdateResponse {
   /** The zone updated (as found, when it was discovered). */
   readonly zone: string;
+  /** `host#port` of the server that answered. */
   readonly server: string;
+  /** The DNS message ID of the update. */
   readonly id: number;
+  /** Whether the accepted reply came over UDP or TCP. */
   readonly transport: 'udp' | 'tcp';
   /** True when the request was signed and the reply's TSIG verified. */
   readonly signed: boolean;
+  /** Header facts of the accepted reply (what nsupdate's `answer` prints). */
+  readonly reply?: UpdateReplyHeader;
   /** Replies received and ignored before the accepted one (spoofed, wrongly signed…). */
   readonly ignoredReplies: readonly string[];
   /**
@@ -77,6 +90,7 @@ export interface UpdateResponse {
 
 /** A zone found by {@link UpdateClient.findZone}. */
 export interface FoundZone {
+  /** The zone's apex (the owner of the SOA). */
   readonly zone: Name;
   /** The SOA MNAME (the primary named in the zone). */
   readonly primary: Name | undefined;
@@ -119,6 +133,20 @@ export class UpdateClient {
     return this.#transport.server;
   }
 
+  /**
+   * What `util.inspect` and the REPL show:
+   * `UpdateClient { server: '127.0.0.1#53', key: 'ddns-key (hmac-sha256)' }` — the key's name
+   * and algorithm (or `unsigned`), never its secret.
+   */
+  [inspect.custom](): string {
+    const key = this.#invalid
+      ? 'invalid'
+      : this.#key
+        ? `${this.#key.name} (${this.#key.algorithm}${this.#key.truncatedBits ? `-${this.#key.truncatedBits}` : ''})`
+        : 'unsigned';
+    return `UpdateClient { server: ${inspect(this.server)}, key: ${inspect(key)} }`;
+  }
+
   /** Sends `update`; finds its zone first when it was built without one. */
   async send(
     update: Update,
@@ -153,10 +181,16 @@ export class UpdateClient {
     }
     const { bytes, mac } = signed.value;
     const started = Date.now();
+    // The accepted reply's flags word, which the decoded header does not keep.
+    let flags = 0;
     const outcome = await this.#transport.exchange(
       bytes,
       id,
-      (reply) => this.#check(reply, OPCODE_UPDATE, mac),
+      (reply) => {
+        const check = this.#check(reply, OPCODE_UPDATE, mac);
+        if (check.verdict === 'accept' && reply.length >= 4) flags = reply.readUInt16BE(2);
+        return check;
+      },
       this.#exchangeOptions(deadline, options.signal),
     );
     log(
@@ -169,7 +203,8 @@ export class UpdateClient {
     );
     if (!outcome.ok) return Err(this.#transportError(outcome.failure, zoneText));
     const { reply, authenticated, skew } = outcome.value.value;
-    const error = this.#replyError(reply, authenticated, zoneText, skew);
+    const header = replyHeader(reply, flags);
+    const error = this.#replyError(reply, authenticated, zoneText, skew, header);
     if (error) return Err(error);
     return Ok({
       zone: zoneText,
@@ -178,6 +213,7 @@ export class UpdateClient {
       transport: outcome.value.transport,
       signed: mac !== undefined,
       ignoredReplies: outcome.value.ignored,
+      reply: header,
       diskEffect: expectedDiskEffect('update', new Date(this.#now())),
     });
   }
@@ -352,12 +388,20 @@ export class UpdateClient {
     authenticated: boolean,
     zone: string,
     clientSkew?: number,
+    header?: UpdateReplyHeader,
   ): UpdateError | undefined {
     const rcode = reply.header.rcode;
     const tsig = reply.tsig?.record;
     const tsigError = tsig?.error ?? 0;
     const key = this.#key;
-    const base = { server: this.server, zone, rcode, tsigError, authenticated };
+    const base = {
+      server: this.server,
+      zone,
+      rcode,
+      tsigError,
+      authenticated,
+      ...(header ? { reply: header } : {}),
+    };
     const unauthenticated = authenticated ? '' : ' (unauthenticated reply)';
     if (clientSkew !== undefined) {
       return new UpdateError({
@@ -475,4 +519,19 @@ export class UpdateClient {
       ...(failure.cause ? { cause: failure.cause } : {}),
     });
   }
+}
+
+/** The header facts of a decoded reply, with the flags word taken from its bytes. */
+function replyHeader(reply: DecodedReply, flags: number): UpdateReplyHeader {
+  const question = reply.question;
+  return {
+    id: reply.header.id,
+    opcode: reply.header.opcode,
+    rcode: reply.header.rcode,
+    flags,
+    counts: reply.header.counts,
+    ...(question
+      ? { zone: { name: question.name.toString(), class: question.class, type: question.type } }
+      : {}),
+  };
 }

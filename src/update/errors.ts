@@ -31,20 +31,60 @@ export type UpdateErrorKind =
   | 'BADTIME'
   | 'BADTRUNC';
 
+/**
+ * The header facts of the reply an {@link UpdateError} (or a success) comes from: what nsupdate's
+ * `answer` prints. The TSIG record is not part of it (its MAC is never kept).
+ */
+export interface UpdateReplyHeader {
+  /** The reply's message ID (the update's). */
+  readonly id: number;
+  /** OPCODE (5 for UPDATE). */
+  readonly opcode: number;
+  /** RCODE from the header. */
+  readonly rcode: number;
+  /** The header's second 16-bit word as received (QR, OPCODE, AA, TC, RD, RA, Z, AD, CD, RCODE). */
+  readonly flags: number;
+  /** ZOCOUNT, PRCOUNT, UPCOUNT and ARCOUNT as received (ARCOUNT counts a TSIG record). */
+  readonly counts: readonly [number, number, number, number];
+  /** The reply's zone section, when it has one. */
+  readonly zone?: {
+    /** The zone name, absolute, as BIND prints it. */
+    readonly name: string;
+    /** Its class (1 IN). */
+    readonly class: number;
+    /** Its type (6 SOA). */
+    readonly type: number;
+  };
+}
+
 /** Construction details of an {@link UpdateError}. */
 export interface UpdateErrorDetails {
+  /** See {@link UpdateError.kind}. */
   readonly kind: UpdateErrorKind;
+  /** What went wrong and where. */
   readonly message: string;
+  /** The likely causes, most likely first. */
   readonly causes?: readonly string[];
+  /** What to do about it. */
   readonly remedy?: string;
+  /** The underlying error, if any. */
   readonly cause?: unknown;
+  /** `host#port` of the server. */
   readonly server?: string;
+  /** The zone of the update. */
   readonly zone?: string;
+  /** RCODE of the reply. */
   readonly rcode?: number;
+  /** TSIG error field of the reply. */
   readonly tsigError?: number;
+  /** Whether the reply was authenticated by a valid TSIG. */
   readonly authenticated?: boolean;
+  /** For BADTIME: our clock minus the server's, in seconds. */
   readonly skewSeconds?: number;
+  /** True when the update may have been applied although no verified reply says so. */
   readonly mayHaveApplied?: boolean;
+  /** Header facts of the reply, when the error comes from one. */
+  readonly reply?: UpdateReplyHeader;
 }
 
 /** A failed update: invalid input, transport, a server RCODE or a TSIG error. */
@@ -66,6 +106,13 @@ export class UpdateError extends RndcLibraryError<UpdateErrorKind> {
   readonly skewSeconds: number | undefined;
   /** True when the update may have been applied although no verified reply says so. */
   readonly mayHaveApplied: boolean;
+  /** The reply's message ID, when the error comes from a reply (same as `reply.id`). */
+  readonly id: number | undefined;
+  /**
+   * Header facts of the reply (ID, opcode, RCODE, flags, counts, zone section), when the error
+   * comes from one: what nsupdate's `answer` shows after a failed send.
+   */
+  readonly reply: UpdateReplyHeader | undefined;
 
   constructor(details: UpdateErrorDetails) {
     super(details);
@@ -76,6 +123,8 @@ export class UpdateError extends RndcLibraryError<UpdateErrorKind> {
     this.authenticated = details.authenticated ?? false;
     this.skewSeconds = details.skewSeconds;
     this.mayHaveApplied = details.mayHaveApplied ?? false;
+    this.reply = details.reply;
+    this.id = details.reply?.id;
   }
 }
 

@@ -3,6 +3,10 @@
  * commands, relative names made absolute against the root, `send` or a blank line to send,
  * nsupdate's output for failures and its exit status — over this library's verified client.
  *
+ * `stdout` is nsupdate's stdout byte for byte (`show` and `answer` in BIND's debug layout), with
+ * two exceptions: message IDs differ (they are random), and `answer` leaves out the TSIG
+ * pseudosection nsupdate prints after the reply, because it holds the reply's MAC.
+ *
  * Two deliberate differences, both to avoid nsupdate's traps:
  * - the whole script is checked before anything is sent; nsupdate runs the lines before a syntax
  *   error, leaving a half-applied change behind;
@@ -12,7 +16,16 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import { Key, type KeySpec } from '../keys/key.js';
 import { UpdateClient, type UpdateResponse } from './client.js';
-import type { UpdateError } from './errors.js';
+import type { UpdateError, UpdateReplyHeader } from './errors.js';
+import {
+  CLASS_ANY,
+  CLASS_IN,
+  CLASS_NONE,
+  RCODES,
+  type UpdateMessage,
+  type WireRecord,
+} from './message.js';
+import type { Name } from './names.js';
 import {
   type NsupdatePrereqCommand,
   type NsupdateSyntaxError,
@@ -20,7 +33,7 @@ import {
   type NsupdateWarning,
   parseNsupdateScript,
 } from './nsupdate-parse.js';
-import { classToText } from './rdata.js';
+import { classToText, formatRdata, typeToText } from './rdata.js';
 import { Update } from './update.js';
 
 /** Options of {@link runNsupdateScript}: nsupdate's command-line settings. */
@@ -41,6 +54,7 @@ export interface NsupdateRunOptions {
   readonly tries?: number;
   /** Name of the script in messages. */
   readonly file?: string;
+  /** Aborts the run: the update in flight fails with `aborted`, nothing more is sent. */
   readonly signal?: AbortSignal;
 }
 
@@ -48,6 +62,7 @@ export interface NsupdateRunOptions {
 export interface NsupdateSend {
   /** Line of the `send` (or blank line). */
   readonly line: number;
+  /** What the server answered, or why the update failed. */
   readonly result: Result<UpdateResponse, UpdateError>;
 }
 
@@ -55,10 +70,14 @@ export interface NsupdateSend {
 export interface NsupdateRunResult {
   /** nsupdate's exit status: 0 all sent updates succeeded, 2 a server or transport failure. */
   readonly exitCode: 0 | 2;
-  /** What nsupdate would print on stdout (`show`, `answer`). */
+  /**
+   * What nsupdate prints on stdout (`show`, `answer`), byte for byte except the message IDs and
+   * the TSIG pseudosection of `answer`, which is left out (it holds the reply's MAC).
+   */
   readonly stdout: string;
   /** What nsupdate would print on stderr (`update failed: …`). */
   readonly stderr: string;
+  /** One entry per `send` (or blank line) that sent an update, in script order. */
   readonly sends: readonly NsupdateSend[];
   /** Changes nsupdate would silently drop, and input it would ignore. */
   readonly warnings: readonly NsupdateWarning[];
@@ -81,9 +100,12 @@ export async function runNsupdateScript(
     port: options.port ?? 53,
     local: undefined as string | undefined,
     zone: undefined as string | undefined,
+    /** The `class` command's class: the zone section's class before any record is written. */
+    defaultClass: CLASS_IN,
     key: options.key,
     pending: [] as Pending[],
-    lastAnswer: undefined as string | undefined,
+    /** The reply `answer` prints; every `send` forgets the previous one, as nsupdate does. */
+    lastAnswer: undefined as UpdateReplyHeader | undefined,
   };
   let stdout = '';
   let stderr = '';
@@ -128,6 +150,9 @@ export async function runNsupdateScript(
         case 'zone':
           state.zone = command.zone;
           break;
+        case 'class':
+          state.defaultClass = command.classValue;
+          break;
         case 'key':
           state.key = command.key;
           break;
@@ -135,17 +160,30 @@ export async function runNsupdateScript(
         case 'update':
           state.pending.push(command);
           break;
-        case 'show':
-          stdout += `Outgoing update query:\n${buildUpdate(state.zone, state.pending, classOf(state.pending)).toString()}\n\n`;
+        case 'show': {
+          const zoneClass = classOf(state.pending, state.defaultClass);
+          const update = buildUpdate(state.zone, state.pending, zoneClass);
+          stdout += nsupdateShowText(
+            state.zone === undefined ? undefined : { name: update.origin, class: zoneClass },
+            update.prerequisites,
+            update.updates,
+          );
           break;
+        }
         case 'answer':
-          if (state.lastAnswer) stdout += `Answer:\n${state.lastAnswer}\n\n`;
+          if (state.lastAnswer) stdout += nsupdateAnswerText(state.lastAnswer);
           break;
         case 'send': {
           const pending = state.pending;
           state.pending = [];
-          if (pending.length === 0) break;
-          const update = buildUpdate(state.zone, pending, command.zoneClass);
+          state.lastAnswer = undefined;
+          // Nothing pending: nsupdate sends an empty update when a zone is set (named answers
+          // NOERROR and changes nothing), and nothing otherwise.
+          if (pending.length === 0 && state.zone === undefined) break;
+          const update =
+            pending.length === 0
+              ? new EmptyUpdate(state.zone ?? '.', command.zoneClass || state.defaultClass)
+              : buildUpdate(state.zone, pending, command.zoneClass);
           const client = clientFor();
           if (client.isErr()) {
             stderr += `${client.error}\n`;
@@ -158,8 +196,10 @@ export async function runNsupdateScript(
           );
           sends.push({ line: command.line, result });
           if (result.isOk()) {
-            state.lastAnswer = `;; ->>HEADER<<- opcode: UPDATE, status: NOERROR, id: ${result.value.id}\n;; ZONE SECTION:\n;${result.value.zone}\t\t\tIN\tSOA`;
+            state.lastAnswer = result.value.reply;
           } else {
+            // nsupdate keeps a failed reply for `answer`; a transport failure leaves none.
+            state.lastAnswer = result.error.reply;
             failed = true;
             stderr += nsupdateFailureText(result.error);
           }
@@ -188,10 +228,31 @@ export async function runNsupdateScript(
   }
 }
 
-/** The class of the zone section: nsupdate uses the first class written in the batch. */
-function classOf(pending: readonly Pending[]): number {
+/**
+ * The class of the zone section: nsupdate uses the first class written in the batch, else the
+ * `class` command's.
+ */
+function classOf(pending: readonly Pending[], defaultClass: number): number {
   for (const command of pending) if ('rdataClass' in command) return command.rdataClass;
-  return 1;
+  return defaultClass;
+}
+
+/**
+ * An update with nothing in it, for `zone X` + `send` with nothing pending: nsupdate sends it and
+ * named answers NOERROR (the builder refuses an empty update, so the message is made here).
+ */
+class EmptyUpdate extends Update {
+  readonly #class: number;
+
+  constructor(zone: string, zoneClass: number) {
+    super(zone, { class: classToText(zoneClass), origin: '.' });
+    this.#class = zoneClass;
+  }
+
+  override toMessage(id: number, zone: Name = this.origin): Result<UpdateMessage, UpdateError> {
+    if (this.problems.length > 0) return super.toMessage(id, zone);
+    return Ok({ id, zone, zoneClass: this.#class, prerequisites: [], updates: [] });
+  }
 }
 
 /** Turns pending prereq/update lines into an `Update`, names relative to the root as nsupdate. */
@@ -255,4 +316,176 @@ function nsupdateFailureText(error: UpdateError): string {
   }
   if (error.kind === 'timeout') return `; Communication with ${error.server} failed: timed out\n`;
   return `${error.message}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// nsupdate's text for `show` and `answer`: dns_message_totext with BIND's debug master style.
+
+/** A line being laid out in BIND's columns (8-column tabs). */
+class Columns {
+  text: string;
+  column = 0;
+
+  /** `prefix` is written but not counted: BIND does not count the ';' of a question line. */
+  constructor(prefix = '') {
+    this.text = prefix;
+  }
+
+  put(text: string): this {
+    this.text += text;
+    this.column += text.length;
+    return this;
+  }
+
+  /**
+   * Moves to column `target` as BIND's masterdump `indent` does: at least one character, whole
+   * tabs to the last tab stop, then spaces.
+   */
+  to(target: number): this {
+    const to = Math.max(target, this.column + 1);
+    const tabs = Math.floor(to / 8) - Math.floor(this.column / 8);
+    if (tabs > 0) {
+      this.text += '\t'.repeat(tabs);
+      this.column = Math.floor(to / 8) * 8;
+    }
+    this.text += ' '.repeat(to - this.column);
+    this.column = to;
+    return this;
+  }
+}
+
+/** Hex RDATA field that BIND splits into words of 56 digits on one line. */
+const HEX_WORD = 56;
+/** Types whose RDATA text ends in one hex field, and how many fields come before it. */
+const HEX_TAIL_FIELDS: ReadonlyMap<number, number> = new Map([
+  [43, 3], // DS: key tag, algorithm, digest type, digest
+  [59, 3], // CDS
+  [44, 2], // SSHFP: algorithm, type, fingerprint
+  [52, 3], // TLSA: usage, selector, matching type, data
+]);
+
+/** Splits the hex at the end of `text`, after `before` space-separated fields. */
+function splitHexTail(text: string, before: number): string {
+  const fields = text.split(' ');
+  if (fields.length !== before + 1) return text;
+  const hex = fields[before] ?? '';
+  if (hex.length <= HEX_WORD) return text;
+  const words: string[] = [];
+  for (let i = 0; i < hex.length; i += HEX_WORD) words.push(hex.slice(i, i + HEX_WORD));
+  return [...fields.slice(0, before), ...words].join(' ');
+}
+
+/** RDATA as BIND's debug style prints it: the library's text with long hex split in words. */
+function rdataText(type: number, rdata: Uint8Array, rdclass: number): string {
+  const text = formatRdata(type, rdata, undefined, rdclass);
+  if (text.startsWith('\\# ')) return `\\# ${splitHexTail(text.slice(3), 1)}`;
+  const before = HEX_TAIL_FIELDS.get(type);
+  return before === undefined ? text : splitHexTail(text, before);
+}
+
+/**
+ * One record as nsupdate prints it: owner, TTL at column 24, class at 32, type at 40, data at 48.
+ * A meta-record (RFC 2136: class ANY, or class NONE in the prerequisite section, with no data) has
+ * no data text, but the data column is still reached; other empty data is `\# 0`. `zoneClass` is
+ * the class the data is read in when the record's class is NONE or ANY.
+ */
+export function nsupdateRecordLine(
+  record: WireRecord,
+  section: 'prerequisite' | 'update',
+  zoneClass: number = CLASS_IN,
+): string {
+  const meta =
+    record.rdata.length === 0 &&
+    (record.class === CLASS_ANY || (record.class === CLASS_NONE && section === 'prerequisite'));
+  const dataClass =
+    record.class === CLASS_NONE || record.class === CLASS_ANY ? zoneClass : record.class;
+  return new Columns()
+    .put(record.name.toString())
+    .to(24)
+    .put(String(record.ttl))
+    .to(32)
+    .put(classToText(record.class))
+    .to(40)
+    .put(typeToText(record.type))
+    .to(48)
+    .put(meta ? '' : rdataText(record.type, record.rdata, dataClass)).text;
+}
+
+/** A zone-section line: `;name`, class at column 32, type at 40 (the ';' is not counted). */
+function questionLine(name: string, rdclass: number, type: number): string {
+  return new Columns(';').put(name).to(32).put(classToText(rdclass)).to(40).put(typeToText(type))
+    .text;
+}
+
+/** BIND's names of the header fields. */
+const OPCODES = ['QUERY', 'IQUERY', 'STATUS', 'RESERVED3', 'NOTIFY', 'UPDATE'];
+const FLAG_BITS: ReadonlyArray<[number, string]> = [
+  [0x8000, 'qr'],
+  [0x0400, 'aa'],
+  [0x0200, 'tc'],
+  [0x0100, 'rd'],
+  [0x0080, 'ra'],
+  [0x0020, 'ad'],
+  [0x0010, 'cd'],
+];
+
+function headerText(
+  opcode: number,
+  rcode: number,
+  id: number,
+  flags: number,
+  counts: readonly [number, number, number, number],
+): string {
+  const flagText = FLAG_BITS.filter(([bit]) => (flags & bit) !== 0)
+    .map(([, name]) => ` ${name}`)
+    .join('');
+  const status = RCODES[rcode] ?? (rcode === 11 ? 'DSOTYPENI' : `RESERVED${rcode}`);
+  return (
+    `;; ->>HEADER<<- opcode: ${OPCODES[opcode] ?? `RESERVED${opcode}`}, status: ${status}, id: ${String(id).padStart(6)}\n` +
+    `;; flags:${flagText}; ZONE: ${counts[0]}, PREREQ: ${counts[1]}, UPDATE: ${counts[2]}, ADDITIONAL: ${counts[3]}\n`
+  );
+}
+
+function sectionText(title: string, lines: readonly string[]): string {
+  return lines.length === 0 ? '' : `;; ${title} SECTION:\n${lines.map((l) => `${l}\n`).join('')}\n`;
+}
+
+/**
+ * What nsupdate's `show` prints for the pending message: `Outgoing update query:`, a header with
+ * ID 0 and zero counts (the message is not rendered yet), the zone section only once a `zone`
+ * command has set it, then the prerequisite and update sections that have records.
+ */
+export function nsupdateShowText(
+  zone: { readonly name: Name; readonly class: number } | undefined,
+  prerequisites: readonly WireRecord[],
+  updates: readonly WireRecord[],
+): string {
+  const zoneClass = zone?.class ?? CLASS_IN;
+  return (
+    `Outgoing update query:\n${headerText(5, 0, 0, 0, [0, 0, 0, 0])}` +
+    sectionText('ZONE', zone ? [questionLine(zone.name.toString(), zone.class, 6)] : []) +
+    sectionText(
+      'PREREQUISITE',
+      prerequisites.map((r) => nsupdateRecordLine(r, 'prerequisite', zoneClass)),
+    ) +
+    sectionText(
+      'UPDATE',
+      updates.map((r) => nsupdateRecordLine(r, 'update', zoneClass)),
+    )
+  );
+}
+
+/**
+ * What nsupdate's `answer` prints for a reply: `Answer:`, the header (ID, status, flags, counts as
+ * received) and the zone section. The TSIG pseudosection nsupdate prints after it is left out on
+ * purpose: it holds the reply's MAC. (named's update replies carry nothing else.)
+ */
+export function nsupdateAnswerText(reply: UpdateReplyHeader): string {
+  return (
+    `Answer:\n${headerText(reply.opcode, reply.rcode, reply.id, reply.flags, reply.counts)}` +
+    sectionText(
+      'ZONE',
+      reply.zone ? [questionLine(reply.zone.name, reply.zone.class, reply.zone.type)] : [],
+    )
+  );
 }

@@ -1,14 +1,20 @@
 // Differential: every prerequisite and update form, run by nsupdate against one zone and by
 // runNsupdateScript against its twin; after each script both zones must be identical (AXFR via dig),
-// and both tools must agree on success and on the failure reported.
+// and both tools must agree on success and on the failure reported. Scripts with `show` and
+// `answer` also compare stdout byte for byte (message IDs aside, and the TSIG pseudosection that
+// the library leaves out of `answer`), on a second pair of zones with names of the same length.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type NamedInstance, runBinary, startNamed } from '../../src/testing/index.js';
+import type { KeySpec } from '../../src/keys/key.js';
+import { freePort, type NamedInstance, runBinary, startNamed } from '../../src/testing/index.js';
 import { runNsupdateScript } from '../../src/update/nsupdate.js';
 import { axfr } from '../helpers/dns.js';
 
 let named: NamedInstance;
 const OURS = 'ours.test';
 const THEIRS = 'theirs.test';
+// Same length, so that BIND's column layout is the same for both.
+const LIB = 'lib.test';
+const BIN = 'bin.test';
 
 beforeAll(async () => {
   const records = [
@@ -21,6 +27,8 @@ beforeAll(async () => {
     zones: [
       { name: OURS, kind: 'dynamic', records },
       { name: THEIRS, kind: 'dynamic', records },
+      { name: LIB, kind: 'dynamic', records },
+      { name: BIN, kind: 'dynamic', records },
     ],
   });
 });
@@ -196,5 +204,224 @@ describe('runNsupdateScript and nsupdate leave twin zones identical', () => {
     expect(
       (await axfr(named.dnsPort, OURS)).some((line) => line.startsWith(`before.${OURS}`)),
     ).toBe(false);
+  });
+});
+
+/** nsupdate's stdout with the IDs and the TSIG pseudosection (the reply's MAC) taken out. */
+const comparable = (stdout: string, zone: string) =>
+  stdout
+    .replace(/;; TSIG PSEUDOSECTION:\n[^\n]*\n\n/g, '')
+    .replace(/id: +\d+\n/g, 'id: N\n')
+    .replaceAll(zone, 'ZONE');
+
+/** The key both tools use: named's, one with a wrong secret or name, or none at all. */
+type Auth = 'key' | 'wrong-secret' | 'unknown-key' | 'unsigned';
+
+function authFor(auth: Auth): { args: string[]; key?: KeySpec } {
+  const key = named.keys['hmac-sha256'];
+  const wrong = Buffer.alloc(32, 7).toString('base64');
+  const spec = (name: string, secret: string): KeySpec => ({
+    name,
+    algorithm: 'hmac-sha256',
+    secret,
+  });
+  switch (auth) {
+    case 'key':
+      return {
+        args: ['-y', `hmac-sha256:${key.name}:${key.secretBytes().toString('base64')}`],
+        key: spec(key.name, key.secretBytes().toString('base64')),
+      };
+    case 'wrong-secret':
+      return { args: ['-y', `hmac-sha256:${key.name}:${wrong}`], key: spec(key.name, wrong) };
+    case 'unknown-key':
+      return { args: ['-y', `hmac-sha256:no-such-key:${wrong}`], key: spec('no-such-key', wrong) };
+    case 'unsigned':
+      return { args: [] };
+  }
+}
+
+async function bothStdout(script: string, auth: Auth = 'key') {
+  const { args, key } = authFor(auth);
+  const header = `server 127.0.0.1 ${named.dnsPort}\n`;
+  const binary = await runBinary('nsupdate', args, {
+    input: header + forZone(script, BIN),
+    timeoutMs: 30_000,
+  });
+  const library = (
+    await runNsupdateScript(header + forZone(script, LIB), {
+      ...(key ? { key } : {}),
+      retryIntervalMs: 500,
+    })
+  ).unwrap();
+  const theirs = (await axfr(named.dnsPort, BIN)).map((l) => l.replaceAll(BIN, 'ZONE')).sort();
+  const ours = (await axfr(named.dnsPort, LIB)).map((l) => l.replaceAll(LIB, 'ZONE')).sort();
+  return { binary, library, theirs, ours };
+}
+
+const HEX64 = '0123456789abcdef'.repeat(4);
+
+const stdoutScripts: Array<[string, string, Auth?]> = [
+  [
+    'show before and after zone, answer after a send, show after it (zone kept, batch gone)',
+    `show
+update add a.ZONE. 300 A 192.0.2.1
+show
+zone ZONE
+show
+send
+answer
+show
+`,
+  ],
+  [
+    'answer after a failed send shows the failed reply (YXDOMAIN), not the previous success',
+    `update add ok.ZONE. 300 A 192.0.2.2
+send
+answer
+prereq nxdomain ok.ZONE.
+update add ok.ZONE. 300 A 192.0.2.3
+send
+answer
+`,
+  ],
+  [
+    'answer after NOTZONE with a zone set, and after a discovered zone',
+    `prereq yxrrset old.ZONE. AAAA
+update add x.ZONE. 300 A 192.0.2.4
+send
+answer
+zone ZONE
+update add www 300 A 192.0.2.5
+send
+answer
+`,
+  ],
+  [
+    'long names and TTLs push the columns: one space or tab past them',
+    `zone ZONE
+update add abcdefghijklmnop.ZONE. 86400 TXT "x"
+update add abcdefghijklmnopq.ZONE. 2147483647 TXT "y"
+update add abcdefghijklmnopqrstuvwxyz0123456789.ZONE. 1234567 IN TXT "z"
+update add abcdefghijklmnopqrstuvwxyz01234567890123.ZONE. 5 TXT "w"
+update add s.ZONE. 300 TYPE65280 \\# 3 abcdef
+prereq nxdomain abcdefghijklmnopqrstuvwxyz0123456789.ZONE.
+show
+send
+answer
+`,
+  ],
+  [
+    'empty data forms: delete an RRset, a name, a record; nx/yx prerequisites; \\# 0',
+    `update delete old.ZONE. A
+update delete mx.ZONE.
+update delete old.ZONE. TXT "old text"
+update delete old.ZONE. ANY
+update add e.ZONE. 300 TYPE65281 \\# 0
+update delete e.ZONE. TYPE65281 \\# 0
+prereq nxdomain new.ZONE.
+prereq nxrrset old.ZONE. MX
+prereq yxdomain old.ZONE.
+prereq yxrrset old.ZONE. A
+show
+send
+answer
+`,
+  ],
+  [
+    'long hex is split in words as BIND does (DS, SSHFP, TLSA, generic); a DS off a delegation is REFUSED by both',
+    `update add ds.ZONE. 300 DS 60485 5 2 ${HEX64}
+update add ssh.ZONE. 300 SSHFP 4 2 ${HEX64}
+update add _443._tcp.ZONE. 300 TLSA 3 1 1 ${HEX64}
+update add g.ZONE. 300 TYPE65282 \\# 64 ${HEX64}${HEX64}
+update add t.ZONE. 300 TXT "${HEX64}${HEX64}" "\\255\\009"
+update add mx2.ZONE. 300 MX 10 Mail.ZONE.
+update add ZONE. 300 CAA 0 issue "ca.example.net"
+show
+send
+answer
+`,
+  ],
+  [
+    'zone + send with nothing pending sends an empty update (NOERROR), which answer shows',
+    `zone ZONE
+send
+answer
+`,
+  ],
+  [
+    'every send forgets the previous answer: a send with nothing to send leaves none',
+    `update add f.ZONE. 300 A 192.0.2.6
+send
+send
+answer
+`,
+  ],
+  ['class CH before zone: the zone section is CH', 'class CH\nzone ZONE\nshow\n'],
+  [
+    'answer after BADSIG (NOTAUTH, unsigned reply)',
+    'zone ZONE\nupdate add z.ZONE. 300 A 192.0.2.7\nsend\nanswer\n',
+    'wrong-secret',
+  ],
+  [
+    'answer after BADKEY (NOTAUTH, unsigned reply)',
+    'zone ZONE\nupdate add z.ZONE. 300 A 192.0.2.7\nsend\nanswer\n',
+    'unknown-key',
+  ],
+  [
+    'answer after an unsigned update is REFUSED: ADDITIONAL 0',
+    'update add z.ZONE. 300 A 192.0.2.7\nsend\nanswer\n',
+    'unsigned',
+  ],
+];
+
+describe("runNsupdateScript's stdout is nsupdate's", () => {
+  it.each(stdoutScripts)('%s', async (_title, script, auth) => {
+    const { binary, library, theirs, ours } = await bothStdout(script, auth);
+    if (process.env.SHOW_STDOUT) console.log(binary.stdout, '\n-----\n', library.stdout);
+    expect(binary.stderr.split('\n').filter((l) => l.includes('syntax error'))).toEqual([]);
+    expect(comparable(library.stdout, LIB)).toBe(comparable(binary.stdout, BIN));
+    expect(library.stdout).not.toContain('TSIG');
+    expect(library.exitCode).toBe(binary.exitCode);
+    expect(failures(library.stderr)).toEqual(failures(binary.stderr));
+    expect(ours).toEqual(theirs);
+  });
+
+  it('a failed reply carries its header into the UpdateError (ID, status, flags, counts)', async () => {
+    const key = named.keys['hmac-sha256'];
+    const result = (
+      await runNsupdateScript(
+        `server 127.0.0.1 ${named.dnsPort}\nupdate add hdr.${LIB}. 300 A 192.0.2.9\nsend\nprereq nxdomain hdr.${LIB}.\nupdate add hdr.${LIB}. 300 A 192.0.2.10\nsend\nanswer\n`,
+        { key },
+      )
+    ).unwrap();
+    expect(result.sends[0]!.result.isOk()).toBe(true);
+    const send = result.sends[1]!;
+    expect(send.result.isErr()).toBe(true);
+    const error = send.result.unwrapErr();
+    expect(error.kind).toBe('YXDOMAIN');
+    expect(error.id).toBeTypeOf('number');
+    expect(error.reply).toMatchObject({
+      id: error.id,
+      opcode: 5,
+      rcode: 6,
+      counts: [1, 0, 0, 1],
+      zone: { name: `${LIB}.`, class: 1, type: 6 },
+    });
+    expect((error.reply!.flags & 0x8000) !== 0).toBe(true);
+    expect(result.stdout).toContain(`status: YXDOMAIN, id: ${String(error.id).padStart(6)}\n`);
+  });
+
+  it('answer after a send that got no reply prints nothing (nsupdate forgets the last answer)', async () => {
+    const port = await freePort();
+    const result = (
+      await runNsupdateScript(
+        `server 127.0.0.1 ${named.dnsPort}\nupdate add nr.${LIB}. 300 A 192.0.2.11\nsend\nanswer\nserver 127.0.0.1 ${port}\nupdate add nr2.${LIB}. 300 A 192.0.2.12\nsend\nanswer\n`,
+        { key: named.keys['hmac-sha256'], timeoutMs: 1500, retryIntervalMs: 500 },
+      )
+    ).unwrap();
+    expect(result.sends.map((send) => send.result.isOk())).toEqual([true, false]);
+    expect(result.sends[1]!.result.unwrapErr().reply).toBeUndefined();
+    expect(result.stdout.match(/^Answer:$/gm)).toHaveLength(1);
+    expect(result.exitCode).toBe(2);
   });
 });

@@ -1,0 +1,198 @@
+/**
+ * getopt-style argument parsing for `rndc-js`: short options that may be clustered (`-qr`) and
+ * take values attached or separate (`-p953`, `-p 953`), long options (`--json`, `--wait=5`,
+ * `--wait 5`), `--` to end the options. Parsing stops at the first operand when asked to (rndc's
+ * global options end at the command word). Errors are values: a message for the user.
+ */
+import { Err, Ok, type Result } from 'ts-results-es';
+
+/** One option a parser knows. */
+export interface OptionSpec {
+  /** Short letter, without the dash (`p`). */
+  readonly short?: string;
+  /** Long name, without the dashes (`json`). */
+  readonly long?: string;
+  /** True when it takes a value. */
+  readonly value?: boolean;
+  /** The key in the result (defaults to the long name, then the short letter). */
+  readonly key?: string;
+}
+
+/** What was parsed. Flags are `true`; options with a value hold the last value given. */
+export interface ParsedArgs {
+  readonly options: Readonly<Record<string, string | true>>;
+  /** Operands (non-option words), in order. */
+  readonly operands: readonly string[];
+  /** True when `--` was seen (everything after it is an operand). */
+  readonly sawDoubleDash: boolean;
+}
+
+/** How to parse. */
+export interface ParseOptions {
+  /** Stop at the first operand: it and everything after it are operands (POSIX getopt). */
+  readonly stopAtOperand?: boolean;
+}
+
+const keyOf = (spec: OptionSpec): string => spec.key ?? spec.long ?? spec.short ?? '';
+
+/** Parses `argv` against `specs`; an unknown option or a missing value is an error message. */
+export function parseArgs(
+  argv: readonly string[],
+  specs: readonly OptionSpec[],
+  parse: ParseOptions = {},
+): Result<ParsedArgs, string> {
+  const options: Record<string, string | true> = {};
+  const operands: string[] = [];
+  let sawDoubleDash = false;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] as string;
+    if (arg === '--') {
+      sawDoubleDash = true;
+      operands.push(...argv.slice(i + 1));
+      break;
+    }
+    if (arg.startsWith('--')) {
+      const eq = arg.indexOf('=');
+      const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+      const spec = specs.find((candidate) => candidate.long === name);
+      if (!spec) return Err(`unknown option '--${name}'`);
+      if (!spec.value) {
+        if (eq !== -1) return Err(`option '--${name}' takes no value`);
+        options[keyOf(spec)] = true;
+        continue;
+      }
+      if (eq !== -1) {
+        options[keyOf(spec)] = arg.slice(eq + 1);
+        continue;
+      }
+      const next = argv[i + 1];
+      if (next === undefined) return Err(`option '--${name}' needs a value`);
+      options[keyOf(spec)] = next;
+      i++;
+      continue;
+    }
+    if (arg.startsWith('-') && arg.length > 1) {
+      for (let j = 1; j < arg.length; j++) {
+        const letter = arg[j] as string;
+        const spec = specs.find((candidate) => candidate.short === letter);
+        if (!spec) return Err(`unknown option '-${letter}'`);
+        if (!spec.value) {
+          options[keyOf(spec)] = true;
+          continue;
+        }
+        const attached = arg.slice(j + 1);
+        if (attached !== '') {
+          options[keyOf(spec)] = attached;
+        } else {
+          const next = argv[i + 1];
+          if (next === undefined) return Err(`option '-${letter}' needs a value`);
+          options[keyOf(spec)] = next;
+          i++;
+        }
+        break;
+      }
+      continue;
+    }
+    if (parse.stopAtOperand) {
+      operands.push(...argv.slice(i));
+      break;
+    }
+    operands.push(arg);
+  }
+  return Ok({ options, operands, sawDoubleDash });
+}
+
+/** The global options, as rndc has them (`b:c:hk:Mmp:qrs:t:Vy:`) plus `--json`, `--help`, `--version`. */
+export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
+  { short: 'b', value: true, key: 'sourceAddress' },
+  { short: 'c', value: true, key: 'configFile' },
+  { short: 'k', value: true, key: 'keyFile' },
+  { short: 's', value: true, key: 'server' },
+  { short: 'p', value: true, key: 'port' },
+  { short: 'y', value: true, key: 'keyName' },
+  { short: 't', value: true, key: 'timeout' },
+  { short: 'q', key: 'quiet' },
+  { short: 'r', key: 'showResult' },
+  { short: 'V', key: 'verbose' },
+  // rndc's memory-debugging flags: accepted and ignored, so rndc command lines keep working.
+  { short: 'M', key: 'ignoredM' },
+  { short: 'm', key: 'ignoredm' },
+  { short: 'h', long: 'help', key: 'help' },
+  { long: 'version', key: 'version' },
+  { long: 'json', key: 'json' },
+];
+
+/** The settings the global options give every command. */
+export interface GlobalSettings {
+  readonly configFile?: string;
+  readonly keyFile?: string;
+  readonly server?: string;
+  readonly port?: number;
+  readonly keyName?: string;
+  readonly sourceAddress?: string;
+  /** `-t`, in milliseconds. */
+  readonly timeoutMs: number;
+  readonly quiet: boolean;
+  readonly showResult: boolean;
+  readonly verbose: boolean;
+  readonly json: boolean;
+}
+
+/** Default `-t`, as rndc: 60 s. */
+export const DEFAULT_TIMEOUT_SECONDS = 60;
+
+/** Turns parsed global options into settings; a bad number is an error message. */
+export function globalSettings(
+  options: Readonly<Record<string, string | true>>,
+): Result<GlobalSettings, string> {
+  const text = (key: string): string | undefined => {
+    const value = options[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  let port: number | undefined;
+  const portText = text('port');
+  if (portText !== undefined) {
+    port = Number(portText);
+    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
+      return Err(`port '${portText}' out of range`);
+    }
+  }
+  let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
+  const timeoutText = text('timeout');
+  if (timeoutText !== undefined) {
+    const seconds = Number(timeoutText);
+    if (!/^\d+$/.test(timeoutText) || seconds < 1 || seconds > 86_400) {
+      return Err(`timeout '${timeoutText}' must be a whole number of seconds (1-86400)`);
+    }
+    timeoutMs = seconds * 1000;
+  }
+  const optional = <K extends string>(key: K, value: string | undefined) =>
+    value === undefined ? {} : ({ [key]: value } as Record<K, string>);
+  return Ok({
+    ...optional('configFile', text('configFile')),
+    ...optional('keyFile', text('keyFile')),
+    ...optional('server', text('server')),
+    ...optional('keyName', text('keyName')),
+    ...optional('sourceAddress', text('sourceAddress')),
+    ...(port === undefined ? {} : { port }),
+    timeoutMs,
+    quiet: options.quiet === true,
+    showResult: options.showResult === true,
+    verbose: options.verbose === true,
+    json: options.json === true,
+  });
+}
+
+/** Parses a positive number of seconds (`--wait 2.5`); undefined when it is not one. */
+export function parseSeconds(text: string): number | undefined {
+  if (!/^\d+(\.\d+)?$/.test(text)) return undefined;
+  const seconds = Number(text);
+  return seconds > 0 && seconds <= 86_400 ? seconds : undefined;
+}
+
+/** Parses a pid; undefined when it is not a positive integer. */
+export function parsePid(text: string): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const pid = Number(text);
+  return pid > 0 && pid <= 4_194_304 ? pid : undefined;
+}

@@ -1,0 +1,74 @@
+/**
+ * The control-channel client of a run, configured exactly like rndc (`resolveRndcTarget`: -c, -k,
+ * -s, -p, -y, -b), with -t as the deadline. `-V` prints what was chosen — file names, server,
+ * addresses, key name and algorithm, never the secret.
+ */
+import { Err, Ok, type Result } from 'ts-results-es';
+import { RndcClient } from '../control/client.js';
+import type { ConfigError } from '../errors.js';
+import { resolveRndcTarget } from '../keys/resolve.js';
+import type { GlobalSettings } from './args.js';
+import { type CliIo, PROGRAM } from './io.js';
+
+/** A connected (lazily) client and where it points. */
+export interface Connection {
+  readonly client: RndcClient;
+  /** `host#port` of the first address. */
+  readonly server: string;
+}
+
+/** Prints a `-V` line on stderr. */
+export function verbose(io: CliIo, settings: GlobalSettings, line: string): void {
+  if (settings.verbose) io.stderr.write(`${PROGRAM}: ${line}\n`);
+}
+
+/** Resolves rndc's configuration and creates the client; configuration problems are errors. */
+export async function connectFromSettings(
+  settings: GlobalSettings,
+  io: CliIo,
+  named?: { log?: string; directory?: string; pid?: number },
+): Promise<Result<Connection, ConfigError>> {
+  const target = await resolveRndcTarget({
+    ...(settings.configFile !== undefined ? { configFile: settings.configFile } : {}),
+    ...(settings.keyFile !== undefined ? { keyFile: settings.keyFile } : {}),
+    ...(settings.server !== undefined ? { server: settings.server } : {}),
+    ...(settings.port !== undefined ? { port: settings.port } : {}),
+    ...(settings.keyName !== undefined ? { keyName: settings.keyName } : {}),
+    ...(settings.sourceAddress !== undefined ? { sourceAddress: settings.sourceAddress } : {}),
+    baseDir: io.cwd,
+  });
+  if (target.isErr()) return Err(target.error);
+  const t = target.value;
+  for (const warning of t.warnings) io.stderr.write(`${PROGRAM}: warning: ${warning}\n`);
+  verbose(
+    io,
+    settings,
+    t.mode === 'config'
+      ? `using configuration file ${t.configFile}`
+      : `using key file ${t.keyFile} (no rndc.conf)`,
+  );
+  verbose(
+    io,
+    settings,
+    `using server ${t.server} (${t.addresses.map((a) => `${a.host}#${a.port}`).join(', ')})`,
+  );
+  verbose(io, settings, `using key "${t.key.name}" (${t.key.algorithm})`);
+  if (t.sourceAddress) verbose(io, settings, `using source address ${t.sourceAddress}`);
+  if (t.sourceAddressV6) verbose(io, settings, `using source address ${t.sourceAddressV6}`);
+  const first = t.addresses[0];
+  const client = RndcClient.connect({
+    key: t.key,
+    addresses: t.addresses,
+    ...(first ? { host: first.host, port: first.port } : {}),
+    ...(t.sourceAddress ? { sourceAddress: t.sourceAddress } : {}),
+    ...(t.sourceAddressV6 ? { sourceAddressV6: t.sourceAddressV6 } : {}),
+    timeoutMs: settings.timeoutMs,
+    maxConnections: 1,
+    ...(named ? { named: withoutUndefined(named) } : {}),
+  });
+  return Ok({ client, server: client.server });
+}
+
+function withoutUndefined<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
+}

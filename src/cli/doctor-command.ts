@@ -1,0 +1,251 @@
+/**
+ * `rndc-js doctor [ZONE [class [view]] | --zone-file PATH]`: diagnoseZoneStorage as a readable
+ * report. With ZONE the zone file comes from `zonestatus` (`files:`, relative to named's
+ * directory: --named-dir ▸ --named-conf's `options { directory }` ▸ the named.conf `status`
+ * names ▸ /proc/<pid>/cwd). Exit 0 no error findings, 1 error findings, 2 could not diagnose.
+ */
+import { readlink } from 'node:fs/promises';
+import { isAbsolute, resolve } from 'node:path';
+import { Err, Ok, type Result } from 'ts-results-es';
+import type { RndcClient } from '../control/client.js';
+import {
+  type DiagnoseOptions,
+  diagnoseZoneStorage,
+  type StorageDiagnosis,
+} from '../dump/diagnose.js';
+import { namedDirectory } from '../dump/named-config.js';
+import { type GlobalSettings, parseArgs, parsePid } from './args.js';
+import { connectFromSettings, verbose } from './connect.js';
+import type { CliIo } from './io.js';
+import { formatError, jsonError, type PrintableError, writeJson } from './output.js';
+import { findingsText, jsonDiagnosis } from './report.js';
+import { usageError } from './usage.js';
+
+export const EXIT_HEALTHY = 0;
+export const EXIT_PROBLEMS = 1;
+export const EXIT_UNDIAGNOSED = 2;
+
+const DOCTOR_OPTIONS = [
+  { long: 'json' },
+  { long: 'zone-file', value: true, key: 'zoneFile' },
+  { long: 'named-pid', value: true, key: 'namedPid' },
+  { long: 'named-user', value: true, key: 'namedUser' },
+  { long: 'named-conf', value: true, key: 'namedConf' },
+  { long: 'named-dir', value: true, key: 'namedDir' },
+] as const;
+
+interface ZoneContext {
+  readonly zone: string | undefined;
+  readonly zoneFile: string;
+  readonly servedSerial: number | undefined;
+  readonly directory: string | undefined;
+}
+
+const IDENTITY_TEXT: Record<string, string> = {
+  pid: 'from --named-pid',
+  'detected-pid': 'detected: the named process whose working directory holds the zone file',
+  user: 'from --named-user (paths judged in this process’s view)',
+  unknown:
+    'unknown: checks that need named’s identity were skipped (pass --named-pid or --named-user)',
+};
+
+/** `doctor …`; `args` are the words after `doctor`. */
+export async function doctorCommand(
+  args: readonly string[],
+  settings: GlobalSettings,
+  io: CliIo,
+): Promise<number> {
+  const parsed = parseArgs(args, DOCTOR_OPTIONS);
+  if (parsed.isErr()) return usageError(io, parsed.error, 'doctor');
+  const { options, operands } = parsed.value;
+  const json = settings.json || options.json === true;
+  const text = (key: string): string | undefined => {
+    const value = options[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const [zone, zoneClass, view, ...extra] = operands;
+  if (extra.length > 0) return usageError(io, `unexpected argument '${extra[0]}'`, 'doctor');
+  const zoneFileOption = text('zoneFile');
+  if (zone === undefined && zoneFileOption === undefined) {
+    return usageError(io, 'doctor needs a zone or --zone-file PATH', 'doctor');
+  }
+  let namedPid: number | undefined;
+  if (text('namedPid') !== undefined) {
+    namedPid = parsePid(text('namedPid') as string);
+    if (namedPid === undefined) {
+      return usageError(io, `--named-pid '${text('namedPid')}' is not a process id`, 'doctor');
+    }
+  }
+  const namedUser = text('namedUser');
+
+  const fail = (error: PrintableError): number => {
+    if (json)
+      writeJson(io, { ok: false, zone: zone ?? null, diagnosis: null, error: jsonError(error) });
+    else io.stderr.write(formatError(error, 'doctor'));
+    return EXIT_UNDIAGNOSED;
+  };
+
+  const context = await zoneContext(
+    { zone, zoneClass, view, zoneFile: zoneFileOption, namedPid },
+    text('namedDir'),
+    text('namedConf'),
+    settings,
+    io,
+  );
+  if (context.isErr()) return fail(context.error);
+  const { zoneFile, servedSerial } = context.value;
+  verbose(io, settings, `diagnosing ${zoneFile}`);
+  const diagnoseOptions: DiagnoseOptions = {
+    zoneFile,
+    ...(namedPid !== undefined ? { namedPid } : {}),
+    ...(namedUser !== undefined ? { namedUser } : {}),
+    ...(servedSerial !== undefined ? { servedSerial } : {}),
+    ...(zone !== undefined ? { origin: zone } : {}),
+  };
+  const diagnosis = await diagnoseZoneStorage(diagnoseOptions);
+  if (diagnosis.isErr()) return fail(diagnosis.error);
+  const errors = diagnosis.value.findings.filter((f) => f.severity === 'error').length;
+  if (json) {
+    writeJson(io, {
+      ok: errors === 0,
+      zone: zone ?? null,
+      diagnosis: jsonDiagnosis(diagnosis.value),
+      error: null,
+    });
+  } else {
+    io.stdout.write(reportText(zone, diagnosis.value));
+  }
+  return errors === 0 ? EXIT_HEALTHY : EXIT_PROBLEMS;
+}
+
+function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): string {
+  const f = diagnosis.facts;
+  const lines: string[] = [];
+  lines.push(`zone storage diagnosis${zone ? ` of ${zone}` : ''}`);
+  lines.push(`  zone file:     ${f.zoneFile}`);
+  if (f.zoneFileTarget) lines.push(`  (symlink to)   ${f.zoneFileTarget}`);
+  lines.push(`  journal:       ${f.journalFile}${f.journal ? '' : ' (does not exist yet)'}`);
+  const who =
+    f.uid === undefined
+      ? 'unknown'
+      : `${f.user ? `${f.user} ` : ''}uid ${f.uid} gid ${f.gid ?? '?'}${
+          f.groups && f.groups.length > 0 ? ` groups ${f.groups.join(',')}` : ''
+        }${f.pid !== undefined ? `, pid ${f.pid}${f.command ? ` (${f.command})` : ''}` : ''}`;
+  lines.push(`  named runs as: ${who}`);
+  lines.push(`  identity:      ${IDENTITY_TEXT[f.identity] ?? f.identity}`);
+  if (f.capabilities.length > 0) lines.push(`  capabilities:  ${f.capabilities.join(', ')}`);
+  if (f.servedSerial !== undefined || f.fileSerial !== undefined) {
+    lines.push(
+      `  serial:        served ${f.servedSerial ?? '(unknown)'}, file ${f.fileSerial ?? '(unreadable)'}`,
+    );
+  }
+  let out = `${lines.join('\n')}\n`;
+  if (diagnosis.findings.length === 0) {
+    out += 'no problems found: named can write this zone file and its journal\n';
+    return out;
+  }
+  const errors = diagnosis.findings.filter((x) => x.severity === 'error').length;
+  const warnings = diagnosis.findings.filter((x) => x.severity === 'warning').length;
+  out += `${diagnosis.findings.length} finding(s): ${errors} error(s), ${warnings} warning(s)\n`;
+  out += findingsText(diagnosis.findings);
+  return out;
+}
+
+async function zoneContext(
+  target: {
+    zone: string | undefined;
+    zoneClass: string | undefined;
+    view: string | undefined;
+    zoneFile: string | undefined;
+    namedPid: number | undefined;
+  },
+  namedDir: string | undefined,
+  namedConf: string | undefined,
+  settings: GlobalSettings,
+  io: CliIo,
+): Promise<Result<ZoneContext, PrintableError>> {
+  const { zone } = target;
+  // --zone-file alone: no control channel needed.
+  if (zone === undefined || (target.zoneFile !== undefined && namedDir !== undefined)) {
+    const file = target.zoneFile as string;
+    return Ok({
+      zone,
+      zoneFile: isAbsolute(file) ? file : resolve(namedDir ?? io.cwd, file),
+      servedSerial: undefined,
+      directory: namedDir,
+    });
+  }
+  const connection = await connectFromSettings(settings, io);
+  if (connection.isErr()) return Err(connection.error);
+  const client = connection.value.client;
+  try {
+    const status = await client.zonestatus(zone, {
+      ...(target.zoneClass !== undefined ? { class: target.zoneClass } : {}),
+      ...(target.view !== undefined ? { view: target.view } : {}),
+      signal: io.signal,
+    });
+    if (status.isErr()) return Err(status.error);
+    const servedSerial = status.value.serial;
+    const configured = target.zoneFile ?? status.value.files[0];
+    if (configured === undefined) {
+      return Err({
+        kind: 'zone-file-unknown',
+        message: `${zone} has no zone file (zonestatus lists none)`,
+        remedy: 'pass --zone-file PATH',
+      });
+    }
+    if (isAbsolute(configured)) {
+      return Ok({ zone, zoneFile: configured, servedSerial, directory: namedDir });
+    }
+    const directory = await findDirectory(client, namedDir, namedConf, target.namedPid, io);
+    if (directory.isErr()) {
+      return Err({
+        kind: 'zone-file-unknown',
+        message: `the zone file "${configured}" is relative to named's directory, which could not be found: ${directory.error}`,
+        remedy:
+          'pass --named-dir DIR (named.conf options { directory }), --named-conf PATH or --zone-file PATH',
+      });
+    }
+    verbose(io, settings, `named's directory: ${directory.value}`);
+    return Ok({
+      zone,
+      zoneFile: resolve(directory.value, configured),
+      servedSerial,
+      directory: directory.value,
+    });
+  } finally {
+    await client.close();
+  }
+}
+
+/** named's directory: --named-dir ▸ --named-conf ▸ the named.conf `status` names ▸ /proc/<pid>/cwd. */
+async function findDirectory(
+  client: RndcClient,
+  namedDir: string | undefined,
+  namedConf: string | undefined,
+  namedPid: number | undefined,
+  io: CliIo,
+): Promise<Result<string, string>> {
+  if (namedDir !== undefined) return Ok(resolve(io.cwd, namedDir));
+  const reasons: string[] = [];
+  const conf =
+    namedConf ??
+    (await client.status({ signal: io.signal }))
+      .map((s) => s.configurationFile)
+      .unwrapOr(undefined);
+  if (conf !== undefined) {
+    const found = await namedDirectory(conf);
+    if (found.isOk()) return found;
+    reasons.push(found.error);
+  } else {
+    reasons.push('rndc status did not name the configuration file');
+  }
+  if (namedPid !== undefined) {
+    try {
+      return Ok(await readlink(`/proc/${namedPid}/cwd`));
+    } catch (error) {
+      reasons.push(`cannot read /proc/${namedPid}/cwd: ${(error as Error).message}`);
+    }
+  }
+  return Err(reasons.join('; '));
+}

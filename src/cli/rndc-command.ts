@@ -1,0 +1,88 @@
+/**
+ * rndc-compatible mode: `rndc-js [options] COMMAND…` sends the words joined by spaces, exactly as
+ * rndc does (named's lexer splits them again), and prints the reply as rndc prints it. Transport
+ * and configuration failures print rndc's first line with `rndc-js:` and then the likely causes.
+ */
+import type { RndcError } from '../control/errors.js';
+import { renderLikeRndc } from '../control/render.js';
+import type { GlobalSettings } from './args.js';
+import { connectFromSettings, verbose } from './connect.js';
+import { type CliIo, PROGRAM } from './io.js';
+import { formatError, jsonError, jsonReply, writeJson } from './output.js';
+
+/** Exit status of a configuration error, a transport error or a failed command: 1, like rndc. */
+export const EXIT_FAILURE = 1;
+
+/** Runs `words` (the command and its arguments) against named; returns the exit status. */
+export async function rndcCommand(
+  words: readonly string[],
+  settings: GlobalSettings,
+  io: CliIo,
+): Promise<number> {
+  // rndc.c: the arguments are concatenated with single spaces into the `type` string.
+  const line = words.join(' ');
+  const connection = await connectFromSettings(settings, io);
+  if (connection.isErr()) {
+    if (settings.json) writeJson(io, { ok: false, error: jsonError(connection.error) });
+    else io.stderr.write(formatError(connection.error));
+    return EXIT_FAILURE;
+  }
+  const { client, server } = connection.value;
+  verbose(io, settings, `sending '${line}' to ${server}`);
+  try {
+    const reply = await client.run(line, { signal: io.signal });
+    if (reply.isOk()) {
+      const response = reply.value;
+      if (settings.json) {
+        writeJson(io, { ok: true, ...jsonReply(response) });
+        return 0;
+      }
+      const out = renderLikeRndc(response, {
+        quiet: settings.quiet,
+        showResult: settings.showResult,
+        program: 'rndc-js',
+      });
+      io.stdout.write(out.stdout);
+      io.stderr.write(out.stderr);
+      return out.exitCode;
+    }
+    return printRndcFailure(reply.error, settings, io);
+  } finally {
+    await client.close();
+  }
+}
+
+/** A failed run: named's reply as rndc prints it, or the transport error with its causes. */
+export function printRndcFailure(error: RndcError, settings: GlobalSettings, io: CliIo): number {
+  const response = error.response;
+  if (settings.json) {
+    writeJson(io, {
+      ok: false,
+      ...(response ? jsonReply(response) : {}),
+      error: jsonError(error),
+    });
+    return EXIT_FAILURE;
+  }
+  if (response) {
+    const out = renderLikeRndc(response, {
+      quiet: settings.quiet,
+      showResult: settings.showResult,
+      program: 'rndc-js',
+    });
+    io.stdout.write(out.stdout);
+    io.stderr.write(out.stderr);
+    if (settings.verbose) {
+      // The causes only with -V: without it stderr stays byte-identical to rndc's.
+      io.stderr.write(formatError({ ...error, message: `(${error.kind}) ${error.message}` }));
+    }
+    return EXIT_FAILURE;
+  }
+  if (error.kind === 'rejected' || error.kind === 'connection-lost') {
+    // rndc's first line for a connection named closed (bad key, ACL, clock): then our detail.
+    const detail = formatError(error).replace(/^[^\n]*\n/, '');
+    io.stderr.write(`${PROGRAM}: connection to remote host closed.\n  ${error.message}\n${detail}`);
+    return EXIT_FAILURE;
+  }
+  io.stderr.write(formatError(error));
+  return EXIT_FAILURE;
+}

@@ -1,0 +1,104 @@
+/**
+ * The `rndc-js` dispatcher: global options (rndc's, up to the command word), then the command —
+ * one of rndc-js's own (sync/freeze --verify, doctor, triggers, update) or any rndc command,
+ * passed through. Returns the exit status; never throws for a user error.
+ */
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { GLOBAL_OPTIONS, globalSettings, parseArgs } from './args.js';
+import { doctorCommand } from './doctor-command.js';
+import { type CliIo, PROGRAM } from './io.js';
+import { rndcCommand } from './rndc-command.js';
+import { triggersCommand } from './triggers-command.js';
+import { updateCommand } from './update.js';
+import { USAGE, usageError } from './usage.js';
+import { verifyCommand, wantsVerify } from './verify-command.js';
+
+/** Exit status after an unexpected exception (a bug): EX_SOFTWARE. */
+export const EXIT_INTERNAL = 70;
+
+/** Runs `rndc-js` with `argv` (without the node and script paths). */
+export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  try {
+    return await dispatch(argv, io);
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    io.stderr.write(`${PROGRAM}: internal error: ${message}\n`);
+    io.stderr.write(`${PROGRAM}: this is a bug; please report it with the command line used\n`);
+    return EXIT_INTERNAL;
+  }
+}
+
+async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
+  const parsed = parseArgs(argv, GLOBAL_OPTIONS, { stopAtOperand: true });
+  if (parsed.isErr()) return usageError(io, parsed.error);
+  const { options, operands } = parsed.value;
+  if (options.help === true) {
+    io.stdout.write(USAGE);
+    return 0;
+  }
+  if (options.version === true) {
+    io.stdout.write(`${PROGRAM} ${packageVersion()}\n`);
+    return 0;
+  }
+  const settingsResult = globalSettings(options);
+  if (settingsResult.isErr()) return usageError(io, settingsResult.error);
+  const settings = settingsResult.value;
+  const [word, ...rest] = operands;
+  if (word === undefined) {
+    io.stderr.write(USAGE);
+    return 1;
+  }
+  switch (word) {
+    case 'update':
+      // The update command handles its own options, --json included.
+      return updateCommand(settings.json ? ['--json', ...rest] : rest, io);
+    case 'doctor':
+      return doctorCommand(rest, settings, io);
+    case 'triggers':
+      return triggersCommand(rest, settings, io);
+    case 'sync':
+    case 'freeze':
+      if (wantsVerify(rest)) return verifyCommand(word, rest, settings, io);
+      break;
+    default:
+      break;
+  }
+  // rndc mode. `--json` may also follow the command (no rndc command takes it); `--` ends that,
+  // and everything after it goes to named as written.
+  const words: string[] = [word];
+  let json = settings.json;
+  let verbatim = false;
+  for (const arg of rest) {
+    if (!verbatim && arg === '--') verbatim = true;
+    else if (!verbatim && arg === '--json') json = true;
+    else words.push(arg);
+  }
+  return rndcCommand(words, { ...settings, json }, io);
+}
+
+let cachedVersion: string | undefined;
+
+/** The version of the package this file belongs to (its package.json, found upwards). */
+export function packageVersion(): string {
+  if (cachedVersion !== undefined) return cachedVersion;
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as {
+        name?: string;
+        version?: string;
+      };
+      if (pkg.name === 'rndc' && pkg.version) {
+        cachedVersion = pkg.version;
+        return pkg.version;
+      }
+    } catch {
+      // not here
+    }
+    dir = dirname(dir);
+  }
+  cachedVersion = 'unknown';
+  return cachedVersion;
+}

@@ -1,0 +1,44 @@
+/** Usage text of `rndc-js`, and the usage-error line. */
+import { type CliIo, PROGRAM } from './io.js';
+
+export const USAGE = `Usage: ${PROGRAM} [-b address] [-c config] [-k key-file] [-s server] [-p port]
+              [-y key] [-q] [-r] [-t timeout] [-V] [--json] COMMAND [ARGS…]
+
+Any rndc command (status, zonestatus ZONE, reload, freeze, thaw, sync, …) runs as with rndc:
+same configuration files, same output, exit 1 on failure.
+
+Commands of ${PROGRAM} itself:
+  sync ZONE [class [view]] --verify [--clean] [VERIFY OPTIONS]
+  freeze ZONE [class [view]] --verify [VERIFY OPTIONS]
+      send the command, wait until the zone file on disk holds the served serial, print the
+      evidence. Exit 0 written, 1 failed, 3 not proven before the deadline.
+      VERIFY OPTIONS: --named-log PATH  --named-dir DIR  --named-conf PATH  --named-pid PID
+                      --zone-file PATH  --wait SECONDS (default 10)
+  doctor [ZONE [class [view]] | --zone-file PATH] [--named-pid PID] [--named-user USER]
+         [--named-conf PATH] [--named-dir DIR]
+      why named cannot write the zone to disk, with remedies. Exit 0 healthy, 1 problems, 2
+      could not diagnose.
+  triggers
+      the table of operations that make named write zone files, and when.
+  update [ARGS…]
+      send a TSIG-signed dynamic update (see ${PROGRAM} update --help).
+
+Options:
+  -b address   source address          -c config    rndc.conf (default /etc/bind/rndc.conf)
+  -k key-file  key file without rndc.conf (default /etc/bind/rndc.key)
+  -s server    server                  -p port      control port (default 953)
+  -y key       key name from rndc.conf -t timeout   seconds (default 60)
+  -q           quiet                   -r           print the result code
+  -V           verbose (never prints key material)
+  --json       one JSON document on stdout (see docs/cli.md)
+  -h, --help   this text               --version    the version of ${PROGRAM}
+`;
+
+/** `rndc-js: <what is wrong>` and a hint, on stderr; exit status 1 (rndc exits 1 on usage errors). */
+export function usageError(io: CliIo, message: string, command?: string): number {
+  io.stderr.write(`${PROGRAM}: ${message}\n`);
+  io.stderr.write(
+    `Try '${PROGRAM} ${command && command !== 'update' ? '--help' : command === 'update' ? 'update --help' : '--help'}' for usage.\n`,
+  );
+  return 1;
+}

@@ -1,0 +1,224 @@
+/**
+ * `rndc-js sync ZONE --verify` and `rndc-js freeze ZONE --verify`: send the command, wait for
+ * proof that named wrote the zone file (RndcClient.sync/freeze with `verify`), show a progress
+ * line on a terminal while waiting, and print the evidence. Exit 0 written, 1 failed (command or
+ * dump), 3 not proven either way.
+ */
+import type { DumpedResponse } from '../control/client.js';
+import { RndcError } from '../control/errors.js';
+import { DumpError } from '../dump/errors.js';
+import { namedDirectory } from '../dump/named-config.js';
+import type { DumpEvidence } from '../dump/verify.js';
+import { type GlobalSettings, parseArgs, parsePid, parseSeconds } from './args.js';
+import { connectFromSettings, verbose } from './connect.js';
+import { type CliIo, PROGRAM } from './io.js';
+import { formatError, jsonError, jsonReply, writeJson } from './output.js';
+import { evidenceText, jsonEvidence } from './report.js';
+import { printRndcFailure } from './rndc-command.js';
+import { usageError } from './usage.js';
+
+/** Exit statuses of `--verify`. */
+export const EXIT_WRITTEN = 0;
+export const EXIT_FAILED = 1;
+export const EXIT_UNPROVEN = 3;
+
+const VERIFY_OPTIONS = [
+  { long: 'verify' },
+  { long: 'clean' },
+  { long: 'json' },
+  { long: 'named-log', value: true, key: 'namedLog' },
+  { long: 'named-dir', value: true, key: 'namedDir' },
+  { long: 'named-conf', value: true, key: 'namedConf' },
+  { long: 'named-pid', value: true, key: 'namedPid' },
+  { long: 'zone-file', value: true, key: 'zoneFile' },
+  { long: 'wait', value: true, key: 'wait' },
+] as const;
+
+/** True when these arguments of sync/freeze ask for verification (`--verify` before any `--`). */
+export function wantsVerify(args: readonly string[]): boolean {
+  for (const arg of args) {
+    if (arg === '--') return false;
+    if (arg === '--verify') return true;
+  }
+  return false;
+}
+
+/** Shows `waiting for named to write ZONE … 1.4 s` on a TTY stderr; returns the stopper. */
+export function startProgress(io: CliIo, zone: string): () => void {
+  if (!io.stderr.isTTY) return () => {};
+  const started = Date.now();
+  const draw = () => {
+    const seconds = ((Date.now() - started) / 1000).toFixed(1);
+    io.stderr.write(`\r\x1b[K${PROGRAM}: waiting for named to write ${zone} … ${seconds} s`);
+  };
+  draw();
+  const timer = setInterval(draw, 100);
+  return () => {
+    clearInterval(timer);
+    io.stderr.write('\r\x1b[K');
+  };
+}
+
+/** `sync|freeze ZONE [class [view]] --verify …`; `args` are the words after the command word. */
+export async function verifyCommand(
+  word: 'sync' | 'freeze',
+  args: readonly string[],
+  settings: GlobalSettings,
+  io: CliIo,
+): Promise<number> {
+  // rndc's own `-clean` is the same request as `--clean` here (and guarded the same way).
+  const normalised = args.map((arg) => (arg === '-clean' && word === 'sync' ? '--clean' : arg));
+  const parsed = parseArgs(normalised, VERIFY_OPTIONS);
+  if (parsed.isErr()) return usageError(io, parsed.error, word);
+  const { options, operands } = parsed.value;
+  const json = settings.json || options.json === true;
+  const clean = options.clean === true;
+  if (clean && word !== 'sync') return usageError(io, `--clean applies only to sync`, word);
+  const [zone, zoneClass, view, ...extra] = operands;
+  if (zone === undefined) {
+    return usageError(io, `${word} --verify needs a zone: ${word} ZONE --verify`, word);
+  }
+  if (extra.length > 0) return usageError(io, `unexpected argument '${extra[0]}'`, word);
+  const text = (key: string): string | undefined => {
+    const value = options[key];
+    return typeof value === 'string' ? value : undefined;
+  };
+  let timeoutMs: number | undefined;
+  if (text('wait') !== undefined) {
+    const seconds = parseSeconds(text('wait') as string);
+    if (seconds === undefined) {
+      return usageError(io, `--wait '${text('wait')}' is not a number of seconds`, word);
+    }
+    timeoutMs = Math.round(seconds * 1000);
+  }
+  let namedPid: number | undefined;
+  if (text('namedPid') !== undefined) {
+    namedPid = parsePid(text('namedPid') as string);
+    if (namedPid === undefined) {
+      return usageError(io, `--named-pid '${text('namedPid')}' is not a process id`, word);
+    }
+  }
+  let directory = text('namedDir');
+  const namedConf = text('namedConf');
+  if (directory === undefined && namedConf !== undefined) {
+    const found = await namedDirectory(namedConf);
+    if (found.isErr()) {
+      const error = {
+        kind: 'zone-file-unknown',
+        message: `cannot find named's directory: ${found.error}`,
+        remedy: 'pass --named-dir DIR (named.conf options { directory })',
+      };
+      if (json)
+        writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, jsonError(error)));
+      else io.stderr.write(formatError(error));
+      return EXIT_FAILED;
+    }
+    directory = found.value;
+  }
+
+  const connection = await connectFromSettings(settings, io);
+  if (connection.isErr()) {
+    if (json) {
+      writeJson(
+        io,
+        verifyDocument(word, zone, clean, undefined, undefined, jsonError(connection.error)),
+      );
+    } else io.stderr.write(formatError(connection.error));
+    return EXIT_FAILED;
+  }
+  const { client, server } = connection.value;
+  const log = text('namedLog');
+  const zoneFile = text('zoneFile');
+  const verify = {
+    ...(log !== undefined ? { log } : {}),
+    ...(directory !== undefined ? { directory } : {}),
+    ...(zoneFile !== undefined ? { zoneFile } : {}),
+    ...(namedPid !== undefined ? { namedPid } : {}),
+    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+  };
+  const zoneOptions = {
+    ...(zoneClass !== undefined ? { class: zoneClass } : {}),
+    ...(view !== undefined ? { view } : {}),
+    signal: io.signal,
+  };
+  verbose(
+    io,
+    settings,
+    `${word} ${zone}${clean ? ' (-clean once verified)' : ''} via ${server}, verifying the dump`,
+  );
+  const stop = startProgress(io, zone);
+  let result: Awaited<ReturnType<typeof client.sync>>;
+  try {
+    result =
+      word === 'sync'
+        ? await client.sync(zone, { ...zoneOptions, verify, clean })
+        : await client.freeze(zone, { ...zoneOptions, verify });
+  } finally {
+    stop();
+    await client.close();
+  }
+
+  if (result.isOk()) {
+    const response: DumpedResponse = result.value;
+    const evidence = response.dump;
+    if (json) {
+      writeJson(io, verifyDocument(word, zone, clean, response, evidence, null));
+    } else {
+      if (response.text) io.stdout.write(`${response.text}\n`);
+      if (evidence) io.stdout.write(evidenceText(evidence));
+      if (clean) io.stdout.write(`  journal:        deleted (sync -clean sent after the proof)\n`);
+    }
+    return EXIT_WRITTEN;
+  }
+
+  const error = result.error;
+  if (error instanceof RndcError) {
+    // The command itself failed (or never reached named): as in rndc mode.
+    if (json) {
+      writeJson(io, verifyDocument(word, zone, clean, error.response, undefined, jsonError(error)));
+      return EXIT_FAILED;
+    }
+    return printRndcFailure(error, settings, io);
+  }
+  const evidence = error instanceof DumpError ? error.evidence : undefined;
+  const status = exitFor(error, evidence);
+  if (json) {
+    writeJson(io, verifyDocument(word, zone, clean, undefined, evidence, jsonError(error)));
+  } else {
+    if (evidence) io.stdout.write(evidenceText(evidence));
+    io.stderr.write(
+      formatError(error, `'${word}' ${status === EXIT_UNPROVEN ? 'not verified' : 'failed'}`),
+    );
+  }
+  return status;
+}
+
+function exitFor(error: DumpError, evidence: DumpEvidence | undefined): number {
+  if (error.kind === 'not-verified') return EXIT_UNPROVEN;
+  if (error.kind === 'clean-refused') {
+    return evidence?.verdict === 'failed' ? EXIT_FAILED : EXIT_UNPROVEN;
+  }
+  return EXIT_FAILED;
+}
+
+/** The `--json` document of sync/freeze --verify. */
+function verifyDocument(
+  word: string,
+  zone: string,
+  clean: boolean,
+  response: DumpedResponse | RndcError['response'],
+  evidence: DumpEvidence | undefined,
+  error: ReturnType<typeof jsonError> | null,
+) {
+  const dump = evidence ?? (response as DumpedResponse | undefined)?.dump;
+  return {
+    ok: error === null,
+    command: word,
+    zone,
+    clean,
+    verdict: dump?.verdict ?? null,
+    reply: response ? jsonReply(response) : null,
+    evidence: dump ? jsonEvidence(dump) : null,
+    error,
+  };
+}

@@ -1,0 +1,117 @@
+// The getopt-style parser of rndc-js: clustered flags, attached and separate values, long
+// options, `--`, and clear errors.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { GLOBAL_OPTIONS, globalSettings, parseArgs, parseSeconds } from '../../src/cli/args.js';
+import { runCli } from '../../src/cli/run.js';
+import { wantsVerify } from '../../src/cli/verify-command.js';
+import { fakeIo } from '../helpers/cli-io.js';
+
+const globals = (argv: string[]) => parseArgs(argv, GLOBAL_OPTIONS, { stopAtOperand: true });
+
+describe('parseArgs', () => {
+  it('clusters flags and takes values attached or separate', () => {
+    const parsed = globals(['-qr', '-p953', '-s', 'ns1', '-c/etc/rndc.conf', 'zonestatus', 'x']);
+    expect(parsed.unwrap()).toEqual({
+      options: {
+        quiet: true,
+        showResult: true,
+        port: '953',
+        server: 'ns1',
+        configFile: '/etc/rndc.conf',
+      },
+      operands: ['zonestatus', 'x'],
+      sawDoubleDash: false,
+    });
+    // A value-taking letter ends the cluster: -qp953.
+    expect(globals(['-qp953', 'status']).unwrap().options).toEqual({ quiet: true, port: '953' });
+    expect(globals(['-qp', '953', 'status']).unwrap().options).toEqual({
+      quiet: true,
+      port: '953',
+    });
+  });
+
+  it('stops at the command word: later dashes belong to the command', () => {
+    expect(globals(['-q', 'sync', '-clean', 'dyn.test']).unwrap().operands).toEqual([
+      'sync',
+      '-clean',
+      'dyn.test',
+    ]);
+  });
+
+  it('long options with = or a separate value, and --', () => {
+    const specs = [{ long: 'wait', value: true }, { long: 'json' }];
+    expect(parseArgs(['--wait=5', 'a', '--json', '--', '--wait', '-x'], specs).unwrap()).toEqual({
+      options: { wait: '5', json: true },
+      operands: ['a', '--wait', '-x'],
+      sawDoubleDash: true,
+    });
+    expect(parseArgs(['--wait', '7'], specs).unwrap().options).toEqual({ wait: '7' });
+  });
+
+  it('errors: unknown options, missing values, a value for a flag', () => {
+    expect(globals(['-Z']).unwrapErr()).toBe("unknown option '-Z'");
+    expect(globals(['-qZ']).unwrapErr()).toBe("unknown option '-Z'");
+    expect(globals(['--frob']).unwrapErr()).toBe("unknown option '--frob'");
+    expect(globals(['-p']).unwrapErr()).toBe("option '-p' needs a value");
+    expect(globals(['--json=yes']).unwrapErr()).toBe("option '--json' takes no value");
+    expect(parseArgs(['--wait'], [{ long: 'wait', value: true }]).unwrapErr()).toBe(
+      "option '--wait' needs a value",
+    );
+  });
+
+  it('never throws, whatever the words', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string()), (argv) => {
+        const result = globals(argv);
+        if (result.isOk()) {
+          // Every operand is one of the input words, in order.
+          const { operands } = result.value;
+          expect(argv.slice(argv.length - operands.length)).toEqual(operands);
+        }
+      }),
+    );
+  });
+});
+
+describe('globalSettings', () => {
+  it('ports, timeouts and defaults', () => {
+    const settings = globalSettings({ port: '953', timeout: '5', quiet: true }).unwrap();
+    expect(settings).toMatchObject({ port: 953, timeoutMs: 5000, quiet: true, json: false });
+    expect(globalSettings({}).unwrap().timeoutMs).toBe(60_000);
+    expect(globalSettings({ port: '0' }).unwrapErr()).toBe("port '0' out of range");
+    expect(globalSettings({ port: '65536' }).isErr()).toBe(true);
+    expect(globalSettings({ port: '9x' }).isErr()).toBe(true);
+    expect(globalSettings({ timeout: '0' }).isErr()).toBe(true);
+    expect(globalSettings({ timeout: '1.5' }).isErr()).toBe(true);
+  });
+
+  it('parseSeconds and wantsVerify', () => {
+    expect(parseSeconds('2.5')).toBe(2.5);
+    expect(parseSeconds('0')).toBeUndefined();
+    expect(parseSeconds('soon')).toBeUndefined();
+    expect(wantsVerify(['dyn.test', '--verify'])).toBe(true);
+    expect(wantsVerify(['--', '--verify'])).toBe(false);
+    expect(wantsVerify(['-clean', 'dyn.test'])).toBe(false);
+  });
+});
+
+describe('runCli without named', () => {
+  it('an unexpected exception is one line and a request to report it, exit 70', async () => {
+    const io = fakeIo({
+      stdoutWrite: () => {
+        throw new Error('disk on fire');
+      },
+    });
+    expect(await runCli(['triggers'], io)).toBe(70);
+    expect(io.err()).toBe(
+      'rndc-js: internal error: disk on fire\nrndc-js: this is a bug; please report it with the command line used\n',
+    );
+  });
+
+  it('usage errors say what is wrong and where to look', async () => {
+    const io = fakeIo({ stdoutWrite: () => true });
+    expect(await runCli(['-qZ', 'status'], io)).toBe(1);
+    expect(io.err()).toBe("rndc-js: unknown option '-Z'\nTry 'rndc-js --help' for usage.\n");
+  });
+});
