@@ -7,6 +7,8 @@
  * remedy. None of them ever holds key material or a MAC.
  */
 
+import { type InspectOptionsStylized, inspect } from 'node:util';
+
 /** Fields every error of this library carries besides `message`. */
 export interface ErrorDetails<K extends string> {
   /** Machine-readable discriminant. */
@@ -23,8 +25,11 @@ export interface ErrorDetails<K extends string> {
 
 /** Base class of every error value this library returns. */
 export class RndcLibraryError<K extends string = string> extends Error {
+  /** Machine-readable discriminant: switch on it. */
   readonly kind: K;
+  /** The likely causes, most likely first; empty when the message says it all. */
   readonly causes: readonly string[];
+  /** What to do about it; `''` when there is no general advice. */
   readonly remedy: string;
 
   constructor(details: ErrorDetails<K>) {
@@ -45,11 +50,57 @@ export class RndcLibraryError<K extends string = string> extends Error {
     if (this.remedy) lines.push(`Remedy: ${this.remedy}`);
     return lines.join('\n');
   }
+
+  /**
+   * What `util.inspect`, `console.log` and the REPL show: `RndcError [timeout]: message`, then
+   * the likely causes, the remedy, the error's own fields that are set (server, command, zone…),
+   * and the underlying cause in one line. The stack is left out (it is in `error.stack`). Nothing
+   * here holds key material, so nothing secret can be printed.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    const head = `${this.name} [${this.kind}]`;
+    if (depth < 0) return options.stylize(`[${head}]`, 'special');
+    const lines = [`${head}: ${this.message}`];
+    if (this.causes.length > 0) {
+      lines.push('  Likely causes:');
+      for (const cause of this.causes) lines.push(`    - ${cause}`);
+    }
+    if (this.remedy) lines.push(`  Remedy: ${this.remedy}`);
+    const nested = { ...options, depth: options.depth === null ? null : depth - 1 };
+    for (const [name, value] of Object.entries(this)) {
+      if (value === undefined || INSPECT_SKIPPED.has(name)) continue;
+      lines.push(indent(`${name}: ${inspect(value, nested)}`));
+    }
+    const cause = (this as { cause?: unknown }).cause;
+    if (cause !== undefined) lines.push(`  [cause]: ${describeCause(cause, depth, options)}`);
+    return lines.join('\n');
+  }
+}
+
+/** Own fields that {@link RndcLibraryError}'s inspect output shows in its own way, or not at all. */
+const INSPECT_SKIPPED = new Set(['name', 'message', 'kind', 'causes', 'remedy', 'stack', 'cause']);
+
+function indent(text: string): string {
+  return text.replace(/^/gm, '  ');
+}
+
+/** The cause of an error in one line: `Error: connect ECONNREFUSED 127.0.0.1:953 (ECONNREFUSED)`. */
+function describeCause(cause: unknown, depth: number, options: InspectOptionsStylized): string {
+  if (cause instanceof RndcLibraryError) {
+    return indent(inspect(cause, { ...options, depth: depth - 1 })).trimStart();
+  }
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return `${cause.name}: ${cause.message}${typeof code === 'string' && !cause.message.includes(code) ? ` (${code})` : ''}`;
+  }
+  return inspect(cause, { ...options, depth: Math.min(depth, 1) });
 }
 
 /** Where in a configuration file something was found: for error messages. */
 export interface SourceLocation {
+  /** Path of the file, as it was opened. */
   readonly file: string;
+  /** 1-based line number. */
   readonly line: number;
 }
 
@@ -66,6 +117,7 @@ export type ConfigErrorKind =
 
 /** A problem with a key or configuration file. `location` names the file and line. */
 export class ConfigError extends RndcLibraryError<ConfigErrorKind> {
+  /** The file and line of the problem, when it is in a file. */
   readonly location: SourceLocation | undefined;
 
   constructor(details: ErrorDetails<ConfigErrorKind> & { location?: SourceLocation }) {

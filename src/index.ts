@@ -3,16 +3,29 @@
  *
  * This entry point re-exports the public API and nothing else. The throwaway-named helper for
  * tests lives in `rndc/testing`.
+ *
+ * @packageDocumentation
+ * @module rndc
  */
 
 export type {
   CallOptions,
+  DumpCommandOptions,
+  DumpedResponse,
   RndcClientOptions,
   RndcConfigOptions,
+  VerifyDumpOptions,
   ZoneOptions,
 } from './control/client.js';
 export { DEFAULT_CONTROL_PORT, RndcClient } from './control/client.js';
-export type { CommandInfo, DiskEffect } from './control/commands.js';
+export type {
+  CommandArgument,
+  CommandInfo,
+  DiskEffect,
+  DiskEffectTiming,
+  RawArgument,
+  ZoneRef,
+} from './control/commands.js';
 export {
   allowedOnReadOnlyChannel,
   COMMANDS,
@@ -20,21 +33,89 @@ export {
   formatCommand,
   quoteArgument,
 } from './control/commands.js';
-export type { RndcErrorKind, RndcResponse, ScheduledDiskEffect } from './control/errors.js';
+export type {
+  RndcErrorDetails,
+  RndcErrorKind,
+  RndcResponse,
+  ScheduledDiskEffect,
+} from './control/errors.js';
 export { RndcError } from './control/errors.js';
-export type { ServerStatus, ZoneStatus } from './control/parse.js';
+export type {
+  KeyMaintenance,
+  RecursiveClients,
+  ServerStatus,
+  TcpClients,
+  ZoneStatus,
+} from './control/parse.js';
 export { parseServerStatus, parseZoneStatus } from './control/parse.js';
 export type { RenderedReply, RenderOptions } from './control/render.js';
 export { renderLikeRndc } from './control/render.js';
-export type { DiagnoseOptions, Finding, FindingCode, StorageDiagnosis } from './dump/diagnose.js';
-export { diagnoseZoneStorage } from './dump/diagnose.js';
+export type { ControlAddress } from './control/session.js';
+export type {
+  AccessFact,
+  AppArmorFacts,
+  DiagnoseErrorKind,
+  DiagnoseOptions,
+  Finding,
+  FindingCode,
+  FindingSeverity,
+  IdentitySource,
+  JournalFacts,
+  PathFacts,
+  StorageDiagnosis,
+  StorageFacts,
+  TmpFileFacts,
+} from './dump/diagnose.js';
+export { DiagnoseError, diagnoseZoneStorage } from './dump/diagnose.js';
 export type { DumpErrorKind } from './dump/errors.js';
 export { DumpError } from './dump/errors.js';
-export type { JournalInfo } from './dump/journal.js';
-export { readJournalInfo } from './dump/journal.js';
-export type { NamedLogEvent, NamedLogEventKind } from './dump/log.js';
-export { NamedLogWatcher, parseNamedLog } from './dump/log.js';
-export type { DiskEffectReport, DumpTrigger, DumpTriggerId } from './dump/triggers.js';
+export type { JournalErrorKind, JournalInfo } from './dump/journal.js';
+export { JournalError, readJournalInfo } from './dump/journal.js';
+export type {
+  ControlCommandEvent,
+  DirectoryNotWritableEvent,
+  DumpFailedEvent,
+  DumpFailureStep,
+  ExitingEvent,
+  FreezeEvent,
+  JournalCompactFailedEvent,
+  JournalFailedEvent,
+  JournalFailureStep,
+  JournalOutOfDateEvent,
+  JournalRemoveFailedEvent,
+  JournalRollforwardFailedEvent,
+  NamedLogEvent,
+  NamedLogEventKind,
+  NamedLogWaitErrorKind,
+  NamedLogWaitOptions,
+  NamedLogWatcherOptions,
+  ParseNamedLogOptions,
+  ShutdownEvent,
+  SyncEvent,
+  ThawEvent,
+  UnexpectedErrorEvent,
+  UpdateChangeEvent,
+  UpdateFailedEvent,
+  ZoneLoadedEvent,
+  ZoneLoadFailedEvent,
+  ZoneNotLoadedEvent,
+  ZoneSerialUnchangedEvent,
+} from './dump/log.js';
+export {
+  NamedLogParser,
+  NamedLogWaitError,
+  NamedLogWatcher,
+  parseNamedLog,
+} from './dump/log.js';
+export type { MountInfoEntry } from './dump/mountinfo.js';
+export type {
+  DiskEffectOperation,
+  DiskEffectReport,
+  DiskTarget,
+  DumpTiming,
+  DumpTrigger,
+  DumpTriggerId,
+} from './dump/triggers.js';
 export { dumpTriggers, expectedDiskEffect } from './dump/triggers.js';
 export type {
   DumpEvidence,
@@ -45,9 +126,14 @@ export type {
   ZoneStatusSource,
 } from './dump/verify.js';
 export { snapshotZone, verifyZoneWritten } from './dump/verify.js';
-export type { ZoneFileSerial } from './dump/zonefile.js';
-export { readZoneFileSerial } from './dump/zonefile.js';
-export type { ConfigErrorKind, SourceLocation } from './errors.js';
+export type {
+  ReadZoneFileOptions,
+  ZoneFileErrorKind,
+  ZoneFileFormat,
+  ZoneFileSerial,
+} from './dump/zonefile.js';
+export { readZoneFileSerial, ZoneFileError } from './dump/zonefile.js';
+export type { ConfigErrorKind, ErrorDetails, SourceLocation } from './errors.js';
 export { ConfigError, RndcLibraryError } from './errors.js';
 export * from './keys/index.js';
 export type {
@@ -57,13 +143,46 @@ export type {
   UpdateResponse,
 } from './update/client.js';
 export { UpdateClient } from './update/client.js';
-export type { UpdateErrorKind } from './update/errors.js';
+export type {
+  UpdateErrorDetails,
+  UpdateErrorKind,
+  UpdateReplyHeader,
+} from './update/errors.js';
 export { UpdateError } from './update/errors.js';
-export { Name, parseName } from './update/names.js';
+export type { UpdateMessage, WireRecord } from './update/message.js';
+export type { NameErrorKind } from './update/names.js';
+export { Name, NameError, parseName } from './update/names.js';
 export type { NsupdateRunOptions, NsupdateRunResult, NsupdateSend } from './update/nsupdate.js';
 export { runNsupdateScript } from './update/nsupdate.js';
-export type { NsupdateCommand, NsupdateScript, NsupdateWarning } from './update/nsupdate-parse.js';
+export type {
+  NsupdateAddCommand,
+  NsupdateCheckNamesCommand,
+  NsupdateClassCommand,
+  NsupdateCommand,
+  NsupdateDeleteCommand,
+  NsupdateKeyCommand,
+  NsupdateLocalCommand,
+  NsupdateNamePrereq,
+  NsupdateNxdomainPrereq,
+  NsupdateNxrrsetPrereq,
+  NsupdatePrereqCommand,
+  NsupdateQuitCommand,
+  NsupdateScript,
+  NsupdateSendCommand,
+  NsupdateServerCommand,
+  NsupdateSimpleCommand,
+  NsupdateSyntaxErrorKind,
+  NsupdateTtlCommand,
+  NsupdateUpdateCommand,
+  NsupdateWarning,
+  NsupdateWarningKind,
+  NsupdateYxdomainPrereq,
+  NsupdateYxrrsetPrereq,
+  NsupdateZoneCommand,
+  ParseNsupdateOptions,
+} from './update/nsupdate-parse.js';
 export { NsupdateSyntaxError, parseNsupdateScript } from './update/nsupdate-parse.js';
-export { formatRdata, parseRdata, parseRecord } from './update/rdata.js';
+export type { ParsedRecord, ParseRecordOptions, RecordErrorKind } from './update/rdata.js';
+export { formatRdata, parseRdata, parseRecord, RecordError } from './update/rdata.js';
 export type { RecordInput, UpdateOptions } from './update/update.js';
 export { Update } from './update/update.js';

@@ -5,6 +5,7 @@
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
+import { inspect } from 'node:util';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { DumpError } from '../dump/errors.js';
 import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
@@ -72,7 +73,14 @@ export interface RndcClientOptions {
    * `waitForDump`): its log file, its `directory` (default: read from named.conf), its pid (for
    * the storage diagnosis). Each can also be given per call.
    */
-  readonly named?: { readonly log?: string; readonly directory?: string; readonly pid?: number };
+  readonly named?: {
+    /** named's log file (to see a dump's error lines). */
+    readonly log?: string;
+    /** named's `directory`, against which relative zone file names are resolved. */
+    readonly directory?: string;
+    /** named's process ID (the storage diagnosis checks access as named's user). */
+    readonly pid?: number;
+  };
 }
 
 /** Options of one call. */
@@ -92,10 +100,16 @@ export interface RndcConfigOptions extends ResolveRndcTargetOptions {
   readonly client?: Omit<RndcClientOptions, 'host' | 'port' | 'addresses' | 'key'>;
 }
 
+/**
+ * What every command method returns: named's answer, or the error.
+ *
+ * @inline
+ */
 type Reply<T, E = RndcError> = Promise<Result<T, E>>;
 
 /** How sync and freeze prove the dump; `true` uses the client's `named` settings. */
 export interface DumpCommandOptions {
+  /** Wait for proof that named wrote the zone file (`true`, or settings); the evidence is in `dump`. */
   readonly verify?: boolean | VerifyDumpOptions;
 }
 
@@ -116,7 +130,10 @@ export interface VerifyDumpOptions {
 }
 
 /** A reply to sync or freeze, with the dump's evidence when it was verified. */
-export type DumpedResponse = RndcResponse & { readonly dump?: DumpEvidence };
+export type DumpedResponse = RndcResponse & {
+  /** The proof that named wrote the zone file (or why not), when verification was asked for. */
+  readonly dump?: DumpEvidence;
+};
 
 /** A verdict that is not "written" becomes a DumpError carrying the evidence. */
 function dumpOutcome(evidence: DumpEvidence, lead: string): Result<DumpEvidence, DumpError> {
@@ -139,6 +156,8 @@ export class RndcClient {
   readonly #invalid: RndcError | undefined;
   readonly #timeoutMs: number;
   readonly #server: string;
+  /** `name (algorithm)` of the key, for inspect output: never the secret. */
+  readonly #keyLabel: string;
   #closed = false;
   #warnings: readonly string[] = [];
   readonly #dump: {
@@ -159,6 +178,9 @@ export class RndcClient {
     };
     const key = options.key instanceof Key ? options.key : Key.from(options.key);
     const validated = key instanceof Key ? Ok(key) : key;
+    this.#keyLabel = validated.isOk()
+      ? `${validated.value.name} (${validated.value.algorithm})`
+      : `${String((options.key as { name?: unknown } | undefined)?.name)} (invalid)`;
     if (validated.isErr()) {
       this.#invalid = toRndcError(validated.error, this.#server);
       return;
@@ -325,6 +347,16 @@ export class RndcClient {
   async close(): Promise<void> {
     this.#closed = true;
     this.#pool?.close();
+  }
+
+  /**
+   * What `util.inspect` and the REPL show:
+   * `RndcClient { server: '127.0.0.1#953', key: 'rndc-key (hmac-sha256)', closed: false }` —
+   * the key's name and algorithm, never its secret.
+   */
+  [inspect.custom](): string {
+    const state = this.#invalid ? `invalid: '${this.#invalid.kind}'` : `closed: ${this.#closed}`;
+    return `RndcClient { server: ${inspect(this.#server)}, key: ${inspect(this.#keyLabel)}, ${state} }`;
   }
 
   // ---- typed commands (BIND 9.18; research/rndc-protocol.md §6) ----

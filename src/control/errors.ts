@@ -73,13 +73,21 @@ export interface ScheduledDiskEffect {
 
 /** Construction details of an {@link RndcError}. */
 export interface RndcErrorDetails {
+  /** See {@link RndcError.kind}. */
   readonly kind: RndcErrorKind;
+  /** What went wrong and where. */
   readonly message: string;
+  /** The likely causes, most likely first. */
   readonly causes?: readonly string[];
+  /** What to do about it. */
   readonly remedy?: string;
+  /** The underlying error, if any. */
   readonly cause?: unknown;
+  /** `host#port` of the control channel. */
   readonly server?: string;
+  /** The command line, when the failure concerns one. */
   readonly command?: string;
+  /** named's reply, when named reported the failure. */
   readonly response?: RndcResponse;
   /** True when the command may have run even though no reply arrived. */
   readonly mayHaveRun?: boolean;

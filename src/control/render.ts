@@ -8,13 +8,17 @@ import type { RndcResponse } from './errors.js';
 
 /** What a process printing a reply writes. */
 export interface RenderedReply {
+  /** What `rndc` prints on standard output. */
   readonly stdout: string;
+  /** What `rndc` prints on standard error. */
   readonly stderr: string;
+  /** `rndc`'s exit status: 0 for success, 1 for any failure. */
   readonly exitCode: 0 | 1;
 }
 
 /** Options of {@link renderLikeRndc}, the rndc tool's `-q` and `-r`. */
 export interface RenderOptions {
+  /** `rndc -q`: print nothing on success. */
   readonly quiet?: boolean;
   /** Print the result number after the text (`-r`); the name is looked up from `resultNames`. */
   readonly showResult?: boolean;

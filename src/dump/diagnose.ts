@@ -89,7 +89,9 @@ export type FindingSeverity = 'error' | 'warning' | 'info';
 
 /** One problem found. */
 export interface Finding {
+  /** Stable identifier of the finding: switch on it. */
   readonly code: FindingCode;
+  /** `error` explains a failure, `warning` is a risk, `info` is context. */
   readonly severity: FindingSeverity;
   /** One line. */
   readonly title: string;
@@ -105,12 +107,17 @@ export interface Finding {
 export interface PathFacts {
   /** The path as named sees it. */
   readonly path: string;
+  /** What the path is. */
   readonly type: 'file' | 'directory' | 'symlink' | 'other';
+  /** Owner user ID. */
   readonly uid: number;
+  /** Owner group ID. */
   readonly gid: number;
   /** Permission bits including setuid/setgid/sticky (`mode & 0o7777`). */
   readonly mode: number;
+  /** Size in bytes. */
   readonly size: number;
+  /** Modification time. */
   readonly mtime: Date;
 }
 
@@ -120,7 +127,9 @@ export interface AccessFact {
   readonly subject: 'zone-directory' | 'zone-file' | 'journal';
   /** The path as named sees it. */
   readonly path: string;
+  /** The access needed. */
   readonly want: 'read' | 'write' | 'search';
+  /** Whether named's identity has it. */
   readonly allowed: boolean;
   /**
    * `mode`: owner/group/other bits against named's uid, gids and capabilities (POSIX ACLs not
@@ -132,9 +141,13 @@ export interface AccessFact {
 
 /** A leftover `tmp-XXXXXXXXXX` file of a failed dump. */
 export interface TmpFileFacts {
+  /** File name (`tmp-XXXXXXXXXX`). */
   readonly name: string;
+  /** Size in bytes. */
   readonly size: number;
+  /** Modification time. */
   readonly mtime: Date;
+  /** Owner user ID. */
   readonly uid: number;
   /** SOA serial inside it (read for the newest one only, when `origin` was given). */
   readonly serial?: number;
@@ -144,12 +157,17 @@ export interface TmpFileFacts {
 export interface JournalFacts {
   /** The journal as named sees it. */
   readonly path: string;
+  /** Owner user ID. */
   readonly uid: number;
+  /** Size in bytes. */
   readonly size: number;
+  /** Modification time. */
   readonly mtime: Date;
   /** From the header, when it could be read. */
   readonly startSerial?: number;
+  /** Serial of the last transaction, when readable. */
   readonly endSerial?: number;
+  /** True when the journal holds no transaction. */
   readonly empty?: boolean;
 }
 
@@ -175,9 +193,11 @@ export type IdentitySource = 'pid' | 'detected-pid' | 'user' | 'unknown';
 export interface StorageFacts {
   /** Where the credentials come from. With `unknown`, identity-dependent checks are skipped. */
   readonly identity: IdentitySource;
+  /** named's process ID, when known. */
   readonly pid?: number;
   /** `/proc/<pid>/comm` of that process. */
   readonly command?: string;
+  /** The user named runs as, by name. */
   readonly user?: string;
   /** named's file-system uid (`Uid:` fourth field with a pid). */
   readonly uid?: number;
@@ -193,21 +213,30 @@ export interface StorageFacts {
   readonly zoneFile: string;
   /** The zone directory, symlinks resolved. */
   readonly zoneDir: string;
+  /** The zone file's directory. */
   readonly zoneDirStat: PathFacts;
   /** `lstat` of the zone file. */
   readonly zoneFileStat: PathFacts;
   /** When the zone file is a symlink: its resolved target and the symlinks followed. */
   readonly zoneFileTarget?: string;
-  readonly symlinks: readonly { readonly path: string; readonly target: string }[];
+  /** Symbolic links on the way to the zone file, in order. */
+  readonly symlinks: readonly {
+    /** The link. */
+    readonly path: string;
+    /** What it points to, as stored in the link. */
+    readonly target: string;
+  }[];
   /** The mount the zone directory is on. */
   readonly mount?: MountInfoEntry;
   /** The mount on the zone file itself, when it is a mount point. */
   readonly zoneFileMount?: MountInfoEntry;
   /** The journal path named uses, and its facts when it exists. */
   readonly journalFile: string;
+  /** The journal, if it exists. */
   readonly journal?: JournalFacts;
   /** The journal's directory, when it is not the zone directory. */
   readonly journalDir?: string;
+  /** The mount the journal's directory is on, when it differs. */
   readonly journalDirMount?: MountInfoEntry;
   /** Access decisions (only with a known identity). */
   readonly access: readonly AccessFact[];
@@ -215,11 +244,15 @@ export interface StorageFacts {
   readonly dataLinkInZoneDir: boolean;
   /** Serial of the zone file without the journal (with `origin`). */
   readonly fileSerial?: number;
+  /** Why the zone file's serial could not be read. */
   readonly fileSerialError?: string;
+  /** The SOA serial named serves. */
   readonly servedSerial?: number;
   /** Leftover tmp files, oldest first. */
   readonly tmpFiles: readonly TmpFileFacts[];
+  /** AppArmor confinement of named, if any. */
   readonly apparmor: AppArmorFacts;
+  /** When the facts were gathered. */
   readonly now: Date;
 }
 
@@ -227,6 +260,7 @@ export interface StorageFacts {
 export interface StorageDiagnosis {
   /** Problems, errors first. Empty for a setup in which dumps and updates work. */
   readonly findings: Finding[];
+  /** Everything that was observed, findings or not. */
   readonly facts: StorageFacts;
 }
 

@@ -22,6 +22,7 @@ export type DumpErrorKind =
 export class DumpError extends RndcLibraryError<DumpErrorKind> {
   /** What was observed, when anything was. */
   readonly evidence: DumpEvidence | undefined;
+  /** The zone concerned, when known. */
   readonly zone: string | undefined;
 
   constructor(details: {
@@ -31,6 +32,7 @@ export class DumpError extends RndcLibraryError<DumpErrorKind> {
     remedy?: string;
     cause?: unknown;
     evidence?: DumpEvidence;
+    /** The zone concerned, when known. */
     zone?: string;
   }) {
     super(details);

@@ -106,9 +106,13 @@ export interface ErrnoFields {
  * named retries a failed dump every 676–900 s.
  */
 export interface DumpFailedEvent extends NamedLogEventBase, ZoneFields, ErrnoFields {
+  /** Discriminant: `'dump-failed'`. */
   kind: 'dump-failed';
+  /** The step of the dump that failed. */
   step: DumpFailureStep;
+  /** The file concerned: the temp file, or the zone file for `rename`; absent for `write`. */
   file?: string;
+  /** BIND's result text (`permission denied`, `unexpected error`…). */
   result: string;
   /** True when this step leaves the complete `tmp-XXXXXXXXXX` file behind (`rename`). */
   tempFileLeft: boolean;
@@ -121,8 +125,11 @@ export interface DumpFailedEvent extends NamedLogEventBase, ZoneFields, ErrnoFie
  * errors) and the client gets SERVFAIL.
  */
 export interface JournalFailedEvent extends NamedLogEventBase, ErrnoFields {
+  /** Discriminant: `'journal-failed'`. */
   kind: 'journal-failed';
+  /** The journal file, as named printed it. */
   file: string;
+  /** What named was doing with the journal. */
   step: JournalFailureStep;
   /** BIND's result text, or the corruption detail for `corrupt`/`format`. */
   result: string;
@@ -134,7 +141,9 @@ export interface JournalFailedEvent extends NamedLogEventBase, ErrnoFields {
  * {@link ZoneNotLoadedEvent}; the zone then answers SERVFAIL.
  */
 export interface JournalRollforwardFailedEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'journal-rollforward-failed'`. */
   kind: 'journal-rollforward-failed';
+  /** BIND's result text (`journal out of sync with zone`…). */
   result: string;
 }
 
@@ -143,13 +152,17 @@ export interface JournalRollforwardFailedEvent extends NamedLogEventBase, ZoneFi
  * matches the journal, typically after freeze → edit → thaw. named deletes the journal.
  */
 export interface JournalOutOfDateEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'journal-out-of-date'`. */
   kind: 'journal-out-of-date';
 }
 
 /** `unable to remove journal '<file>': '<strerror>'` (WARNING). */
 export interface JournalRemoveFailedEvent extends NamedLogEventBase {
+  /** Discriminant: `'journal-remove-failed'`. */
   kind: 'journal-remove-failed';
+  /** The journal file named could not remove. */
   file: string;
+  /** Why, as the system put it. */
   strerror: string;
 }
 
@@ -158,19 +171,25 @@ export interface JournalRemoveFailedEvent extends NamedLogEventBase {
  * failed.
  */
 export interface JournalCompactFailedEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'journal-compact-failed'`. */
   kind: 'journal-compact-failed';
+  /** BIND's result text. */
   result: string;
 }
 
 /** `not loaded due to errors.` (ERROR): the zone is not served (SERVFAIL). */
 export interface ZoneNotLoadedEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'zone-not-loaded'`. */
   kind: 'zone-not-loaded';
 }
 
 /** `loading from master file <file> failed: <result>`. */
 export interface ZoneLoadFailedEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'zone-load-failed'`. */
   kind: 'zone-load-failed';
+  /** The zone file named tried to load. */
   file: string;
+  /** BIND's result text (`file not found`, `unexpected end of input`…). */
   result: string;
 }
 
@@ -179,14 +198,19 @@ export interface ZoneLoadFailedEvent extends NamedLogEventBase, ZoneFields {
  * (e.g. thaw) found a changed file with the old serial.
  */
 export interface ZoneSerialUnchangedEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'zone-serial-unchanged'`. */
   kind: 'zone-serial-unchanged';
+  /** The serial that did not change. */
   serial: number;
 }
 
 /** `loaded serial N` (INFO), optionally `(DNSSEC signed)`. */
 export interface ZoneLoadedEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'zone-loaded'`. */
   kind: 'zone-loaded';
+  /** The serial loaded. */
   serial: number;
+  /** True when named logged `(DNSSEC signed)`. */
   dnssecSigned: boolean;
 }
 
@@ -195,8 +219,11 @@ export interface ZoneLoadedEvent extends NamedLogEventBase, ZoneFields {
  * control channel command '<command>'` (read-only channel).
  */
 export interface ControlCommandEvent extends NamedLogEventBase {
+  /** Discriminant: `'control-command'`. */
   kind: 'control-command';
+  /** The command line named received. */
   command: string;
+  /** True when a read-only channel refused the command. */
   rejected: boolean;
 }
 
@@ -206,8 +233,11 @@ export interface ControlCommandEvent extends NamedLogEventBase {
  * not mean the file was written, and with `removesJournal` the journal is already gone.
  */
 export interface SyncEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'sync'`. */
   kind: 'sync';
+  /** True for `rndc sync` without a zone. */
   allZones: boolean;
+  /** True for `sync -clean`: named removes the journal. */
   removesJournal: boolean;
   /** `success`, `already running`… */
   result: string;
@@ -218,15 +248,21 @@ export interface SyncEvent extends NamedLogEventBase, ZoneFields {
  * Success means the dump was scheduled and updates are now refused.
  */
 export interface FreezeEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'freeze'`. */
   kind: 'freeze';
+  /** True for `rndc freeze` without a zone. */
   allZones: boolean;
+  /** `success`, `already frozen`, `already running`… */
   result: string;
 }
 
 /** `thawing zone 'Z/IN': success` or `thawing all zones: …`. A thaw never dumps. */
 export interface ThawEvent extends NamedLogEventBase, ZoneFields {
+  /** Discriminant: `'thaw'`. */
   kind: 'thaw';
+  /** True for `rndc thaw` without a zone. */
   allZones: boolean;
+  /** `success`, `not frozen`… */
   result: string;
 }
 
@@ -235,14 +271,19 @@ export interface ThawEvent extends NamedLogEventBase, ZoneFields {
  * `rndc halt`: pending changes stay in the journals only).
  */
 export interface ShutdownEvent extends NamedLogEventBase {
+  /** Discriminant: `'shutdown'`. */
   kind: 'shutdown';
+  /** True when named flushes pending changes to the zone files (`rndc stop`). */
   flush: boolean;
 }
 
 /** `exiting`, or `exiting (due to fatal error)` and the like (`fatal: true`, `reason`). */
 export interface ExitingEvent extends NamedLogEventBase {
+  /** Discriminant: `'exiting'`. */
   kind: 'exiting';
+  /** True when named exits because of a fatal error. */
   fatal: boolean;
+  /** What named gave as the reason, when it gave one. */
   reason?: string;
 }
 
@@ -261,8 +302,11 @@ export interface UpdateClientFields {
  * `update rejected: …`, or `update 'Z/IN' denied` (ACL).
  */
 export interface UpdateFailedEvent extends NamedLogEventBase, ZoneFields, UpdateClientFields {
+  /** Discriminant: `'update-failed'`. */
   kind: 'update-failed';
+  /** Which of named's failure messages it was. */
   outcome: 'error' | 'failed' | 'unsuccessful' | 'rejected' | 'denied';
+  /** named's explanation, as logged. */
   reason: string;
   /** BIND's result text (`unexpected error`, `REFUSED`…), when the line carries one. */
   result?: string;
@@ -270,8 +314,11 @@ export interface UpdateFailedEvent extends NamedLogEventBase, ZoneFields, Update
 
 /** An UPDATE change being applied: `adding an RR at '…' A 192.0.2.1`, `deleting an RR at …`. */
 export interface UpdateChangeEvent extends NamedLogEventBase, ZoneFields, UpdateClientFields {
+  /** Discriminant: `'update-change'`. */
   kind: 'update-change';
+  /** Whether a record is added or deleted. */
   action: 'add' | 'delete';
+  /** The rest of the line: owner, type and data. */
   detail: string;
 }
 
@@ -282,20 +329,29 @@ export interface UpdateChangeEvent extends NamedLogEventBase, ZoneFields, Update
  * `callerFile` for the 9.18.9+ form whose second line is only a file name (`file.c`).
  */
 export interface UnexpectedErrorEvent extends NamedLogEventBase {
+  /** Discriminant: `'unexpected-error'`. */
   kind: 'unexpected-error';
+  /** BIND source file that reported the error (`file.c`). */
   sourceFile: string;
+  /** Line in that source file. */
   sourceLine: number;
+  /** The function named, when printed. */
   func?: string;
   /** The second line, when it is not one of the errno forms. */
   message?: string;
+  /** The errno named could not map, when logged. */
   errno?: number;
+  /** Its strerror text, when logged. */
   strerror?: string;
+  /** For 9.18.9+: the file name logged in place of the errno. */
   callerFile?: string;
 }
 
 /** `directory '<dir>' is not writable` — fatal at startup for the top-level `directory`. */
 export interface DirectoryNotWritableEvent extends NamedLogEventBase {
+  /** Discriminant: `'directory-not-writable'`. */
   kind: 'directory-not-writable';
+  /** The directory named cannot write to. */
   directory: string;
 }
 

@@ -67,6 +67,7 @@ export type DumpTriggerId =
 
 /** One way a dump (or the absence of one) comes about. */
 export interface DumpTrigger {
+  /** Stable identifier of the trigger. */
   readonly id: DumpTriggerId;
   /** What happens, in words (`Successful dynamic UPDATE`, `rndc sync -clean`). */
   readonly operation: string;

@@ -27,10 +27,12 @@ const log = createDebug('rndc:dump');
 
 /** The part of RndcClient verification needs (kept structural: no import cycle). */
 export interface ZoneStatusSource {
+  /** `rndc zonestatus`: the zone's files, serial and state. */
   zonestatus(
     zone: string,
     options?: { class?: string; view?: string; signal?: AbortSignal },
   ): Promise<Result<ZoneStatus, RndcError>>;
+  /** `rndc status`: named's state. */
   status(options?: { signal?: AbortSignal }): Promise<Result<ServerStatus, RndcError>>;
 }
 
@@ -38,8 +40,11 @@ export interface ZoneStatusSource {
 export interface VerifyOptions {
   /** The control-channel client of the named that serves the zone. */
   readonly rndc: ZoneStatusSource;
+  /** The zone whose dump is verified. */
   readonly zone: string;
+  /** The zone's class, when not IN. */
   readonly class?: string;
+  /** The zone's view, when views are in use. */
   readonly view?: string;
   /** The zone file; default: zonestatus `files:` resolved against `directory`. */
   readonly zoneFile?: string;
@@ -63,20 +68,29 @@ export interface VerifyOptions {
   readonly namedPid?: number;
   /** Run {@link diagnoseZoneStorage} when the dump failed or could not be proven. Default true. */
   readonly diagnose?: boolean;
+  /** Stops waiting; the verdict is then `not-verified`. */
   readonly signal?: AbortSignal;
 }
 
 /** What the zone looked like before the command. */
 export interface DumpSnapshot {
+  /** When the snapshot was taken. */
   readonly at: Date;
+  /** Absolute path of the zone file. */
   readonly zoneFile: string;
   /** named's `directory`, when known: relative `$INCLUDE`s resolve against it, as in named. */
   readonly directory: string | undefined;
+  /** The zone file's serial, when it could be read. */
   readonly fileSerial: number | undefined;
+  /** The zone file's modification time, if it exists. */
   readonly mtime: Date | undefined;
+  /** Names of named's `tmp-*` files in the zone file's directory. */
   readonly tmpFiles: ReadonlySet<string>;
+  /** Byte length of named's log, so that only later lines are read. */
   readonly logOffset: number | undefined;
+  /** The SOA serial named served. */
   readonly servedSerial: number;
+  /** The zone's journal, if it has one. */
   readonly journal: JournalInfo | undefined;
 }
 
@@ -104,35 +118,50 @@ export type DumpStep =
 
 /** Everything observed, and what it means. */
 export interface DumpEvidence {
+  /** The zone verified. */
   readonly zone: string;
+  /** What the evidence proves: written, failed, not (yet) verified… */
   readonly verdict: DumpVerdict;
+  /** The dump step that failed (open, write, fsync, rename…), for a `failed` verdict. */
   readonly failedStep: DumpStep | undefined;
   /** One sentence a person can read. */
   readonly summary: string;
   /** What to do, when the verdict is not good. */
   readonly remedy: string | undefined;
+  /** Absolute path of the zone file checked. */
   readonly zoneFile: string;
+  /** The SOA serial named serves. */
   readonly servedSerial: number;
+  /** The zone file's serial before the command, when it could be read. */
   readonly fileSerialBefore: number | undefined;
+  /** The zone file's serial at the end, when it could be read. */
   readonly fileSerialAfter: number | undefined;
   /** Inline-signing: the `.signed` file and the signed serial. */
   readonly signed:
     | {
+        /** Absolute path of the signed zone file (`<file>.signed`). */
         readonly file: string;
+        /** The SOA serial named serves. */
         readonly servedSerial: number;
+        /** The signed file's serial at the end, when it could be read. */
         readonly fileSerial: number | undefined;
       }
     | undefined;
+  /** The zone file's modification time before the command. */
   readonly mtimeBefore: Date | undefined;
+  /** The zone file's modification time at the end. */
   readonly mtimeAfter: Date | undefined;
   /** `tmp-XXXXXXXXXX` files that appeared in the zone directory since the command. */
   readonly newTmpFiles: readonly string[];
+  /** The journal before the command, if there was one. */
   readonly journalBefore: JournalInfo | undefined;
+  /** The journal at the end, if there is one. */
   readonly journalAfter: JournalInfo | undefined;
   /** Dump, journal and load lines named logged since the command. */
   readonly logEvents: readonly NamedLogEvent[];
   /** Whether named's log was read (without it a failure shows only as missing serial equality). */
   readonly logRead: boolean;
+  /** Milliseconds spent waiting for proof. */
   readonly elapsedMs: number;
   /** Why the storage cannot take a dump, when the verdict is not good. */
   readonly diagnosis: StorageDiagnosis | undefined;

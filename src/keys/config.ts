@@ -26,7 +26,9 @@ import { describePart, keyword, type Statement } from './tree.js';
 
 /** The `options { … };` statement of an rndc.conf. Absent clauses are `undefined`. */
 export interface RndcOptions {
+  /** `default-server`: the server used when none is given. */
   readonly defaultServer: string | undefined;
+  /** `default-key`: the key used when the server names none. */
   readonly defaultKey: string | undefined;
   /** As written; the rndc tool refuses 0 and values over 65535 when it uses one. */
   readonly defaultPort: number | undefined;
@@ -46,6 +48,7 @@ export interface RndcServerAddress {
   readonly host: string;
   /** Its own port; `undefined` means the port rndc resolves for the server. */
   readonly port: number | undefined;
+  /** Where the address was written. */
   readonly location: SourceLocation;
 }
 
@@ -55,6 +58,7 @@ export interface RndcServer {
   readonly name: string;
   /** Name of the key to use with this server. */
   readonly key: string | undefined;
+  /** The server's `port`, if set. */
   readonly port: number | undefined;
   /** `undefined` when there is no `addresses` clause. */
   readonly addresses: readonly RndcServerAddress[] | undefined;
@@ -62,6 +66,7 @@ export interface RndcServer {
   readonly sourceAddress: string | undefined;
   /** An IPv6 address, or `*` for any. */
   readonly sourceAddressV6: string | undefined;
+  /** Where the `server` statement starts. */
   readonly location: SourceLocation;
   /** Where each clause present is, by clause name (`key`, `port` …). */
   readonly clauseLocations: ReadonlyMap<string, SourceLocation>;

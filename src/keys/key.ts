@@ -40,7 +40,9 @@ const NODE_DIGEST: Readonly<Record<HmacAlgorithm, string>> = {
  * `algorithm` may carry BIND's truncation suffix (`hmac-sha256-128`), which only TSIG accepts.
  */
 export interface KeySpec {
+  /** Key name, as in `key "name" { … }`. */
   readonly name: string;
+  /** `hmac-sha256` and the like, matched case-insensitively; TSIG also accepts `hmac-sha256-128`. */
   readonly algorithm: string;
   /** The secret, base64 as in `secret "…";`. */
   readonly secret: string;

@@ -56,11 +56,13 @@ export interface ResolveRndcTargetOptions extends IncludeOptions {
 export interface RndcTargetAddress {
   /** An IP address, or a host name still to be resolved. */
   readonly host: string;
+  /** The control port to connect to. */
   readonly port: number;
 }
 
 /** What rndc would connect to and sign with. */
 export interface RndcTarget {
+  /** The key to sign with (from `-y`, the server's `key`, `default-key` or rndc.key). */
   readonly key: Key;
   /** The resolved port: `-p` ▸ server `port` ▸ `default-port` ▸ 953. */
   readonly port: number;
@@ -82,6 +84,11 @@ export interface RndcTarget {
   readonly warnings: readonly string[];
 }
 
+/**
+ * The resolved target, or why it cannot be resolved.
+ *
+ * @inline
+ */
 type Target = Result<RndcTarget, ConfigError>;
 
 async function exists(path: string): Promise<boolean> {

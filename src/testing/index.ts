@@ -10,6 +10,7 @@
  * await named.stop();
  *
  * @packageDocumentation
+ * @module rndc/testing
  */
 export type { LogPrintTime, LogSeverity, ZoneKind } from './config.js';
 export {

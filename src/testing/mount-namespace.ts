@@ -34,8 +34,16 @@ export interface MountNamespaceOptions {
 
 /** Outcome of {@link canUseMountNamespace}. */
 export type MountNamespaceSupport =
-  | { readonly ok: true }
-  | { readonly ok: false; readonly reason: string };
+  | {
+      /** Mount namespaces work here. */
+      readonly ok: true;
+    }
+  | {
+      /** Mount namespaces do not work here. */
+      readonly ok: false;
+      /** Why not, for a skip message. */
+      readonly reason: string;
+    };
 
 /**
  * Whether `startNamed({ mountNamespace })` can work here: tries `unshare -m --propagation private`

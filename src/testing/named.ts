@@ -9,7 +9,13 @@ import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join } from 'node:path';
 import { RndcLibraryError } from '../errors.js';
-import { DIGEST_BYTES, HMAC_ALGORITHMS, type HmacAlgorithm, Key } from '../keys/key.js';
+import {
+  DIGEST_BYTES,
+  decodeBase64Strict,
+  HMAC_ALGORITHMS,
+  type HmacAlgorithm,
+  Key,
+} from '../keys/key.js';
 import { type Registered, register, startWatchdog, type Watchdog } from './cleanup.js';
 import {
   controlKeyName,
@@ -58,7 +64,9 @@ export interface ZoneSpec {
 
 /** A zone of a started instance. */
 export interface NamedZone {
+  /** Zone name without the trailing dot (`dyn.test`). */
   readonly name: string;
+  /** How the zone is configured (primary, dynamic, …). */
   readonly kind: ZoneKind;
   /** The `file` value as written in named.conf (relative to the instance directory). */
   readonly file: string;
@@ -68,11 +76,15 @@ export interface NamedZone {
 
 /** What a {@link StartNamedOptions.beforeStart} hook gets to see. */
 export interface BeforeStartContext {
+  /** The instance directory (named's `directory`). */
   readonly dir: string;
+  /** Absolute path of the named.conf just written. */
   readonly configFile: string;
+  /** The zones as configured, files already written. */
   readonly zones: readonly NamedZone[];
   /** uid/gid of `user`, when one was given. */
   readonly uid: number | undefined;
+  /** The group named will run as, when it runs as another user. */
   readonly gid: number | undefined;
 }
 
@@ -125,11 +137,23 @@ export interface StartNamedOptions {
    * `unshare`; check with `canUseMountNamespace()`. `pid` is still named's pid.
    */
   readonly mountNamespace?: MountNamespaceOptions;
+  /**
+   * Bytes (base64, at most 56) every key's secret starts with, instead of being wholly random:
+   * each secret is these bytes followed by 8 random ones. The keys still differ from each other
+   * (named's control channel tries every key of the channel, whatever the name, so equal secrets
+   * would let a mislabelled key in) and from those of other instances (a stray client of another
+   * test is still rejected); 64 bytes at most, because BIND's tools refuse K* key pairs whose
+   * HMAC secret is longer than the hash's block size. Default: `$RNDC_TESTING_KEY_SECRET` when
+   * set (this project's test suite puts a canary there and checks that it never leaks).
+   */
+  readonly keySecretPrefix?: string;
 }
 
 /** How named ended. */
 export interface NamedExit {
+  /** Exit status, or `null` when named was ended by a signal. */
   readonly code: number | null;
+  /** The signal that ended named, if any. */
   readonly signal: NodeJS.Signals | null;
 }
 
@@ -380,11 +404,43 @@ function resolveZones(specs: readonly ZoneSpec[], dir: string): ResolvedZone[] {
   });
 }
 
-function makeKey(name: string, algorithm: string, bytes: number): { key: Key; text: KeyText } {
-  const text = { name, algorithm, secret: randomBytes(bytes).toString('base64') };
+function makeKey(
+  name: string,
+  algorithm: string,
+  bytes: number,
+  secretPrefix: Buffer | undefined,
+): { key: Key; text: KeyText } {
+  const secret = secretPrefix
+    ? Buffer.concat([secretPrefix, randomBytes(KEY_SECRET_RANDOM_BYTES)])
+    : randomBytes(bytes);
+  const text = { name, algorithm, secret: secret.toString('base64') };
   const key = Key.from(text);
   if (key.isErr()) throw key.error;
   return { key: key.value, text };
+}
+
+/** Random bytes after a `keySecretPrefix`: keys of different instances differ. */
+const KEY_SECRET_RANDOM_BYTES = 8;
+
+/** `keySecretPrefix`, else `$RNDC_TESTING_KEY_SECRET`, decoded; never echoed in errors. */
+function keySecretPrefix(options: StartNamedOptions): Buffer | undefined {
+  const text = options.keySecretPrefix ?? process.env.RNDC_TESTING_KEY_SECRET;
+  if (text === undefined || (options.keySecretPrefix === undefined && text === '')) {
+    return undefined;
+  }
+  const secret = decodeBase64Strict(text);
+  const source =
+    options.keySecretPrefix === undefined ? '$RNDC_TESTING_KEY_SECRET' : 'keySecretPrefix';
+  if (!secret || secret.length === 0) {
+    throw new NamedStartError('bad-option', `${source} is not valid base64`);
+  }
+  if (secret.length > 64 - KEY_SECRET_RANDOM_BYTES) {
+    throw new NamedStartError(
+      'bad-option',
+      `${source} is ${secret.length} bytes; at most ${64 - KEY_SECRET_RANDOM_BYTES} (secrets longer than 64 bytes break K* key pairs in BIND's tools)`,
+    );
+  }
+  return secret;
 }
 
 async function attemptStart(
@@ -409,12 +465,18 @@ async function attemptStart(
 
     const keys = {} as Record<HmacAlgorithm, Key>;
     const keyTexts = new Map<HmacAlgorithm, KeyText>();
+    const secretPrefix = keySecretPrefix(options);
     for (const algorithm of HMAC_ALGORITHMS) {
-      const made = makeKey(controlKeyName(algorithm), algorithm, DIGEST_BYTES[algorithm]);
+      const made = makeKey(
+        controlKeyName(algorithm),
+        algorithm,
+        DIGEST_BYTES[algorithm],
+        secretPrefix,
+      );
       keys[algorithm] = made.key;
       keyTexts.set(algorithm, made.text);
     }
-    const truncated = makeKey(TRUNCATED_KEY_NAME, 'hmac-sha256-128', 32);
+    const truncated = makeKey(TRUNCATED_KEY_NAME, 'hmac-sha256-128', 32, secretPrefix);
     const controlKeyNames = HMAC_ALGORITHMS.map(controlKeyName);
 
     await mkdir(join(dir, 'zones'));

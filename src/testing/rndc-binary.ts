@@ -45,7 +45,9 @@ export interface RunBinaryOptions {
 
 /** Outcome of {@link runBinary}. */
 export interface BinaryResult {
+  /** Everything the program wrote on standard output. */
   readonly stdout: string;
+  /** Everything the program wrote on standard error. */
   readonly stderr: string;
   /** Exit status, or `null` when the process was ended by a signal (see `signal`). */
   readonly exitCode: number | null;

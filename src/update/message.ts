@@ -38,19 +38,29 @@ export const TYPE_SOA = 6;
 
 /** One resource record as it goes into an UPDATE: meta-records have TTL 0 and empty RDATA. */
 export interface WireRecord {
+  /** Owner name. */
   readonly name: Name;
+  /** RR type number. */
   readonly type: number;
+  /** Class number (IN, or NONE/ANY for deletions and prerequisites). */
   readonly class: number;
+  /** TTL in seconds. */
   readonly ttl: number;
+  /** The record data in wire format. */
   readonly rdata: Buffer;
 }
 
 /** An UPDATE message before signing. */
 export interface UpdateMessage {
+  /** DNS message ID. */
   readonly id: number;
+  /** The zone section's name. */
   readonly zone: Name;
+  /** The zone section's class. */
   readonly zoneClass: number;
+  /** The prerequisite section (RFC 2136 §2.4). */
   readonly prerequisites: readonly WireRecord[];
+  /** The update section (RFC 2136 §2.5). */
   readonly updates: readonly WireRecord[];
 }
 

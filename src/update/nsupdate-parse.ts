@@ -49,6 +49,7 @@ interface CommandBase {
 
 /** `server host [port]`: where updates (and zone discovery) go. */
 export interface NsupdateServerCommand extends CommandBase {
+  /** Discriminant: `'server'`. */
   readonly kind: 'server';
   /** Host name or address as written; nsupdate resolves it (up to 4 addresses). */
   readonly host: string;
@@ -58,9 +59,11 @@ export interface NsupdateServerCommand extends CommandBase {
 
 /** `local address [port]`: source address and port of requests. */
 export interface NsupdateLocalCommand extends CommandBase {
+  /** Discriminant: `'local'`. */
   readonly kind: 'local';
   /** A literal IPv4 or IPv6 address (no scope). */
   readonly address: string;
+  /** 4 for IPv4, 6 for IPv6. */
   readonly family: 4 | 6;
   /** 1–65535, or `undefined` for any port. */
   readonly port: number | undefined;
@@ -68,6 +71,7 @@ export interface NsupdateLocalCommand extends CommandBase {
 
 /** `zone name`: the zone to update (skips zone discovery). */
 export interface NsupdateZoneCommand extends CommandBase {
+  /** Discriminant: `'zone'`. */
   readonly kind: 'zone';
   /** The name as written; nsupdate makes it absolute against the root. */
   readonly zone: string;
@@ -75,6 +79,7 @@ export interface NsupdateZoneCommand extends CommandBase {
 
 /** `class name`: the default class (never NONE, ANY or 0). */
 export interface NsupdateClassCommand extends CommandBase {
+  /** Discriminant: `'class'`. */
   readonly kind: 'class';
   /** As written (`IN`, `chaos`, `CLASS3`). */
   readonly className: string;
@@ -84,6 +89,7 @@ export interface NsupdateClassCommand extends CommandBase {
 
 /** `ttl seconds|none`: the default TTL of `update add`. */
 export interface NsupdateTtlCommand extends CommandBase {
+  /** Discriminant: `'ttl'`. */
   readonly kind: 'ttl';
   /** 0–2147483647, or `undefined` for `ttl none` (adds need a TTL again). */
   readonly ttl: number | undefined;
@@ -91,6 +97,7 @@ export interface NsupdateTtlCommand extends CommandBase {
 
 /** `key [hmac:]name secret`: the TSIG key for what follows (hmac defaults to hmac-md5). */
 export interface NsupdateKeyCommand extends CommandBase {
+  /** Discriminant: `'key'`. */
   readonly kind: 'key';
   /** The key; `truncatedBits` is set for `hmac-sha256-128:` and the like. Its location is the line. */
   readonly key: Key;
@@ -98,7 +105,9 @@ export interface NsupdateKeyCommand extends CommandBase {
 
 /** `check-names yes|no` (also `checknames`, `on/off`, `true/false`). */
 export interface NsupdateCheckNamesCommand extends CommandBase {
+  /** Discriminant: `'check-names'`. */
   readonly kind: 'check-names';
+  /** True for `yes`/`on`/`true`. */
   readonly enabled: boolean;
 }
 
@@ -114,13 +123,17 @@ interface RecordCommandBase extends CommandBase {
 
 /** `prereq nxdomain name`: the name must not exist (RFC 2136 §2.4.5). */
 export interface NsupdateNxdomainPrereq extends RecordCommandBase {
+  /** Discriminant: `'prereq'`. */
   readonly kind: 'prereq';
+  /** The prerequisite: `'nxdomain'`. */
   readonly condition: 'nxdomain';
 }
 
 /** `prereq yxdomain name`: the name must exist (RFC 2136 §2.4.4). */
 export interface NsupdateYxdomainPrereq extends RecordCommandBase {
+  /** Discriminant: `'prereq'`. */
   readonly kind: 'prereq';
+  /** The prerequisite: `'yxdomain'`. */
   readonly condition: 'yxdomain';
 }
 
@@ -129,7 +142,9 @@ export type NsupdateNamePrereq = NsupdateNxdomainPrereq | NsupdateYxdomainPrereq
 
 /** `prereq nxrrset name [class] type` (RFC 2136 §2.4.3); data after the type is ignored. */
 export interface NsupdateNxrrsetPrereq extends RecordCommandBase {
+  /** Discriminant: `'prereq'`. */
   readonly kind: 'prereq';
+  /** The prerequisite: `'nxrrset'`. */
   readonly condition: 'nxrrset';
   /** Class as written, if any. */
   readonly class: string | undefined;
@@ -144,12 +159,17 @@ export interface NsupdateNxrrsetPrereq extends RecordCommandBase {
  * data, all such lines for one name and type form the exact RRset required (§2.4.2).
  */
 export interface NsupdateYxrrsetPrereq extends RecordCommandBase {
+  /** Discriminant: `'prereq'`. */
   readonly kind: 'prereq';
+  /** The prerequisite: `'yxrrset'`. */
   readonly condition: 'yxrrset';
+  /** Class as written, if any. */
   readonly class: string | undefined;
+  /** Type as written (a mnemonic or `TYPEnnn`). */
   readonly type: string;
   /** The record data as written (to be parsed in class `rdataClass`), or `undefined`. */
   readonly rdata: string | undefined;
+  /** The class the record is in: the written class or the zone's. */
   readonly rdataClass: number;
 }
 
@@ -161,16 +181,21 @@ export type NsupdatePrereqCommand =
 
 /** `update add name [ttl] [class] type data` (RFC 2136 §2.5.1). */
 export interface NsupdateAddCommand extends RecordCommandBase {
+  /** Discriminant: `'update'`. */
   readonly kind: 'update';
+  /** `'add'`. */
   readonly operation: 'add';
   /** The TTL written, or the `ttl` command's default when none was written. */
   readonly ttl: number;
   /** True when `ttl` came from an earlier `ttl` command. */
   readonly ttlFromDefault: boolean;
+  /** Class as written, if any. */
   readonly class: string | undefined;
+  /** Type as written (a mnemonic or `TYPEnnn`). */
   readonly type: string;
   /** The record data as written, never empty. */
   readonly rdata: string;
+  /** The class the record is in: the written class or the zone's. */
   readonly rdataClass: number;
   /** Whether check-names was on for this line (nsupdate then checks owner and data names). */
   readonly checkNames: boolean;
@@ -185,26 +210,43 @@ export interface NsupdateAddCommand extends RecordCommandBase {
  */
 export type NsupdateDeleteCommand =
   | (RecordCommandBase & {
+      /** Discriminant: `'update'`. */
       readonly kind: 'update';
+      /** `'delete'`. */
       readonly operation: 'delete';
+      /** What is deleted: every RRset of the name, one RRset, or one record. */
       readonly scope: 'name';
+      /** Class as written, if any. */
       readonly class: string | undefined;
     })
   | (RecordCommandBase & {
+      /** Discriminant: `'update'`. */
       readonly kind: 'update';
+      /** `'delete'`. */
       readonly operation: 'delete';
+      /** What is deleted: every RRset of the name, one RRset, or one record. */
       readonly scope: 'rrset';
+      /** Class as written, if any. */
       readonly class: string | undefined;
+      /** Type as written (a mnemonic or `TYPEnnn`). */
       readonly type: string;
+      /** The class the record is in: the written class or the zone's. */
       readonly rdataClass: number;
     })
   | (RecordCommandBase & {
+      /** Discriminant: `'update'`. */
       readonly kind: 'update';
+      /** `'delete'`. */
       readonly operation: 'delete';
+      /** What is deleted: every RRset of the name, one RRset, or one record. */
       readonly scope: 'record';
+      /** Class as written, if any. */
       readonly class: string | undefined;
+      /** Type as written (a mnemonic or `TYPEnnn`). */
       readonly type: string;
+      /** The record data as written. */
       readonly rdata: string;
+      /** The class the record is in: the written class or the zone's. */
       readonly rdataClass: number;
     });
 
@@ -213,6 +255,7 @@ export type NsupdateUpdateCommand = NsupdateAddCommand | NsupdateDeleteCommand;
 
 /** `send`, or a blank line: send the pending prereqs and updates. */
 export interface NsupdateSendCommand extends CommandBase {
+  /** Discriminant: `'send'`. */
   readonly kind: 'send';
   /** True for a blank line. */
   readonly blankLine: boolean;
@@ -227,6 +270,7 @@ export interface NsupdateSendCommand extends CommandBase {
 
 /** `quit`: stop, discarding pending changes. Nothing after it is read. */
 export interface NsupdateQuitCommand extends CommandBase {
+  /** Discriminant: `'quit'`. */
   readonly kind: 'quit';
   /** Lines of the prereqs and updates that are dropped. */
   readonly discardedLines: readonly number[];
@@ -234,6 +278,7 @@ export interface NsupdateQuitCommand extends CommandBase {
 
 /** Commands without arguments: `show` (pending message), `answer` (last reply), `debug`, `version`, `help`. */
 export interface NsupdateSimpleCommand extends CommandBase {
+  /** Which of the commands without arguments it is. */
   readonly kind: 'show' | 'answer' | 'debug' | 'version' | 'help';
 }
 
@@ -267,6 +312,7 @@ export type NsupdateWarningKind =
 
 /** Something nsupdate accepts silently but probably not as meant. */
 export interface NsupdateWarning {
+  /** What the warning is about. */
   readonly kind: NsupdateWarningKind;
   /** The line it is about (for `unsent-at-eof`, the last line of the script). */
   readonly line: number;
@@ -278,7 +324,9 @@ export interface NsupdateWarning {
 
 /** A parsed script. */
 export interface NsupdateScript {
+  /** The commands, in script order. */
   readonly commands: NsupdateCommand[];
+  /** What nsupdate would accept silently but probably not as meant. */
   readonly warnings: NsupdateWarning[];
 }
 

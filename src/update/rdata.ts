@@ -1392,7 +1392,7 @@ export interface ParsedRecord {
   readonly ttl: number | undefined;
   /** Class number: from the text, else `defaultClass`, else IN (1). Never NONE, ANY or 0. */
   readonly class: number;
-  /** Type number (see {@link typeFromText}). */
+  /** Type number (see `typeFromText`). */
   readonly type: number;
   /** Wire RDATA; empty when the record has none (only with `allowEmptyRdata`). */
   readonly rdata: Buffer;
@@ -1420,7 +1420,7 @@ export interface ParseRecordOptions {
  * either order, as in BIND zone files.
  *
  * - `owner` is a name relative to `origin` unless it ends in a dot; `@` is the origin.
- * - `ttl` is seconds or a duration (`1h30m`, see {@link parseTtl}), at most 2147483647.
+ * - `ttl` is seconds or a duration (`1h30m`, see `parseTtl`), at most 2147483647.
  * - `class` is IN, CH, HS or CLASSnnn; NONE and ANY are refused (they only exist on the wire).
  * - `type` is a mnemonic or TYPEnnn; the RDATA follows {@link parseRdata}.
  * - `;` starts a comment; `( )` may wrap RDATA over several lines.

@@ -34,9 +34,13 @@ import {
 export type RecordInput =
   | string
   | {
+      /** Owner name; a relative name is relative to the update's origin (default: the zone). */
       readonly name: string;
+      /** RR type: a mnemonic (`A`, `TXT`) or a number. */
       readonly type: string | number;
+      /** TTL in seconds. Default: the update's `defaultTtl`. */
       readonly ttl?: number;
+      /** Record data in presentation format, or wire-format bytes. */
       readonly data: string | Uint8Array;
     };
 
