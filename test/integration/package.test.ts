@@ -1,6 +1,6 @@
 // The published package, as a consumer gets it: `npm pack`, install the tarball into a scratch
-// project WITHOUT network (`npm install --offline`: the runtime dependencies come from the npm cache
-// that `npm ci` filled), then run one example as ESM and one as CommonJS against a real named,
+// project WITHOUT network (`npm install --offline`, with the runtime dependencies packed from the
+// project's node_modules, so not even registry metadata is needed), then run one example as ESM and one as CommonJS against a real named,
 // type-check a consumer of each flavour, and run the `rndc-js` bin.
 //
 // The build goes to a staging copy of the repository, not to ./dist, so that this test never
@@ -76,15 +76,61 @@ beforeAll(async () => {
   tarball = join(dir, packed.filename);
   packedFiles = packed.files.map((file) => file.path);
 
+  // The runtime dependencies are packed from the project's own node_modules too: `npm ci` caches
+  // tarballs but not registry metadata, so on a fresh machine an offline install could not
+  // resolve `debug@^4` from the registry — and the test must not need the network.
+  const dependencyTarballs: string[] = [];
+  for (const name of runtimeDependencyClosure()) {
+    const packed = await runNpm(
+      [
+        'pack',
+        '--json',
+        '--ignore-scripts',
+        '--pack-destination',
+        dir,
+        join(root, 'node_modules', name),
+      ],
+      dir,
+    );
+    expect(packed.exitCode, packed.stderr).toBe(0);
+    const [entry] = JSON.parse(packed.stdout) as Array<{ filename: string }>;
+    if (!entry) throw new Error(`npm pack ${name} reported nothing`);
+    dependencyTarballs.push(join(dir, entry.filename));
+  }
+
   mkdirSync(consumer);
   writeFileSync(join(consumer, 'package.json'), '{"name":"consumer","private":true}\n');
   const install = await runNpm(
-    ['install', '--offline', '--no-audit', '--no-fund', '--no-package-lock', tarball],
+    [
+      'install',
+      '--offline',
+      '--no-audit',
+      '--no-fund',
+      '--no-package-lock',
+      tarball,
+      ...dependencyTarballs,
+    ],
     consumer,
   );
-  // If this fails with ENOTCACHED, the npm cache lacks a runtime dependency: run `npm ci` once.
   expect(install.exitCode, `${install.stdout}\n${install.stderr}`).toBe(0);
 }, 300_000);
+
+/** The package's runtime dependencies and theirs, as installed in the project's node_modules. */
+function runtimeDependencyClosure(): string[] {
+  const seen = new Set<string>();
+  const visit = (packageDir: string) => {
+    const manifest = JSON.parse(readFileSync(join(packageDir, 'package.json'), 'utf8')) as {
+      dependencies?: Record<string, string>;
+    };
+    for (const name of Object.keys(manifest.dependencies ?? {})) {
+      if (seen.has(name)) continue;
+      seen.add(name);
+      visit(join(root, 'node_modules', name));
+    }
+  };
+  visit(root);
+  return [...seen].sort();
+}
 
 afterAll(() => {
   if (dir) rmSync(dir, { recursive: true, force: true });
