@@ -5,6 +5,7 @@
  * global options end at the command word). Errors are values: a message for the user.
  */
 import { Err, Ok, type Result } from 'ts-results-es';
+import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
 
 /** One option a parser knows. */
 export interface OptionSpec {
@@ -123,13 +124,11 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
 ];
 
 /** The settings the global options give every command. */
-export interface GlobalSettings {
-  readonly configFile?: string;
-  readonly keyFile?: string;
-  readonly server?: string;
-  readonly port?: number;
-  readonly keyName?: string;
-  readonly sourceAddress?: string;
+export interface GlobalSettings
+  extends Pick<
+    ResolveRndcTargetOptions,
+    'configFile' | 'keyFile' | 'server' | 'port' | 'keyName' | 'sourceAddress'
+  > {
   /** `-t`, in milliseconds. */
   readonly timeoutMs: number;
   readonly quiet: boolean;
@@ -141,30 +140,35 @@ export interface GlobalSettings {
 /** Default `-t`, as rndc: 60 s. */
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
+/** The value of an option that takes one, when it was given. */
+export function optionText(
+  options: Readonly<Record<string, string | true>>,
+  key: string,
+): string | undefined {
+  const value = options[key];
+  return typeof value === 'string' ? value : undefined;
+}
+
+/** A number written in decimal digits only, from `min` to `max`; undefined when it is not one. */
+export function parseWholeNumber(text: string, min: number, max: number): number | undefined {
+  if (!/^\d+$/.test(text)) return undefined;
+  const value = Number(text);
+  return value >= min && value <= max ? value : undefined;
+}
+
 /** Turns parsed global options into settings; a bad number is an error message. */
 export function globalSettings(
   options: Readonly<Record<string, string | true>>,
 ): Result<GlobalSettings, string> {
-  const text = (key: string): string | undefined => {
-    const value = options[key];
-    return typeof value === 'string' ? value : undefined;
-  };
-  let port: number | undefined;
+  const text = (key: string) => optionText(options, key);
   const portText = text('port');
-  if (portText !== undefined) {
-    port = Number(portText);
-    if (!/^\d+$/.test(portText) || port < 1 || port > 65535) {
-      return Err(`port '${portText}' out of range`);
-    }
-  }
-  let timeoutMs = DEFAULT_TIMEOUT_SECONDS * 1000;
+  const port = portText === undefined ? undefined : parseWholeNumber(portText, 1, 65535);
+  if (portText !== undefined && port === undefined) return Err(`port '${portText}' out of range`);
   const timeoutText = text('timeout');
-  if (timeoutText !== undefined) {
-    const seconds = Number(timeoutText);
-    if (!/^\d+$/.test(timeoutText) || seconds < 1 || seconds > 86_400) {
-      return Err(`timeout '${timeoutText}' must be a whole number of seconds (1-86400)`);
-    }
-    timeoutMs = seconds * 1000;
+  const timeoutSeconds =
+    timeoutText === undefined ? DEFAULT_TIMEOUT_SECONDS : parseWholeNumber(timeoutText, 1, 86_400);
+  if (timeoutSeconds === undefined) {
+    return Err(`timeout '${timeoutText}' must be a whole number of seconds (1-86400)`);
   }
   const optional = <K extends string>(key: K, value: string | undefined) =>
     value === undefined ? {} : ({ [key]: value } as Record<K, string>);
@@ -175,7 +179,7 @@ export function globalSettings(
     ...optional('keyName', text('keyName')),
     ...optional('sourceAddress', text('sourceAddress')),
     ...(port === undefined ? {} : { port }),
-    timeoutMs,
+    timeoutMs: timeoutSeconds * 1000,
     quiet: options.quiet === true,
     showResult: options.showResult === true,
     verbose: options.verbose === true,
@@ -192,7 +196,15 @@ export function parseSeconds(text: string): number | undefined {
 
 /** Parses a pid; undefined when it is not a positive integer. */
 export function parsePid(text: string): number | undefined {
-  if (!/^\d+$/.test(text)) return undefined;
-  const pid = Number(text);
-  return pid > 0 && pid <= 4_194_304 ? pid : undefined;
+  return parseWholeNumber(text, 1, 4_194_304);
+}
+
+/** `--named-pid PID` of `options`: the pid, nothing when not given, or the usage message. */
+export function namedPidOption(
+  options: Readonly<Record<string, string | true>>,
+): Result<number | undefined, string> {
+  const text = optionText(options, 'namedPid');
+  if (text === undefined) return Ok(undefined);
+  const pid = parsePid(text);
+  return pid === undefined ? Err(`--named-pid '${text}' is not a process id`) : Ok(pid);
 }

@@ -26,17 +26,10 @@ export function verbose(io: CliIo, settings: GlobalSettings, line: string): void
 export async function connectFromSettings(
   settings: GlobalSettings,
   io: CliIo,
-  named?: { log?: string; directory?: string; pid?: number },
 ): Promise<Result<Connection, ConfigError>> {
-  const target = await resolveRndcTarget({
-    ...(settings.configFile !== undefined ? { configFile: settings.configFile } : {}),
-    ...(settings.keyFile !== undefined ? { keyFile: settings.keyFile } : {}),
-    ...(settings.server !== undefined ? { server: settings.server } : {}),
-    ...(settings.port !== undefined ? { port: settings.port } : {}),
-    ...(settings.keyName !== undefined ? { keyName: settings.keyName } : {}),
-    ...(settings.sourceAddress !== undefined ? { sourceAddress: settings.sourceAddress } : {}),
-    baseDir: io.cwd,
-  });
+  // The rest are rndc's -c -k -s -p -y -b, given or absent, as resolveRndcTarget takes them.
+  const { timeoutMs, quiet, showResult, verbose: _verbose, json, ...choices } = settings;
+  const target = await resolveRndcTarget({ ...choices, baseDir: io.cwd });
   if (target.isErr()) return Err(target.error);
   const t = target.value;
   for (const warning of t.warnings) io.stderr.write(`${PROGRAM}: warning: ${warning}\n`);
@@ -64,11 +57,6 @@ export async function connectFromSettings(
     ...(t.sourceAddressV6 ? { sourceAddressV6: t.sourceAddressV6 } : {}),
     timeoutMs: settings.timeoutMs,
     maxConnections: 1,
-    ...(named ? { named: withoutUndefined(named) } : {}),
   });
   return Ok({ client, server: client.server });
-}
-
-function withoutUndefined<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }

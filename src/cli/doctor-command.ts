@@ -14,11 +14,11 @@ import {
   type StorageDiagnosis,
 } from '../dump/diagnose.js';
 import { namedDirectory } from '../dump/named-config.js';
-import { type GlobalSettings, parseArgs, parsePid } from './args.js';
+import { type GlobalSettings, namedPidOption, optionText, parseArgs } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import type { CliIo } from './io.js';
 import { formatError, jsonError, type PrintableError, writeJson } from './output.js';
-import { findingsText, jsonDiagnosis } from './report.js';
+import { findingsText, jsonDiagnosis, severityCounts } from './report.js';
 import { usageError } from './usage.js';
 
 export const EXIT_HEALTHY = 0;
@@ -59,23 +59,16 @@ export async function doctorCommand(
   if (parsed.isErr()) return usageError(io, parsed.error, 'doctor');
   const { options, operands } = parsed.value;
   const json = settings.json || options.json === true;
-  const text = (key: string): string | undefined => {
-    const value = options[key];
-    return typeof value === 'string' ? value : undefined;
-  };
+  const text = (key: string) => optionText(options, key);
   const [zone, zoneClass, view, ...extra] = operands;
   if (extra.length > 0) return usageError(io, `unexpected argument '${extra[0]}'`, 'doctor');
   const zoneFileOption = text('zoneFile');
   if (zone === undefined && zoneFileOption === undefined) {
     return usageError(io, 'doctor needs a zone or --zone-file PATH', 'doctor');
   }
-  let namedPid: number | undefined;
-  if (text('namedPid') !== undefined) {
-    namedPid = parsePid(text('namedPid') as string);
-    if (namedPid === undefined) {
-      return usageError(io, `--named-pid '${text('namedPid')}' is not a process id`, 'doctor');
-    }
-  }
+  const pid = namedPidOption(options);
+  if (pid.isErr()) return usageError(io, pid.error, 'doctor');
+  const namedPid = pid.value;
   const namedUser = text('namedUser');
 
   const fail = (error: PrintableError): number => {
@@ -104,7 +97,7 @@ export async function doctorCommand(
   };
   const diagnosis = await diagnoseZoneStorage(diagnoseOptions);
   if (diagnosis.isErr()) return fail(diagnosis.error);
-  const errors = diagnosis.value.findings.filter((f) => f.severity === 'error').length;
+  const { errors } = severityCounts(diagnosis.value.findings);
   if (json) {
     writeJson(io, {
       ok: errors === 0,
@@ -144,8 +137,7 @@ function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): stri
     out += 'no problems found: named can write this zone file and its journal\n';
     return out;
   }
-  const errors = diagnosis.findings.filter((x) => x.severity === 'error').length;
-  const warnings = diagnosis.findings.filter((x) => x.severity === 'warning').length;
+  const { errors, warnings } = severityCounts(diagnosis.findings);
   out += `${diagnosis.findings.length} finding(s): ${errors} error(s), ${warnings} warning(s)\n`;
   out += findingsText(diagnosis.findings);
   return out;

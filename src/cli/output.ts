@@ -5,7 +5,7 @@
  * stable ones of docs/cli.md.
  */
 import type { RndcResponse, ScheduledDiskEffect } from '../control/errors.js';
-import { renderLikeRndc } from '../control/render.js';
+import { resultName } from '../control/render.js';
 import { type CliIo, PROGRAM } from './io.js';
 
 /** Anything error-like the CLI prints: our library errors have causes and a remedy. */
@@ -57,6 +57,19 @@ export function jsonError(error: PrintableError, kind = 'error'): JsonError {
   };
 }
 
+/** Exit status after SIGINT/SIGTERM interrupted a command (docs/cli.md). */
+export const EXIT_INTERRUPTED = 130;
+
+/**
+ * The one line printed when a signal interrupted the command (`rndc-js: interrupted by SIGINT:
+ * …`), instead of the error the interruption caused; returns {@link EXIT_INTERRUPTED}.
+ */
+export function printInterrupted(io: CliIo, what: string): number {
+  const reason = io.signal.reason instanceof Error ? io.signal.reason.message : 'interrupted';
+  io.stderr.write(`${PROGRAM}: ${reason}: ${what}\n`);
+  return EXIT_INTERRUPTED;
+}
+
 /** Writes one JSON document (two-space indented, newline-terminated) to stdout. */
 export function writeJson(io: CliIo, document: unknown): void {
   io.stdout.write(`${JSON.stringify(document, jsonReplacer, 2)}\n`);
@@ -73,15 +86,6 @@ function jsonReplacer(_key: string, value: unknown): unknown {
 /** ISO string of a date, or null. */
 export const isoOrNull = (date: Date | undefined): string | null =>
   date === undefined || Number.isNaN(date.getTime()) ? null : date.toISOString();
-
-/** The name of a result number (`ISC_R_SUCCESS`), from the table rndc -r prints with. */
-export function resultName(result: number): string {
-  const line = renderLikeRndc(
-    { command: 'x', result, err: undefined, text: '' },
-    { showResult: true },
-  ).stdout.trim();
-  return line.split(' ')[0] ?? 'UNKNOWN';
-}
 
 /** The JSON shape of a scheduled disk effect. */
 export interface JsonDiskEffect {

@@ -111,6 +111,13 @@ export function jsonFinding(finding: Finding): JsonFinding {
   };
 }
 
+/** How many findings are errors and how many warnings. */
+export function severityCounts(findings: readonly Finding[]): { errors: number; warnings: number } {
+  const count = (severity: Finding['severity']) =>
+    findings.filter((finding) => finding.severity === severity).length;
+  return { errors: count('error'), warnings: count('warning') };
+}
+
 export function jsonDiagnosis(diagnosis: StorageDiagnosis): JsonDiagnosis {
   const f = diagnosis.facts;
   return {
@@ -131,8 +138,7 @@ export function jsonDiagnosis(diagnosis: StorageDiagnosis): JsonDiagnosis {
     servedSerial: orNull(f.servedSerial),
     tmpFiles: f.tmpFiles.map((t) => ({ name: t.name, size: t.size, mtime: isoOrNull(t.mtime) })),
     findings: diagnosis.findings.map(jsonFinding),
-    errors: diagnosis.findings.filter((x) => x.severity === 'error').length,
-    warnings: diagnosis.findings.filter((x) => x.severity === 'warning').length,
+    ...severityCounts(diagnosis.findings),
   };
 }
 

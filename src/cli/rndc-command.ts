@@ -3,12 +3,12 @@
  * rndc does (named's lexer splits them again), and prints the reply as rndc prints it. Transport
  * and configuration failures print rndc's first line with `rndc-js:` and then the likely causes.
  */
-import type { RndcError } from '../control/errors.js';
+import type { RndcError, RndcResponse } from '../control/errors.js';
 import { renderLikeRndc } from '../control/render.js';
 import type { GlobalSettings } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
-import { formatError, jsonError, jsonReply, writeJson } from './output.js';
+import { formatError, jsonError, jsonReply, printInterrupted, writeJson } from './output.js';
 
 /** Exit status of a configuration error, a transport error or a failed command: 1, like rndc. */
 export const EXIT_FAILURE = 1;
@@ -37,14 +37,7 @@ export async function rndcCommand(
         writeJson(io, { ok: true, ...jsonReply(response) });
         return 0;
       }
-      const out = renderLikeRndc(response, {
-        quiet: settings.quiet,
-        showResult: settings.showResult,
-        program: 'rndc-js',
-      });
-      io.stdout.write(out.stdout);
-      io.stderr.write(out.stderr);
-      return out.exitCode;
+      return printLikeRndc(response, settings, io);
     }
     return printRndcFailure(reply.error, settings, io);
   } finally {
@@ -64,18 +57,21 @@ export function printRndcFailure(error: RndcError, settings: GlobalSettings, io:
     return EXIT_FAILURE;
   }
   if (response) {
-    const out = renderLikeRndc(response, {
-      quiet: settings.quiet,
-      showResult: settings.showResult,
-      program: 'rndc-js',
-    });
-    io.stdout.write(out.stdout);
-    io.stderr.write(out.stderr);
+    printLikeRndc(response, settings, io);
     if (settings.verbose) {
       // The causes only with -V: without it stderr stays byte-identical to rndc's.
       io.stderr.write(formatError({ ...error, message: `(${error.kind}) ${error.message}` }));
     }
     return EXIT_FAILURE;
+  }
+  if (io.signal.aborted) {
+    // No command when it was cut short while connecting.
+    const word = error.command?.trim().split(/\s+/, 1)[0];
+    const what = word ? `'${word}'` : 'the command';
+    return printInterrupted(
+      io,
+      error.mayHaveRun ? `no reply to ${what} (named may still run it)` : `${what} was not sent`,
+    );
   }
   if (error.kind === 'rejected' || error.kind === 'connection-lost') {
     // rndc's first line for a connection named closed (bad key, ACL, clock): then our detail.
@@ -85,4 +81,16 @@ export function printRndcFailure(error: RndcError, settings: GlobalSettings, io:
   }
   io.stderr.write(formatError(error));
   return EXIT_FAILURE;
+}
+
+/** named's reply exactly as rndc prints it (with -q, -r); returns rndc's exit status. */
+function printLikeRndc(response: RndcResponse, settings: GlobalSettings, io: CliIo): number {
+  const out = renderLikeRndc(response, {
+    quiet: settings.quiet,
+    showResult: settings.showResult,
+    program: PROGRAM,
+  });
+  io.stdout.write(out.stdout);
+  io.stderr.write(out.stderr);
+  return out.exitCode;
 }

@@ -20,10 +20,18 @@ import {
   type NsupdateSyntaxError,
   parseNsupdateScript,
 } from '../update/nsupdate-parse.js';
-import { type OptionSpec, parseArgs } from './args.js';
+import { type OptionSpec, optionText, parseArgs, parseWholeNumber } from './args.js';
 import { type CliCommand, type CliIo, PROGRAM } from './io.js';
-import { formatError, isoOrNull, type JsonError, jsonError, writeJson } from './output.js';
+import {
+  formatError,
+  isoOrNull,
+  type JsonError,
+  jsonError,
+  type PrintableError,
+  writeJson,
+} from './output.js';
 import { packageVersion } from './run.js';
+import { usageError } from './usage.js';
 
 /** The session key `nsupdate -l` reads (Debian's BIND 9.18 build; `-k` overrides it). */
 export const SESSION_KEY_FILE = '/run/named/session.key';
@@ -118,12 +126,6 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   listTypes: '-T is not supported: see nsupdate -T for the list of types',
 };
 
-function unsignedNumber(text: string, max: number): number | undefined {
-  if (!/^\d+$/.test(text)) return undefined;
-  const value = Number(text);
-  return value <= max ? value : undefined;
-}
-
 /** Parses the arguments after `update`. Pure. */
 export function parseUpdateArgs(argv: readonly string[]): Result<UpdateArgs, UpdateUsageError> {
   const parsed = parseArgs(argv, UPDATE_OPTIONS);
@@ -132,10 +134,7 @@ export function parseUpdateArgs(argv: readonly string[]): Result<UpdateArgs, Upd
   for (const [key, message] of Object.entries(UNSUPPORTED)) {
     if (options[key] !== undefined) return Err({ kind: 'unsupported', message });
   }
-  const text = (key: string): string | undefined => {
-    const value = options[key];
-    return typeof value === 'string' ? value : undefined;
-  };
+  const text = (key: string) => optionText(options, key);
   const usage = (message: string): Result<UpdateArgs, UpdateUsageError> =>
     Err({ kind: 'usage', message });
   if (text('keyFile') !== undefined && text('keyString') !== undefined) {
@@ -147,16 +146,13 @@ export function parseUpdateArgs(argv: readonly string[]): Result<UpdateArgs, Upd
   if (options.ipv4 !== undefined && options.ipv6 !== undefined) {
     return usage('only one of -4 and -6 allowed');
   }
-  let port: number | undefined;
   const portText = text('port');
-  if (portText !== undefined) {
-    port = unsignedNumber(portText, 65535);
-    if (port === undefined || port === 0) return usage(`bad port number '${portText}'`);
-  }
+  const port = portText === undefined ? undefined : parseWholeNumber(portText, 1, 65535);
+  if (portText !== undefined && port === undefined) return usage(`bad port number '${portText}'`);
   const seconds = (key: string, what: string, fallback: number): number | string => {
     const value = text(key);
     if (value === undefined) return fallback;
-    return unsignedNumber(value, 2 ** 31 / 1000) ?? `bad ${what} '${value}'`;
+    return parseWholeNumber(value, 0, 2 ** 31 / 1000) ?? `bad ${what} '${value}'`;
   };
   const timeoutSeconds = seconds('timeout', 'timeout', 300);
   if (typeof timeoutSeconds === 'string') return usage(timeoutSeconds);
@@ -165,7 +161,7 @@ export function parseUpdateArgs(argv: readonly string[]): Result<UpdateArgs, Upd
   const udpRetries = seconds('udpRetries', 'udp retries', 3);
   if (typeof udpRetries === 'string') return usage(udpRetries);
   const logLevel = text('logLevel');
-  if (logLevel !== undefined && unsignedNumber(logLevel, 99) === undefined) {
+  if (logLevel !== undefined && parseWholeNumber(logLevel, 0, 99) === undefined) {
     return usage(`bad log level '${logLevel}'`);
   }
   if (operands.length > 1) {
@@ -306,11 +302,8 @@ function jsonSend(send: NsupdateSend): JsonSend {
 // ---------------------------------------------------------------------------------------------
 // The command
 
-interface Failure {
+interface Failure extends PrintableError {
   readonly kind: string;
-  readonly message: string;
-  readonly causes?: readonly string[];
-  readonly remedy?: string;
   readonly line?: number;
   /** Exact stderr text to print instead of `formatError` (nsupdate's syntax error text). */
   readonly stderr?: string;
@@ -423,22 +416,14 @@ function sendWithoutServer(
 }
 
 function syntaxFailure(error: NsupdateSyntaxError): Failure {
-  if (error.kind === 'syntax' && error.nsupdateStderr !== undefined) {
-    return {
-      kind: 'syntax',
-      message: error.message,
-      line: error.line,
-      causes: error.causes,
-      remedy: error.remedy,
-      stderr: error.nsupdateStderr,
-    };
-  }
   return {
     kind: error.kind,
     message: error.message,
     line: error.line,
     causes: error.causes,
     remedy: error.remedy,
+    // nsupdate's own text, when it has one (a syntax error; never for `unsupported`).
+    ...(error.nsupdateStderr !== undefined ? { stderr: error.nsupdateStderr } : {}),
   };
 }
 
@@ -501,9 +486,7 @@ export const updateCommand: CliCommand = async (argv, io) => {
   if (parsedArgs.isErr()) {
     const error = parsedArgs.error;
     if (!json && error.kind === 'usage') {
-      io.stderr.write(`${PROGRAM}: update: ${error.message}\n`);
-      io.stderr.write(`Try '${PROGRAM} update --help' for usage.\n`);
-      return 1;
+      return usageError(io, `update: ${error.message}`, 'update');
     }
     return fail(error);
   }
@@ -564,23 +547,21 @@ export const updateCommand: CliCommand = async (argv, io) => {
   for (const warning of result.warnings) {
     warnings.push({ kind: warning.kind, line: warning.line, message: warning.message });
   }
-  // nsupdate's stdout as the library renders it (IDs differ; answer's TSIG section left out).
-  const stdout = result.stdout;
-
   if (json) {
     const document: JsonUpdateDocument = {
       command: 'update',
       exitCode: result.exitCode,
       sends: result.sends.map(jsonSend),
       warnings,
-      stdout,
+      stdout: result.stdout,
       stderr: result.stderr,
       error: null,
     };
     writeJson(io, document);
     return result.exitCode;
   }
-  io.stdout.write(stdout);
+  // nsupdate's stdout as the library renders it (IDs differ; answer's TSIG section left out).
+  io.stdout.write(result.stdout);
   io.stderr.write(result.stderr);
   if (args.debug > 0) for (const send of result.sends) io.stderr.write(debugSummary(send));
   // After nsupdate's own output, so that dropping these lines leaves nsupdate's bytes.

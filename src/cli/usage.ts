@@ -38,7 +38,7 @@ Options:
 export function usageError(io: CliIo, message: string, command?: string): number {
   io.stderr.write(`${PROGRAM}: ${message}\n`);
   io.stderr.write(
-    `Try '${PROGRAM} ${command && command !== 'update' ? '--help' : command === 'update' ? 'update --help' : '--help'}' for usage.\n`,
+    `Try '${PROGRAM} ${command === 'update' ? 'update --help' : '--help'}' for usage.\n`,
   );
   return 1;
 }

@@ -2,17 +2,30 @@
  * `rndc-js sync ZONE --verify` and `rndc-js freeze ZONE --verify`: send the command, wait for
  * proof that named wrote the zone file (RndcClient.sync/freeze with `verify`), show a progress
  * line on a terminal while waiting, and print the evidence. Exit 0 written, 1 failed (command or
- * dump), 3 not proven either way.
+ * dump), 3 not proven either way, 130 interrupted by a signal before the proof.
  */
 import type { DumpedResponse } from '../control/client.js';
 import { RndcError } from '../control/errors.js';
-import { DumpError } from '../dump/errors.js';
 import { namedDirectory } from '../dump/named-config.js';
 import type { DumpEvidence } from '../dump/verify.js';
-import { type GlobalSettings, parseArgs, parsePid, parseSeconds } from './args.js';
+import {
+  type GlobalSettings,
+  namedPidOption,
+  optionText,
+  parseArgs,
+  parseSeconds,
+} from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
-import { formatError, jsonError, jsonReply, writeJson } from './output.js';
+import {
+  EXIT_INTERRUPTED,
+  formatError,
+  jsonError,
+  jsonReply,
+  type PrintableError,
+  printInterrupted,
+  writeJson,
+} from './output.js';
 import { evidenceText, jsonEvidence } from './report.js';
 import { printRndcFailure } from './rndc-command.js';
 import { usageError } from './usage.js';
@@ -79,53 +92,37 @@ export async function verifyCommand(
     return usageError(io, `${word} --verify needs a zone: ${word} ZONE --verify`, word);
   }
   if (extra.length > 0) return usageError(io, `unexpected argument '${extra[0]}'`, word);
-  const text = (key: string): string | undefined => {
-    const value = options[key];
-    return typeof value === 'string' ? value : undefined;
+  const text = (key: string) => optionText(options, key);
+  const waitText = text('wait');
+  const waitSeconds = waitText === undefined ? undefined : parseSeconds(waitText);
+  if (waitText !== undefined && waitSeconds === undefined) {
+    return usageError(io, `--wait '${waitText}' is not a number of seconds`, word);
+  }
+  const namedPid = namedPidOption(options);
+  if (namedPid.isErr()) return usageError(io, namedPid.error, word);
+
+  /** Nothing was sent: the error on stderr, or as the JSON document. */
+  const fail = (error: PrintableError): number => {
+    if (json) writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, error));
+    else io.stderr.write(formatError(error));
+    return EXIT_FAILED;
   };
-  let timeoutMs: number | undefined;
-  if (text('wait') !== undefined) {
-    const seconds = parseSeconds(text('wait') as string);
-    if (seconds === undefined) {
-      return usageError(io, `--wait '${text('wait')}' is not a number of seconds`, word);
-    }
-    timeoutMs = Math.round(seconds * 1000);
-  }
-  let namedPid: number | undefined;
-  if (text('namedPid') !== undefined) {
-    namedPid = parsePid(text('namedPid') as string);
-    if (namedPid === undefined) {
-      return usageError(io, `--named-pid '${text('namedPid')}' is not a process id`, word);
-    }
-  }
   let directory = text('namedDir');
   const namedConf = text('namedConf');
   if (directory === undefined && namedConf !== undefined) {
     const found = await namedDirectory(namedConf);
     if (found.isErr()) {
-      const error = {
+      return fail({
         kind: 'zone-file-unknown',
         message: `cannot find named's directory: ${found.error}`,
         remedy: 'pass --named-dir DIR (named.conf options { directory })',
-      };
-      if (json)
-        writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, jsonError(error)));
-      else io.stderr.write(formatError(error));
-      return EXIT_FAILED;
+      });
     }
     directory = found.value;
   }
 
   const connection = await connectFromSettings(settings, io);
-  if (connection.isErr()) {
-    if (json) {
-      writeJson(
-        io,
-        verifyDocument(word, zone, clean, undefined, undefined, jsonError(connection.error)),
-      );
-    } else io.stderr.write(formatError(connection.error));
-    return EXIT_FAILED;
-  }
+  if (connection.isErr()) return fail(connection.error);
   const { client, server } = connection.value;
   const log = text('namedLog');
   const zoneFile = text('zoneFile');
@@ -133,8 +130,8 @@ export async function verifyCommand(
     ...(log !== undefined ? { log } : {}),
     ...(directory !== undefined ? { directory } : {}),
     ...(zoneFile !== undefined ? { zoneFile } : {}),
-    ...(namedPid !== undefined ? { namedPid } : {}),
-    ...(timeoutMs !== undefined ? { timeoutMs } : {}),
+    ...(namedPid.value !== undefined ? { namedPid: namedPid.value } : {}),
+    ...(waitSeconds !== undefined ? { timeoutMs: Math.round(waitSeconds * 1000) } : {}),
   };
   const zoneOptions = {
     ...(zoneClass !== undefined ? { class: zoneClass } : {}),
@@ -175,15 +172,22 @@ export async function verifyCommand(
   if (error instanceof RndcError) {
     // The command itself failed (or never reached named): as in rndc mode.
     if (json) {
-      writeJson(io, verifyDocument(word, zone, clean, error.response, undefined, jsonError(error)));
+      writeJson(io, verifyDocument(word, zone, clean, error.response, undefined, error));
       return EXIT_FAILED;
     }
     return printRndcFailure(error, settings, io);
   }
-  const evidence = error instanceof DumpError ? error.evidence : undefined;
-  const status = exitFor(error, evidence);
+  const evidence = error.evidence;
+  // A signal ends the wait early, as "not proven": that says nothing here, unlike a failure.
+  const interrupted = io.signal.aborted && evidence?.verdict !== 'failed';
+  const status = interrupted ? EXIT_INTERRUPTED : exitFor(evidence);
   if (json) {
-    writeJson(io, verifyDocument(word, zone, clean, undefined, evidence, jsonError(error)));
+    writeJson(io, verifyDocument(word, zone, clean, undefined, evidence, error));
+  } else if (interrupted) {
+    printInterrupted(
+      io,
+      `the dump of ${zone} was not proven${clean ? ' and its journal was kept' : ''} (named may still write it)`,
+    );
   } else {
     if (evidence) io.stdout.write(evidenceText(evidence));
     io.stderr.write(
@@ -193,12 +197,9 @@ export async function verifyCommand(
   return status;
 }
 
-function exitFor(error: DumpError, evidence: DumpEvidence | undefined): number {
-  if (error.kind === 'not-verified') return EXIT_UNPROVEN;
-  if (error.kind === 'clean-refused') {
-    return evidence?.verdict === 'failed' ? EXIT_FAILED : EXIT_UNPROVEN;
-  }
-  return EXIT_FAILED;
+/** Not proven either way (3), or failed (1): a proven dump failure, or nothing to judge by. */
+function exitFor(evidence: DumpEvidence | undefined): number {
+  return evidence?.verdict === 'unknown' ? EXIT_UNPROVEN : EXIT_FAILED;
 }
 
 /** The `--json` document of sync/freeze --verify. */
@@ -208,9 +209,9 @@ function verifyDocument(
   clean: boolean,
   response: DumpedResponse | RndcError['response'],
   evidence: DumpEvidence | undefined,
-  error: ReturnType<typeof jsonError> | null,
+  error: PrintableError | null,
 ) {
-  const dump = evidence ?? (response as DumpedResponse | undefined)?.dump;
+  const dump = evidence ?? (response && 'dump' in response ? response.dump : undefined);
   return {
     ok: error === null,
     command: word,
@@ -219,6 +220,6 @@ function verifyDocument(
     verdict: dump?.verdict ?? null,
     reply: response ? jsonReply(response) : null,
     evidence: dump ? jsonEvidence(dump) : null,
-    error,
+    error: error === null ? null : jsonError(error),
   };
 }

@@ -46,6 +46,11 @@ const RESULT_NAMES_918: Readonly<Record<number, string>> = {
   181: 'DNS_R_NOTDYNAMIC',
 };
 
+/** The name `rndc -r` prints for a result number (`ISC_R_SUCCESS`); `NONE` for no result. */
+export function resultName(result: number): string {
+  return result < 0 ? 'NONE' : (RESULT_NAMES_918[result] ?? 'UNKNOWN');
+}
+
 /** Prints `response` as rndc would. */
 export function renderLikeRndc(
   response: Pick<RndcResponse, 'command' | 'result' | 'err' | 'text'>,
@@ -64,10 +69,7 @@ export function renderLikeRndc(
     else stdout += `${response.text}\n`;
   }
   if (options.showResult) {
-    stdout +=
-      response.result < 0
-        ? 'NONE -1\n'
-        : `${RESULT_NAMES_918[response.result] ?? 'UNKNOWN'} ${response.result}\n`;
+    stdout += `${resultName(response.result)} ${response.result < 0 ? -1 : response.result}\n`;
   }
   return { stdout, stderr, exitCode: failed ? 1 : 0 };
 }

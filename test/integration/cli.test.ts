@@ -2,7 +2,18 @@
 // rndc mode is compared byte for byte with BIND's rndc (program name substituted); sync/freeze
 // --verify, doctor and triggers are checked for their text, their --json documents and their exit
 // codes, healthy and broken; no output ever shows the key's secret.
-import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { spawn } from 'node:child_process';
+import {
+  access,
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -77,6 +88,14 @@ async function addRecord(instance: NamedInstance, zone = 'dyn.test'): Promise<vo
   } finally {
     updates.close();
   }
+}
+
+/** A copy of dyn.test's zone file in `scratch/<dir>`: a file named never writes. */
+async function zoneFileCopy(dir: string): Promise<string> {
+  await mkdir(join(scratch, dir), { recursive: true });
+  const copy = join(scratch, dir, 'dyn.test.db');
+  await copyFile(named.zones.find((z) => z.name === 'dyn.test')!.path, copy);
+  return copy;
 }
 
 describe('rndc mode: identical to rndc (program name aside)', () => {
@@ -174,6 +193,20 @@ describe('rndc mode: identical to rndc (program name aside)', () => {
     expect(first).toBe('rndc-js: connection to remote host closed.');
     expect(ours.stderr).toMatch(/^ {2}- the key algorithm differs/m);
     noStackTrace(ours);
+  });
+});
+
+describe('interrupted before the reply (in-process, signal already aborted)', () => {
+  it('rndc mode: one line naming the signal, exit 130', async () => {
+    const io = {
+      ...fakeIo({ cwd: ROOT }),
+      signal: AbortSignal.abort(new Error('interrupted by SIGINT')),
+    };
+    expect(await runCli(['-c', conf, 'status'], io)).toBe(130);
+    expect(io.err()).toMatch(
+      /^rndc-js: interrupted by SIGINT: [^\n]*(was not sent|no reply)[^\n]*\n$/,
+    );
+    expect(io.out()).toBe('');
   });
 });
 
@@ -374,10 +407,7 @@ describe('sync/freeze --verify', () => {
 
   it('cannot prove either way before --wait: exit 3', async () => {
     await addRecord(named);
-    const elsewhere = join(scratch, 'elsewhere');
-    await mkdir(elsewhere, { recursive: true });
-    const copy = join(elsewhere, 'dyn.test.db');
-    await copyFile(named.zones.find((z) => z.name === 'dyn.test')!.path, copy);
+    const copy = await zoneFileCopy('elsewhere');
     const result = await cli([
       '-c',
       conf,
@@ -393,6 +423,52 @@ describe('sync/freeze --verify', () => {
     expect(result.stdout).toMatch(/^dyn\.test: NOT PROVEN/m);
     expect(result.stderr).toMatch(/^rndc-js: 'sync' not verified: /);
     noStackTrace(result);
+  });
+
+  it('SIGINT while waiting: exit 130 promptly, one line on stderr, no stack trace', async () => {
+    await addRecord(named);
+    // A copy named never writes: the verification would wait the full 30 s.
+    const copy = await zoneFileCopy('interrupted');
+    // -V prints one line just before the wait starts: the signal comes after it (stdout and
+    // stderr are pipes, so there is no progress line to wait for).
+    const args = ['-V', '-c', conf, 'sync', 'dyn.test', '--verify', '--zone-file', copy];
+    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, '--wait', '30'], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
+    const waiting = new Promise<void>((resolveWaiting) => {
+      child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+        stderr += chunk;
+        if (/verifying the dump\n/.test(stderr)) resolveWaiting();
+      });
+    });
+    const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+      child.on('close', (code, signal) => done({ code, signal })),
+    );
+    const watchdog = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      await Promise.race([waiting, exited]);
+      expect(stderr, 'the wait started').toMatch(/verifying the dump\n/);
+      await new Promise((r) => setTimeout(r, 300));
+      const sent = Date.now();
+      child.kill('SIGINT');
+      const exit = await exited;
+      // Promptly: long before the 30 s wait would have ended (a bound, not a measurement).
+      expect(Date.now() - sent).toBeLessThan(10_000);
+      expect(exit).toEqual({ code: 130, signal: null });
+    } finally {
+      clearTimeout(watchdog);
+    }
+    const [, after] = stderr.split(/verifying the dump\n/);
+    expect(after, stderr).toBe(
+      'rndc-js: interrupted by SIGINT: the dump of dyn.test was not proven (named may still write it)\n',
+    );
+    expect(stderr).not.toMatch(/^\s+at /m);
+    expect(stdout).not.toMatch(/^\s+at /m);
+    expect(stdout).toBe('');
   });
 
   it('progress line only on a terminal (in-process, fake TTY)', async () => {
@@ -485,23 +561,28 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
     brokenConf = broken.rndcConfFile();
   });
 
+  /** `rndc-js -c CONF GLOBAL… sync dyn.test --verify EXTRA…`, with named's log and pid. */
+  const syncVerify = (global: readonly string[] = [], extra: readonly string[] = []) =>
+    cli([
+      '-c',
+      brokenConf,
+      ...global,
+      'sync',
+      'dyn.test',
+      '--verify',
+      ...extra,
+      '--named-log',
+      broken.logFile,
+      '--named-pid',
+      String(broken.pid),
+    ]);
+
   it('sync --verify: rndc says nothing, rndc-js says failed at open, why, and what to do', async () => {
     await addRecord(broken);
     const reference = await runRndcBinary(broken, ['sync', 'dyn.test']);
     expect(reference).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
     await addRecord(broken);
-    const pid = String(broken.pid);
-    const result = await cli([
-      '-c',
-      brokenConf,
-      'sync',
-      'dyn.test',
-      '--verify',
-      '--named-log',
-      broken.logFile,
-      '--named-pid',
-      pid,
-    ]);
+    const result = await syncVerify();
     expect(result.exitCode, result.stderr).toBe(1);
     expect(result.stdout).toMatch(/^dyn\.test: FAILED$/m);
     expect(result.stdout).toMatch(/^ {2}failed step: +open$/m);
@@ -514,18 +595,7 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
     noStackTrace(result);
 
     await addRecord(broken);
-    const asJson = await cli([
-      '-c',
-      brokenConf,
-      '--json',
-      'sync',
-      'dyn.test',
-      '--verify',
-      '--named-log',
-      broken.logFile,
-      '--named-pid',
-      pid,
-    ]);
+    const asJson = await syncVerify(['--json']);
     expect(asJson.exitCode).toBe(1);
     const document = json(asJson);
     expect(document).toMatchObject({
@@ -540,6 +610,25 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
       'zone-dir-not-writable',
     );
     expect(document.evidence.logEvents[0].lines.join('\n')).toMatch(/dumping master file/);
+  });
+
+  it('sync --verify --clean: the clean is refused with the reason, exit 1, the journal kept', async () => {
+    await addRecord(broken);
+    const journal = join(broken.dir, 'jnl/dyn.test.db.jnl');
+    await access(journal);
+    const result = await syncVerify([], ['--clean']);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^dyn\.test: FAILED$/m);
+    expect(result.stdout).toMatch(/^ {2}failed step: +open$/m);
+    expect(result.stdout).not.toMatch(/journal: +deleted/);
+    // Refused, and why: the dump was not verified, with the evidence's summary.
+    expect(result.stderr).toMatch(
+      /^rndc-js: 'sync' failed: refusing to delete the journal of dyn\.test: the dump was not verified \(.+\)\. The journal still holds the changes\.$/m,
+    );
+    expect(result.stderr).toMatch(/^ {2}remedy: /m);
+    noStackTrace(result);
+    // The journal, the only persistent copy of the changes, is still there.
+    await access(journal);
   });
 
   it('doctor: the finding with its remedy, exit 1; --json', async () => {

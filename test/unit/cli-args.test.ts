@@ -2,9 +2,18 @@
 // options, `--`, and clear errors.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { GLOBAL_OPTIONS, globalSettings, parseArgs, parseSeconds } from '../../src/cli/args.js';
+import {
+  GLOBAL_OPTIONS,
+  globalSettings,
+  namedPidOption,
+  parseArgs,
+  parseSeconds,
+  parseWholeNumber,
+} from '../../src/cli/args.js';
+import { jsonReply } from '../../src/cli/output.js';
 import { runCli } from '../../src/cli/run.js';
 import { wantsVerify } from '../../src/cli/verify-command.js';
+import { renderLikeRndc, resultName } from '../../src/control/render.js';
 import { fakeIo } from '../helpers/cli-io.js';
 
 const globals = (argv: string[]) => parseArgs(argv, GLOBAL_OPTIONS, { stopAtOperand: true });
@@ -86,6 +95,20 @@ describe('globalSettings', () => {
     expect(globalSettings({ timeout: '1.5' }).isErr()).toBe(true);
   });
 
+  it('whole numbers and --named-pid', () => {
+    expect(parseWholeNumber('953', 1, 65535)).toBe(953);
+    expect(parseWholeNumber('0', 1, 65535)).toBeUndefined();
+    expect(parseWholeNumber('0', 0, 9)).toBe(0);
+    expect(parseWholeNumber('+1', 0, 9)).toBeUndefined();
+    expect(parseWholeNumber('1e3', 0, 9999)).toBeUndefined();
+    expect(parseWholeNumber('', 0, 9)).toBeUndefined();
+    expect(namedPidOption({}).unwrap()).toBeUndefined();
+    expect(namedPidOption({ namedPid: '42' }).unwrap()).toBe(42);
+    expect(namedPidOption({ namedPid: '0' }).unwrapErr()).toBe(
+      "--named-pid '0' is not a process id",
+    );
+  });
+
   it('parseSeconds and wantsVerify', () => {
     expect(parseSeconds('2.5')).toBe(2.5);
     expect(parseSeconds('0')).toBeUndefined();
@@ -93,6 +116,30 @@ describe('globalSettings', () => {
     expect(wantsVerify(['dyn.test', '--verify'])).toBe(true);
     expect(wantsVerify(['--', '--verify'])).toBe(false);
     expect(wantsVerify(['-clean', 'dyn.test'])).toBe(false);
+  });
+});
+
+describe('result names (--json resultName and -r share the library table)', () => {
+  it('known, unknown and no result', () => {
+    expect(resultName(0)).toBe('ISC_R_SUCCESS');
+    expect(resultName(23)).toBe('ISC_R_NOTFOUND');
+    expect(resultName(9999)).toBe('UNKNOWN');
+    expect(resultName(-1)).toBe('NONE');
+    const r = (result: number) =>
+      renderLikeRndc({ command: 'status', result, err: undefined, text: '' }, { showResult: true })
+        .stdout;
+    expect(r(23)).toBe('ISC_R_NOTFOUND 23\n');
+    expect(r(9999)).toBe('UNKNOWN 9999\n');
+    expect(r(-1)).toBe('NONE -1\n');
+    const reply = {
+      command: 'x',
+      server: 's',
+      result: 154,
+      err: 'frozen',
+      text: '',
+      type: undefined,
+    };
+    expect(jsonReply(reply).resultName).toBe('DNS_R_FROZEN');
   });
 });
 
