@@ -42,13 +42,7 @@ export class RndcLibraryError<K extends string = string> extends Error {
 
   /** The message followed by causes and remedy, for printing to a person. */
   describe(): string {
-    const lines = [this.message];
-    if (this.causes.length > 0) {
-      lines.push('Likely causes:');
-      for (const cause of this.causes) lines.push(`  - ${cause}`);
-    }
-    if (this.remedy) lines.push(`Remedy: ${this.remedy}`);
-    return lines.join('\n');
+    return [this.message, ...adviceLines(this)].join('\n');
   }
 
   /**
@@ -60,12 +54,7 @@ export class RndcLibraryError<K extends string = string> extends Error {
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     const head = `${this.name} [${this.kind}]`;
     if (depth < 0) return options.stylize(`[${head}]`, 'special');
-    const lines = [`${head}: ${this.message}`];
-    if (this.causes.length > 0) {
-      lines.push('  Likely causes:');
-      for (const cause of this.causes) lines.push(`    - ${cause}`);
-    }
-    if (this.remedy) lines.push(`  Remedy: ${this.remedy}`);
+    const lines = [`${head}: ${this.message}`, ...adviceLines(this).map((line) => `  ${line}`)];
     const nested = { ...options, depth: options.depth === null ? null : depth - 1 };
     for (const [name, value] of Object.entries(this)) {
       if (value === undefined || INSPECT_SKIPPED.has(name)) continue;
@@ -75,6 +64,17 @@ export class RndcLibraryError<K extends string = string> extends Error {
     if (cause !== undefined) lines.push(`  [cause]: ${describeCause(cause, depth, options)}`);
     return lines.join('\n');
   }
+}
+
+/** `Likely causes:` with one `  - cause` line each, then `Remedy: …`; the lines that are set. */
+function adviceLines(error: RndcLibraryError): string[] {
+  const lines: string[] = [];
+  if (error.causes.length > 0) {
+    lines.push('Likely causes:');
+    for (const cause of error.causes) lines.push(`  - ${cause}`);
+  }
+  if (error.remedy) lines.push(`Remedy: ${error.remedy}`);
+  return lines;
 }
 
 /** Own fields that {@link RndcLibraryError}'s inspect output shows in its own way, or not at all. */

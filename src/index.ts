@@ -170,6 +170,7 @@ export type {
   NsupdateScript,
   NsupdateSendCommand,
   NsupdateServerCommand,
+  NsupdateShowCommand,
   NsupdateSimpleCommand,
   NsupdateSyntaxErrorKind,
   NsupdateTtlCommand,

@@ -12,7 +12,6 @@ export class SessionPool {
   /** Sessions currently lent out. */
   readonly #lent = new Set<ControlSession>();
   readonly #waiting: Array<(session: ControlSession) => void> = [];
-  #closed = false;
 
   constructor(config: SessionConfig, size: number) {
     this.#config = config;
@@ -31,10 +30,10 @@ export class SessionPool {
 
   /**
    * Closes every connection. Requests in flight end with `closed`, and so do callers still
-   * waiting for a session (their commands are never sent).
+   * waiting for a session (the session they get is closed: their commands are never sent). The
+   * owner (`RndcClient`) refuses new calls after close(), so no session is made after it.
    */
   close(): void {
-    this.#closed = true;
     for (const session of this.#sessions) session.close();
   }
 
@@ -44,8 +43,6 @@ export class SessionPool {
     let session = free.find((s) => s.connected) ?? free[0];
     if (!session && this.#sessions.length < this.#size) {
       session = new ControlSession(this.#config);
-      // A session made after close() refuses its request too.
-      if (this.#closed) session.close();
       this.#sessions.push(session);
     }
     if (!session) return new Promise((resolve) => this.#waiting.push(resolve));

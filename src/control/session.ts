@@ -89,10 +89,14 @@ export class ControlSession {
   #idleTimer: NodeJS.Timeout | undefined;
   /** Set by {@link close}: requests then fail with `closed` instead of reconnecting. */
   #closed = false;
-  /** Ends a connect or a wait in progress when the session is closed. */
-  readonly #onClose = new Set<() => void>();
-  /** `_ser` of the requests already answered on this connection: their copies are ignored. */
-  #answered = new Set<number>();
+  /** Ends the connect in progress when the session is closed (a wait is ended via `#waiter`). */
+  #stopConnect: (() => void) | undefined;
+  /**
+   * `_ser` of the first request of this connection and of the last one answered: a request's
+   * serial comes from one process-wide counter and requests on a connection are sequential, so
+   * every earlier reply of the connection carries a serial in this (wrapping) range.
+   */
+  #serials: { readonly first: number; last: number } | undefined;
 
   constructor(config: SessionConfig) {
     this.#config = config;
@@ -133,7 +137,8 @@ export class ControlSession {
    */
   close(): void {
     this.#closed = true;
-    for (const stop of [...this.#onClose]) stop();
+    this.#stopConnect?.();
+    this.#waiter?.({ type: 'client-closed' });
     this.#teardown();
   }
 
@@ -238,7 +243,7 @@ export class ControlSession {
         settled = true;
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        this.#onClose.delete(onClosed);
+        this.#stopConnect = undefined;
         socket.off('error', onError);
         socket.off('connect', onConnect);
         if (result.isErr()) socket.destroy();
@@ -273,7 +278,6 @@ export class ControlSession {
             }),
           ),
         );
-      const onClosed = () => finish(Err(this.#closedError(undefined, false)));
       const timer = setTimeout(
         () =>
           finish(
@@ -292,7 +296,7 @@ export class ControlSession {
         return;
       }
       options.signal?.addEventListener('abort', onAbort, { once: true });
-      this.#onClose.add(onClosed);
+      this.#stopConnect = () => finish(Err(this.#closedError(undefined, false)));
       socket.once('connect', onConnect);
       socket.once('error', onError);
     });
@@ -311,7 +315,7 @@ export class ControlSession {
     this.#early = [];
     this.#nonce = undefined;
     this.#lastActivity = Date.now();
-    this.#answered = new Set();
+    this.#serials = undefined;
     this.#assembler = new FrameAssembler(this.#config.maxReplyBytes);
     socket.on('data', (chunk: Buffer) => {
       if (socket !== this.#socket) return;
@@ -383,24 +387,26 @@ export class ControlSession {
       return Err(this.#error({ kind: 'request-too-large', message: frame.error.message, command }));
     }
     const started = Date.now();
-    let outcome = this.#wait(options);
+    const outcome = this.#wait(options);
     // One write per frame: named 9.18 closes the connection when the length prefix is split.
     clearTimeout(this.#idleTimer);
     socket.ref();
     socket.write(frame.value);
-    let result = await outcome;
-    let decoded: Result<Reply, ReplyFailure> | undefined;
-    for (;;) {
-      if (result.type !== 'frame') break;
-      decoded = decodeReply(this.#config.key, result.frame, { serial, nonce: this.#nonce });
+    let result:
+      | WaitOutcome
+      | { readonly type: 'reply'; readonly reply: Result<Reply, ReplyFailure> } = await outcome;
+    while (result.type === 'frame') {
+      const reply = decodeReply(this.#config.key, result.frame, { serial, nonce: this.#nonce });
       // A verified copy of an earlier reply on this connection (duplicated or delayed in transit)
       // answers nothing we are waiting for: skip it and keep waiting, within the same deadline.
-      if (!(decoded.isErr() && this.#isStaleCopy(decoded.error))) break;
-      log('%s: ignored a stale copy of an earlier reply', this.#server);
-      outcome = this.#wait(options);
-      result = await outcome;
+      if (reply.isOk() || !this.#isStaleCopy(reply.error)) result = { type: 'reply', reply };
+      else {
+        log('%s: ignored a stale copy of an earlier reply', this.#server);
+        result = await this.#wait(options);
+      }
     }
-    this.#answered.add(serial);
+    if (this.#serials) this.#serials.last = serial;
+    else this.#serials = { first: serial, last: serial };
     this.#lastActivity = Date.now();
     this.#idle(socket);
     log(
@@ -411,9 +417,8 @@ export class ControlSession {
       Date.now() - started,
     );
     switch (result.type) {
-      case 'frame': {
-        const reply =
-          decoded ?? decodeReply(this.#config.key, result.frame, { serial, nonce: this.#nonce });
+      case 'reply': {
+        const reply = result.reply;
         if (reply.isErr()) {
           this.#teardown();
           return Err(this.#replyError(reply.error, command));
@@ -481,8 +486,13 @@ export class ControlSession {
 
   /** True for a verified reply that answers an earlier request of this connection. */
   #isStaleCopy(failure: ReplyFailure): boolean {
-    if (failure.kind !== 'serial-mismatch' || !/^\d{1,10}$/.test(failure.received)) return false;
-    return this.#answered.has(Number(failure.received));
+    const serials = this.#serials;
+    if (!serials || failure.kind !== 'serial-mismatch' || !/^\d{1,10}$/.test(failure.received)) {
+      return false;
+    }
+    // Within [first, last], counted from `first` modulo 2^32 (the counter wraps).
+    const offset = (Number(failure.received) - serials.first) >>> 0;
+    return offset <= (serials.last - serials.first) >>> 0;
   }
 
   #closedError(command: string | undefined, mayHaveRun: boolean): RndcError {
@@ -506,18 +516,15 @@ export class ControlSession {
       const finish = (outcome: WaitOutcome) => {
         clearTimeout(timer);
         options.signal?.removeEventListener('abort', onAbort);
-        this.#onClose.delete(onClosed);
         if (this.#waiter === finish) this.#waiter = undefined;
         resolve(outcome);
       };
       const onAbort = () => finish({ type: 'aborted' });
-      const onClosed = () => finish({ type: 'client-closed' });
       const timer = setTimeout(
         () => finish({ type: 'timeout' }),
         Math.max(0, options.deadline - Date.now()),
       );
       this.#waiter = finish;
-      this.#onClose.add(onClosed);
       if (options.signal?.aborted) onAbort();
       else options.signal?.addEventListener('abort', onAbort, { once: true });
     });

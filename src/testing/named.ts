@@ -424,13 +424,13 @@ const KEY_SECRET_RANDOM_BYTES = 8;
 
 /** `keySecretPrefix`, else `$RNDC_TESTING_KEY_SECRET`, decoded; never echoed in errors. */
 function keySecretPrefix(options: StartNamedOptions): Buffer | undefined {
-  const text = options.keySecretPrefix ?? process.env.RNDC_TESTING_KEY_SECRET;
-  if (text === undefined || (options.keySecretPrefix === undefined && text === '')) {
-    return undefined;
-  }
+  // An empty variable counts as unset; an empty option is an error.
+  const [text, source] =
+    options.keySecretPrefix !== undefined
+      ? [options.keySecretPrefix, 'keySecretPrefix']
+      : [process.env.RNDC_TESTING_KEY_SECRET || undefined, '$RNDC_TESTING_KEY_SECRET'];
+  if (text === undefined) return undefined;
   const secret = decodeBase64Strict(text);
-  const source =
-    options.keySecretPrefix === undefined ? '$RNDC_TESTING_KEY_SECRET' : 'keySecretPrefix';
   if (!secret || secret.length === 0) {
     throw new NamedStartError('bad-option', `${source} is not valid base64`);
   }

@@ -181,16 +181,10 @@ export class UpdateClient {
     }
     const { bytes, mac } = signed.value;
     const started = Date.now();
-    // The accepted reply's flags word, which the decoded header does not keep.
-    let flags = 0;
     const outcome = await this.#transport.exchange(
       bytes,
       id,
-      (reply) => {
-        const check = this.#check(reply, OPCODE_UPDATE, mac);
-        if (check.verdict === 'accept' && reply.length >= 4) flags = reply.readUInt16BE(2);
-        return check;
-      },
+      (reply) => this.#check(reply, OPCODE_UPDATE, mac),
       this.#exchangeOptions(deadline, options.signal),
     );
     log(
@@ -203,8 +197,8 @@ export class UpdateClient {
     );
     if (!outcome.ok) return Err(this.#transportError(outcome.failure, zoneText));
     const { reply, authenticated, skew } = outcome.value.value;
-    const header = replyHeader(reply, flags);
-    const error = this.#replyError(reply, authenticated, zoneText, skew, header);
+    const header = replyHeader(reply);
+    const error = this.#replyError(reply, header, authenticated, zoneText, skew);
     if (error) return Err(error);
     return Ok({
       zone: zoneText,
@@ -385,23 +379,16 @@ export class UpdateClient {
 
   #replyError(
     reply: DecodedReply,
+    header: UpdateReplyHeader,
     authenticated: boolean,
     zone: string,
     clientSkew?: number,
-    header?: UpdateReplyHeader,
   ): UpdateError | undefined {
     const rcode = reply.header.rcode;
     const tsig = reply.tsig?.record;
     const tsigError = tsig?.error ?? 0;
     const key = this.#key;
-    const base = {
-      server: this.server,
-      zone,
-      rcode,
-      tsigError,
-      authenticated,
-      ...(header ? { reply: header } : {}),
-    };
+    const base = { server: this.server, zone, rcode, tsigError, authenticated, reply: header };
     const unauthenticated = authenticated ? '' : ' (unauthenticated reply)';
     if (clientSkew !== undefined) {
       return new UpdateError({
@@ -521,15 +508,16 @@ export class UpdateClient {
   }
 }
 
-/** The header facts of a decoded reply, with the flags word taken from its bytes. */
-function replyHeader(reply: DecodedReply, flags: number): UpdateReplyHeader {
+/** The header facts of a decoded reply. */
+function replyHeader(reply: DecodedReply): UpdateReplyHeader {
+  const { id, opcode, rcode, flags, counts } = reply.header;
   const question = reply.question;
   return {
-    id: reply.header.id,
-    opcode: reply.header.opcode,
-    rcode: reply.header.rcode,
+    id,
+    opcode,
+    rcode,
     flags,
-    counts: reply.header.counts,
+    counts,
     ...(question
       ? { zone: { name: question.name.toString(), class: question.class, type: question.type } }
       : {}),

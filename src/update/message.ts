@@ -119,6 +119,8 @@ export interface ReplyHeader {
   readonly opcode: number;
   readonly truncated: boolean;
   readonly rcode: number;
+  /** The header's second 16-bit word as received (QR, OPCODE, AA, TC, RD, RA, Z, AD, CD, RCODE). */
+  readonly flags: number;
   readonly counts: readonly [number, number, number, number];
 }
 
@@ -181,6 +183,7 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
     opcode: (flags >> 11) & 0xf,
     truncated: (flags & 0x0200) !== 0,
     rcode: flags & 0xf,
+    flags,
     counts,
   };
   // Each RR takes at least 11 bytes, each question 5: counts beyond that are lies.

@@ -276,10 +276,21 @@ export interface NsupdateQuitCommand extends CommandBase {
   readonly discardedLines: readonly number[];
 }
 
-/** Commands without arguments: `show` (pending message), `answer` (last reply), `debug`, `version`, `help`. */
+/** `show`: print the pending message. */
+export interface NsupdateShowCommand extends CommandBase {
+  /** Discriminant: `'show'`. */
+  readonly kind: 'show';
+  /**
+   * Class of the zone section at this point: the first class written in the batch, else the
+   * default class (as nsupdate's `show`, which fixes it once a zone is set).
+   */
+  readonly zoneClass: number;
+}
+
+/** Commands without arguments: `answer` (last reply), `debug`, `version`, `help`. */
 export interface NsupdateSimpleCommand extends CommandBase {
   /** Which of the commands without arguments it is. */
-  readonly kind: 'show' | 'answer' | 'debug' | 'version' | 'help';
+  readonly kind: 'answer' | 'debug' | 'version' | 'help';
 }
 
 /** One command of a script. */
@@ -295,6 +306,7 @@ export type NsupdateCommand =
   | NsupdateUpdateCommand
   | NsupdateSendCommand
   | NsupdateQuitCommand
+  | NsupdateShowCommand
   | NsupdateSimpleCommand;
 
 /** What a warning is about. */
@@ -667,6 +679,11 @@ function setZoneClass(state: ParserState, rdclass: number): boolean {
 function getZoneClass(state: ParserState): number {
   if (state.zoneClass === CLASS_NONE) state.zoneClass = state.defaultClass;
   return state.zoneClass;
+}
+
+/** The zone class without fixing it: the batch's class if set, else the default class. */
+function currentZoneClass(state: ParserState): number {
+  return state.zoneClass === CLASS_NONE ? state.defaultClass : state.zoneClass;
 }
 
 interface LineContext {
@@ -1061,13 +1078,15 @@ function parseLine(
     case 'send':
       ignoreRest(context, cursor, 'send');
       return { kind: 'send', line, blankLine: false, pendingLines: [], zoneClass: 0 };
-    case 'debug':
     case 'show':
+      ignoreRest(context, cursor, keyword);
+      if (state.zoneSet) getZoneClass(state);
+      return { kind: 'show', line, zoneClass: currentZoneClass(state) };
+    case 'debug':
     case 'answer':
     case 'version':
     case 'help':
       ignoreRest(context, cursor, keyword);
-      if (keyword === 'show' && state.zoneSet) getZoneClass(state);
       return { kind: keyword, line };
     case 'ttl': {
       const ttlWord = cursor.word();
@@ -1210,11 +1229,7 @@ export function parseNsupdateScript(
     }
     if (outcome.kind === 'send') {
       const sends = state.pending.length > 0 || state.zoneSet;
-      const zoneClass = sends
-        ? getZoneClass(state)
-        : state.zoneClass === CLASS_NONE
-          ? state.defaultClass
-          : state.zoneClass;
+      const zoneClass = sends ? getZoneClass(state) : currentZoneClass(state);
       commands.push({ ...outcome, pendingLines: state.pending, zoneClass });
       if (sends) state.zoneClass = CLASS_NONE;
       state.pending = [];

@@ -21,7 +21,9 @@ import {
   CLASS_ANY,
   CLASS_IN,
   CLASS_NONE,
+  OPCODE_UPDATE,
   RCODES,
+  TYPE_SOA,
   type UpdateMessage,
   type WireRecord,
 } from './message.js';
@@ -100,8 +102,6 @@ export async function runNsupdateScript(
     port: options.port ?? 53,
     local: undefined as string | undefined,
     zone: undefined as string | undefined,
-    /** The `class` command's class: the zone section's class before any record is written. */
-    defaultClass: CLASS_IN,
     key: options.key,
     pending: [] as Pending[],
     /** The reply `answer` prints; every `send` forgets the previous one, as nsupdate does. */
@@ -150,9 +150,6 @@ export async function runNsupdateScript(
         case 'zone':
           state.zone = command.zone;
           break;
-        case 'class':
-          state.defaultClass = command.classValue;
-          break;
         case 'key':
           state.key = command.key;
           break;
@@ -161,10 +158,9 @@ export async function runNsupdateScript(
           state.pending.push(command);
           break;
         case 'show': {
-          const zoneClass = classOf(state.pending, state.defaultClass);
-          const update = buildUpdate(state.zone, state.pending, zoneClass);
+          const update = buildUpdate(state.zone, state.pending, command.zoneClass);
           stdout += nsupdateShowText(
-            state.zone === undefined ? undefined : { name: update.origin, class: zoneClass },
+            state.zone === undefined ? undefined : { name: update.origin, class: update.zoneClass },
             update.prerequisites,
             update.updates,
           );
@@ -180,10 +176,7 @@ export async function runNsupdateScript(
           // Nothing pending: nsupdate sends an empty update when a zone is set (named answers
           // NOERROR and changes nothing), and nothing otherwise.
           if (pending.length === 0 && state.zone === undefined) break;
-          const update =
-            pending.length === 0
-              ? new EmptyUpdate(state.zone ?? '.', command.zoneClass || state.defaultClass)
-              : buildUpdate(state.zone, pending, command.zoneClass);
+          const update = buildUpdate(state.zone, pending, command.zoneClass);
           const client = clientFor();
           if (client.isErr()) {
             stderr += `${client.error}\n`;
@@ -229,29 +222,15 @@ export async function runNsupdateScript(
 }
 
 /**
- * The class of the zone section: nsupdate uses the first class written in the batch, else the
- * `class` command's.
+ * An `Update` that may be empty: for `zone X` + `send` with nothing pending, nsupdate sends an
+ * UPDATE with empty sections and named answers NOERROR (the builder refuses an empty update).
  */
-function classOf(pending: readonly Pending[], defaultClass: number): number {
-  for (const command of pending) if ('rdataClass' in command) return command.rdataClass;
-  return defaultClass;
-}
-
-/**
- * An update with nothing in it, for `zone X` + `send` with nothing pending: nsupdate sends it and
- * named answers NOERROR (the builder refuses an empty update, so the message is made here).
- */
-class EmptyUpdate extends Update {
-  readonly #class: number;
-
-  constructor(zone: string, zoneClass: number) {
-    super(zone, { class: classToText(zoneClass), origin: '.' });
-    this.#class = zoneClass;
-  }
-
+class NsupdateUpdate extends Update {
   override toMessage(id: number, zone: Name = this.origin): Result<UpdateMessage, UpdateError> {
-    if (this.problems.length > 0) return super.toMessage(id, zone);
-    return Ok({ id, zone, zoneClass: this.#class, prerequisites: [], updates: [] });
+    if (this.problems.length > 0 || this.prerequisites.length + this.updates.length > 0) {
+      return super.toMessage(id, zone);
+    }
+    return Ok({ id, zone, zoneClass: this.zoneClass, prerequisites: [], updates: [] });
   }
 }
 
@@ -261,7 +240,7 @@ function buildUpdate(
   pending: readonly Pending[],
   zoneClass: number,
 ): Update {
-  const update = new Update(zone, { class: classToText(zoneClass), origin: '.' });
+  const update = new NsupdateUpdate(zone, { class: classToText(zoneClass), origin: '.' });
   for (const command of pending) {
     if (command.kind === 'prereq') {
       switch (command.condition) {
@@ -462,8 +441,8 @@ export function nsupdateShowText(
 ): string {
   const zoneClass = zone?.class ?? CLASS_IN;
   return (
-    `Outgoing update query:\n${headerText(5, 0, 0, 0, [0, 0, 0, 0])}` +
-    sectionText('ZONE', zone ? [questionLine(zone.name.toString(), zone.class, 6)] : []) +
+    `Outgoing update query:\n${headerText(OPCODE_UPDATE, 0, 0, 0, [0, 0, 0, 0])}` +
+    sectionText('ZONE', zone ? [questionLine(zone.name.toString(), zone.class, TYPE_SOA)] : []) +
     sectionText(
       'PREREQUISITE',
       prerequisites.map((r) => nsupdateRecordLine(r, 'prerequisite', zoneClass)),

@@ -60,11 +60,17 @@ export interface ExchangeFailure {
 
 type Outcome<T> = { ok: true; value: Exchanged<T> } | { ok: false; failure: ExchangeFailure };
 
+/** An exchange in flight (or a reserved ID), by message ID. */
 interface Pending {
   readonly onReply: (reply: Buffer, from: RemoteInfo) => void;
   /** The UDP socket failed (ICMP unreachable → ECONNREFUSED). */
   readonly onError?: (error: NodeJS.ErrnoException) => void;
+  /** The transport was closed. */
+  readonly onClose?: () => void;
 }
+
+/** A reserved ID whose exchange has not started or is over: replies to it are dropped. */
+const RESERVED: Pending = { onReply: () => {} };
 
 /** Exchanges with one DNS server. */
 export class DnsTransport {
@@ -74,8 +80,6 @@ export class DnsTransport {
   #address: Promise<{ address: string; family: 4 | 6 }> | undefined;
   #udp: { readonly socket: UdpSocket; readonly ready: Promise<Error | undefined> } | undefined;
   readonly #pending = new Map<number, Pending>();
-  /** Ends the exchanges in flight when the transport is closed. */
-  readonly #onClose = new Set<() => void>();
   #closed = false;
 
   constructor(host: string, port: number, sourceAddress?: string) {
@@ -99,7 +103,7 @@ export class DnsTransport {
     for (;;) {
       const id = randomInt(0, 0x10000);
       if (this.#pending.has(id)) continue;
-      this.#pending.set(id, { onReply: () => {} });
+      this.#pending.set(id, RESERVED);
       return id;
     }
   }
@@ -138,7 +142,7 @@ export class DnsTransport {
   /** Closes the UDP socket. Exchanges in flight fail (`aborted`), and so do later ones. */
   close(): void {
     this.#closed = true;
-    for (const stop of [...this.#onClose]) stop();
+    for (const pending of [...this.#pending.values()]) pending.onClose?.();
     this.#udp?.socket.close();
     this.#udp = undefined;
   }
@@ -217,9 +221,8 @@ export class DnsTransport {
         clearTimeout(retryTimer);
         clearTimeout(deadlineTimer);
         options.signal?.removeEventListener('abort', onAbort);
-        this.#onClose.delete(onClosed);
         // Stop routing replies here; the ID itself stays reserved until exchange() returns.
-        this.#pending.set(id, { onReply: () => {} });
+        this.#pending.set(id, RESERVED);
         this.#active--;
         if (this.#active === 0) this.#udp?.socket.unref();
         resolve(outcome);
@@ -250,8 +253,6 @@ export class DnsTransport {
           );
       };
       const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
-      const onClosed = () =>
-        finish({ ok: false, failure: closedFailure(this.server, sends > 0, ignored) });
       const deadlineTimer = setTimeout(
         () => fail('timeout', timeoutMessage(this.server, sends, ignored)),
         Math.max(0, options.deadline - Date.now()),
@@ -276,10 +277,11 @@ export class DnsTransport {
           else if (verdict.verdict === 'truncated') finish({ ok: false, truncated: true, ignored });
           else ignored.push(verdict.reason);
         },
+        onClose: () =>
+          finish({ ok: false, failure: closedFailure(this.server, sends > 0, ignored) }),
       });
       this.#active++;
       socket.ref();
-      this.#onClose.add(onClosed);
       if (options.signal?.aborted) onAbort();
       else {
         options.signal?.addEventListener('abort', onAbort, { once: true });
@@ -314,7 +316,7 @@ export class DnsTransport {
         settled = true;
         clearTimeout(deadlineTimer);
         options.signal?.removeEventListener('abort', onAbort);
-        this.#onClose.delete(onClosed);
+        this.#pending.set(id, RESERVED);
         socket.destroy();
         resolve(outcome);
       };
@@ -324,9 +326,10 @@ export class DnsTransport {
           failure: { kind, message, ignored, sent, ...(cause ? { cause } : {}) },
         });
       const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
-      const onClosed = () =>
-        finish({ ok: false, failure: closedFailure(this.server, sent, ignored) });
-      this.#onClose.add(onClosed);
+      this.#pending.set(id, {
+        onReply: RESERVED.onReply,
+        onClose: () => finish({ ok: false, failure: closedFailure(this.server, sent, ignored) }),
+      });
       const deadlineTimer = setTimeout(
         () => fail('timeout', timeoutMessage(this.server, sent ? 1 : 0, ignored, 'TCP')),
         Math.max(0, options.deadline - Date.now()),

@@ -358,6 +358,10 @@ answer
   ],
   ['class CH before zone: the zone section is CH', 'class CH\nzone ZONE\nshow\n'],
   [
+    'a class on a delete-name line sets the zone section class of show',
+    'zone ZONE\nupdate delete foo.ZONE. CH\nshow\n',
+  ],
+  [
     'answer after BADSIG (NOTAUTH, unsigned reply)',
     'zone ZONE\nupdate add z.ZONE. 300 A 192.0.2.7\nsend\nanswer\n',
     'wrong-secret',

@@ -174,11 +174,20 @@ describe('the command model', () => {
       { kind: 'check-names', line: 3, enabled: false },
       { kind: 'check-names', line: 4, enabled: true },
       { kind: 'local', line: 5, address: '::1', family: 6, port: 5353 },
-      { kind: 'show', line: 6 },
+      { kind: 'show', line: 6, zoneClass: 3 },
       { kind: 'debug', line: 7 },
       { kind: 'version', line: 8 },
       { kind: 'help', line: 9 },
     ]);
+  });
+
+  it("gives show the zone section's class: the batch's first class, else the default", () => {
+    const shows = (script: string) =>
+      commandsOf(script).flatMap((c) => (c.kind === 'show' ? [c.zoneClass] : []));
+    // A class on a delete-name line (which has no record class) sets it too, as in nsupdate.
+    expect(shows('zone example.\nupdate delete foo.example. CH\nshow\n')).toEqual([3]);
+    expect(shows('class HS\nshow\nupdate add a.example. 1 IN A 192.0.2.1\nshow\n')).toEqual([4, 1]);
+    expect(shows('zone example.\nshow\nclass CH\nshow\nsend\nshow\n')).toEqual([1, 1, 3]);
   });
 
   it('records the check-names setting on each add', () => {
