@@ -15,11 +15,7 @@ import type { UpdateResponse } from '../update/client.js';
 import type { UpdateError } from '../update/errors.js';
 import { RCODES } from '../update/message.js';
 import { type NsupdateSend, runNsupdateScript } from '../update/nsupdate.js';
-import {
-  type NsupdateCommand,
-  type NsupdateSyntaxError,
-  parseNsupdateScript,
-} from '../update/nsupdate-parse.js';
+import type { NsupdateSyntaxError } from '../update/nsupdate-parse.js';
 import { type OptionSpec, optionText, parseArgs, parseWholeNumber } from './args.js';
 import { type CliCommand, type CliIo, PROGRAM } from './io.js';
 import {
@@ -395,27 +391,17 @@ async function loadKey(
   return Ok(key.value);
 }
 
-/**
- * The first send that sends something but has no server to send it to: pending changes, or an
- * empty update because a zone is set (nsupdate sends one then).
- */
-function sendWithoutServer(
-  commands: readonly NsupdateCommand[],
-  local: boolean,
-): number | undefined {
-  let server = local;
-  let zone = false;
-  for (const command of commands) {
-    if (command.kind === 'server') server = true;
-    if (command.kind === 'zone') zone = true;
-    if (command.kind === 'send' && (command.pendingLines.length > 0 || zone) && !server) {
-      return command.line;
-    }
+/** The library's refusal of a script (nothing was sent) as the CLI reports it. */
+function scriptFailure(error: NsupdateSyntaxError): Failure {
+  if (error.kind === 'no-server') {
+    // The library's check, in the command line's words (-l instead of the server option).
+    return {
+      kind: error.kind,
+      line: error.line,
+      message: `${error.file}:${error.line}: this send has no server: ${PROGRAM} does not look up the zone's primary through resolv.conf as nsupdate does`,
+      remedy: "put 'server ADDRESS [PORT]' before the first send, or use -l for 127.0.0.1",
+    };
   }
-  return undefined;
-}
-
-function syntaxFailure(error: NsupdateSyntaxError): Failure {
   return {
     kind: error.kind,
     message: error.message,
@@ -505,44 +491,32 @@ export const updateCommand: CliCommand = async (argv, io) => {
   const script = await readScript(args, io);
   if (script.isErr()) return fail(script.error);
 
-  const parsed = parseNsupdateScript(script.value.text, {
-    file: script.value.name,
-    localOnly: args.local,
-  });
-  if (parsed.isErr()) return fail(syntaxFailure(parsed.error));
-  const orphan = sendWithoutServer(parsed.value.commands, args.local);
-  if (orphan !== undefined) {
-    return fail({
-      kind: 'no-server',
-      line: orphan,
-      message: `${script.value.name}:${orphan}: this send has no server: ${PROGRAM} does not look up the zone's primary through resolv.conf as nsupdate does`,
-      remedy: "put 'server ADDRESS [PORT]' before the first send, or use -l for 127.0.0.1",
-    });
-  }
-
-  if (args.debug > 0) {
-    const keyText = key.value
-      ? `key ${key.value.name} (${key.value.algorithm}${key.value.truncatedBits ? `, MAC truncated to ${key.value.truncatedBits} bits` : ''})`
-      : 'no key (unsigned)';
-    io.stderr.write(
-      `; ${PROGRAM}: ${script.value.name}: ${parsed.value.commands.filter((c) => c.kind === 'send').length} send(s), ${keyText}, ${args.tcp ? 'TCP' : 'UDP'}\n`,
-    );
-  }
-
+  const keyText = key.value
+    ? `key ${key.value.name} (${key.value.algorithm}${key.value.truncatedBits ? `, MAC truncated to ${key.value.truncatedBits} bits` : ''})`
+    : 'no key (unsigned)';
   const timing = updateTiming(args);
   const run = await withDebug(args.debug, io, () =>
     runNsupdateScript(script.value.text, {
       file: script.value.name,
       ...(key.value ? { key: key.value } : {}),
-      ...(args.local ? { server: '127.0.0.1' } : {}),
+      // -l: server 127.0.0.1, and the script may not choose another (nsupdate's rule).
+      ...(args.local ? { localOnly: true, server: '127.0.0.1' } : {}),
       ...(args.port !== undefined ? { port: args.port } : {}),
       ...(args.tcp ? { tcp: true } : {}),
       ...timing,
       signal: io.signal,
+      // The script passed the library's checks (syntax, a server for every send): nothing is
+      // sent before this line is printed.
+      onChecked: (checked) => {
+        if (args.debug === 0) return;
+        io.stderr.write(
+          `; ${PROGRAM}: ${script.value.name}: ${checked.commands.filter((c) => c.kind === 'send').length} send(s), ${keyText}, ${args.tcp ? 'TCP' : 'UDP'}\n`,
+        );
+      },
     }),
   );
-  // Parsed once already: a failure here would be a bug, but report it as the syntax error it is.
-  if (run.isErr()) return fail(syntaxFailure(run.error));
+  // Refused by the library (syntax, unsupported, no server): nothing was sent.
+  if (run.isErr()) return fail(scriptFailure(run.error));
   const result = run.value;
   for (const warning of result.warnings) {
     warnings.push({ kind: warning.kind, line: warning.line, message: warning.message });

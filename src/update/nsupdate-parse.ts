@@ -342,10 +342,19 @@ export interface NsupdateScript {
   readonly warnings: NsupdateWarning[];
 }
 
-/** `syntax`: nsupdate rejects it too (exit status 1); `unsupported`: nsupdate accepts it, this library does not. */
-export type NsupdateSyntaxErrorKind = 'syntax' | 'unsupported';
+/**
+ * `syntax`: nsupdate rejects it too (exit status 1); `unsupported`: nsupdate accepts it, this
+ * library does not; `no-server`: a `send` would send an update but no server is known (no
+ * `server` command before it and no `server` option) — nsupdate would look the zone's primary up
+ * through resolv.conf, this library does not. `no-server` comes only from `runNsupdateScript`,
+ * never from {@link parseNsupdateScript}.
+ */
+export type NsupdateSyntaxErrorKind = 'syntax' | 'unsupported' | 'no-server';
 
-/** A script nsupdate would reject, or one using something this library does not support. */
+/**
+ * A script nsupdate would reject, one using something this library does not support, or
+ * (`no-server`, from `runNsupdateScript`) one that would send an update without a server.
+ */
 export class NsupdateSyntaxError extends RndcLibraryError<NsupdateSyntaxErrorKind> {
   /** The script's name ({@link ParseNsupdateOptions.file}). */
   readonly file: string;
@@ -353,16 +362,19 @@ export class NsupdateSyntaxError extends RndcLibraryError<NsupdateSyntaxErrorKin
   readonly line: number;
   /**
    * The line nsupdate prints before `syntax error` (e.g. `ttl 'A': not a valid number`), or
-   * `undefined` when it prints only `syntax error`, or for `unsupported`. Key secrets are
-   * replaced by `[redacted]` where nsupdate would echo them.
+   * `undefined` when it prints only `syntax error`, or for `unsupported` and `no-server`. Key
+   * secrets are replaced by `[redacted]` where nsupdate would echo them.
    */
   readonly nsupdateMessage: string | undefined;
   /**
    * Everything nsupdate writes to stderr for this error, log lines aside (usually
-   * `<message>\nsyntax error\n`); `undefined` for `unsupported`.
+   * `<message>\nsyntax error\n`); `undefined` for `unsupported` and `no-server`.
    */
   readonly nsupdateStderr: string | undefined;
-  /** nsupdate's exit status for this error (1), or `undefined` when nsupdate accepts the script. */
+  /**
+   * Exit status for this error: 1 for `syntax` (nsupdate's) and for `no-server` (nothing was
+   * sent; `rndc-js update` exits 1), `undefined` for `unsupported` (nsupdate accepts the script).
+   */
   readonly exitCode: 1 | undefined;
 
   constructor(
@@ -378,7 +390,7 @@ export class NsupdateSyntaxError extends RndcLibraryError<NsupdateSyntaxErrorKin
     this.line = details.line;
     this.nsupdateMessage = details.nsupdateMessage;
     this.nsupdateStderr = details.nsupdateStderr;
-    this.exitCode = details.kind === 'syntax' ? 1 : undefined;
+    this.exitCode = details.kind === 'unsupported' ? undefined : 1;
   }
 }
 

@@ -7,9 +7,12 @@
  * two exceptions: message IDs differ (they are random), and `answer` leaves out the TSIG
  * pseudosection nsupdate prints after the reply, because it holds the reply's MAC.
  *
- * Two deliberate differences, both to avoid nsupdate's traps:
+ * Three deliberate differences, all to avoid nsupdate's traps:
  * - the whole script is checked before anything is sent; nsupdate runs the lines before a syntax
  *   error, leaving a half-applied change behind;
+ * - a `send` that would send an update with no server known (no `server` command before it, no
+ *   `server` option) is refused up front, nothing sent (`no-server`); nsupdate would look up the
+ *   zone's primary through resolv.conf, and sends the batches before it;
  * - pending changes that nsupdate silently drops (end of input without `send`, or `quit`) are
  *   reported as warnings.
  */
@@ -29,8 +32,11 @@ import {
 } from './message.js';
 import type { Name } from './names.js';
 import {
+  type NsupdateCommand,
   type NsupdatePrereqCommand,
-  type NsupdateSyntaxError,
+  type NsupdateScript,
+  type NsupdateSendCommand,
+  NsupdateSyntaxError,
   type NsupdateUpdateCommand,
   type NsupdateWarning,
   parseNsupdateScript,
@@ -42,8 +48,16 @@ import { Update } from './update.js';
 export interface NsupdateRunOptions {
   /** The key (`-k`/`-y`); a `key` command in the script overrides it. */
   readonly key?: Key | KeySpec;
-  /** Server when the script has no `server` command. Required one way or the other. */
+  /**
+   * Server when the script has no `server` command (yet). Required one way or the other before
+   * any `send` that sends an update: otherwise the run is a `no-server` error and nothing is sent.
+   */
   readonly server?: string;
+  /**
+   * `nsupdate -l` (localhost-only mode): the server is 127.0.0.1 unless {@link server} says
+   * otherwise, and a `server` command in the script is a syntax error, as in nsupdate.
+   */
+  readonly localOnly?: boolean;
   /** Default port (`-p`). Default 53. */
   readonly port?: number;
   /** Always TCP (`-v`). */
@@ -58,6 +72,11 @@ export interface NsupdateRunOptions {
   readonly file?: string;
   /** Aborts the run: the update in flight fails with `aborted`, nothing more is sent. */
   readonly signal?: AbortSignal;
+  /**
+   * Called once with the parsed script when the whole script has passed every check, before
+   * anything is sent (e.g. to log what is about to run). Not called for a script that is refused.
+   */
+  readonly onChecked?: (script: NsupdateScript) => void;
 }
 
 /** One `send` and what came of it. */
@@ -88,17 +107,43 @@ export interface NsupdateRunResult {
 type Pending = NsupdatePrereqCommand | NsupdateUpdateCommand;
 
 /**
- * Runs `text` as nsupdate would. A script nsupdate would reject is an error value and nothing is
- * sent. Failures of individual updates are in the result (`exitCode` 2, `stderr`, `sends`).
+ * Runs `text` as nsupdate would. Nothing is sent, and the result is an error value, when the
+ * script is one nsupdate would reject (`syntax`), uses something this library does not support
+ * (`unsupported`), or has a `send` that would send an update with no server to send it to
+ * (`no-server`: no `server` command before it and no `server` option; the error names the line of
+ * that `send`). Failures of individual updates are in the result (`exitCode` 2, `stderr`,
+ * `sends`).
  */
 export async function runNsupdateScript(
   text: string,
   options: NsupdateRunOptions = {},
 ): Promise<Result<NsupdateRunResult, NsupdateSyntaxError>> {
-  const parsed = parseNsupdateScript(text, options.file ? { file: options.file } : {});
+  const file = options.file || '<script>';
+  const parsed = parseNsupdateScript(text, {
+    ...(options.file ? { file: options.file } : {}),
+    ...(options.localOnly ? { localOnly: true } : {}),
+  });
   if (parsed.isErr()) return Err(parsed.error);
+  const defaultServer = options.server || (options.localOnly ? '127.0.0.1' : undefined);
+  const orphan = sendWithoutServer(parsed.value.commands, defaultServer !== undefined);
+  if (orphan !== undefined) {
+    return Err(
+      new NsupdateSyntaxError({
+        kind: 'no-server',
+        message: `${file}:${orphan.line}: this send has no server: this library does not look up the zone's primary through resolv.conf as nsupdate does`,
+        causes: [
+          "no 'server' command before this send, and no server option (nsupdate -l or the server of runNsupdateScript)",
+        ],
+        remedy:
+          "add a 'server ADDRESS [PORT]' line before the first send, or pass the server option",
+        file,
+        line: orphan.line,
+      }),
+    );
+  }
+  options.onChecked?.(parsed.value);
   const state = {
-    server: options.server,
+    server: defaultServer,
     port: options.port ?? 53,
     local: undefined as string | undefined,
     zone: undefined as string | undefined,
@@ -173,11 +218,10 @@ export async function runNsupdateScript(
           const pending = state.pending;
           state.pending = [];
           state.lastAnswer = undefined;
-          // Nothing pending: nsupdate sends an empty update when a zone is set (named answers
-          // NOERROR and changes nothing), and nothing otherwise.
-          if (pending.length === 0 && state.zone === undefined) break;
+          if (!sendsUpdate(command, state.zone !== undefined)) break;
           const update = buildUpdate(state.zone, pending, command.zoneClass);
           const client = clientFor();
+          // Not reached: a send without a server is refused up front (`no-server`).
           if (client.isErr()) {
             stderr += `${client.error}\n`;
             failed = true;
@@ -219,6 +263,33 @@ export async function runNsupdateScript(
       warnings: parsed.isOk() ? parsed.value.warnings : [],
     };
   }
+}
+
+/**
+ * Whether a `send` sends an update: with something pending, or with nothing pending when a zone
+ * is set (nsupdate then sends an empty update; named answers NOERROR and changes nothing).
+ */
+function sendsUpdate(command: NsupdateSendCommand, zoneSet: boolean): boolean {
+  return command.pendingLines.length > 0 || zoneSet;
+}
+
+/**
+ * The first `send` that would send an update with no server known: walks the commands as the
+ * runner does (`server` sets the server for what follows; the parser stops at `quit`).
+ */
+function sendWithoutServer(
+  commands: readonly NsupdateCommand[],
+  hasDefaultServer: boolean,
+): NsupdateSendCommand | undefined {
+  let server = hasDefaultServer;
+  let zoneSet = false;
+  for (const command of commands) {
+    if (command.kind === 'server') server = true;
+    else if (command.kind === 'zone') zoneSet = true;
+    else if (command.kind === 'send' && !server && sendsUpdate(command, zoneSet)) return command;
+    else if (command.kind === 'quit') break;
+  }
+  return undefined;
 }
 
 /**

@@ -10,7 +10,8 @@
  * - One UDP socket per client and address family carries many requests at once, keyed by ID. It
  *   is connected to the server, so the kernel reports ICMP port unreachable (ECONNREFUSED): every
  *   UDP exchange in flight then fails at once instead of waiting for its deadline.
- * - `close()` ends every exchange in flight (`aborted`) and refuses later ones.
+ * - `close()` ends every exchange in flight (`aborted`), also one still resolving the server's
+ *   host name (it sends nothing then), and refuses later ones.
  */
 
 import { randomInt } from 'node:crypto';
@@ -122,8 +123,10 @@ export class DnsTransport {
   ): Promise<Outcome<T>> {
     try {
       if (this.#closed) return { ok: false, failure: closedFailure(this.server, false, []) };
-      const resolved = await this.#resolve();
+      const resolved = await this.#resolveFor(id, options);
       if ('failure' in resolved) return { ok: false, failure: resolved.failure };
+      // close() may have come after the lookup settled but before this line: nothing is sent.
+      if (this.#closed) return { ok: false, failure: closedFailure(this.server, false, []) };
       if (options.tcp || request.length > MAX_UDP_REQUEST) {
         return await this.#tcp(request, id, check, options, resolved.address, []);
       }
@@ -139,12 +142,61 @@ export class DnsTransport {
   /** UDP exchanges in progress: the socket keeps the process alive only while there are some. */
   #active = 0;
 
-  /** Closes the UDP socket. Exchanges in flight fail (`aborted`), and so do later ones. */
+  /**
+   * Closes the UDP socket. Exchanges in flight fail (`aborted`), including those still resolving
+   * the server's host name (they send nothing), and so do later ones.
+   */
   close(): void {
     this.#closed = true;
     for (const pending of [...this.#pending.values()]) pending.onClose?.();
     this.#udp?.socket.close();
     this.#udp = undefined;
+  }
+
+  /**
+   * The server's address for exchange `id`, while the exchange is registered under its ID:
+   * close() ends a lookup still in progress (`aborted`), and so do the caller's signal and the
+   * deadline (`timeout`), instead of letting the exchange send once the host name resolves.
+   */
+  #resolveFor(
+    id: number,
+    options: ExchangeOptions,
+  ): Promise<{ address: { address: string; family: 4 | 6 } } | { failure: ExchangeFailure }> {
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (
+        outcome: { address: { address: string; family: 4 | 6 } } | { failure: ExchangeFailure },
+      ) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(deadlineTimer);
+        options.signal?.removeEventListener('abort', onAbort);
+        if (this.#pending.get(id) === entry) this.#pending.set(id, RESERVED);
+        resolve(outcome);
+      };
+      const failure = (kind: ExchangeFailure['kind'], message: string) =>
+        finish({ failure: { kind, message, ignored: [], sent: false } });
+      const onAbort = () => failure('aborted', `the update to ${this.server} was aborted`);
+      const entry: Pending = {
+        onReply: RESERVED.onReply,
+        onClose: () => finish({ failure: closedFailure(this.server, false, []) }),
+      };
+      this.#pending.set(id, entry);
+      const deadlineTimer = setTimeout(
+        () =>
+          failure(
+            'timeout',
+            `no valid reply from ${this.server}: resolving ${this.#host} did not finish before the deadline (0 sends)`,
+          ),
+        Math.max(0, options.deadline - Date.now()),
+      );
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      void this.#resolve().then(finish);
+    });
   }
 
   async #resolve(): Promise<

@@ -25,6 +25,34 @@ describe('rndc-js update and the library agree on stdout', () => {
     expect(io.out()).toBe('');
   });
 
+  it("no server: the library's no-server error in the command line's words, text and --json", async () => {
+    // The check is the library's (runNsupdateScript); the CLI only words it (-l, not `server`).
+    const library = (
+      await runNsupdateScript('zone example\nsend\n', { file: 'stdin' })
+    ).unwrapErr();
+    expect([library.kind, library.line]).toEqual(['no-server', 2]);
+    const message =
+      "stdin:2: this send has no server: rndc-js does not look up the zone's primary through resolv.conf as nsupdate does";
+    const remedy = "put 'server ADDRESS [PORT]' before the first send, or use -l for 127.0.0.1";
+    const io = fakeIo({ stdin: 'zone example\nsend\n' });
+    expect(await updateCommand(['-d'], io)).toBe(1);
+    expect(io.err()).toBe(`rndc-js: ${message}\n  remedy: ${remedy}\n`);
+    const json = fakeIo({ stdin: 'zone example\nsend\n' });
+    expect(await updateCommand(['--json'], json)).toBe(1);
+    expect(json.err()).toBe('');
+    expect(JSON.parse(json.out())).toMatchObject({
+      exitCode: 1,
+      sends: [],
+      error: { kind: 'no-server', message, remedy, line: 2 },
+    });
+  });
+
+  it('-d: the line before the run counts the sends of the checked script', async () => {
+    const io = fakeIo({ stdin: 'show\nsend\n\n' });
+    expect(await updateCommand(['-d'], io)).toBe(0);
+    expect(io.err()).toBe('; rndc-js: stdin: 2 send(s), no key (unsigned), UDP\n');
+  });
+
   it('a send with nothing pending and no zone sends nothing and needs no server', async () => {
     const io = fakeIo({ stdin: 'send\nanswer\n' });
     expect(await updateCommand([], io)).toBe(0);
