@@ -91,6 +91,8 @@ export class ControlSession {
   #closed = false;
   /** Ends the connect in progress when the session is closed (a wait is ended via `#waiter`). */
   #stopConnect: (() => void) | undefined;
+  /** The address of the current (or last) connection. */
+  #address: ControlAddress | undefined;
   /**
    * `_ser` of the first request of this connection and of the last one answered: a request's
    * serial comes from one process-wide counter and requests on a connection are sequential, so
@@ -204,6 +206,7 @@ export class ControlSession {
     let last: RndcError | undefined;
     for (const address of this.#config.addresses) {
       this.#server = formatAddress(address);
+      this.#address = address;
       const attempt = await this.#connectTo(address, options);
       if (attempt.isOk() || attempt.error.kind !== 'connect-failed') return attempt;
       last = attempt.error;
@@ -428,10 +431,19 @@ export class ControlSession {
       case 'closed': {
         // named refuses a handshake by reading it and closing (FIN), without a byte of reply. A
         // reset, or part of a reply, is a connection that broke instead (a dying named, a proxy).
-        const broke = result.error !== undefined || this.#assembler.pendingBytes > 0;
+        const partReply = this.#assembler.pendingBytes > 0;
         this.#teardown();
         if (!handshake) return Err(this.#lost(command, result.error));
-        return Err(broke ? this.#lostInHandshake(result.error) : this.#rejected());
+        if (partReply) return Err(this.#lostInHandshake(result.error));
+        if (result.error === undefined) return Err(this.#rejected());
+        // A reset is ambiguous: named refusing an address outside `allow` closes without reading
+        // our request, which the kernel turns into a reset; so does a named that is dying. Which
+        // one it was shows in whether anything still listens there.
+        return Err(
+          (await this.#stillListening(options))
+            ? this.#rejected()
+            : this.#lostInHandshake(result.error),
+        );
       }
       case 'too-large':
         return Err(
@@ -570,6 +582,30 @@ export class ControlSession {
       remedy: 'retry once named is running',
       mayHaveRun: false,
       ...(cause ? { cause } : {}),
+    });
+  }
+
+  /** Whether a new TCP connection to the current address is accepted (within the deadline, ≤ 1 s). */
+  #stillListening(options: RequestOptions): Promise<boolean> {
+    const address = this.#address;
+    if (!address) return Promise.resolve(false);
+    return new Promise((resolve) => {
+      const probe = connect({
+        host: address.host,
+        port: address.port,
+        ...this.#localAddress(address.host),
+      });
+      const done = (listening: boolean) => {
+        clearTimeout(timer);
+        probe.destroy();
+        resolve(listening);
+      };
+      const timer = setTimeout(
+        () => done(false),
+        Math.min(1000, Math.max(0, options.deadline - Date.now())),
+      );
+      probe.once('connect', () => done(true));
+      probe.once('error', () => done(false));
     });
   }
 
