@@ -428,9 +428,42 @@ export class RndcClient {
     return this.#dumpCommand('freeze', zone, options, false);
   }
 
-  /** `thaw [zone]`: reload the zone from its file and accept updates again. */
-  thaw(zone?: string, options?: ZoneOptions): Reply<RndcResponse> {
-    return this.#zoneCommand('thaw', zone, options);
+  /**
+   * `thaw [zone]`: reload the zone from its file and accept updates again. named 9.18 answers
+   * "A zone reload and thaw was started" and thaws asynchronously: an update sent right after
+   * can still be REFUSED as if the zone were frozen. With `wait: true` (needs `zone`) this
+   * resolves only once `zonestatus` says the zone is no longer frozen, within the deadline.
+   */
+  async thaw(
+    zone?: string,
+    options: ZoneOptions & { readonly wait?: boolean } = {},
+  ): Reply<RndcResponse> {
+    const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
+    const thawed = await this.#zoneCommand('thaw', zone, options);
+    if (thawed.isErr() || !options.wait || zone === undefined) return thawed;
+    const { wait: _wait, ...statusOptions } = options;
+    for (;;) {
+      const status = await this.zonestatus(zone, {
+        ...statusOptions,
+        timeoutMs: Math.max(1, deadline - Date.now()),
+      });
+      if (status.isErr()) return status;
+      if (!status.value.frozen) return thawed;
+      if (Date.now() + 50 > deadline) {
+        return Err(
+          new RndcError({
+            kind: 'timeout',
+            message: `named accepted 'thaw ${zone}' but the zone was still frozen at the deadline`,
+            causes: ['the reload that ends a thaw is slow (a large zone, or a slow disk)'],
+            remedy: "allow a longer timeoutMs, or check named's log for the reload",
+            server: thawed.value.server,
+            command: thawed.value.command,
+            mayHaveRun: true,
+          }),
+        );
+      }
+      await sleep(50);
+    }
   }
 
   /**

@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { HMAC_ALGORITHMS, Key } from '../../src/keys/key.js';
 import { type NamedInstance, runRndcBinary, startNamed } from '../../src/testing/index.js';
+import { UpdateClient } from '../../src/update/client.js';
+import { Update } from '../../src/update/update.js';
 import { startFakeControlServer, startTamperProxy } from '../helpers/tamper-proxy.js';
 
 let named: NamedInstance;
@@ -87,6 +89,27 @@ describe('named failures are typed', () => {
     expect(again.kind).toBe('already-frozen');
     expect(again.response?.text).toMatch(/already frozen/);
     expect((await rndc.thaw('dyn.test')).isOk()).toBe(true);
+  });
+
+  it('thaw({ wait: true }) resolves once named has really thawed: an update right after is accepted', async () => {
+    const rndc = client();
+    const updates = new UpdateClient({
+      server: '127.0.0.1',
+      port: named.dnsPort,
+      key: named.keys['hmac-sha256'],
+    });
+    try {
+      for (let i = 0; i < 5; i++) {
+        await waitUntilThawed(rndc);
+        (await rndc.freeze('dyn.test')).unwrap();
+        (await rndc.thaw('dyn.test', { wait: true })).unwrap();
+        expect((await rndc.zonestatus('dyn.test')).unwrap().frozen).toBe(false);
+        const sent = await updates.send(new Update('dyn.test').add(`thawed-${i} 300 A 192.0.2.9`));
+        expect(sent.isOk()).toBe(true);
+      }
+    } finally {
+      updates.close();
+    }
   });
 
   it('a client outside the ACL is rejected, and named logs why', async () => {
@@ -324,3 +347,8 @@ describe('zonestatus of an inline-signing zone', () => {
     }
   });
 });
+
+/** Freezing needs a thawed zone; an earlier test's thaw may still be finishing. */
+async function waitUntilThawed(rndc: RndcClient): Promise<void> {
+  while ((await rndc.zonestatus('dyn.test')).unwrap().frozen) await sleep(20);
+}

@@ -207,7 +207,7 @@ describe('the error matrix (research/update-tsig.md §2.6, §3.2)', () => {
           .kind,
       ).toBe('REFUSED');
     } finally {
-      (await rndc.thaw('dyn.test')).unwrap();
+      (await rndc.thaw('dyn.test', { wait: true })).unwrap();
       await rndc.close();
     }
   });

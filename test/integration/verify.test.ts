@@ -77,7 +77,7 @@ describe('a healthy zone', () => {
     const frozen = (await rndc.freeze('dyn.test', { verify: true })).unwrap();
     expect(frozen.dump).toMatchObject({ verdict: 'written', fileSerialAfter: served });
     expect((await rndc.zonestatus('dyn.test')).unwrap().frozen).toBe(true);
-    (await rndc.thaw('dyn.test')).unwrap();
+    (await rndc.thaw('dyn.test', { wait: true })).unwrap();
   });
 
   it('sync({ clean: true }) verifies first, then deletes the journal', async () => {
