@@ -235,15 +235,9 @@ export async function verifyZoneWritten(
     if (status.isErr()) return status;
     const served = status.value.serial ?? 0;
     const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
-    const [fileSerial, signedSerial, mtime, tmpNow] = await Promise.all([
-      serialOf(file, options.zone, 'auto', before.directory),
-      signedServed === undefined
-        ? undefined
-        : serialOf(`${file}.signed`, options.zone, 'raw', before.directory),
-      mtimeOf(file),
-      tmpFilesIn(dirname(file)),
-    ]);
     if (watcher && logCursor !== undefined) {
+      // The log is read before the files are looked at: a temp file named left behind exists
+      // before the failure line that mentions it, so the listing below always includes it.
       // Read only what named logged since the last poll (a look-back starts at offset 0: the
       // whole log must not be parsed again ten times a second). Lines written while reading are
       // read again next time; they are dropped as repeats.
@@ -257,6 +251,14 @@ export async function verifyZoneWritten(
       }
       logCursor = next;
     }
+    const [fileSerial, signedSerial, mtime, tmpNow] = await Promise.all([
+      serialOf(file, options.zone, 'auto', before.directory),
+      signedServed === undefined
+        ? undefined
+        : serialOf(`${file}.signed`, options.zone, 'raw', before.directory),
+      mtimeOf(file),
+      tmpFilesIn(dirname(file)),
+    ]);
     const newTmp = [...tmpNow].filter((name) => !before.tmpFiles.has(name)).sort();
     const evidence = async (
       verdict: DumpVerdict,
