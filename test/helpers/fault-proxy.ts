@@ -11,6 +11,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { frameSplitter } from './frames.js';
 
 /** What the proxy does to server frames. */
 export type FaultMode = FaultKind & { readonly times?: number };
@@ -131,26 +132,17 @@ export async function startFaultProxy(
       client.on('close', () => upstream.destroy());
     }
 
-    let fromClient = Buffer.alloc(0);
-    let clientIndex = 0;
-    client.on('data', (chunk: Buffer) => {
-      fromClient = Buffer.concat([fromClient, chunk]);
-      while (fromClient.length >= 4) {
-        const total = fromClient.readUInt32BE(0) + 4;
-        if (fromClient.length < total) break;
-        const frame = Buffer.from(fromClient.subarray(0, total));
-        fromClient = fromClient.subarray(total);
-        const index = clientIndex++;
+    client.on(
+      'data',
+      frameSplitter((frame, index) => {
         const command = index === 0 ? 'null' : requestCommand(frame);
         requests.push({ connection, index, command, word: command.split(/\s/, 1)[0] ?? '' });
         upstream?.write(frame);
         for (const wake of [...requestWaiters]) wake();
-      }
-    });
+      }),
+    );
 
     if (!upstream) return;
-    let pending = Buffer.alloc(0);
-    let serverIndex = 0;
     let stale: Buffer | undefined;
     /** Serialises the delivery of frames on this connection (split delays). */
     let queue: Promise<void> = Promise.resolve();
@@ -210,16 +202,10 @@ export async function startFaultProxy(
           return;
       }
     };
-    upstream.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 4) {
-        const total = pending.readUInt32BE(0) + 4;
-        if (pending.length < total) break;
-        const frame = Buffer.from(pending.subarray(0, total));
-        pending = pending.subarray(total);
-        deliver(frame, serverIndex++);
-      }
-    });
+    upstream.on(
+      'data',
+      frameSplitter((frame, index) => deliver(frame, index)),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

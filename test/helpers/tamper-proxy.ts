@@ -3,6 +3,7 @@
  * It parses the length prefix itself (independently of the library's code under test).
  */
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { frameSplitter } from './frames.js';
 
 /** Rewrites the n-th server frame of a connection (0 = the handshake reply); return it unchanged to pass. */
 export type FrameRewriter = (frame: Buffer, index: number, connection: number) => Buffer;
@@ -37,35 +38,24 @@ export async function startTamperProxy(
     upstream.on('error', () => client.destroy());
     client.on('close', () => upstream.destroy());
     upstream.on('close', () => client.destroy());
-    let fromClient = Buffer.alloc(0);
-    let clientIndex = 0;
-    client.on('data', (chunk: Buffer) => {
-      fromClient = Buffer.concat([fromClient, chunk]);
-      while (fromClient.length >= 4) {
-        const total = fromClient.readUInt32BE(0) + 4;
-        if (fromClient.length < total) break;
-        const frame = fromClient.subarray(0, total);
-        fromClient = fromClient.subarray(total);
-        if (onClientFrame(frame, clientIndex++, connection) === 'cut') {
+    client.on(
+      'data',
+      frameSplitter((frame, index, stop) => {
+        if (onClientFrame(frame, index, connection) === 'cut') {
           client.destroy();
           upstream.destroy();
+          stop();
           return;
         }
         upstream.write(frame);
-      }
-    });
-    let pending = Buffer.alloc(0);
-    let index = 0;
-    upstream.on('data', (chunk: Buffer) => {
-      pending = Buffer.concat([pending, chunk]);
-      while (pending.length >= 4) {
-        const total = pending.readUInt32BE(0) + 4;
-        if (pending.length < total) break;
-        const frame = pending.subarray(0, total);
-        pending = pending.subarray(total);
-        client.write(rewrite(Buffer.from(frame), index++, connection));
-      }
-    });
+      }),
+    );
+    upstream.on(
+      'data',
+      frameSplitter((frame, index) => {
+        client.write(rewrite(frame, index, connection));
+      }),
+    );
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();
