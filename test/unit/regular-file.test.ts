@@ -39,7 +39,8 @@ describe('readRegularFile', () => {
     for (const result of results) {
       expect(result.isErr() && result.error).toMatchObject({ kind: 'not-regular', type: 'FIFO' });
     }
-    expect(describeFileProblem((results[0] as { error: never }).error)).toContain('FIFO');
+    const first = results[0];
+    expect(first?.isErr() && describeFileProblem(first.error)).toContain('FIFO');
     // Evidence that nothing blocked: a later fs call still completes.
     const after = await readRegularFile(join(dir, 'a'), { maxBytes: 100 });
     expect(after.isOk()).toBe(true);
