@@ -485,9 +485,13 @@ export class RndcClient {
    * the dump runs; with `verify`, waits for proof that the file on disk holds the served serial.
    *
    * `clean: true` asks named to delete the journal too — which `rndc sync -clean` does as soon as
-   * the dump is *scheduled*, destroying the only copy of the changes when the dump then fails
-   * (research/dump-behaviour.md §3.3). Here the dump is verified first, and `-clean` is sent only
-   * once the zone file is proven current; otherwise a `clean-refused` error keeps the journal.
+   * the dump is *scheduled*, destroying the only copy of the changes when the dump then fails.
+   * Here the journal is deleted only while the zone is frozen, after a verified freeze dump: an
+   * update cannot land between the proof and `-clean`, so `-clean` schedules no second dump that
+   * could fail. The zone is thawed (with `wait`) afterwards, also after any failure; a zone the
+   * operator had frozen is proven with `sync` and left frozen; a zone that takes no updates keeps
+   * sync, proof, `-clean`. When the dump is not proven, a `clean-refused` error keeps the
+   * journal; when the thaw fails, the error says the zone is still frozen.
    */
   sync(
     zone?: string,
@@ -787,8 +791,8 @@ export class RndcClient {
     const { verify: _verify, ...callOptions } = options;
     const status = await this.zonestatus(zone, callOptions);
     if (status.isErr()) return status;
-    if (status.value.dynamic !== true) return this.#cleanAfterProof('sync', zone, options);
-    if (status.value.frozen === true) return this.#cleanAfterProof('sync', zone, options);
+    if (status.value.dynamic !== true) return this.#cleanAfterProof(zone, options);
+    if (status.value.frozen === true) return this.#cleanAfterProof(zone, options);
     const frozen = await this.#dumpCommand('freeze', zone, { ...callOptions, verify }, false);
     if (
       frozen.isErr() &&
@@ -796,7 +800,7 @@ export class RndcClient {
       frozen.error.kind === 'already-frozen'
     ) {
       // Frozen by someone else between zonestatus and freeze: theirs to thaw.
-      return this.#cleanAfterProof('sync', zone, options);
+      return this.#cleanAfterProof(zone, options);
     }
     let outcome: Result<DumpedResponse, RndcError | DumpError>;
     if (frozen.isErr()) {
@@ -814,14 +818,13 @@ export class RndcClient {
     return this.#thawIfWeFroze(zone, callOptions, outcome);
   }
 
-  /** Proves the dump with `word`, then sends `sync -clean` (the zone takes no updates now). */
+  /** Proves the dump with `sync`, then sends `sync -clean` (the zone takes no updates now). */
   async #cleanAfterProof(
-    word: 'sync',
     zone: string,
     options: ZoneOptions & DumpCommandOptions,
   ): Reply<DumpedResponse, RndcError | DumpError> {
     const verify = options.verify === undefined || options.verify === false ? true : options.verify;
-    const proven = await this.#dumpCommand(word, zone, { ...options, verify }, false);
+    const proven = await this.#dumpCommand('sync', zone, { ...options, verify }, false);
     if (proven.isErr()) {
       return proven.error instanceof DumpError && proven.error.evidence
         ? Err(cleanRefused(zone, proven.error.evidence))

@@ -11,8 +11,10 @@
 // 20 times — and (b) a copy of the zone file has been bind-mounted over the zone file in named's
 // mount namespace. Then `-clean` goes on. Afterwards named is restarted and every acknowledged
 // update must be served.
-import { copyFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { chmod, chown, copyFile } from 'node:fs/promises';
 import { connect, createServer, type Socket } from 'node:net';
+import { join } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import {
@@ -187,4 +189,81 @@ it('a concurrent updater and a failing second dump: every acknowledged update su
   const lost = acknowledged.filter((name) => !served.has(name));
   expect(lost, `lost after restart: ${lost.join(' ')}\n${axfr.stdout.slice(0, 500)}`).toEqual([]);
   expect(acknowledged.length).toBeGreaterThanOrEqual(8);
+});
+
+it('a dump that fails → clean-refused, the zone thawed again, journal kept; a static zone is cleaned after its proof', {
+  timeout: 120_000,
+}, async () => {
+  const lab = await startNamed({
+    user: 'nobody',
+    zones: [
+      { name: 'dyn.test', kind: 'dynamic' },
+      { name: 'static.test', kind: 'static' },
+    ],
+    beforeStart: async ({ dir, zones }) => {
+      // Sticky zone directory, zone files owned by root: named (nobody) cannot rename over them.
+      await chown(join(dir, 'zones'), 0, 0);
+      await chmod(join(dir, 'zones'), 0o1777);
+      for (const zone of zones) await chown(zone.path, 0, 0);
+    },
+  });
+  const key = lab.keys['hmac-sha256'];
+  const rndc = RndcClient.connect({
+    port: lab.controlPort,
+    key,
+    named: { log: lab.logFile, pid: lab.pid },
+  });
+  const updates = new UpdateClient({ server: '127.0.0.1', port: lab.dnsPort, key });
+  try {
+    (await updates.send(new Update('dyn.test').add('one.dyn.test. 300 A 192.0.2.1'))).unwrap();
+    const journal = `${lab.zones[0]!.path}.jnl`;
+    const refused = (
+      await rndc.sync('dyn.test', { verify: { timeoutMs: 10_000, diagnose: false }, clean: true })
+    ).unwrapErr();
+    expect(refused.kind).toBe('clean-refused');
+    expect(existsSync(journal)).toBe(true);
+    // The call froze the zone for the proof and thawed it after the failure.
+    expect((await rndc.zonestatus('dyn.test')).unwrap().frozen).toBe(false);
+    (await updates.send(new Update('dyn.test').add('two.dyn.test. 300 A 192.0.2.2'))).unwrap();
+
+    // Static zone: nothing to freeze, nothing pending; -clean is sent after the proof.
+    const staticZone = await rndc.sync('static.test', { clean: true });
+    expect(staticZone.isOk(), staticZone.isErr() ? staticZone.error.message : '').toBe(true);
+  } finally {
+    updates.close();
+    await rndc.close();
+    await lab.stop();
+  }
+});
+
+it('a zone the operator froze is proven with sync, cleaned, and left frozen', {
+  timeout: 120_000,
+}, async () => {
+  const lab = await startNamed({ zones: [{ name: 'dyn.test', kind: 'dynamic' }] });
+  const key = lab.keys['hmac-sha256'];
+  const rndc = RndcClient.connect({ port: lab.controlPort, key, named: { log: lab.logFile } });
+  const updates = new UpdateClient({ server: '127.0.0.1', port: lab.dnsPort, key });
+  try {
+    (await updates.send(new Update('dyn.test').add('one.dyn.test. 300 A 192.0.2.1'))).unwrap();
+    (await rndc.freeze('dyn.test', { verify: true })).unwrap();
+    const cleaned = await rndc.sync('dyn.test', { clean: true });
+    expect(cleaned.isOk(), cleaned.isErr() ? cleaned.error.message : '').toBe(true);
+    expect(existsSync(`${lab.zones[0]!.path}.jnl`)).toBe(false);
+    expect((await rndc.zonestatus('dyn.test')).unwrap().frozen).toBe(true);
+    (await rndc.thaw('dyn.test', { wait: true })).unwrap();
+    await lab.restart();
+    const after = await runBinary('dig', [
+      '@127.0.0.1',
+      '-p',
+      String(lab.dnsPort),
+      'one.dyn.test',
+      'A',
+      '+short',
+    ]);
+    expect(after.stdout.trim()).toBe('192.0.2.1');
+  } finally {
+    updates.close();
+    await rndc.close();
+    await lab.stop();
+  }
 });
