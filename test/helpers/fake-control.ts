@@ -58,7 +58,7 @@ export interface FakeControl {
  */
 export async function startFakeControl(
   key: Key,
-  respond: (request: FakeRequest, connection: FakeConnection) => boolean | undefined | void,
+  respond: (request: FakeRequest, connection: FakeConnection) => boolean | undefined,
 ): Promise<FakeControl> {
   const sockets = new Set<Socket>();
   const requests: FakeRequest[] = [];
