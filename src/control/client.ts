@@ -846,12 +846,14 @@ export class RndcClient {
     options: ZoneOptions,
     outcome: Result<DumpedResponse, RndcError | DumpError>,
   ): Reply<DumpedResponse, RndcError | DumpError> {
+    // Cleanup runs even when the call was aborted: the signal ended the work, not the duty to
+    // thaw. Each command still has its own deadline.
+    const { signal: _signal, ...cleanup } = options;
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const now = await this.zonestatus(zone, { ...options, timeoutMs });
+    const now = await this.zonestatus(zone, { ...cleanup, timeoutMs });
     if (now.isOk() && now.value.frozen !== true) return outcome;
-    const thawed = now.isOk()
-      ? await this.thaw(zone, { ...options, timeoutMs, wait: true })
-      : Err(now.error);
+    // Frozen, or unknown (zonestatus failed): thaw. Thawing a zone that is not frozen is a no-op.
+    const thawed = await this.thaw(zone, { ...cleanup, timeoutMs, wait: true });
     if (thawed.isOk()) return outcome;
     const still = `the zone may still be frozen by this call: thawing it failed (${thawed.error.message}); run \`rndc thaw ${zone}\``;
     if (outcome.isErr()) {

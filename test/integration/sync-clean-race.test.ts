@@ -25,7 +25,7 @@ import {
 } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
-import { requestCommand } from '../helpers/fault-proxy.js';
+import { requestCommand, startFaultProxy } from '../helpers/fault-proxy.js';
 import { frameSplitter } from '../helpers/frames.js';
 
 const mountNamespace = await canUseMountNamespace();
@@ -264,6 +264,46 @@ it('a zone the operator froze is proven with sync, cleaned, and left frozen', {
   } finally {
     updates.close();
     await rndc.close();
+    await lab.stop();
+  }
+});
+
+it('aborted after the freeze, or the reply to -clean never comes: an error, and the zone is thawed again', {
+  timeout: 120_000,
+}, async () => {
+  const lab = await startNamed({ zones: [{ name: 'dyn.test', kind: 'dynamic' }] });
+  const key = lab.keys['hmac-sha256'];
+  const proxy = await startFaultProxy(lab.controlPort);
+  const rndc = RndcClient.connect({ port: proxy.port, key, named: { log: lab.logFile } });
+  const direct = RndcClient.connect({ port: lab.controlPort, key });
+  const updates = new UpdateClient({ server: '127.0.0.1', port: lab.dnsPort, key });
+  try {
+    (await updates.send(new Update('dyn.test').add('one.dyn.test. 300 A 192.0.2.1'))).unwrap();
+    // Abort as soon as named has the freeze.
+    const controller = new AbortController();
+    const sawFreeze = proxy.waitForRequest('freeze', 30_000).then(() => controller.abort());
+    const aborted = await rndc.sync('dyn.test', { clean: true, signal: controller.signal });
+    await sawFreeze;
+    expect(aborted.isErr()).toBe(true);
+    expect(proxy.count('thaw')).toBe(1);
+    expect((await direct.zonestatus('dyn.test')).unwrap().frozen).toBe(false);
+    expect(proxy.count('sync')).toBe(0);
+
+    // The reply to `sync -clean` never comes back (held until the deadline): thawed all the same.
+    (await updates.send(new Update('dyn.test').add('two.dyn.test. 300 A 192.0.2.2'))).unwrap();
+    const cut = proxy
+      .waitForRequest(/^sync\s+-clean/, 30_000)
+      .then(() => proxy.setMode({ type: 'stall', bytes: 0, times: 1 }));
+    const lost = await rndc.sync('dyn.test', { clean: true, timeoutMs: 3000 });
+    await cut;
+    expect(lost.isErr()).toBe(true);
+    if (lost.isErr()) expect(lost.error.kind).toBe('timeout');
+    expect((await direct.zonestatus('dyn.test')).unwrap().frozen).toBe(false);
+  } finally {
+    updates.close();
+    await rndc.close();
+    await direct.close();
+    await proxy.close();
     await lab.stop();
   }
 });
