@@ -778,8 +778,9 @@ export class RndcClient {
    *    operator had already frozen is proven with a plain `sync` instead, and left frozen.
    * 3. `sync -clean` while frozen: nothing is pending (the proven dump cleared named's NEEDDUMP
    *    flag and nothing can set it again while updates are disabled; re-signing also pauses while
-   *    frozen), so named's flush schedules no second dump that could fail, and the journal it
-   *    deletes holds nothing the file does not.
+   *    frozen, except for the signed copy of an inline-signed zone, whose journal holds only
+   *    signatures named recomputes), so named's flush schedules no second dump that could fail,
+   *    and the journal it deletes holds nothing the file does not.
    * 4. `thaw` with `wait`, always, when we froze the zone — also after any failure in between —
    *    and a thaw that fails is reported (the zone is then still frozen).
    */
