@@ -103,6 +103,8 @@ export class ControlSession {
    * every earlier reply of the connection carries a serial in this (wrapping) range.
    */
   #serials: { readonly first: number; last: number } | undefined;
+  /** What arrived after a verified reply on this connection (which is then not reused). */
+  #stray: string | undefined;
 
   constructor(config: SessionConfig) {
     this.#config = config;
@@ -199,6 +201,20 @@ export class ControlSession {
     if (handshake.isErr()) {
       this.#teardown();
       return handshake;
+    }
+    if (this.#stray !== undefined) {
+      // A verified handshake reply followed by bytes named never sends: the stream cannot be
+      // trusted for the command, which is therefore not sent.
+      const stray = this.#stray;
+      this.#teardown();
+      return Err(
+        this.#error({
+          kind: 'malformed-reply',
+          message: `${this.#server} sent ${stray} after its handshake reply; the connection was closed and no command was sent`,
+          causes: ['the port is not a BIND control channel', 'something on the path adds data'],
+          mayHaveRun: false,
+        }),
+      );
     }
     this.#nonce = handshake.value.nonce;
     log('%s: connected, nonce established', this.#server);
@@ -323,6 +339,7 @@ export class ControlSession {
     this.#nonce = undefined;
     this.#lastActivity = Date.now();
     this.#serials = undefined;
+    this.#stray = undefined;
     this.#assembler = new FrameAssembler(this.#config.maxReplyBytes);
     socket.on('data', (chunk: Buffer) => {
       if (socket !== this.#socket) return;
@@ -336,6 +353,7 @@ export class ControlSession {
         this.#deliver({ type: 'frame', frame });
       }
       if (!assembled.ok && socket === this.#socket) {
+        this.#stray = `a frame length of ${assembled.length}`;
         this.#teardown();
         this.#deliver({ type: assembled.reason, length: assembled.length });
       }
@@ -372,6 +390,7 @@ export class ControlSession {
         // in flight. More frames than that, unasked, is a flood: end the connection rather than
         // queue them (a hostile peer could otherwise fill memory with frames we will skip).
         const frames = this.#early.length;
+        this.#stray = `${frames} frames nobody asked for`;
         this.#teardown();
         this.#early.push({ type: 'flood', frames });
       }
@@ -426,6 +445,7 @@ export class ControlSession {
     // garbage) are not named's, and would be read as the start of the next reply. The reply
     // itself was verified; the connection is not reused.
     if (result.type === 'reply' && socket === this.#socket && this.#assembler.pendingBytes > 0) {
+      this.#stray = `${this.#assembler.pendingBytes} stray bytes`;
       this.#alive = false;
     }
     if (this.#serials) this.#serials.last = serial;

@@ -377,6 +377,26 @@ describe('garbage after a verified reply (issue 10 item 12)', () => {
     });
   }
 
+  it('garbage after the handshake reply → malformed-reply, and the command is never sent', async () => {
+    for (const garbage of [Buffer.from([0xff, 0xff, 0xff, 0xff]), Buffer.from([1, 2])]) {
+      const fake = await fakeAnswering(
+        (request, c) => c.write(c.genuine(request)),
+        (request, c) => c.write(Buffer.concat([c.genuine(request), garbage])),
+      );
+      try {
+        const error = await attack(`garbage after the handshake (${garbage.length} bytes)`, () =>
+          client(fake.port).freeze('dyn.test'),
+        );
+        expect(error.kind).toBe('malformed-reply');
+        expect(error.mayHaveRun).toBe(false);
+        expect(error.message).toMatch(/after its handshake reply/);
+        expect(fake.requests.filter((r) => r.index > 0)).toHaveLength(0);
+      } finally {
+        await fake.close();
+      }
+    }
+  });
+
   it('a forged frame glued after a verified reply is not taken as the next reply', async () => {
     // The glued frame would verify as the reply to the next request if the connection were
     // reused: it carries the next serial the fake predicts, but the fake cannot sign with a
