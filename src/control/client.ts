@@ -135,6 +135,20 @@ export type DumpedResponse = RndcResponse & {
   readonly dump?: DumpEvidence;
 };
 
+/** The refusal to delete a journal whose contents the zone file was not proven to hold. */
+function cleanRefused(zone: string, evidence: DumpEvidence): DumpError {
+  return new DumpError({
+    kind: 'clean-refused',
+    message: `refusing to delete the journal of ${zone}: the dump was not verified (${evidence.summary}). The journal still holds the changes.`,
+    remedy:
+      evidence.remedy ??
+      'fix the dump failure first; the journal is the only persistent copy of the dynamic changes',
+    causes: evidence.diagnosis?.findings.map((finding) => finding.title) ?? [],
+    evidence,
+    zone,
+  });
+}
+
 /** A verdict that is not "written" becomes a DumpError carrying the evidence. */
 function dumpOutcome(evidence: DumpEvidence, lead: string): Result<DumpEvidence, DumpError> {
   if (evidence.verdict === 'written' || evidence.verdict === 'nothing-pending') return Ok(evidence);
@@ -471,9 +485,13 @@ export class RndcClient {
    * the dump runs; with `verify`, waits for proof that the file on disk holds the served serial.
    *
    * `clean: true` asks named to delete the journal too — which `rndc sync -clean` does as soon as
-   * the dump is *scheduled*, destroying the only copy of the changes when the dump then fails
-   * (research/dump-behaviour.md §3.3). Here the dump is verified first, and `-clean` is sent only
-   * once the zone file is proven current; otherwise a `clean-refused` error keeps the journal.
+   * the dump is *scheduled*, destroying the only copy of the changes when the dump then fails.
+   * Here the journal is deleted only while the zone is frozen, after a verified freeze dump: an
+   * update cannot land between the proof and `-clean`, so `-clean` schedules no second dump that
+   * could fail. The zone is thawed (with `wait`) afterwards, also after any failure; a zone the
+   * operator had frozen is proven with `sync` and left frozen; a zone that takes no updates keeps
+   * sync, proof, `-clean`. When the dump is not proven, a `clean-refused` error keeps the
+   * journal; when the thaw fails, the error says the zone is still frozen.
    */
   sync(
     zone?: string,
@@ -715,6 +733,7 @@ export class RndcClient {
         }),
       );
     }
+    if (clean && word === 'sync') return this.#syncClean(zone, options);
     const verifyOptions = this.#verifyOptions(zone, options);
     const before = await snapshotZone(verifyOptions);
     if (before.isErr()) return before;
@@ -724,20 +743,6 @@ export class RndcClient {
     if (verified.isErr()) return verified;
     const evidence = verified.value;
     if (evidence.verdict !== 'written' && evidence.verdict !== 'nothing-pending') {
-      if (clean) {
-        return Err(
-          new DumpError({
-            kind: 'clean-refused',
-            message: `refusing to delete the journal of ${zone}: the dump was not verified (${evidence.summary}). The journal still holds the changes.`,
-            remedy:
-              evidence.remedy ??
-              'fix the dump failure first; the journal is the only persistent copy of the dynamic changes',
-            causes: evidence.diagnosis?.findings.map((finding) => finding.title) ?? [],
-            evidence,
-            zone,
-          }),
-        );
-      }
       const frozen =
         word === 'freeze' ? ' The zone is frozen nevertheless (thaw it when done).' : '';
       const outcome = dumpOutcome(
@@ -758,11 +763,124 @@ export class RndcClient {
       }
       return outcome.isErr() ? outcome : Ok({ ...sent.value, dump: evidence });
     }
-    if (!clean) return Ok({ ...sent.value, dump: evidence });
-    // Proven: the zone file holds the served serial, so deleting the journal loses nothing.
-    const cleaned = await this.#zoneCommand('sync', zone, options, ['-clean']);
+    return Ok({ ...sent.value, dump: evidence });
+  }
+
+  /**
+   * `sync -clean` without losing an update: the journal is deleted only while named refuses
+   * updates, after a dump proven to hold everything named serves.
+   *
+   * 1. `zonestatus`: a zone that takes no updates (static, secondary) has nothing an update could
+   *    add between the proof and `-clean`; it keeps the plain sequence (sync, verify, `-clean`).
+   * 2. `freeze` (verified): named schedules the dump and disables updates in one exclusive task
+   *    (BIND 9.18 `named_server_freeze`), so from its reply on the served zone cannot change, and
+   *    a proof that the file holds the served serial covers every acknowledged update. A zone the
+   *    operator had already frozen is proven with a plain `sync` instead, and left frozen.
+   * 3. `sync -clean` while frozen: nothing is pending (the proven dump cleared named's NEEDDUMP
+   *    flag and nothing can set it again while updates are disabled; re-signing also pauses while
+   *    frozen, except for the signed copy of an inline-signed zone, whose journal holds only
+   *    signatures named recomputes), so named's flush schedules no second dump that could fail,
+   *    and the journal it deletes holds nothing the file does not.
+   * 4. `thaw` with `wait`, always, when we froze the zone — also after any failure in between —
+   *    and a thaw that fails is reported (the zone is then still frozen).
+   */
+  async #syncClean(
+    zone: string,
+    options: ZoneOptions & DumpCommandOptions,
+  ): Reply<DumpedResponse, RndcError | DumpError> {
+    const verify = options.verify === undefined || options.verify === false ? true : options.verify;
+    const { verify: _verify, ...callOptions } = options;
+    const status = await this.zonestatus(zone, callOptions);
+    if (status.isErr()) return status;
+    if (status.value.dynamic !== true) return this.#cleanAfterProof(zone, options);
+    if (status.value.frozen === true) return this.#cleanAfterProof(zone, options);
+    const frozen = await this.#dumpCommand('freeze', zone, { ...callOptions, verify }, false);
+    if (
+      frozen.isErr() &&
+      frozen.error instanceof RndcError &&
+      frozen.error.kind === 'already-frozen'
+    ) {
+      // Frozen by someone else between zonestatus and freeze: theirs to thaw.
+      return this.#cleanAfterProof(zone, options);
+    }
+    let outcome: Result<DumpedResponse, RndcError | DumpError>;
+    if (frozen.isErr()) {
+      outcome =
+        frozen.error instanceof DumpError && frozen.error.evidence
+          ? Err(cleanRefused(zone, frozen.error.evidence))
+          : frozen;
+    } else {
+      const cleaned = await this.#zoneCommand('sync', zone, callOptions, ['-clean']);
+      outcome = cleaned.map((reply) => ({
+        ...reply,
+        ...(frozen.value.dump ? { dump: frozen.value.dump } : {}),
+      }));
+    }
+    return this.#thawIfWeFroze(zone, callOptions, outcome);
+  }
+
+  /** Proves the dump with `sync`, then sends `sync -clean` (the zone takes no updates now). */
+  async #cleanAfterProof(
+    zone: string,
+    options: ZoneOptions & DumpCommandOptions,
+  ): Reply<DumpedResponse, RndcError | DumpError> {
+    const verify = options.verify === undefined || options.verify === false ? true : options.verify;
+    const proven = await this.#dumpCommand('sync', zone, { ...options, verify }, false);
+    if (proven.isErr()) {
+      return proven.error instanceof DumpError && proven.error.evidence
+        ? Err(cleanRefused(zone, proven.error.evidence))
+        : proven;
+    }
+    const { verify: _verify, ...callOptions } = options;
+    const cleaned = await this.#zoneCommand('sync', zone, callOptions, ['-clean']);
     if (cleaned.isErr()) return cleaned;
-    return Ok({ ...cleaned.value, dump: evidence });
+    return Ok({ ...cleaned.value, ...(proven.value.dump ? { dump: proven.value.dump } : {}) });
+  }
+
+  /**
+   * Thaws the zone (with `wait`) if it is frozen now: zonestatus said it was not before our
+   * freeze, so a frozen zone here is ours (even when the freeze reply was lost). The outcome is
+   * returned unchanged when the thaw succeeds; a failed thaw is reported in it.
+   */
+  async #thawIfWeFroze(
+    zone: string,
+    options: ZoneOptions,
+    outcome: Result<DumpedResponse, RndcError | DumpError>,
+  ): Reply<DumpedResponse, RndcError | DumpError> {
+    // Cleanup runs even when the call was aborted: the signal ended the work, not the duty to
+    // thaw. Each command still has its own deadline.
+    const { signal: _signal, ...cleanup } = options;
+    const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
+    const now = await this.zonestatus(zone, { ...cleanup, timeoutMs });
+    if (now.isOk() && now.value.frozen !== true) return outcome;
+    // Frozen, or unknown (zonestatus failed): thaw. Thawing a zone that is not frozen is a no-op.
+    const thawed = await this.thaw(zone, { ...cleanup, timeoutMs, wait: true });
+    if (thawed.isOk()) return outcome;
+    const still = `the zone may still be frozen by this call: thawing it failed (${thawed.error.message}); run \`rndc thaw ${zone}\``;
+    if (outcome.isErr()) {
+      const error = outcome.error;
+      return Err(
+        new DumpError({
+          kind: error instanceof DumpError ? error.kind : 'command-failed',
+          message: `${error.message} Also, ${still}.`,
+          causes: error.causes,
+          remedy: `thaw the zone (\`rndc thaw ${zone}\`), then: ${error.remedy}`,
+          ...(error instanceof DumpError && error.evidence ? { evidence: error.evidence } : {}),
+          cause: error,
+          zone,
+        }),
+      );
+    }
+    return Err(
+      new DumpError({
+        kind: 'command-failed',
+        message: `the journal of ${zone} was deleted after a verified dump (nothing was lost), but ${still}.`,
+        remedy: `run \`rndc thaw ${zone}\`; updates are refused until then`,
+        ...(outcome.value.dump ? { evidence: outcome.value.dump } : {}),
+        cause: thawed.error,
+        zone,
+      }),
+    );
   }
 
   /** Sends sync/freeze, retrying `already running` (a dump in flight, §1.4) within the deadline. */

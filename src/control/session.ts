@@ -25,6 +25,9 @@ import { decodeReply, encodeRequest, type Reply, type ReplyFailure } from './mes
 
 const log = createDebug('rndc:control');
 
+/** Frames received unasked while a request runs before the connection is declared a flood. */
+const MAX_EARLY_FRAMES = 16;
+
 /** Bytes a signed request adds around the command text (sha `_auth` + `_ctrl` with nonce). */
 const REQUEST_OVERHEAD_BYTES = 240;
 
@@ -68,6 +71,7 @@ type WaitOutcome =
   | { readonly type: 'closed'; readonly error?: Error }
   | { readonly type: 'too-large'; readonly length: number }
   | { readonly type: 'bad-length'; readonly length: number }
+  | { readonly type: 'flood'; readonly frames: number }
   | { readonly type: 'timeout' }
   | { readonly type: 'aborted' }
   | { readonly type: 'client-closed' };
@@ -99,6 +103,8 @@ export class ControlSession {
    * every earlier reply of the connection carries a serial in this (wrapping) range.
    */
   #serials: { readonly first: number; last: number } | undefined;
+  /** What arrived after a verified reply on this connection (which is then not reused). */
+  #stray: string | undefined;
 
   constructor(config: SessionConfig) {
     this.#config = config;
@@ -195,6 +201,20 @@ export class ControlSession {
     if (handshake.isErr()) {
       this.#teardown();
       return handshake;
+    }
+    if (this.#stray !== undefined) {
+      // A verified handshake reply followed by bytes named never sends: the stream cannot be
+      // trusted for the command, which is therefore not sent.
+      const stray = this.#stray;
+      this.#teardown();
+      return Err(
+        this.#error({
+          kind: 'malformed-reply',
+          message: `${this.#server} sent ${stray} after its handshake reply; the connection was closed and no command was sent`,
+          causes: ['the port is not a BIND control channel', 'something on the path adds data'],
+          mayHaveRun: false,
+        }),
+      );
     }
     this.#nonce = handshake.value.nonce;
     log('%s: connected, nonce established', this.#server);
@@ -319,19 +339,23 @@ export class ControlSession {
     this.#nonce = undefined;
     this.#lastActivity = Date.now();
     this.#serials = undefined;
+    this.#stray = undefined;
     this.#assembler = new FrameAssembler(this.#config.maxReplyBytes);
     socket.on('data', (chunk: Buffer) => {
       if (socket !== this.#socket) return;
       this.#lastActivity = Date.now();
       const assembled = this.#assembler.push(chunk);
-      if (!assembled.ok) {
-        this.#deliver({ type: assembled.reason, length: assembled.length });
-        this.#teardown();
-        return;
-      }
+      // Frames completed before a refused length come first: a genuine reply followed by garbage
+      // in the same segment is still that reply (it is verified like any other). The garbage
+      // then ends the connection, so nothing after it is ever read as a reply.
       for (const frame of assembled.frames) {
         if (socket !== this.#socket) return;
         this.#deliver({ type: 'frame', frame });
+      }
+      if (!assembled.ok && socket === this.#socket) {
+        this.#stray = `a frame length of ${assembled.length}`;
+        this.#teardown();
+        this.#deliver({ type: assembled.reason, length: assembled.length });
       }
     });
     const onGone = (error?: Error) => {
@@ -361,6 +385,15 @@ export class ControlSession {
       // skipped; anything else ends the connection.
       this.#early.push(outcome);
       if (outcome.type !== 'frame') this.#alive = false;
+      else if (this.#early.length > MAX_EARLY_FRAMES) {
+        // named answers each request once; a legitimate stream has at most a duplicated reply
+        // in flight. More frames than that, unasked, is a flood: end the connection rather than
+        // queue them (a hostile peer could otherwise fill memory with frames we will skip).
+        const frames = this.#early.length;
+        this.#stray = `${frames} frames nobody asked for`;
+        this.#teardown();
+        this.#early.push({ type: 'flood', frames });
+      }
     }
   }
 
@@ -408,6 +441,13 @@ export class ControlSession {
         result = await this.#wait(options);
       }
     }
+    // named sends one reply per request and nothing else: bytes after the reply (part of a frame,
+    // garbage) are not named's, and would be read as the start of the next reply. The reply
+    // itself was verified; the connection is not reused.
+    if (result.type === 'reply' && socket === this.#socket && this.#assembler.pendingBytes > 0) {
+      this.#stray = `${this.#assembler.pendingBytes} stray bytes`;
+      this.#alive = false;
+    }
     if (this.#serials) this.#serials.last = serial;
     else this.#serials = { first: serial, last: serial };
     this.#lastActivity = Date.now();
@@ -451,6 +491,19 @@ export class ControlSession {
             kind: 'reply-too-large',
             message: `${this.#server} announced a reply of ${result.length} bytes, over the limit of ${this.#config.maxReplyBytes}; it was not read`,
             remedy: 'raise `maxReplyBytes` if such a large reply is expected',
+            command,
+            mayHaveRun: !handshake,
+          }),
+        );
+      case 'flood':
+        return Err(
+          this.#error({
+            kind: 'malformed-reply',
+            message: `${this.#server} sent more than ${result.frames - 1} frames nobody asked for while '${handshake ? 'null' : command}' was waiting for its reply; the connection was closed`,
+            causes: [
+              'the port is not a BIND control channel',
+              'something on the path replays frames',
+            ],
             command,
             mayHaveRun: !handshake,
           }),

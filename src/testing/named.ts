@@ -719,27 +719,33 @@ class NamedServer implements NamedInstance {
         : startWatchdog(child.pid, init.keepDir ? undefined : init.dir);
     // After a restart, a late event of an earlier process must not touch the current state.
     const current = (): boolean => this.#pid === (child.pid ?? -1);
-    this.#exited = new Promise<NamedExit>((resolve) => {
-      child.once('exit', (code, signal) => {
-        const exit = { code, signal };
-        watchdog.detach();
-        if (current()) {
-          this.#exit = exit;
-          this.#registration.pid = undefined;
-        }
-        resolve(exit);
-      });
-      child.once('error', (error) => {
-        // spawn failure: no 'exit' event follows.
-        const exit = { code: null, signal: null };
-        if (current()) {
-          this.#spawnError = error;
-          this.#exit = exit;
-          this.#registration.pid = undefined;
-        }
-        resolve(exit);
-      });
-    });
+    // Awaiting `exited` must keep the process alive until named is gone: the child is unref'ed
+    // (a forgotten instance must not hold the test process open), so the promise refs it the
+    // moment anyone waits on it — and only then.
+    this.#exited = new ExitPromise(
+      () => child.ref(),
+      (resolve) => {
+        child.once('exit', (code, signal) => {
+          const exit = { code, signal };
+          watchdog.detach();
+          if (current()) {
+            this.#exit = exit;
+            this.#registration.pid = undefined;
+          }
+          resolve(exit);
+        });
+        child.once('error', (error) => {
+          // spawn failure: no 'exit' event follows.
+          const exit = { code: null, signal: null };
+          if (current()) {
+            this.#spawnError = error;
+            this.#exit = exit;
+            this.#registration.pid = undefined;
+          }
+          resolve(exit);
+        });
+      },
+    );
     this.#pid = child.pid ?? -1;
     this.#registration.pid = child.pid;
     this.#watchdog = watchdog;
@@ -1063,4 +1069,34 @@ async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> 
 
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The promise of {@link NamedInstance.exited}: calls `hold` whenever someone waits on it (`then`,
+ * `await`, `catch`, `finally`, `Promise.race`…). `await` calls `then` only on promises that are
+ * not plain `Promise` instances, hence the subclass; `Symbol.species` keeps derived promises plain.
+ */
+class ExitPromise extends Promise<NamedExit> {
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
+  readonly #hold: () => void;
+
+  constructor(
+    hold: () => void,
+    executor: (resolve: (exit: NamedExit) => void, reject: (reason?: unknown) => void) => void,
+  ) {
+    super(executor);
+    this.#hold = hold;
+  }
+
+  // biome-ignore lint/suspicious/noThenProperty: this is the promise's own then, extended
+  override then<A = NamedExit, B = never>(
+    onFulfilled?: ((exit: NamedExit) => A | PromiseLike<A>) | null,
+    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
+  ): Promise<A | B> {
+    this.#hold();
+    return super.then(onFulfilled, onRejected);
+  }
 }

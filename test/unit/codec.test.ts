@@ -1,3 +1,5 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeAuthEntry } from '../../src/control/auth.js';
@@ -201,11 +203,47 @@ describe('frame assembler', () => {
   it('refuses a hostile length prefix before buffering anything of that size', () => {
     const assembler = new FrameAssembler(1024);
     const result = assembler.push(Buffer.from([0xff, 0xff, 0xff, 0xff, 0, 0, 0, 1]));
-    expect(result).toEqual({ ok: false, reason: 'too-large', length: 0xffff_ffff });
+    expect(result).toEqual({ ok: false, reason: 'too-large', length: 0xffff_ffff, frames: [] });
     expect(new FrameAssembler().push(Buffer.from([0, 0, 0, 2, 0, 0]))).toEqual({
       ok: false,
       reason: 'bad-length',
       length: 2,
+      frames: [],
     });
+  });
+
+  it('a frame trickled one byte per chunk costs about one byte per byte, not an object per chunk', () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const retained = () => {
+      gc();
+      const usage = process.memoryUsage();
+      return usage.heapUsed + usage.arrayBuffers;
+    };
+    const assembler = new FrameAssembler();
+    const before = retained();
+    assembler.push(Buffer.from([0, 0x10, 0, 0])); // 1 MiB announced
+    for (let i = 0; i < 200_000; i++) assembler.push(Buffer.from([i & 0xff]));
+    const growth = retained() - before;
+    expect(assembler.pendingBytes).toBe(200_004);
+    // One Buffer object kept per 1-byte chunk would be ~20 MB here.
+    expect(growth).toBeLessThan(4 * 1024 * 1024);
+  });
+
+  it('returns the frames completed before a refused length in the same chunk', () => {
+    const key = Key.from({
+      name: 'k',
+      algorithm: 'hmac-sha1',
+      secret: 'AAAAAAAAAAAAAAAAAAAAAAAAAAA=',
+    }).unwrap();
+    const a = encodeRequest(key, { serial: 1, time: 1 }, 'status').unwrap();
+    for (const garbage of [
+      [0xff, 0xff, 0xff, 0xff],
+      [0, 0, 0, 1],
+    ]) {
+      const result = new FrameAssembler(1024).push(Buffer.concat([a, Buffer.from(garbage)]));
+      expect(result.ok).toBe(false);
+      expect(result.frames.map((f) => f.toString('hex'))).toEqual([a.toString('hex')]);
+    }
   });
 });
