@@ -15,6 +15,8 @@ function healthy(): StorageFacts {
     identity: 'pid',
     pid: 4242,
     command: 'named',
+    identityChecks: [],
+    identityNotes: [],
     uid: 100,
     gid: 101,
     groups: [101],
@@ -41,6 +43,17 @@ function healthy(): StorageFacts {
       mtime: minutesAgo(5),
     },
     symlinks: [],
+    notRegular: [],
+    space: [
+      {
+        path: '/var/lib/bind/dyn',
+        availableBytes: 10_000_000,
+        totalBytes: 20_000_000,
+        freeInodes: 1000,
+        totalInodes: 5000,
+        neededBytes: 2 * (2000 + 3000) + 4 * 4096,
+      },
+    ],
     mount: mount('27 1 254:0 / / rw,relatime - ext4 /dev/vda rw'),
     journalFile: '/var/lib/bind/dyn/dyn.example.com.zone.jnl',
     journal: {
