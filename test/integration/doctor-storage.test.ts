@@ -26,8 +26,12 @@ interface Lab {
 const labs: Lab[] = [];
 let counter = 0;
 
+/** tmpfs mounts made in the host namespace: always unmounted, whatever failed before. */
+const mounts = new Set<string>();
+
 afterAll(async () => {
-  for (const lab of labs) await stop(lab);
+  for (const lab of [...labs]) await stop(lab).catch(() => {});
+  for (const mount of mounts) await sh('umount', '-l', mount).catch(() => {});
 });
 
 async function start(tmpfs?: string): Promise<Lab> {
@@ -53,8 +57,10 @@ async function start(tmpfs?: string): Promise<Lab> {
               'rndc-doctor-test',
               zones,
             );
+            mounts.add(zones);
             cleanups.push(async () => {
               await sh('umount', '-l', zones);
+              mounts.delete(zones);
             });
             for (const [name, bytes] of saved) {
               await writeFile(join(zones, name), bytes);
@@ -84,7 +90,7 @@ async function stop(lab: Lab): Promise<void> {
   if (!labs.includes(lab)) return;
   labs.splice(labs.indexOf(lab), 1);
   lab.updates.close();
-  await lab.rndc.close();
+  await lab.rndc.close().catch(() => {});
   // Unmount (lazily) first: stop() removes the instance directory, the tmpfs included.
   for (const cleanup of lab.cleanups) await cleanup();
   await lab.named.stop();
