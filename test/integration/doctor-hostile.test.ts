@@ -255,6 +255,46 @@ describe("a local user's fake named in its own user + mount namespace", () => {
   });
 });
 
+describe('pid files', () => {
+  it("a pid file the fake's user wrote, naming the fake: the process checks refuse it", async () => {
+    const f = requireFake();
+    const pidFile = join(f.base, 'fake', 'named.pid');
+    await writeFile(pidFile, `${f.pid}\n`);
+    await chown(pidFile, NOBODY, NOBODY);
+    const found = await findNamedProcess({
+      pidFile,
+      namedBinary: join(f.base, 'zones', 'dyn.test.zone'),
+    });
+    expect(found.process).toBeUndefined();
+    expect(found.notes.join('\n')).toMatch(new RegExp(`pid ${f.pid} from .* failed: .*exe failed`));
+    const d = (
+      await diagnoseZoneStorage({ zoneFile: f.zoneFile, pidFile, timeoutMs: 20_000 })
+    ).unwrap();
+    expect(d.facts.pid).not.toBe(f.pid);
+    await expectNothingRan(f);
+  });
+
+  it('a pid file in a directory anyone can write is not trusted, even naming the genuine named', async () => {
+    const named = await startNamed({ user: 'nobody' });
+    const open = await mkdtemp(join(tmpdir(), 'rndc-open-'));
+    try {
+      await chmod(open, 0o777);
+      const pidFile = join(open, 'named.pid');
+      await writeFile(pidFile, `${named.pid}\n`);
+      const found = await findNamedProcess({ pidFile, namedBinary: join(open, 'named.pid') });
+      expect(found.process).toBeUndefined();
+      expect(found.notes.join('\n')).toMatch(/not trusted \(directory writable by others\)/);
+      // The same file in a directory only root writes: trusted, and the process verified.
+      await chmod(open, 0o755);
+      const trusted = await findNamedProcess({ pidFile });
+      expect(trusted.process).toMatchObject({ pid: named.pid, source: 'pid-file', verified: true });
+    } finally {
+      await rm(open, { recursive: true, force: true });
+      await named.stop();
+    }
+  });
+});
+
 describe('the genuine named', () => {
   it('is found through its pid file and verified by its executable, user namespace and owner; also with the rndc boot time', async () => {
     const named = await startNamed({

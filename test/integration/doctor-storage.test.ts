@@ -4,7 +4,8 @@
 // (or inode-exhausted) file system is a finding, a healthy one is not.
 import { execFile } from 'node:child_process';
 import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { diagnoseZoneStorage, type StorageDiagnosis } from '../../src/dump/diagnose.js';
@@ -14,6 +15,7 @@ import { Update } from '../../src/update/update.js';
 
 const NOBODY = 65534;
 const ZONE = 'dyn.test';
+const CLI = resolve('dist/cli.js');
 
 interface Lab {
   readonly named: NamedInstance;
@@ -153,6 +155,17 @@ describe('a FIFO in named directory (issue: the diagnosis never settled)', () =>
       // Twice in a row: no threadpool thread was left blocked on the FIFO.
       const again = await diagnose(lab, timeoutMs);
       expect(codes(again)).toContain('not-a-regular-file');
+      // The CLI (dist) the same: exit 1 with the finding, well within its time.
+      expect(existsSync(CLI), 'run `npm run build` first').toBe(true);
+      const cli = await runBinary(
+        process.execPath,
+        [CLI, 'doctor', '--zone-file', lab.zoneFile, '--named-pid', String(lab.named.pid)],
+        { timeoutMs: 30_000 },
+      );
+      expect(cli.timedOut).toBe(false);
+      expect(cli.exitCode, cli.stderr).toBe(1);
+      expect(cli.stdout).toMatch(/not-a-regular-file/);
+      expect(cli.stdout).toMatch(/is a FIFO, not a regular file/);
     } finally {
       await rm(journal, { force: true });
     }
