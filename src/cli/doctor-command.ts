@@ -28,6 +28,7 @@ const DOCTOR_OPTIONS = [
   { long: 'json' },
   { long: 'zone-file', value: true, key: 'zoneFile' },
   { long: 'named-pid', value: true, key: 'namedPid' },
+  { long: 'trust-named-pid', key: 'trustNamedPid' },
   { long: 'named-user', value: true, key: 'namedUser' },
   { long: 'named-conf', value: true, key: 'namedConf' },
   { long: 'named-dir', value: true, key: 'namedDir' },
@@ -48,6 +49,8 @@ const IDENTITY_TEXT: Record<string, string> = {
   pid: 'from --named-pid, verified (host named binary, host user namespace, started by root)',
   'pid-file':
     'from named’s pid file, verified (host named binary, host user namespace, started by root)',
+  'vouched-pid':
+    'from --named-pid with --trust-named-pid: NOT verified as the host’s named, used as vouched for',
   'detected-pid':
     'found running the host’s named binary, verified (host user namespace, started by root)',
   user: 'from --named-user (paths judged in this process’s view)',
@@ -103,6 +106,7 @@ export async function doctorCommand(
     ...(context.value.configFile !== undefined ? { namedConf: context.value.configFile } : {}),
     ...(context.value.bootTime !== undefined ? { namedBootTime: context.value.bootTime } : {}),
     ...(namedPid !== undefined ? { namedPid } : {}),
+    ...(options.trustNamedPid === true ? { trustNamedPid: true } : {}),
     ...(namedUser !== undefined ? { namedUser } : {}),
     ...(servedSerial !== undefined ? { servedSerial } : {}),
     ...(zone !== undefined ? { origin: zone } : {}),
@@ -138,7 +142,7 @@ function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): stri
         }${f.pid !== undefined ? `, pid ${f.pid}${f.command ? ` (${f.command})` : ''}` : ''}`;
   lines.push(`  named runs as: ${who}`);
   lines.push(`  identity:      ${IDENTITY_TEXT[f.identity] ?? f.identity}`);
-  if (f.identity === 'unverified' || f.identity === 'unknown' || f.identity === 'user') {
+  if (f.identity !== 'pid' && f.identity !== 'pid-file' && f.identity !== 'detected-pid') {
     for (const note of f.identityNotes) lines.push(`                 ${note}`);
   }
   if (f.capabilities.length > 0) lines.push(`  capabilities:  ${f.capabilities.join(', ')}`);

@@ -52,6 +52,14 @@ export interface DiagnoseOptions {
    * {@link StorageFacts.identityNotes} says why.
    */
   readonly namedPid?: number;
+  /**
+   * Use `namedPid` even when it fails the identity checks, because the operator vouches for it:
+   * a sidecar sharing named's pod, whose filesystem has no named binary to compare with (the
+   * `exe` check), or a named started without root (the `owner` check). The failed checks are
+   * still listed in {@link StorageFacts.identityNotes}. Nothing is ever executed from the
+   * process's namespace either way. Default false.
+   */
+  readonly trustNamedPid?: boolean;
   /** named.conf, for its `pid-file` (the CLI takes it from `rndc status`). */
   readonly namedConf?: string;
   /** named's pid file, when not the one named.conf names. */
@@ -220,13 +228,15 @@ export interface AppArmorFacts {
 /**
  * Whose point of view the diagnosis takes. `pid`: the caller's pid, verified. `pid-file`: found
  * through named's pid file, verified. `detected-pid`: found by scanning `/proc` for the host's
- * named binary, verified. `user`: the caller's `namedUser`. `unverified`: the caller's pid failed
- * the identity checks (not used). `unknown`: no verified named found.
+ * named binary, verified. `vouched-pid`: the caller's pid, not verified but vouched for
+ * (`trustNamedPid`). `user`: the caller's `namedUser`. `unverified`: the caller's pid failed the
+ * identity checks (not used). `unknown`: no verified named found.
  */
 export type IdentitySource =
   | 'pid'
   | 'pid-file'
   | 'detected-pid'
+  | 'vouched-pid'
   | 'user'
   | 'unverified'
   | 'unknown';
@@ -687,8 +697,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     if (!allowed.some((prefix) => isUnder(`${facts.zoneDir}/`, prefix))) {
       findings.push({
         code: 'apparmor-denied-path',
-        severity:
-          facts.identity === 'pid' || facts.identity === 'detected-pid' ? 'error' : 'warning',
+        severity: facts.pid !== undefined ? 'error' : 'warning',
         title: `AppArmor confines named (${aa.confinement}) and its profile does not let it write ${facts.zoneDir}`,
         evidence: [
           facts.pid !== undefined
@@ -1005,13 +1014,20 @@ async function gatherFacts(
     if (candidate) {
       identityChecks = candidate.checks;
       command = candidate.command;
-      if (candidate.verified) {
+      const vouched = candidate.source === 'option' && options.trustNamedPid === true;
+      if (candidate.verified || vouched) {
         pid = candidate.pid;
         const read = await credentialsOfPid(candidate.pid);
         if (read.isErr()) return read;
         credentials = read.value;
-        identity =
-          candidate.source === 'option'
+        if (!candidate.verified) {
+          identityNotes.push(
+            `pid ${candidate.pid} is used because it was vouched for, but it is not verified as named: ${failedChecks(candidate)}`,
+          );
+        }
+        identity = !candidate.verified
+          ? 'vouched-pid'
+          : candidate.source === 'option'
             ? 'pid'
             : candidate.source === 'pid-file'
               ? 'pid-file'

@@ -231,6 +231,26 @@ describe("a local user's fake named in its own user + mount namespace", () => {
     noChownAdvice(d);
   });
 
+  it('even vouched for (trustNamedPid), the kernel check in its view runs only host binaries: nothing of its runs, the failed checks are listed', async () => {
+    const f = requireFake();
+    const d = (
+      await diagnoseZoneStorage({
+        zoneFile: f.zoneFile,
+        namedPid: f.pid,
+        trustNamedPid: true,
+        timeoutMs: 20_000,
+      })
+    ).unwrap();
+    await expectNothingRan(f);
+    expect(d.facts.identity).toBe('vouched-pid');
+    expect(d.facts.pid).toBe(f.pid);
+    expect(d.facts.identityNotes.join('\n')).toMatch(/vouched for.*exe failed/);
+    // The kernel (host setpriv, descriptor from its root) really was asked: root-owned 0755 dir.
+    expect(
+      d.facts.access.find((a) => a.subject === 'zone-directory' && a.want === 'write'),
+    ).toMatchObject({ allowed: false, method: 'kernel' });
+  });
+
   it('rndc-js doctor (dist) with and without --named-pid: nothing run, not verified with the reason, no chown, never "named can write"', async () => {
     const f = requireFake();
     expect(existsSync(CLI), 'run `npm run build` first').toBe(true);
