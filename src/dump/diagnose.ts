@@ -697,7 +697,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     if (!allowed.some((prefix) => isUnder(`${facts.zoneDir}/`, prefix))) {
       findings.push({
         code: 'apparmor-denied-path',
-        severity: facts.pid !== undefined ? 'error' : 'warning',
+        severity: facts.identity === 'user' || facts.pid === undefined ? 'warning' : 'error',
         title: `AppArmor confines named (${aa.confinement}) and its profile does not let it write ${facts.zoneDir}`,
         evidence: [
           facts.pid !== undefined
@@ -1017,9 +1017,24 @@ async function gatherFacts(
       const vouched = candidate.source === 'option' && options.trustNamedPid === true;
       if (candidate.verified || vouched) {
         pid = candidate.pid;
-        const read = await credentialsOfPid(candidate.pid);
-        if (read.isErr()) return read;
-        credentials = read.value;
+        const cred = candidate.credentials;
+        if (cred === undefined) {
+          return Err(
+            new DiagnoseError({
+              kind: 'proc-unreadable',
+              message: `/proc/${candidate.pid}/status has no usable Uid:/Gid: lines`,
+              remedy: "run as root or as named's user",
+              subject: String(candidate.pid),
+            }),
+          );
+        }
+        credentials = {
+          uid: cred.uid,
+          gid: cred.gid,
+          groups: cred.groups,
+          ...(cred.capEff !== undefined ? { capEff: cred.capEff } : {}),
+          capabilities: cred.capEff === undefined ? [] : capabilityNames(cred.capEff),
+        };
         if (!candidate.verified) {
           identityNotes.push(
             `pid ${candidate.pid} is used because it was vouched for, but it is not verified as named: ${failedChecks(candidate)}`,
@@ -1612,62 +1627,6 @@ function runWithFd(
     } catch {
       resolve(undefined);
     }
-  });
-}
-
-async function credentialsOfPid(pid: number): Promise<Result<Credentials, DiagnoseError>> {
-  let text: string;
-  try {
-    text = await readFile(`/proc/${pid}/status`, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return Err(
-      new DiagnoseError({
-        kind: code === 'ENOENT' || code === 'ESRCH' ? 'pid-not-found' : 'proc-unreadable',
-        message:
-          code === 'ENOENT' || code === 'ESRCH'
-            ? `no process with pid ${pid}`
-            : `cannot read /proc/${pid}/status (${code ?? String(error)})`,
-        causes: code === 'ENOENT' ? ['named exited or restarted (its pid changed)'] : [],
-        remedy:
-          code === 'ENOENT'
-            ? "pass named's current pid (named.pid, or `rndc stop -p`/`status`), or namedUser"
-            : "run as root or as named's user",
-        cause: error,
-        subject: String(pid),
-      }),
-    );
-  }
-  const field = (name: string): string[] | undefined => {
-    const line = text.split('\n').find((l) => l.startsWith(`${name}:`));
-    return line
-      ?.slice(name.length + 1)
-      .trim()
-      .split(/\s+/)
-      .filter((s) => s !== '');
-  };
-  const uids = field('Uid');
-  const gids = field('Gid');
-  // file-system uid/gid (fourth field) decide file access.
-  const uid = Number(uids?.[3] ?? uids?.[1]);
-  const gid = Number(gids?.[3] ?? gids?.[1]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) {
-    return Err(
-      new DiagnoseError({
-        kind: 'proc-unreadable',
-        message: `/proc/${pid}/status has no usable Uid:/Gid: lines`,
-        subject: String(pid),
-      }),
-    );
-  }
-  const groups = (field('Groups') ?? []).map(Number).filter(Number.isInteger);
-  const capEff = field('CapEff')?.[0];
-  return Ok({
-    uid,
-    gid,
-    groups,
-    ...(capEff !== undefined ? { capEff } : {}),
-    capabilities: capEff === undefined ? [] : capabilityNames(capEff),
   });
 }
 

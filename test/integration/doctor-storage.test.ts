@@ -3,8 +3,8 @@
 // stop diagnoseZoneStorage from settling by its deadline, and is a finding of its own; a full
 // (or inode-exhausted) file system is a finding, a healthy one is not.
 import { execFile } from 'node:child_process';
-import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
+import { readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
