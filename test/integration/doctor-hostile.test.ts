@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { diagnoseZoneStorage, type StorageDiagnosis } from '../../src/dump/diagnose.js';
 import { findNamedProcess } from '../../src/dump/named-process.js';
-import { runBinary, startNamed } from '../../src/testing/index.js';
+import { freePort, runBinary, startNamed } from '../../src/testing/index.js';
 
 const NOBODY = 65534;
 const CLI = resolve('dist/cli.js');
@@ -272,6 +272,63 @@ describe("a local user's fake named in its own user + mount namespace", () => {
     expect(given.exitCode).toBe(0);
     expect(auto.stdout).not.toMatch(new RegExp(`pid ${f.pid}\\b`));
     expect([0, 1]).toContain(auto.exitCode);
+  });
+});
+
+describe("the host's real named binary, run by a local user in its own user namespace", () => {
+  it('passes the exe check but not the user-namespace and owner checks: never taken for named, nothing run', async () => {
+    const f = requireFake();
+    const dir = join(f.base, 'real');
+    await mkdir(dir, { mode: 0o755 });
+    const port = await freePort();
+    await writeFile(
+      join(dir, 'named.conf'),
+      `options { directory "${dir}"; listen-on port ${port} { 127.0.0.1; }; listen-on-v6 { none; };\n` +
+        '  pid-file none; session-keyfile none; recursion no; };\ncontrols { };\n',
+    );
+    await chown(dir, NOBODY, NOBODY);
+    await chown(join(dir, 'named.conf'), NOBODY, NOBODY);
+    const evil = join(f.base, 'fake', 'evil.sh');
+    const child = spawn(
+      '/usr/bin/setpriv',
+      [
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        '--clear-groups',
+        '--',
+        '/usr/bin/unshare',
+        '-Urm',
+        '/bin/sh',
+        '-c',
+        `mount --bind ${evil} /usr/bin/setpriv && mount --bind ${evil} /usr/bin/nsenter && cd ${f.base}/zones && exec /usr/sbin/named -f -4 -c ${dir}/named.conf`,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const pid = child.pid!;
+      await until(
+        async () =>
+          (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'named',
+        20_000,
+        "the user's named to start",
+      );
+      const checked = await findNamedProcess({ pid });
+      const passed = Object.fromEntries(checked.process!.checks.map((c) => [c.check, c.passed]));
+      expect(passed).toEqual({ exe: true, 'user-namespace': false, owner: false });
+      expect(checked.process!.verified).toBe(false);
+      const d = (
+        await diagnoseZoneStorage({ zoneFile: f.zoneFile, namedPid: pid, timeoutMs: 20_000 })
+      ).unwrap();
+      expect(d.facts.identity).toBe('unverified');
+      expect(d.facts.uid).toBeUndefined();
+      const auto = (
+        await diagnoseZoneStorage({ zoneFile: f.zoneFile, timeoutMs: 20_000 })
+      ).unwrap();
+      expect(auto.facts.pid).not.toBe(pid);
+      await expectNothingRan(f);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });
 
