@@ -12,6 +12,12 @@
  * is known) and turns them into findings, each tied to a row of the failure-pattern table
  * (§5.1) with a concrete remedy. A setup in which dumps and updates work produces no findings.
  *
+ * named's pid is used only once `named-process.ts` has verified it is the host's named (facts an
+ * unprivileged user cannot forge: executable, user namespace, started by root); otherwise the
+ * identity-dependent checks are reported as not checked. Nothing is ever executed from another
+ * process's mount namespace (the kernel access check runs the host's `setpriv` on a descriptor).
+ * Only regular files are opened in named's directory, and the call settles by `timeoutMs`.
+ *
  * Linux only (it reads `/proc`). Reading another process's `/proc/<pid>/root` needs the same
  * uid or root.
  */
