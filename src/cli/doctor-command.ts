@@ -7,7 +7,6 @@
 import { readlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
-import type { RndcClient } from '../control/client.js';
 import {
   type DiagnoseOptions,
   diagnoseZoneStorage,
@@ -29,6 +28,7 @@ const DOCTOR_OPTIONS = [
   { long: 'json' },
   { long: 'zone-file', value: true, key: 'zoneFile' },
   { long: 'named-pid', value: true, key: 'namedPid' },
+  { long: 'trust-named-pid', key: 'trustNamedPid' },
   { long: 'named-user', value: true, key: 'namedUser' },
   { long: 'named-conf', value: true, key: 'namedConf' },
   { long: 'named-dir', value: true, key: 'namedDir' },
@@ -39,14 +39,25 @@ interface ZoneContext {
   readonly zoneFile: string;
   readonly servedSerial: number | undefined;
   readonly directory: string | undefined;
+  /** named.conf, from --named-conf or `rndc status` (for named's pid file). */
+  readonly configFile: string | undefined;
+  /** named's boot time from `rndc status`: ties the process to the server that answered. */
+  readonly bootTime: Date | undefined;
 }
 
 const IDENTITY_TEXT: Record<string, string> = {
-  pid: 'from --named-pid',
-  'detected-pid': 'detected: the named process whose working directory holds the zone file',
+  pid: 'from --named-pid, verified (host named binary, host user namespace, started by root)',
+  'pid-file':
+    'from named’s pid file, verified (host named binary, host user namespace, started by root)',
+  'vouched-pid':
+    'from --named-pid with --trust-named-pid: NOT verified as the host’s named, used as vouched for',
+  'detected-pid':
+    'found running the host’s named binary, verified (host user namespace, started by root)',
   user: 'from --named-user (paths judged in this process’s view)',
+  unverified:
+    'NOT VERIFIED: the process given is not the host’s named; named’s access was not checked',
   unknown:
-    'unknown: checks that need named’s identity were skipped (pass --named-pid or --named-user)',
+    'not found: named’s access was not checked (pass --named-pid, --named-conf or --named-user)',
 };
 
 /** `doctor …`; `args` are the words after `doctor`. */
@@ -90,7 +101,12 @@ export async function doctorCommand(
   verbose(io, settings, `diagnosing ${zoneFile}`);
   const diagnoseOptions: DiagnoseOptions = {
     zoneFile,
+    timeoutMs: settings.timeoutMs,
+    signal: io.signal,
+    ...(context.value.configFile !== undefined ? { namedConf: context.value.configFile } : {}),
+    ...(context.value.bootTime !== undefined ? { namedBootTime: context.value.bootTime } : {}),
     ...(namedPid !== undefined ? { namedPid } : {}),
+    ...(options.trustNamedPid === true ? { trustNamedPid: true } : {}),
     ...(namedUser !== undefined ? { namedUser } : {}),
     ...(servedSerial !== undefined ? { servedSerial } : {}),
     ...(zone !== undefined ? { origin: zone } : {}),
@@ -126,6 +142,9 @@ function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): stri
         }${f.pid !== undefined ? `, pid ${f.pid}${f.command ? ` (${f.command})` : ''}` : ''}`;
   lines.push(`  named runs as: ${who}`);
   lines.push(`  identity:      ${IDENTITY_TEXT[f.identity] ?? f.identity}`);
+  if (f.identity !== 'pid' && f.identity !== 'pid-file' && f.identity !== 'detected-pid') {
+    for (const note of f.identityNotes) lines.push(`                 ${note}`);
+  }
   if (f.capabilities.length > 0) lines.push(`  capabilities:  ${f.capabilities.join(', ')}`);
   if (f.servedSerial !== undefined || f.fileSerial !== undefined) {
     lines.push(
@@ -133,8 +152,11 @@ function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): stri
     );
   }
   let out = `${lines.join('\n')}\n`;
+  const checked = f.uid !== undefined;
   if (diagnosis.findings.length === 0) {
-    out += 'no problems found: named can write this zone file and its journal\n';
+    out += checked
+      ? 'no problems found: named can write this zone file and its journal\n'
+      : 'no problems found in what could be checked; whether named can write here was NOT checked (its identity is unknown)\n';
     return out;
   }
   const { errors, warnings } = severityCounts(diagnosis.findings);
@@ -165,6 +187,8 @@ async function zoneContext(
       zoneFile: isAbsolute(file) ? file : resolve(namedDir ?? io.cwd, file),
       servedSerial: undefined,
       directory: namedDir,
+      configFile: namedConf === undefined ? undefined : resolve(io.cwd, namedConf),
+      bootTime: undefined,
     });
   }
   const connection = await connectFromSettings(settings, io);
@@ -178,6 +202,15 @@ async function zoneContext(
     });
     if (status.isErr()) return Err(status.error);
     const servedSerial = status.value.serial;
+    // rndc status (authenticated): named.conf for the pid file, the boot time for the process.
+    const server = (await client.status({ signal: io.signal })).unwrapOr(undefined);
+    const configFile =
+      namedConf !== undefined
+        ? resolve(io.cwd, namedConf)
+        : server?.configurationFile !== undefined && server.chrootDirectory === undefined
+          ? server.configurationFile
+          : undefined;
+    const named = { configFile, bootTime: server?.bootTime };
     const configured = target.zoneFile ?? status.value.files[0];
     if (configured === undefined) {
       return Err({
@@ -187,9 +220,9 @@ async function zoneContext(
       });
     }
     if (isAbsolute(configured)) {
-      return Ok({ zone, zoneFile: configured, servedSerial, directory: namedDir });
+      return Ok({ zone, zoneFile: configured, servedSerial, directory: namedDir, ...named });
     }
-    const directory = await findDirectory(client, namedDir, namedConf, target.namedPid, io);
+    const directory = await findDirectory(namedDir, configFile, target.namedPid, io);
     if (directory.isErr()) {
       return Err({
         kind: 'zone-file-unknown',
@@ -204,6 +237,7 @@ async function zoneContext(
       zoneFile: resolve(directory.value, configured),
       servedSerial,
       directory: directory.value,
+      ...named,
     });
   } finally {
     await client.close();
@@ -212,19 +246,13 @@ async function zoneContext(
 
 /** named's directory: --named-dir ▸ --named-conf ▸ the named.conf `status` names ▸ /proc/<pid>/cwd. */
 async function findDirectory(
-  client: RndcClient,
   namedDir: string | undefined,
-  namedConf: string | undefined,
+  conf: string | undefined,
   namedPid: number | undefined,
   io: CliIo,
 ): Promise<Result<string, string>> {
   if (namedDir !== undefined) return Ok(resolve(io.cwd, namedDir));
   const reasons: string[] = [];
-  const conf =
-    namedConf ??
-    (await client.status({ signal: io.signal }))
-      .map((s) => s.configurationFile)
-      .unwrapOr(undefined);
   if (conf !== undefined) {
     const found = await namedDirectory(conf);
     if (found.isOk()) return found;

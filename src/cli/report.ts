@@ -42,6 +42,10 @@ export interface JsonIdentity {
   readonly gid: number | null;
   readonly groups: readonly number[];
   readonly capabilities: readonly string[];
+  /** Identity checks of the process taken for named: `passed` true, false, or null (not checked). */
+  readonly checks: readonly { check: string; passed: boolean | null; detail: string }[];
+  /** Why named's identity is not verified or was not found. */
+  readonly notes: readonly string[];
 }
 
 export interface JsonDiagnosis {
@@ -53,6 +57,13 @@ export interface JsonDiagnosis {
   readonly servedSerial: number | null;
   readonly tmpFiles: readonly { name: string; size: number; mtime: string | null }[];
   readonly findings: readonly JsonFinding[];
+  /** Free space and inodes where named writes (statfs). */
+  readonly space: readonly {
+    path: string;
+    availableBytes: number;
+    neededBytes: number;
+    freeInodes: number | null;
+  }[];
   readonly errors: number;
   readonly warnings: number;
 }
@@ -133,11 +144,23 @@ export function jsonDiagnosis(diagnosis: StorageDiagnosis): JsonDiagnosis {
       gid: orNull(f.gid),
       groups: [...(f.groups ?? [])],
       capabilities: [...f.capabilities],
+      checks: f.identityChecks.map((c) => ({
+        check: c.check,
+        passed: c.passed ?? null,
+        detail: c.detail,
+      })),
+      notes: [...f.identityNotes],
     },
     fileSerial: orNull(f.fileSerial),
     servedSerial: orNull(f.servedSerial),
     tmpFiles: f.tmpFiles.map((t) => ({ name: t.name, size: t.size, mtime: isoOrNull(t.mtime) })),
     findings: diagnosis.findings.map(jsonFinding),
+    space: f.space.map((x) => ({
+      path: x.path,
+      availableBytes: x.availableBytes,
+      neededBytes: x.neededBytes,
+      freeInodes: orNull(x.freeInodes),
+    })),
     ...severityCounts(diagnosis.findings),
   };
 }

@@ -14,8 +14,8 @@ Commands of ${PROGRAM} itself:
       evidence. Exit 0 written, 1 failed, 3 not proven before the deadline.
       VERIFY OPTIONS: --named-log PATH  --named-dir DIR  --named-conf PATH  --named-pid PID
                       --zone-file PATH  --wait SECONDS (default 10)
-  doctor [ZONE [class [view]] | --zone-file PATH] [--named-pid PID] [--named-user USER]
-         [--named-conf PATH] [--named-dir DIR]
+  doctor [ZONE [class [view]] | --zone-file PATH] [--named-pid PID [--trust-named-pid]]
+         [--named-user USER] [--named-conf PATH] [--named-dir DIR]
       why named cannot write the zone to disk, with remedies. Exit 0 healthy, 1 problems, 2
       could not diagnose.
   triggers

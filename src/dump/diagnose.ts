@@ -12,17 +12,26 @@
  * is known) and turns them into findings, each tied to a row of the failure-pattern table
  * (§5.1) with a concrete remedy. A setup in which dumps and updates work produces no findings.
  *
+ * named's pid is used only once `named-process.ts` has verified it is the host's named (facts an
+ * unprivileged user cannot forge: executable, user namespace, started by root); otherwise the
+ * identity-dependent checks are reported as not checked. Nothing is ever executed from another
+ * process's mount namespace (the kernel access check runs the host's `setpriv` on a descriptor).
+ * Only regular files are opened in named's directory, and the call settles by `timeoutMs`.
+ *
  * Linux only (it reads `/proc`). Reading another process's `/proc/<pid>/root` needs the same
  * uid or root.
  */
-import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { lstat, readdir, readFile, readlink } from 'node:fs/promises';
+import { execFile, spawn } from 'node:child_process';
+import { constants, existsSync, type Stats } from 'node:fs';
+import { lstat, open, readdir, readFile, readlink, stat, statfs } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
+import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
-import { readJournalInfo } from './journal.js';
+import { fileType, openRegularFile } from '../files/regular-file.js';
+import { JOURNAL_HEADER_BYTES, parseJournalHeader } from './journal.js';
 import { isMountPoint, type MountInfoEntry, mountFor, parseMountInfo } from './mountinfo.js';
+import { failedChecks, findNamedProcess, type IdentityCheck } from './named-process.js';
 import { readZoneFileSerial } from './zonefile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -39,12 +48,39 @@ export interface DiagnoseOptions {
   /** The journal, as named sees it. Default: `<zoneFile>.jnl` (BIND's default). */
   readonly journalFile?: string;
   /**
-   * named's pid. Its credentials, capabilities, root directory and mount namespace are used.
-   * Without it (and without `namedUser`), a running `named` whose working directory contains the
-   * zone file is looked for; when none (or several equally good) is found, the checks that need
-   * named's identity are skipped.
+   * named's pid. Its credentials, capabilities, root directory and mount namespace are used —
+   * but only once its identity is verified (host's named binary, host's user namespace, run by
+   * root: see {@link IdentityCheck}); a pid that fails is reported (`named-identity-not-verified`)
+   * and its view is not used. Without it (and without `namedUser`), named is found through its
+   * pid file (named.conf's `pid-file`, default `/run/named/named.pid`) or by scanning `/proc`
+   * for the host's named binary; never by a process's name or working directory. When no
+   * verified named is found, the checks that need named's identity are skipped and
+   * {@link StorageFacts.identityNotes} says why.
    */
   readonly namedPid?: number;
+  /**
+   * Use `namedPid` even when it fails the identity checks, because the operator vouches for it:
+   * a sidecar sharing named's pod, whose filesystem has no named binary to compare with (the
+   * `exe` check), or a named started without root (the `owner` check). The failed checks are
+   * still listed in {@link StorageFacts.identityNotes}. Nothing is ever executed from the
+   * process's namespace either way. Default false.
+   */
+  readonly trustNamedPid?: boolean;
+  /** named.conf, for its `pid-file` (the CLI takes it from `rndc status`). */
+  readonly namedConf?: string;
+  /** named's pid file, when not the one named.conf names. */
+  readonly pidFile?: string;
+  /** The host's named binary. Default `/usr/sbin/named` (else `/usr/local/sbin/named`). */
+  readonly namedBinary?: string;
+  /**
+   * named's boot time from `rndc status` (an authenticated answer): the process taken for named
+   * must have started then, which picks the right one among several nameds.
+   */
+  readonly namedBootTime?: Date;
+  /** The diagnosis settles (with a `timeout` error) by this many milliseconds. Default 10 000. */
+  readonly timeoutMs?: number;
+  /** Aborting settles the diagnosis at once with an `aborted` error. */
+  readonly signal?: AbortSignal;
   /**
    * The user named runs as (`named -u`), when no pid is given: uid, gid and supplementary groups
    * come from `getent`/`id` (or `/etc/passwd`/`/etc/group`). named keeps no file capabilities,
@@ -82,7 +118,15 @@ export type FindingCode =
   /** Leftover `tmp-XXXXXXXXXX` files: earlier dumps failed at `rename()`. */
   | 'stale-tmp-files'
   /** The journal keeps changes the zone file lacks for longer than dumps allow: dumps fail. */
-  | 'journal-growing';
+  | 'journal-growing'
+  /** The zone file or the journal is a FIFO, socket, device or directory: named cannot use it. */
+  | 'not-a-regular-file'
+  /** The zone's file system has less free space than a dump needs (a copy of the zone + journal). */
+  | 'filesystem-full'
+  /** The zone's file system has no free inodes: neither the tmp file nor a journal can be created. */
+  | 'filesystem-no-inodes'
+  /** The pid given as named's failed the identity checks: its view and uid were not used. */
+  | 'named-identity-not-verified';
 
 /** How bad a finding is. `error`: dumps or updates fail now. `warning`: likely or past trouble. */
 export type FindingSeverity = 'error' | 'warning' | 'info';
@@ -134,7 +178,8 @@ export interface AccessFact {
   /**
    * `mode`: owner/group/other bits against named's uid, gids and capabilities (POSIX ACLs not
    * seen). `kernel`: a denial by mode bits re-checked by the kernel as named's uid/gids without
-   * capabilities (`setpriv … test`), which also honours ACLs and read-only mounts.
+   * capabilities (the host's `setpriv` running `test` on a descriptor of the path opened in
+   * named's view), which also honours ACLs and read-only mounts.
    */
   readonly method: 'mode' | 'kernel';
 }
@@ -186,8 +231,42 @@ export interface AppArmorFacts {
   readonly localWritable: readonly string[];
 }
 
-/** Whose point of view the diagnosis takes. */
-export type IdentitySource = 'pid' | 'detected-pid' | 'user' | 'unknown';
+/**
+ * Whose point of view the diagnosis takes. `pid`: the caller's pid, verified. `pid-file`: found
+ * through named's pid file, verified. `detected-pid`: found by scanning `/proc` for the host's
+ * named binary, verified. `vouched-pid`: the caller's pid, not verified but vouched for
+ * (`trustNamedPid`). `user`: the caller's `namedUser`. `unverified`: the caller's pid failed the
+ * identity checks (not used). `unknown`: no verified named found.
+ */
+export type IdentitySource =
+  | 'pid'
+  | 'pid-file'
+  | 'detected-pid'
+  | 'vouched-pid'
+  | 'user'
+  | 'unverified'
+  | 'unknown';
+
+export type { IdentityCheck } from './named-process.js';
+
+/** Free space of a file system the zone (or its journal) lives on, from `statfs`. */
+export interface FileSystemSpace {
+  /** The directory examined, as named sees it. */
+  readonly path: string;
+  /** Bytes available to unprivileged users (`f_bavail × f_bsize`). */
+  readonly availableBytes: number;
+  /** Total size in bytes. */
+  readonly totalBytes: number;
+  /** Free inodes (`f_ffree`); `undefined` when the file system does not count them. */
+  readonly freeInodes?: number;
+  /** Total inodes (`f_files`). */
+  readonly totalInodes?: number;
+  /**
+   * Bytes a dump and the next journal writes need: twice the zone file + journal (named writes
+   * a whole new copy before the rename, and journal transactions on top) plus four blocks.
+   */
+  readonly neededBytes: number;
+}
 
 /** Everything gathered. Paths are as named sees them. */
 export interface StorageFacts {
@@ -195,8 +274,12 @@ export interface StorageFacts {
   readonly identity: IdentitySource;
   /** named's process ID, when known. */
   readonly pid?: number;
-  /** `/proc/<pid>/comm` of that process. */
+  /** `/proc/<pid>/comm` of that process (display only: anyone can choose a process's name). */
   readonly command?: string;
+  /** The identity checks made on the process taken for named (empty without one). */
+  readonly identityChecks: readonly IdentityCheck[];
+  /** Why named's identity is not verified or was not found, when it is not. */
+  readonly identityNotes: readonly string[];
   /** The user named runs as, by name. */
   readonly user?: string;
   /** named's file-system uid (`Uid:` fourth field with a pid). */
@@ -217,6 +300,17 @@ export interface StorageFacts {
   readonly zoneDirStat: PathFacts;
   /** `lstat` of the zone file. */
   readonly zoneFileStat: PathFacts;
+  /** The zone file or journal (or a symlink's target) that is not a regular file. */
+  readonly notRegular: readonly {
+    /** Which file. */
+    readonly subject: 'zone-file' | 'journal';
+    /** The path as named sees it. */
+    readonly path: string;
+    /** What it is instead (`FIFO`, `socket`, `directory`, …). */
+    readonly type: string;
+  }[];
+  /** Free space of the zone directory's file system (and the journal's, when another). */
+  readonly space: readonly FileSystemSpace[];
   /** When the zone file is a symlink: its resolved target and the symlinks followed. */
   readonly zoneFileTarget?: string;
   /** Symbolic links on the way to the zone file, in order. */
@@ -275,7 +369,11 @@ export type DiagnoseErrorKind =
   /** The zone file or a directory on its path does not exist. */
   | 'zone-file-not-found'
   /** The zone file or its directory could not be examined (permissions). */
-  | 'zone-file-unreadable';
+  | 'zone-file-unreadable'
+  /** The diagnosis did not finish by `timeoutMs` (a hung file system, a stuck /proc read). */
+  | 'timeout'
+  /** The caller's signal aborted it. */
+  | 'aborted';
 
 /** The diagnosis could not be made. */
 export class DiagnoseError extends RndcLibraryError<DiagnoseErrorKind> {
@@ -318,6 +416,12 @@ const APPARMOR_WRITABLE = ['/var/lib/bind/', '/var/cache/bind/'];
 const KUBELET_VOLUME = /kubernetes\.io~(configmap|secret|projected|downward-api)/;
 const ATOMIC_WRITER_DIR = /(^|\/)\.\.(data|\d{4}_\d{2}_\d{2}_\d{2}_\d{2}_\d{2}\.\d+)(\/|$)/;
 const EXEC_TIMEOUT_MS = 5000;
+const DEFAULT_TIMEOUT_MS = 10_000;
+/** Linux `O_PATH` (not in Node's constants): a descriptor that names a file without opening it. */
+const O_PATH = 0o10000000;
+/** The host's own binaries for the kernel access check: absolute, resolved in our namespace. */
+const HOST_SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
+const HOST_SH = '/bin/sh';
 
 // ---------------------------------------------------------------------------------------------
 // Entry point
@@ -337,20 +441,67 @@ const EXEC_TIMEOUT_MS = 5000;
 export async function diagnoseZoneStorage(
   options: DiagnoseOptions,
 ): Promise<Result<StorageDiagnosis, DiagnoseError>> {
-  try {
-    const facts = await gatherFacts(options);
-    if (facts.isErr()) return facts;
-    return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
-  } catch (error) {
-    return Err(
-      new DiagnoseError({
-        kind: 'zone-file-unreadable',
-        message: `diagnoseZoneStorage: unexpected failure: ${String(error)}`,
-        cause: error,
-        subject: options.zoneFile,
-      }),
-    );
+  const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+  if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+    return Err(invalid(`timeoutMs must be a positive number, got ${options.timeoutMs}`));
   }
+  const deadline = Date.now() + timeoutMs;
+  // Stops the work's own children and scans once the call has settled.
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  options.signal?.addEventListener('abort', forward, { once: true });
+  const work = (async (): Promise<Result<StorageDiagnosis, DiagnoseError>> => {
+    try {
+      const facts = await gatherFacts(options, { deadline, signal: stop.signal });
+      if (facts.isErr()) return facts;
+      return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
+    } catch (error) {
+      return Err(
+        new DiagnoseError({
+          kind: 'zone-file-unreadable',
+          message: `diagnoseZoneStorage: unexpected failure: ${String(error)}`,
+          cause: error,
+          subject: options.zoneFile,
+        }),
+      );
+    }
+  })();
+  // Whatever the files do (a FIFO, a hung NFS server), the call settles by the deadline.
+  const settled = await settleBy(
+    work,
+    deadline,
+    (why) =>
+      Err(
+        new DiagnoseError({
+          kind: why,
+          message:
+            why === 'timeout'
+              ? `diagnoseZoneStorage: not finished after ${timeoutMs} ms`
+              : 'diagnoseZoneStorage: aborted by the caller',
+          causes:
+            why === 'timeout'
+              ? [
+                  "a file or directory on the zone's path does not answer (hung NFS server, FUSE)",
+                  'the machine is overloaded',
+                ]
+              : [],
+          remedy:
+            why === 'timeout'
+              ? 'check the file system the zone lives on (`stat` its directory), or give more time (timeoutMs)'
+              : '',
+          subject: options.zoneFile,
+        }),
+      ),
+    options.signal,
+  );
+  options.signal?.removeEventListener('abort', forward);
+  stop.abort();
+  return settled;
+}
+
+interface Budget {
+  readonly deadline: number;
+  readonly signal: AbortSignal;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -552,8 +703,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     if (!allowed.some((prefix) => isUnder(`${facts.zoneDir}/`, prefix))) {
       findings.push({
         code: 'apparmor-denied-path',
-        severity:
-          facts.identity === 'pid' || facts.identity === 'detected-pid' ? 'error' : 'warning',
+        severity: facts.identity === 'user' || facts.pid === undefined ? 'warning' : 'error',
         title: `AppArmor confines named (${aa.confinement}) and its profile does not let it write ${facts.zoneDir}`,
         evidence: [
           facts.pid !== undefined
@@ -651,6 +801,69 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
         pattern: 12,
       });
     }
+  }
+
+  // --- not a regular file ------------------------------------------------------------------------------
+  for (const odd of facts.notRegular) {
+    const what = odd.subject === 'zone-file' ? 'zone file' : 'journal';
+    findings.push({
+      code: 'not-a-regular-file',
+      severity: 'error',
+      title: `the ${what} ${odd.path} is a ${odd.type}, not a regular file: named cannot ${odd.subject === 'zone-file' ? 'load or dump the zone' : 'use it, and UPDATE fails'}`,
+      evidence: [
+        `${odd.path}: ${odd.type}`,
+        'named (and this diagnosis) open only regular files here; a FIFO would block the reader forever',
+        "whoever runs as named's user can replace files in the zone directory",
+      ],
+      remedy: `Find out who put it there (someone with named's uid or root), remove it (\`rm ${odd.path}\`) and restore the ${what} from a backup or from the newest tmp-XXXXXXXXXX file whose serial equals the served serial; then \`rndc sync\` the zone and verify.`,
+    });
+  }
+
+  // --- file system full --------------------------------------------------------------------------------
+  for (const fs of facts.space) {
+    if (fs.availableBytes < fs.neededBytes) {
+      findings.push({
+        code: 'filesystem-full',
+        severity: 'error',
+        title: `the file system of ${fs.path} has ${fs.availableBytes} bytes free, less than a dump needs (${fs.neededBytes}): dumps and journal writes fail (ENOSPC)`,
+        evidence: [
+          `statfs ${fs.path}: ${fs.availableBytes} of ${fs.totalBytes} bytes available`,
+          `zone file ${facts.zoneFileStat.size} bytes${facts.journal ? `, journal ${facts.journal.size} bytes` : ''}: named writes a whole new copy (tmp-XXXXXXXXXX) before renaming it over the file`,
+          'named logs "dumping master file: …: write: no space left on device" (or "out of space"), leaves a partial tmp file, and retries; UPDATE may get SERVFAIL when the journal cannot grow',
+        ],
+        remedy: `Free space on the file system holding ${fs.path} (or grow the volume) to well above ${fs.neededBytes} bytes, remove partial tmp-XXXXXXXXXX files of failed dumps, then \`rndc sync\` the zone and verify the file serial equals the served serial.`,
+      });
+    }
+    if (fs.freeInodes !== undefined && fs.freeInodes < 2) {
+      findings.push({
+        code: 'filesystem-no-inodes',
+        severity: 'error',
+        title: `the file system of ${fs.path} has ${fs.freeInodes} free inodes: named cannot create its tmp file or a journal (ENOSPC)`,
+        evidence: [
+          `statfs ${fs.path}: ${fs.freeInodes} of ${fs.totalInodes} inodes free`,
+          'a dump creates tmp-XXXXXXXXXX, a first update creates the journal: each needs an inode',
+        ],
+        remedy: `Delete unneeded files on the file system holding ${fs.path}, or recreate it with more inodes (tmpfs: \`nr_inodes=\`; ext4: \`mkfs -N\`), then \`rndc sync\` the zone and verify.`,
+      });
+    }
+  }
+
+  // --- the pid given as named's is not named -----------------------------------------------------------
+  if (facts.identity === 'unverified') {
+    findings.push({
+      code: 'named-identity-not-verified',
+      severity: 'warning',
+      title:
+        "the process given as named's could not be verified as the host's named: its uid and view were not used, and named's access was not checked",
+      evidence: [
+        ...facts.identityChecks
+          .filter((c) => c.passed !== true)
+          .map((c) => `${c.check}: ${c.passed === false ? 'failed' : 'not checked'}: ${c.detail}`),
+        'named is recognised only by facts an ordinary user cannot forge: the host named binary, the host user namespace, started by root',
+      ],
+      remedy:
+        "Pass named's real pid (from its pid file, e.g. /run/named/named.pid), run as root, or pass namedUser / --named-user with the user named runs as.",
+    });
   }
 
   const order: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
@@ -757,7 +970,10 @@ class View {
   }
 }
 
-async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFacts, DiagnoseError>> {
+async function gatherFacts(
+  options: DiagnoseOptions,
+  budget: Budget,
+): Promise<Result<StorageFacts, DiagnoseError>> {
   if (typeof options.zoneFile !== 'string' || options.zoneFile === '') {
     return Err(invalid('zoneFile must be a non-empty path'));
   }
@@ -769,27 +985,87 @@ async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFact
   }
   const now = options.now ?? new Date();
 
-  // Whose point of view.
+  // Whose point of view. A process is taken for named only once its identity is verified
+  // (named-process.ts); an unverified one lends neither its uid nor its mount namespace.
   let identity: IdentitySource = 'unknown';
-  let pid = options.namedPid;
+  let pid: number | undefined;
   let credentials: Credentials | undefined;
-  if (pid === undefined && options.namedUser === undefined) {
-    pid = await detectNamedPid(options.zoneFile);
-    if (pid !== undefined) identity = 'detected-pid';
-  } else if (pid !== undefined) {
-    identity = 'pid';
-  }
   let command: string | undefined;
-  if (pid !== undefined) {
-    const read = await credentialsOfPid(pid);
-    if (read.isErr()) return read;
-    credentials = read.value;
-    command = (await readText(`/proc/${pid}/comm`))?.trim();
-  } else if (options.namedUser !== undefined) {
+  let identityChecks: readonly IdentityCheck[] = [];
+  const identityNotes: string[] = [];
+  if (options.namedPid !== undefined || options.namedUser === undefined) {
+    if (options.namedPid !== undefined && !existsSync(`/proc/${options.namedPid}`)) {
+      return Err(
+        new DiagnoseError({
+          kind: 'pid-not-found',
+          message: `no process with pid ${options.namedPid}`,
+          causes: ['named exited or restarted (its pid changed)'],
+          remedy: "pass named's current pid (its pid file), or namedUser",
+          subject: String(options.namedPid),
+        }),
+      );
+    }
+    const found = await findNamedProcess({
+      ...(options.namedPid !== undefined ? { pid: options.namedPid } : {}),
+      ...(options.pidFile !== undefined ? { pidFile: options.pidFile } : {}),
+      ...(options.namedConf !== undefined ? { configFile: options.namedConf } : {}),
+      ...(options.namedBinary !== undefined ? { namedBinary: options.namedBinary } : {}),
+      ...(options.namedBootTime !== undefined ? { bootTime: options.namedBootTime } : {}),
+      zoneFile: options.zoneFile,
+      deadline: budget.deadline,
+      signal: budget.signal,
+    });
+    identityNotes.push(...found.notes);
+    const candidate = found.process;
+    if (candidate) {
+      identityChecks = candidate.checks;
+      command = candidate.command;
+      const vouched = candidate.source === 'option' && options.trustNamedPid === true;
+      if (candidate.verified || vouched) {
+        pid = candidate.pid;
+        const cred = candidate.credentials;
+        if (cred === undefined) {
+          return Err(
+            new DiagnoseError({
+              kind: 'proc-unreadable',
+              message: `/proc/${candidate.pid}/status has no usable Uid:/Gid: lines`,
+              remedy: "run as root or as named's user",
+              subject: String(candidate.pid),
+            }),
+          );
+        }
+        credentials = {
+          uid: cred.uid,
+          gid: cred.gid,
+          groups: cred.groups,
+          ...(cred.capEff !== undefined ? { capEff: cred.capEff } : {}),
+          capabilities: cred.capEff === undefined ? [] : capabilityNames(cred.capEff),
+        };
+        if (!candidate.verified) {
+          identityNotes.push(
+            `pid ${candidate.pid} is used because it was vouched for, but it is not verified as named: ${failedChecks(candidate)}`,
+          );
+        }
+        identity = !candidate.verified
+          ? 'vouched-pid'
+          : candidate.source === 'option'
+            ? 'pid'
+            : candidate.source === 'pid-file'
+              ? 'pid-file'
+              : 'detected-pid';
+      } else {
+        identity = 'unverified';
+        identityNotes.push(
+          `pid ${candidate.pid} is not verified as named: ${failedChecks(candidate)}`,
+        );
+      }
+    }
+  }
+  if (credentials === undefined && options.namedUser !== undefined) {
     const read = await credentialsOfUser(options.namedUser);
     if (read.isErr()) return read;
     credentials = read.value;
-    identity = 'user';
+    if (identity !== 'unverified') identity = 'user';
   }
 
   const view = new View(pid === undefined ? '' : `/proc/${pid}/root`);
@@ -866,19 +1142,29 @@ async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFact
     if (journalDirResolved.value !== zoneDir) journalDir = journalDirResolved.value;
   }
   let journal: JournalFacts | undefined;
+  const notRegular: Array<StorageFacts['notRegular'][number]> = [];
+  const zoneFileType = await typeOf(view, zoneFileTarget ?? zoneFile);
+  if (zoneFileType !== undefined && zoneFileType !== 'file') {
+    notRegular.push({ subject: 'zone-file', path: zoneFileTarget ?? zoneFile, type: zoneFileType });
+  }
   const journalStat = await pathFacts(view, journalFile);
+  const journalType = journalStat.isOk() ? await typeOf(view, journalFile) : undefined;
+  if (journalType !== undefined && journalType !== 'file') {
+    notRegular.push({ subject: 'journal', path: journalFile, type: journalType });
+  }
   if (journalStat.isOk()) {
-    const info = await readJournalInfo(view.host(journalFile));
+    const info =
+      journalType === 'file' ? await readJournalHeader(view.host(journalFile)) : undefined;
     journal = {
       path: journalFile,
       uid: journalStat.value.uid,
       size: journalStat.value.size,
       mtime: journalStat.value.mtime,
-      ...(info.isOk()
+      ...(info
         ? {
-            startSerial: info.value.startSerial,
-            endSerial: info.value.endSerial,
-            empty: info.value.empty,
+            startSerial: info.startSerial,
+            endSerial: info.endSerial,
+            empty: info.empty,
           }
         : {}),
     };
@@ -888,7 +1174,7 @@ async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFact
   // Access, from named's credentials.
   const access: AccessFact[] = [];
   if (credentials) {
-    const checker = new AccessChecker(view, credentials, pid);
+    const checker = new AccessChecker(view, credentials, budget);
     const cwd = pid === undefined ? undefined : await readlinkSafe(`/proc/${pid}/cwd`);
     // named chdir()s to its directory while still privileged: relative paths inside it need
     // no search permission above it.
@@ -935,7 +1221,7 @@ async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFact
   // Serials.
   let fileSerial: number | undefined;
   let fileSerialError: string | undefined;
-  if (options.origin !== undefined) {
+  if (options.origin !== undefined && zoneFileType === 'file') {
     const read = await readZoneFileSerial(view.host(zoneFileTarget ?? zoneFile), {
       origin: options.origin,
     });
@@ -952,10 +1238,20 @@ async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFact
 
   const apparmor = await appArmorFacts(pid);
 
+  // Free space and inodes where named writes: the zone directory and the journal's.
+  const needed = 2 * (zoneFileStat.value.size + (journal?.size ?? 0));
+  const space: FileSystemSpace[] = [];
+  for (const dir of [zoneDir, ...(journalDir !== undefined ? [journalDir] : [])]) {
+    const measured = await spaceOf(view, dir, needed);
+    if (measured) space.push(measured);
+  }
+
   return Ok({
     identity,
     ...(pid !== undefined ? { pid } : {}),
     ...(command !== undefined ? { command } : {}),
+    identityChecks,
+    identityNotes,
     ...(credentials?.user !== undefined ? { user: credentials.user } : {}),
     ...(credentials
       ? { uid: credentials.uid, gid: credentials.gid, groups: credentials.groups }
@@ -966,6 +1262,8 @@ async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFact
     zoneDir,
     zoneDirStat: zoneDirStat.value,
     zoneFileStat: zoneFileStat.value,
+    notRegular,
+    space,
     ...(zoneFileTarget !== undefined ? { zoneFileTarget } : {}),
     symlinks,
     ...(mount ? { mount } : {}),
@@ -983,6 +1281,61 @@ async function gatherFacts(options: DiagnoseOptions): Promise<Result<StorageFact
     apparmor,
     now,
   });
+}
+
+/** The type of what a path (followed if a symlink, in named's view) is; undefined if absent. */
+async function typeOf(view: View, path: string): Promise<string | undefined> {
+  try {
+    const st = await lstat(view.host(path));
+    const type = fileType(st);
+    return type === 'symbolic link' ? fileType(await stat(view.host(path))) : type;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The journal's header, read without ever blocking (a FIFO swapped in is refused). */
+async function readJournalHeader(
+  path: string,
+): Promise<{ startSerial: number; endSerial: number; empty: boolean } | undefined> {
+  const opened = await openRegularFile(path, { followSymlinks: false });
+  if (opened.isErr()) return undefined;
+  const { handle, stats } = opened.value;
+  try {
+    const header = Buffer.alloc(JOURNAL_HEADER_BYTES);
+    const { bytesRead } = await handle.read(header, 0, header.length, 0);
+    const info = parseJournalHeader(header.subarray(0, bytesRead), stats.size, path);
+    return info.isOk() ? info.value : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await handle.close().catch(() => {});
+  }
+}
+
+/**
+ * `statfs` of a directory in named's view. named needs room for a whole new copy of the zone
+ * (written to tmp-XXXXXXXXXX before the rename) while the old file and the journal still exist,
+ * and the journal grows with each update: the bar is twice file + journal, plus four blocks.
+ */
+async function spaceOf(
+  view: View,
+  dir: string,
+  needed: number,
+): Promise<FileSystemSpace | undefined> {
+  try {
+    const fs = await statfs(view.host(dir));
+    const counted = fs.files > 0;
+    return {
+      path: dir,
+      availableBytes: fs.bavail * fs.bsize,
+      totalBytes: fs.blocks * fs.bsize,
+      ...(counted ? { freeInodes: fs.ffree, totalInodes: fs.files } : {}),
+      neededBytes: needed + 4 * fs.bsize,
+    };
+  } catch {
+    return undefined;
+  }
 }
 
 function invalid(message: string): DiagnoseError {
@@ -1097,9 +1450,9 @@ class AccessChecker {
   constructor(
     readonly view: View,
     readonly cred: Credentials,
-    pid: number | undefined,
+    budget: Budget,
   ) {
-    this.#kernel = kernelCheck(cred, pid);
+    this.#kernel = kernelCheck(view, cred, budget);
   }
 
   async check(
@@ -1111,7 +1464,7 @@ class AccessChecker {
     const byMode = modeAllows(this.cred, st, want);
     if (byMode) return { subject, path, want, allowed: true, method: 'mode' };
     const kernel = await this.#kernel;
-    const confirmed = kernel ? await kernel(path, want, st.type === 'directory') : undefined;
+    const confirmed = kernel ? await kernel(path, want) : undefined;
     if (confirmed === true) return { subject, path, want, allowed: true, method: 'kernel' };
     return { subject, path, want, allowed: false, method: confirmed === false ? 'kernel' : 'mode' };
   }
@@ -1167,116 +1520,119 @@ function modeAllows(
 type KernelCheck = (
   path: string,
   want: 'read' | 'write' | 'search',
-  isDir: boolean,
 ) => Promise<boolean | undefined>;
 
 /**
- * A checker that asks the kernel (`access(2)` through `test -r/-w/-x` run as named's uid/gids
- * without capabilities, in named's mount namespace and root). Only available to root, with
- * util-linux `setpriv` (and `nsenter` for another process's view). `undefined` if unavailable.
+ * A checker that asks the kernel whether named's uid/gids, without capabilities, may access a
+ * path — which honours POSIX ACLs and read-only mounts, unlike mode bits. Only for root.
+ *
+ * Why this way, and not another:
+ * - Nothing is executed from named's mount namespace: an unprivileged user can make a process
+ *   look like named in a namespace of its own and mount anything over `setpriv` there
+ *   (`nsenter --mount … setpriv` would run it as root). The programs are the host's own
+ *   `/usr/bin/setpriv` and `/bin/sh`, by absolute path in this process's namespace, accepted only
+ *   when root-owned and writable by no one else.
+ * - named's view is reached with a descriptor instead: the path is opened here (as root) through
+ *   `/proc/<pid>/root` with `O_PATH | O_NOFOLLOW` — which never blocks, even on a FIFO — and
+ *   handed to the child as fd 3; `test` then runs `access()` on `/proc/self/fd/3`, which reaches
+ *   the same inode on named's mount, so the mount's read-only flag counts too.
+ * - Computing access in-process instead would need the ACL xattrs (`system.posix_acl_access`),
+ *   which Node cannot read without a native module.
+ * `--bounding-set=-all` and `--inh-caps=-all` drop every capability across the exec, also for a
+ * root-run named (which holds no CAP_DAC_OVERRIDE either). `undefined` if unavailable.
  */
 async function kernelCheck(
+  view: View,
   cred: Credentials,
-  pid: number | undefined,
+  budget: Budget,
 ): Promise<KernelCheck | undefined> {
   if (process.getuid?.() !== 0) return undefined;
-  const setpriv = findExecutable('setpriv');
-  if (!setpriv) return undefined;
-  let prefix: string[] = [];
-  if (pid !== undefined) {
-    const [theirs, ours, root] = await Promise.all([
-      readlinkSafe(`/proc/${pid}/ns/mnt`),
-      readlinkSafe('/proc/self/ns/mnt'),
-      readlinkSafe(`/proc/${pid}/root`),
-    ]);
-    if (theirs === undefined) return undefined;
-    if (theirs !== ours || root !== '/') {
-      const nsenter = findExecutable('nsenter');
-      if (!nsenter) return undefined;
-      prefix = [nsenter, `--target=${pid}`, '--mount', ...(root !== '/' ? ['--root'] : []), '--'];
-    }
-  }
+  const setpriv = await trustedHostBinary(HOST_SETPRIV);
+  const sh = await trustedHostBinary([HOST_SH]);
+  if (!setpriv || !sh) return undefined;
   const groups =
     cred.groups.length > 0 ? [`--groups=${cred.groups.join(',')}`] : ['--clear-groups'];
-  return async (path, want, isDir) => {
-    const flag = want === 'read' ? '-r' : want === 'write' ? '-w' : '-x';
-    // Creating in a directory needs x as well as w.
-    const test = want === 'write' && isDir ? 'test -w "$1" && test -x "$1"' : `test ${flag} "$1"`;
-    const argv = [
-      ...prefix,
-      setpriv,
-      `--reuid=${cred.uid}`,
-      `--regid=${cred.gid}`,
-      ...groups,
-      '--inh-caps=-all',
-      '--bounding-set=-all',
-      '--',
-      '/bin/sh',
-      '-c',
-      `if ${test}; then echo yes; else echo no; fi`,
-      'sh',
-      path,
-    ];
-    const out = await run(argv[0]!, argv.slice(1));
-    if (out === undefined) return undefined;
-    const answer = out.trim();
-    return answer === 'yes' ? true : answer === 'no' ? false : undefined;
+  return async (path, want) => {
+    let handle: Awaited<ReturnType<typeof open>>;
+    try {
+      handle = await open(view.host(path), O_PATH | constants.O_NOFOLLOW);
+    } catch {
+      return undefined;
+    }
+    try {
+      // Creating in a directory needs x as well as w.
+      const test =
+        want === 'read'
+          ? 'test -r "$1"'
+          : want === 'write'
+            ? 'test -w "$1" && { test ! -d "$1" || test -x "$1"; }'
+            : 'test -x "$1"';
+      const out = await runWithFd(
+        setpriv,
+        [
+          `--reuid=${cred.uid}`,
+          `--regid=${cred.gid}`,
+          ...groups,
+          '--inh-caps=-all',
+          '--bounding-set=-all',
+          '--no-new-privs',
+          '--',
+          sh,
+          '-c',
+          `if ${test}; then echo yes; else echo no; fi`,
+          'sh',
+          '/proc/self/fd/3',
+        ],
+        handle.fd,
+        budget,
+      );
+      const answer = out?.trim();
+      return answer === 'yes' ? true : answer === 'no' ? false : undefined;
+    } finally {
+      await handle.close().catch(() => {});
+    }
   };
 }
 
-async function credentialsOfPid(pid: number): Promise<Result<Credentials, DiagnoseError>> {
-  let text: string;
-  try {
-    text = await readFile(`/proc/${pid}/status`, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return Err(
-      new DiagnoseError({
-        kind: code === 'ENOENT' || code === 'ESRCH' ? 'pid-not-found' : 'proc-unreadable',
-        message:
-          code === 'ENOENT' || code === 'ESRCH'
-            ? `no process with pid ${pid}`
-            : `cannot read /proc/${pid}/status (${code ?? String(error)})`,
-        causes: code === 'ENOENT' ? ['named exited or restarted (its pid changed)'] : [],
-        remedy:
-          code === 'ENOENT'
-            ? "pass named's current pid (named.pid, or `rndc stop -p`/`status`), or namedUser"
-            : "run as root or as named's user",
-        cause: error,
-        subject: String(pid),
-      }),
-    );
+/** An absolute path in our own namespace to a root-owned binary no one else can write. */
+async function trustedHostBinary(candidates: readonly string[]): Promise<string | undefined> {
+  for (const path of candidates) {
+    let st: Stats;
+    try {
+      st = await stat(path);
+    } catch {
+      continue;
+    }
+    if (st.isFile() && st.uid === 0 && (st.mode & 0o022) === 0) return path;
   }
-  const field = (name: string): string[] | undefined => {
-    const line = text.split('\n').find((l) => l.startsWith(`${name}:`));
-    return line
-      ?.slice(name.length + 1)
-      .trim()
-      .split(/\s+/)
-      .filter((s) => s !== '');
-  };
-  const uids = field('Uid');
-  const gids = field('Gid');
-  // file-system uid/gid (fourth field) decide file access.
-  const uid = Number(uids?.[3] ?? uids?.[1]);
-  const gid = Number(gids?.[3] ?? gids?.[1]);
-  if (!Number.isInteger(uid) || !Number.isInteger(gid)) {
-    return Err(
-      new DiagnoseError({
-        kind: 'proc-unreadable',
-        message: `/proc/${pid}/status has no usable Uid:/Gid: lines`,
-        subject: String(pid),
-      }),
-    );
-  }
-  const groups = (field('Groups') ?? []).map(Number).filter(Number.isInteger);
-  const capEff = field('CapEff')?.[0];
-  return Ok({
-    uid,
-    gid,
-    groups,
-    ...(capEff !== undefined ? { capEff } : {}),
-    capabilities: capEff === undefined ? [] : capabilityNames(capEff),
+  return undefined;
+}
+
+/** stdout of `file args` run with `fd` as its fd 3, if it exited 0 within the budget. */
+function runWithFd(
+  file: string,
+  args: readonly string[],
+  fd: number,
+  budget: Budget,
+): Promise<string | undefined> {
+  return new Promise((resolve) => {
+    let out = '';
+    try {
+      const child = spawn(file, [...args], {
+        stdio: ['ignore', 'pipe', 'ignore', fd],
+        env: { PATH: '/usr/bin:/bin' },
+        timeout: Math.max(1, Math.min(EXEC_TIMEOUT_MS, budget.deadline - Date.now())),
+        signal: budget.signal,
+      });
+      child.stdout?.setEncoding('utf8');
+      child.stdout?.on('data', (chunk: string) => {
+        if (out.length < 1024) out += chunk;
+      });
+      child.on('error', () => resolve(undefined));
+      child.on('close', (code) => resolve(code === 0 ? out : undefined));
+    } catch {
+      resolve(undefined);
+    }
   });
 }
 
@@ -1332,37 +1688,6 @@ async function credentialsOfUser(user: string): Promise<Result<Credentials, Diag
   return Ok({ uid, gid, groups, capabilities: [], user: name });
 }
 
-/**
- * Without a pid or user: a running `named` whose working directory (its `directory`) contains
- * the zone file. The one with the deepest such directory wins; a tie means "unknown".
- */
-async function detectNamedPid(zoneFile: string): Promise<number | undefined> {
-  if (!posix.isAbsolute(zoneFile)) return undefined;
-  let names: string[];
-  try {
-    names = await readdir('/proc');
-  } catch {
-    return undefined;
-  }
-  let best: { pid: number; depth: number } | undefined;
-  let tie = false;
-  for (const name of names) {
-    if (!/^\d+$/.test(name)) continue;
-    const comm = (await readText(`/proc/${name}/comm`))?.trim();
-    if (comm !== 'named') continue;
-    const cwd = await readlinkSafe(`/proc/${name}/cwd`);
-    if (cwd === undefined || !isUnder(zoneFile, cwd) || cwd === '/') continue;
-    const depth = cwd.length;
-    if (!best || depth > best.depth) {
-      best = { pid: Number(name), depth };
-      tie = false;
-    } else if (depth === best.depth) {
-      tie = true;
-    }
-  }
-  return best && !tie ? best.pid : undefined;
-}
-
 async function appArmorFacts(pid: number | undefined): Promise<AppArmorFacts> {
   const enabled =
     (await readText('/sys/module/apparmor/parameters/enabled'))?.trim().toUpperCase() === 'Y';
@@ -1413,16 +1738,6 @@ async function readlinkSafe(path: string): Promise<string | undefined> {
   } catch {
     return undefined;
   }
-}
-
-function findExecutable(name: string): string | undefined {
-  const dirs = [...(process.env.PATH ?? '').split(':'), '/usr/bin', '/bin', '/usr/sbin', '/sbin'];
-  for (const dir of dirs) {
-    if (!posix.isAbsolute(dir)) continue;
-    const candidate = posix.join(dir, name);
-    if (existsSync(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 /** stdout of a command that exited 0, or undefined. */

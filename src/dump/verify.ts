@@ -289,7 +289,7 @@ export async function verifyZoneWritten(
       elapsedMs: Date.now() - started,
       diagnosis:
         verdict === 'failed' || verdict === 'unknown'
-          ? await diagnosisFor(options, file, served)
+          ? await diagnosisFor(options, file, served, deadline)
           : undefined,
     });
 
@@ -500,12 +500,16 @@ async function diagnosisFor(
   options: VerifyOptions,
   file: string,
   served: number,
+  deadline: number,
 ): Promise<StorageDiagnosis | undefined> {
   if (options.diagnose === false) return undefined;
+  // Within the caller's deadline: what is left of it (the diagnosis settles by it).
   const diagnosis = await diagnoseZoneStorage({
     zoneFile: file,
     servedSerial: served,
     origin: options.zone,
+    timeoutMs: Math.max(1, deadline - Date.now()),
+    ...(options.signal ? { signal: options.signal } : {}),
     ...(options.namedPid !== undefined ? { namedPid: options.namedPid } : {}),
   });
   return diagnosis.isOk() ? diagnosis.value : undefined;

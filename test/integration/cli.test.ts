@@ -503,7 +503,7 @@ describe('doctor', () => {
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^zone storage diagnosis of dyn\.test$/m);
     expect(text.stdout).toMatch(/^ {2}zone file: +\/.*zones\/dyn\.test\.db$/m);
-    expect(text.stdout).toMatch(/^ {2}identity: +from --named-pid$/m);
+    expect(text.stdout).toMatch(/^ {2}identity: +from --named-pid, verified /m);
     expect(text.stdout).toMatch(/^no problems found/m);
 
     const document = await cli(['-c', conf, '--json', 'doctor', 'dyn.test']);

@@ -15,6 +15,8 @@ function healthy(): StorageFacts {
     identity: 'pid',
     pid: 4242,
     command: 'named',
+    identityChecks: [],
+    identityNotes: [],
     uid: 100,
     gid: 101,
     groups: [101],
@@ -41,6 +43,17 @@ function healthy(): StorageFacts {
       mtime: minutesAgo(5),
     },
     symlinks: [],
+    notRegular: [],
+    space: [
+      {
+        path: '/var/lib/bind/dyn',
+        availableBytes: 10_000_000,
+        totalBytes: 20_000_000,
+        freeInodes: 1000,
+        totalInodes: 5000,
+        neededBytes: 2 * (2000 + 3000) + 4 * 4096,
+      },
+    ],
     mount: mount('27 1 254:0 / / rw,relatime - ext4 /dev/vda rw'),
     journalFile: '/var/lib/bind/dyn/dyn.example.com.zone.jnl',
     journal: {
@@ -275,5 +288,61 @@ describe('evaluateStorage', () => {
       ),
     };
     expect(evaluateStorage(facts).map((f) => f.severity)).toEqual(['error', 'warning']);
+  });
+
+  it('free space: below twice zone file + journal → filesystem-full; no free inode → filesystem-no-inodes; a file system without inode counts → nothing', () => {
+    const base = healthy();
+    const space = base.space[0]!;
+    const full = { ...base, space: [{ ...space, availableBytes: space.neededBytes - 1 }] };
+    expect(codes(full)).toEqual(['filesystem-full']);
+    expect(evaluateStorage(full)[0]?.remedy).toMatch(/Free space/);
+    expect(codes({ ...base, space: [{ ...space, availableBytes: space.neededBytes }] })).toEqual(
+      [],
+    );
+    expect(codes({ ...base, space: [{ ...space, freeInodes: 1 }] })).toEqual([
+      'filesystem-no-inodes',
+    ]);
+    const { freeInodes: _f, totalInodes: _t, ...uncounted } = space;
+    expect(codes({ ...base, space: [uncounted] })).toEqual([]);
+  });
+
+  it('a FIFO as journal or zone file → not-a-regular-file (error) per file', () => {
+    const base = healthy();
+    const facts: StorageFacts = {
+      ...base,
+      notRegular: [
+        { subject: 'journal', path: base.journalFile, type: 'FIFO' },
+        { subject: 'zone-file', path: base.zoneFile, type: 'socket' },
+      ],
+    };
+    const found = evaluateStorage(facts);
+    expect(found.map((f) => [f.code, f.severity])).toEqual([
+      ['not-a-regular-file', 'error'],
+      ['not-a-regular-file', 'error'],
+    ]);
+    expect(found[0]?.title).toMatch(/journal .* is a FIFO/);
+    expect(found[1]?.title).toMatch(/zone file .* is a socket/);
+  });
+
+  it('an unverified pid: a warning listing the failed checks, and no access judgement or chown advice', () => {
+    const base = healthy();
+    const { pid: _pid, uid: _uid, gid: _gid, groups: _groups, capEff: _capEff, ...rest } = base;
+    const facts: StorageFacts = {
+      ...rest,
+      identity: 'unverified',
+      access: [],
+      zoneDirStat: { ...base.zoneDirStat, uid: 0, gid: 0, mode: 0o755 },
+      identityChecks: [
+        { check: 'exe', passed: false, detail: 'runs /tmp/x/named, not /usr/sbin/named' },
+        { check: 'user-namespace', passed: false, detail: 'in user namespace user:[1]' },
+        { check: 'owner', passed: true, detail: 'runs as root' },
+      ],
+      identityNotes: [],
+    };
+    const found = evaluateStorage(facts);
+    expect(found.map((f) => f.code)).toEqual(['named-identity-not-verified']);
+    expect(found[0]?.evidence.join('\n')).toMatch(/exe: failed: .*\n.*user-namespace: failed/);
+    expect(found[0]?.evidence.join('\n')).not.toMatch(/owner/);
+    for (const f of found) expect(f.remedy).not.toMatch(/chown/);
   });
 });
