@@ -124,7 +124,10 @@ export interface VerifyDumpOptions {
   readonly zoneFile?: string;
   /** named's pid, for the storage diagnosis. */
   readonly namedPid?: number;
-  /** How long to wait for proof. Default 10 s. */
+  /**
+   * How long verification may take, the picture before the command and the proof after it
+   * together (diagnosis included); it settles by then whatever the files do. Default 10 s.
+   */
   readonly timeoutMs?: number;
   /** Diagnose the storage when the dump failed. Default true. */
   readonly diagnose?: boolean;
