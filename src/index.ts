@@ -71,7 +71,7 @@ export type {
 export { DiagnoseError, diagnoseZoneStorage } from './dump/diagnose.js';
 export type { DumpErrorKind } from './dump/errors.js';
 export { DumpError } from './dump/errors.js';
-export type { JournalErrorKind, JournalInfo } from './dump/journal.js';
+export type { JournalErrorKind, JournalInfo, ReadJournalOptions } from './dump/journal.js';
 export { JournalError, readJournalInfo } from './dump/journal.js';
 export type {
   ControlCommandEvent,

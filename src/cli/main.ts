@@ -1,17 +1,47 @@
 /**
  * Entry point of the `rndc-js` executable: builds the process-facing {@link CliIo}, runs the
- * command, and sets `process.exitCode` (no `process.exit`, so pending output is flushed).
- * SIGINT/SIGTERM abort the command in flight; a second signal ends the process at once.
+ * command, flushes its output and ends the process with its status.
+ *
+ * SIGINT/SIGTERM abort the command in flight, which then prints one line saying what was cut
+ * short; the process ends within a second whatever the command waits on (see exit.ts), with
+ * status 128 + the signal's number (130, 143). A second signal ends it at once.
  */
-import type { CliIo } from './io.js';
+import {
+  endProcess,
+  flushOutput,
+  type InterruptSignal,
+  signalExitStatus,
+  threadpoolBusy,
+} from './exit.js';
+import { type CliIo, PROGRAM } from './io.js';
 import { runCli } from './run.js';
 
+/** How long an interrupted command gets to stop and print its line before the process ends. */
+const STOP_GRACE_MS = 600;
+/** Longest wait for output to flush, after a signal and at the end. */
+const FLUSH_MS = 200;
+
 const controller = new AbortController();
-let signals = 0;
-const onSignal = (signal: NodeJS.Signals) => {
-  signals++;
-  if (signals > 1) process.exit(signal === 'SIGINT' ? 130 : 143);
+let received: InterruptSignal | undefined;
+let graceTimer: NodeJS.Timeout | undefined;
+
+const onSignal = (name: NodeJS.Signals) => {
+  const signal: InterruptSignal = name === 'SIGINT' ? 'SIGINT' : 'SIGTERM';
+  if (received !== undefined) {
+    endProcess(signalExitStatus(signal), signal, onSignal, process.stderr);
+  }
+  received = signal;
   controller.abort(new Error(`interrupted by ${signal}`));
+  // The command normally stops at once and prints its own line. If it does not (stuck in a file
+  // operation, say), the process ends anyway.
+  graceTimer = setTimeout(() => {
+    process.stderr.write(
+      `${PROGRAM}: interrupted by ${signal}: the command did not stop in time (a command already sent may still run in named)\n`,
+    );
+    void flushOutput([process.stdout, process.stderr], FLUSH_MS).then(() =>
+      endProcess(signalExitStatus(signal), signal, onSignal, process.stderr),
+    );
+  }, STOP_GRACE_MS);
 };
 process.on('SIGINT', onSignal);
 process.on('SIGTERM', onSignal);
@@ -35,6 +65,13 @@ const io: CliIo = {
 };
 
 const status = await runCli(process.argv.slice(2), io);
-process.exitCode = signals > 0 && status !== 0 ? 130 : status;
-process.off('SIGINT', onSignal);
-process.off('SIGTERM', onSignal);
+clearTimeout(graceTimer);
+// Interrupted: the signal's status (a command that finished anyway keeps its success).
+const final = received !== undefined && status !== 0 ? signalExitStatus(received) : status;
+await flushOutput([process.stdout, process.stderr], FLUSH_MS);
+// Work the command abandoned at its deadline (a read on a slow file system) may still be in
+// flight: give it a moment, but never let it keep the process alive.
+for (let waited = 0; received === undefined && waited < 1000 && threadpoolBusy(); waited += 50) {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+}
+endProcess(final, received, onSignal, process.stderr);

@@ -92,6 +92,7 @@ export interface JsonEvidence {
   readonly logEvents: readonly JsonLogEvent[];
   readonly elapsedMs: number;
   readonly diagnosis: JsonDiagnosis | null;
+  readonly fileProblems: readonly string[];
 }
 
 const orNull = <T>(value: T | undefined): T | null => (value === undefined ? null : value);
@@ -192,6 +193,7 @@ export function jsonEvidence(evidence: DumpEvidence): JsonEvidence {
     logEvents: evidence.logEvents.map(jsonLogEvent),
     elapsedMs: evidence.elapsedMs,
     diagnosis: evidence.diagnosis ? jsonDiagnosis(evidence.diagnosis) : null,
+    fileProblems: [...evidence.fileProblems],
   };
 }
 
@@ -267,12 +269,16 @@ export function evidenceText(evidence: DumpEvidence): string {
       for (const line of event.raw) out += `    ${line}\n`;
     }
   }
+  if (evidence.fileProblems.length > 0) {
+    out += field('file problems', `${evidence.fileProblems.length}:`);
+    for (const problem of evidence.fileProblems) out += `    ${problem}\n`;
+  }
   out += field('elapsed', `${evidence.elapsedMs} ms`);
   if (evidence.diagnosis && evidence.diagnosis.findings.length > 0) {
     out += '  findings:\n';
     out += findingsText(evidence.diagnosis.findings, '    ');
   }
-  if (evidence.remedy && evidence.verdict !== 'written')
+  if (evidence.remedy && (evidence.verdict !== 'written' || evidence.fileProblems.length > 0))
     out += field('remedy', cliWording(evidence.remedy));
   return out;
 }

@@ -10,6 +10,7 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import { DumpError } from '../dump/errors.js';
 import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
 import {
+  DEFAULT_VERIFY_TIMEOUT_MS,
   type DumpEvidence,
   snapshotZone,
   type VerifyOptions,
@@ -123,7 +124,10 @@ export interface VerifyDumpOptions {
   readonly zoneFile?: string;
   /** named's pid, for the storage diagnosis. */
   readonly namedPid?: number;
-  /** How long to wait for proof. Default 10 s. */
+  /**
+   * How long verification may take, the picture before the command and the proof after it
+   * together (diagnosis included); it settles by then whatever the files do. Default 10 s.
+   */
   readonly timeoutMs?: number;
   /** Diagnose the storage when the dump failed. Default true. */
   readonly diagnose?: boolean;
@@ -735,11 +739,20 @@ export class RndcClient {
     }
     if (clean && word === 'sync') return this.#syncClean(zone, options);
     const verifyOptions = this.#verifyOptions(zone, options);
-    const before = await snapshotZone(verifyOptions);
+    // One verification budget for the picture before and the proof after (each settles by its
+    // share whatever the files do); the command itself has its own deadline.
+    const budget = verifyOptions.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
+    const verifyStarted = Date.now();
+    const before = await snapshotZone({ ...verifyOptions, timeoutMs: budget });
     if (before.isErr()) return before;
+    const snapshotMs = Date.now() - verifyStarted;
     const sent = await this.#retryAlreadyRunning(word, zone, options);
     if (sent.isErr()) return sent;
-    const verified = await verifyZoneWritten({ ...verifyOptions, before: before.value });
+    const verified = await verifyZoneWritten({
+      ...verifyOptions,
+      timeoutMs: Math.max(1, budget - snapshotMs),
+      before: before.value,
+    });
     if (verified.isErr()) return verified;
     const evidence = verified.value;
     if (evidence.verdict !== 'written' && evidence.verdict !== 'nothing-pending') {

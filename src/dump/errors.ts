@@ -14,6 +14,10 @@ export type DumpErrorKind =
   | 'not-verified'
   /** `sync -clean` refused because the dump was not verified first. */
   | 'clean-refused'
+  /** The zone's state or files could not be read before the deadline (a hung file system…). */
+  | 'timeout'
+  /** The caller's signal aborted before anything could be judged. */
+  | 'aborted'
   /** The rndc command itself failed (see `cause`). */
   | 'command-failed'
   | 'invalid-argument';

@@ -16,10 +16,10 @@
  *
  * The journal is empty when begin and end offsets are equal (a new journal has both 0).
  */
-import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
+import { type FileProblem, openRegularFile } from '../files/regular-file.js';
 
 /** What the header of a journal says. */
 export interface JournalInfo {
@@ -56,6 +56,13 @@ export type JournalErrorKind =
   | 'not-found'
   /** The file exists but cannot be read (permissions, a directory…). */
   | 'unreadable'
+  /**
+   * A FIFO, socket or device where the journal should be: something replaced named's journal
+   * (named's user owns the directory). It is never opened for reading.
+   */
+  | 'not-regular'
+  /** The caller's deadline passed or its signal aborted before the header was read. */
+  | 'timeout'
   /** The file does not start with a BIND journal header. */
   | 'not-journal'
   /** A journal header whose sizes or positions do not fit the file (truncated or damaged). */
@@ -89,6 +96,14 @@ const FORMATS: ReadonlyArray<{ text: string; headerVersion: 1 | 2 }> = [
   { text: ';BIND LOG V9\n', headerVersion: 1 },
 ];
 
+/** Options of {@link readJournalInfo}. */
+export interface ReadJournalOptions {
+  /** Absolute deadline (`Date.now()` milliseconds): reading stops with `timeout`. */
+  readonly deadline?: number;
+  /** Stops reading with `timeout` when aborted. */
+  readonly signal?: AbortSignal;
+}
+
 /**
  * Reads a journal's header: the serial range it covers and whether it is empty.
  *
@@ -96,52 +111,99 @@ const FORMATS: ReadonlyArray<{ text: string; headerVersion: 1 | 2 }> = [
  * `Header version`, `Start serial`, `End serial`, `Index (size = N)`, `Source serial`).
  * Transactions are not read or checked. A missing file is the distinct error `not-found`:
  * dynamic zones have no journal until their first update, and `rndc sync -clean` removes it.
+ * Anything but a regular file (a FIFO planted in named's directory…) is `not-regular`, found
+ * without opening it for reading, so it can never block.
  *
  * Never throws.
  *
  * @param path - the journal, normally the zone file's path + `.jnl`
  */
-export async function readJournalInfo(path: string): Promise<Result<JournalInfo, JournalError>> {
+export async function readJournalInfo(
+  path: string,
+  options: ReadJournalOptions = {},
+): Promise<Result<JournalInfo, JournalError>> {
   const file = resolve(path);
-  let handle: Awaited<ReturnType<typeof open>> | undefined;
+  const stopped = () =>
+    options.signal?.aborted === true ||
+    (options.deadline !== undefined && Date.now() >= options.deadline);
+  if (stopped()) return Err(journalTimeout(file));
+  const opened = await openRegularFile(file);
+  if (opened.isErr()) return Err(journalOpenError(file, opened.error));
+  const { handle, stats } = opened.value;
   try {
-    handle = await open(file, 'r');
-    const info = await handle.stat();
-    if (info.isDirectory()) {
-      return Err(new JournalError({ kind: 'unreadable', message: `${file} is a directory`, file }));
-    }
     const header = Buffer.alloc(JOURNAL_HEADER_BYTES);
     let got = 0;
     while (got < header.length) {
+      if (stopped()) return Err(journalTimeout(file));
       const { bytesRead } = await handle.read(header, got, header.length - got, got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return parseJournalHeader(header.subarray(0, got), info.size, file);
+    return parseJournalHeader(header.subarray(0, got), stats.size, file);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return Err(
-        new JournalError({
-          kind: 'not-found',
-          message: `${file} does not exist`,
-          causes: ['the zone has had no update since its journal was last removed', 'wrong path'],
-          cause: error,
-          file,
-        }),
-      );
-    }
     return Err(
       new JournalError({
         kind: 'unreadable',
         message: `${file} cannot be read (${code ?? String(error)})`,
-        causes: ['permissions (named may run as another user)', 'the path is a directory'],
+        causes: ['an I/O error', 'the file system went away'],
         cause: error,
         file,
       }),
     );
   } finally {
-    await handle?.close().catch(() => undefined);
+    await handle.close().catch(() => undefined);
+  }
+}
+
+function journalTimeout(file: string): JournalError {
+  return new JournalError({
+    kind: 'timeout',
+    message: `reading ${file} did not finish before the deadline`,
+    causes: ['a slow or hung file system', 'the caller gave up (deadline or signal)'],
+    file,
+  });
+}
+
+/** Why the journal could not be opened, as a JournalError. */
+function journalOpenError(file: string, problem: FileProblem): JournalError {
+  switch (problem.kind) {
+    case 'not-found':
+      return new JournalError({
+        kind: 'not-found',
+        message: `${file} does not exist`,
+        causes: ['the zone has had no update since its journal was last removed', 'wrong path'],
+        file,
+      });
+    case 'not-regular':
+      if (problem.type === 'directory') {
+        return new JournalError({
+          kind: 'unreadable',
+          message: `${file} is a directory`,
+          causes: ['wrong path'],
+          file,
+        });
+      }
+      return new JournalError({
+        kind: 'not-regular',
+        message: `${file} is a ${problem.type}, not a regular file: something replaced named's journal`,
+        causes: [
+          "another process running as named's user put it there (that user owns the zone directory)",
+        ],
+        remedy:
+          "remove it and find out what created it. Until then named refuses every update of the zone ('journal open failed'); the changes the journal held live only in named's memory: `rndc sync ZONE` writes them to the zone file",
+        file,
+      });
+    case 'timeout':
+      return journalTimeout(file);
+    default:
+      return new JournalError({
+        kind: 'unreadable',
+        message: `${file} cannot be read (${problem.kind === 'unreadable' ? problem.code : problem.kind})`,
+        causes: ['permissions (named may run as another user)', 'the path is a directory'],
+        ...(problem.kind === 'unreadable' ? { cause: problem.cause } : {}),
+        file,
+      });
   }
 }
 

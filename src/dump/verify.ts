@@ -8,6 +8,12 @@
  * and watches the file's mtime, new `tmp-*` files, the journal and the log, until the serials agree
  * or the evidence says the dump failed (§4.1, §4.3). It never says "written" without serial
  * equality on disk.
+ *
+ * named's user owns the zone directory, so any file there may be hostile: a FIFO in place of the
+ * journal or the zone file. Files are opened only through `openRegularFile` (never blocking, never
+ * anything but a regular file; `tmp-*` files are only listed and stat()ed), what could not be read
+ * is named in the evidence, and every public call here settles by its `timeoutMs`, whatever the
+ * file system does: the work is raced against the deadline and stopped when it passes.
  */
 import { readdir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
@@ -16,6 +22,7 @@ import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
+import { type Expiry, settleBy } from '../deadline.js';
 import { diagnoseZoneStorage, type StorageDiagnosis } from './diagnose.js';
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
@@ -30,10 +37,13 @@ export interface ZoneStatusSource {
   /** `rndc zonestatus`: the zone's files, serial and state. */
   zonestatus(
     zone: string,
-    options?: { class?: string; view?: string; signal?: AbortSignal },
+    options?: { class?: string; view?: string; signal?: AbortSignal; timeoutMs?: number },
   ): Promise<Result<ZoneStatus, RndcError>>;
   /** `rndc status`: named's state. */
-  status(options?: { signal?: AbortSignal }): Promise<Result<ServerStatus, RndcError>>;
+  status(options?: {
+    signal?: AbortSignal;
+    timeoutMs?: number;
+  }): Promise<Result<ServerStatus, RndcError>>;
 }
 
 /** Options of {@link verifyZoneWritten}. */
@@ -52,7 +62,10 @@ export interface VerifyOptions {
   readonly directory?: string;
   /** named's log file, for the dump error lines (strongly recommended). */
   readonly log?: string;
-  /** How long to wait for the proof. Default 10 s. */
+  /**
+   * How long the call may take, storage diagnosis included: it settles by then whatever the
+   * files do (a FIFO, a hung file system). Default 10 s. {@link snapshotZone} settles by it too.
+   */
   readonly timeoutMs?: number;
   /** Poll interval. Default 100 ms. */
   readonly pollMs?: number;
@@ -68,7 +81,7 @@ export interface VerifyOptions {
   readonly namedPid?: number;
   /** Run {@link diagnoseZoneStorage} when the dump failed or could not be proven. Default true. */
   readonly diagnose?: boolean;
-  /** Stops waiting; the verdict is then `not-verified`. */
+  /** Stops waiting at once; the verdict is then `unknown` (a `not-verified` error for sync/freeze). */
   readonly signal?: AbortSignal;
 }
 
@@ -92,6 +105,11 @@ export interface DumpSnapshot {
   readonly servedSerial: number;
   /** The zone's journal, if it has one. */
   readonly journal: JournalInfo | undefined;
+  /**
+   * Files that could not be read, one sentence each (`…/db.jnl is a FIFO, not a regular file:
+   * something replaced named's journal`). A missing journal is normal and not listed.
+   */
+  readonly problems?: readonly string[];
 }
 
 /** The verdict. */
@@ -161,6 +179,12 @@ export interface DumpEvidence {
   readonly logEvents: readonly NamedLogEvent[];
   /** Whether named's log was read (without it a failure shows only as missing serial equality). */
   readonly logRead: boolean;
+  /**
+   * Files that could not be read, one sentence each: a zone file, `.signed` file or journal
+   * that is a FIFO or device (something replaced it), unreadable, or cut off by the deadline.
+   * Problems seen only before the command start with `before the command:`.
+   */
+  readonly fileProblems: readonly string[];
   /** Milliseconds spent waiting for proof. */
   readonly elapsedMs: number;
   /** Why the storage cannot take a dump, when the verdict is not good. */
@@ -168,48 +192,309 @@ export interface DumpEvidence {
 }
 
 const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
+/** Default `timeoutMs` of verification. */
+export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
 
 /** Resolves the zone file and takes the "before" picture. Call it before sending the command. */
 export async function snapshotZone(
   options: VerifyOptions,
 ): Promise<Result<DumpSnapshot, DumpError>> {
-  const status = await zoneStatusOf(options);
-  if (status.isErr()) return status;
-  const zoneFile = await resolveZoneFile(options, status.value);
-  if (zoneFile.isErr()) return zoneFile;
-  const { file, directory } = zoneFile.value;
-  const [fileSerial, mtime, tmpFiles, journal] = await Promise.all([
-    serialOf(file, options.zone, 'auto', directory),
-    mtimeOf(file),
-    tmpFilesIn(dirname(file)),
-    journalOf(file),
-  ]);
-  return Ok({
-    at: new Date(),
-    zoneFile: file,
-    directory,
-    fileSerial,
-    mtime,
-    tmpFiles,
-    logOffset: options.log ? await new NamedLogWatcher(options.log).mark() : undefined,
-    servedSerial: status.value.serial ?? 0,
-    journal,
-  });
+  const deadline = Date.now() + timeoutOf(options);
+  return bounded(
+    options,
+    deadline,
+    (run) => takeSnapshot(options, run),
+    (why, run) => Err(expiredError(options, why, run)),
+  );
 }
 
 /**
  * Proves (or disproves) that the zone's file on disk holds what named serves. Pass `before`
  * when a command was just sent (sync and freeze do); without it the current state is the baseline,
  * which suits waiting for named's own delayed dump after updates.
+ *
+ * Settles by `timeoutMs` (storage diagnosis included) whatever the files do; when the deadline
+ * cuts a file operation off, the verdict is `unknown` and the summary names what hung.
  */
 export async function verifyZoneWritten(
   options: VerifyOptions,
 ): Promise<Result<DumpEvidence, DumpError>> {
   const started = Date.now();
+  const state: VerifyState = { started, events: [], newTmp: [] };
+  return bounded(
+    options,
+    started + timeoutOf(options),
+    (run) => verifyLoop(options, run, state),
+    (why, run) => expiredVerdict(options, why, run, state),
+  );
+}
+
+function timeoutOf(options: VerifyOptions): number {
+  const timeout = options.timeoutMs;
+  return timeout !== undefined && Number.isFinite(timeout) && timeout >= 0
+    ? timeout
+    : DEFAULT_VERIFY_TIMEOUT_MS;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Settling by the deadline
+
+/** Names the operations in flight, so a deadline that cuts them off can say which one hung. */
+class InFlight {
+  readonly #labels = new Map<number, string>();
+  #next = 0;
+
+  async track<T>(label: string, work: Promise<T>): Promise<T> {
+    const id = this.#next++;
+    this.#labels.set(id, label);
+    try {
+      return await work;
+    } finally {
+      this.#labels.delete(id);
+    }
+  }
+
+  /** `reading /x/db.jnl, reading named's log` or undefined when nothing was in flight. */
+  describe(): string | undefined {
+    const labels = [...new Set(this.#labels.values())];
+    return labels.length > 0 ? labels.join(', ') : undefined;
+  }
+}
+
+/** One bounded call: its deadline, the signal that stops its work, and what is in flight. */
+interface Run {
+  readonly deadline: number;
+  /** Aborted when the call settles: at the deadline, on the caller's signal, or when done. */
+  readonly signal: AbortSignal;
+  readonly inFlight: InFlight;
+}
+
+/**
+ * Runs `work` so that the call settles by `deadline` or the caller's signal even if a file
+ * operation never returns (a hung NFS mount): then `onExpiry` gives the result, and the work's
+ * signal is aborted so that it stops at its next check.
+ */
+async function bounded<T>(
+  options: VerifyOptions,
+  deadline: number,
+  work: (run: Run) => Promise<T>,
+  onExpiry: (why: Expiry, run: Run) => T,
+): Promise<T> {
+  const controller = new AbortController();
+  const run: Run = { deadline, signal: controller.signal, inFlight: new InFlight() };
+  try {
+    return await settleBy(
+      work(run),
+      deadline,
+      (why) => {
+        controller.abort();
+        return onExpiry(why, run);
+      },
+      options.signal,
+    );
+  } finally {
+    controller.abort();
+  }
+}
+
+function remainingMs(run: Run): number {
+  return Math.max(1, run.deadline - Date.now());
+}
+
+/** The deadline passed (or the caller aborted) before anything could be judged. */
+function expiredError(options: VerifyOptions, why: Expiry, run: Run): DumpError {
+  const waiting = run.inFlight.describe();
+  const what = `the state of ${options.zone} could not be read`;
+  return new DumpError({
+    kind: why === 'aborted' ? 'aborted' : 'timeout',
+    message:
+      why === 'aborted'
+        ? `${what}: aborted${waiting ? ` while ${waiting}` : ''}`
+        : `${what} within ${timeoutOf(options)} ms${waiting ? `: still ${waiting}` : ''}`,
+    causes: [
+      'a hung or very slow file system under the zone directory (NFS, FUSE)',
+      'named not answering on the control channel',
+    ],
+    remedy: 'check the zone directory (ls -l, mount) and named, or allow a longer timeoutMs',
+    zone: options.zone,
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The files
+
+/** What the zone's files looked like at one moment. */
+interface Observation {
+  readonly fileSerial: number | undefined;
+  readonly signedSerial: number | undefined;
+  readonly mtime: Date | undefined;
+  readonly tmpFiles: Set<string>;
+  /** Why a file could not be read, when it matters (see {@link DumpEvidence.fileProblems}). */
+  readonly problems: readonly FileNote[];
+}
+
+/** A file that could not be read: one sentence, and what to do. */
+interface FileNote {
+  readonly message: string;
+  readonly remedy: string | undefined;
+  /** The zone file itself (not the `.signed` file or the journal). */
+  readonly zoneFile: boolean;
+}
+
+async function observeFiles(
+  file: string,
+  zone: string,
+  directory: string | undefined,
+  signed: boolean,
+  run: Run,
+): Promise<Observation> {
+  const [unsigned, signedRead, mtime, tmpFiles] = await Promise.all([
+    serialOf(file, zone, 'auto', directory, run),
+    signed ? serialOf(`${file}.signed`, zone, 'raw', directory, run) : undefined,
+    run.inFlight.track(`stat ${file}`, mtimeOf(file)),
+    run.inFlight.track(`listing ${dirname(file)}`, tmpFilesIn(dirname(file))),
+  ]);
+  const problems: FileNote[] = [];
+  if (unsigned.problem) problems.push({ ...unsigned.problem, zoneFile: true });
+  if (signedRead?.problem) problems.push({ ...signedRead.problem, zoneFile: false });
+  return {
+    fileSerial: unsigned.serial,
+    signedSerial: signedRead?.serial,
+    mtime,
+    tmpFiles,
+    problems,
+  };
+}
+
+async function serialOf(
+  file: string,
+  zone: string,
+  format: 'text' | 'raw' | 'auto',
+  baseDir: string | undefined,
+  run: Run,
+): Promise<{ serial?: number; problem?: Omit<FileNote, 'zoneFile'> }> {
+  const read = await run.inFlight.track(
+    `reading ${file}`,
+    readZoneFileSerial(file, {
+      origin: zone,
+      format,
+      deadline: run.deadline,
+      signal: run.signal,
+      ...(baseDir ? { baseDir } : {}),
+    }),
+  );
+  if (read.isOk()) return { serial: read.value.serial };
+  return { problem: { message: read.error.message, remedy: read.error.remedy || undefined } };
+}
+
+/** The journal, and why it could not be read (a missing journal is normal: no problem). */
+async function journalOf(
+  file: string,
+  run: Run,
+): Promise<{ journal?: JournalInfo; problem?: FileNote }> {
+  const path = `${file}.jnl`;
+  const info = await run.inFlight.track(
+    `reading ${path}`,
+    readJournalInfo(path, { deadline: run.deadline, signal: run.signal }),
+  );
+  if (info.isOk()) return { journal: info.value };
+  if (info.error.kind === 'not-found') return {};
+  return {
+    problem: {
+      message: info.error.message,
+      remedy: info.error.remedy || undefined,
+      zoneFile: false,
+    },
+  };
+}
+
+async function mtimeOf(file: string): Promise<Date | undefined> {
+  return (await stat(file).catch(() => undefined))?.mtime;
+}
+
+async function tmpFilesIn(directory: string): Promise<Set<string>> {
+  const names = await readdir(directory).catch(() => [] as string[]);
+  return new Set(names.filter((name) => TMP_FILE.test(name)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// snapshotZone
+
+async function takeSnapshot(
+  options: VerifyOptions,
+  run: Run,
+): Promise<Result<DumpSnapshot, DumpError>> {
+  const status = await zoneStatusOf(options, run);
+  if (status.isErr()) return status;
+  const zoneFile = await resolveZoneFile(options, status.value, run);
+  if (zoneFile.isErr()) return zoneFile;
+  const { file, directory } = zoneFile.value;
+  const [observed, journal] = await Promise.all([
+    observeFiles(file, options.zone, directory, false, run),
+    journalOf(file, run),
+  ]);
+  const logPath = options.log;
+  const problems = [...observed.problems, ...(journal.problem ? [journal.problem] : [])];
+  return Ok({
+    at: new Date(),
+    zoneFile: file,
+    directory,
+    fileSerial: observed.fileSerial,
+    mtime: observed.mtime,
+    tmpFiles: observed.tmpFiles,
+    logOffset: logPath
+      ? await run.inFlight.track(
+          `stat ${logPath}`,
+          Promise.resolve(new NamedLogWatcher(logPath).mark()),
+        )
+      : undefined,
+    servedSerial: status.value.serial ?? 0,
+    journal: journal.journal,
+    problems: problems.map((problem) => problem.message),
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// verifyZoneWritten
+
+/** What verification saw so far: the deadline's verdict is built from it. */
+interface VerifyState {
+  readonly started: number;
+  before?: DumpSnapshot;
+  served?: number;
+  signedServed?: number | undefined;
+  observed?: Observation;
+  newTmp: string[];
+  readonly events: NamedLogEvent[];
+  logRead?: boolean;
+  /** The verdict, once reached (the journal and the diagnosis are read after it). */
+  decided?: Decision;
+}
+
+interface Decision {
+  readonly verdict: DumpVerdict;
+  readonly failedStep: DumpStep | undefined;
+  readonly summary: string;
+  readonly remedy: string | undefined;
+}
+
+/**
+ * Time kept at the end of the deadline for the storage diagnosis of an unproven dump: the
+ * waiting stops this much earlier, so that the whole call still settles by the deadline.
+ */
+function diagnosisReserveMs(options: VerifyOptions): number {
+  return options.diagnose === false ? 0 : Math.min(2000, Math.floor(timeoutOf(options) / 4));
+}
+
+async function verifyLoop(
+  options: VerifyOptions,
+  run: Run,
+  state: VerifyState,
+): Promise<Result<DumpEvidence, DumpError>> {
   let before = options.before;
   let eventsSince: Date | undefined;
   if (!before) {
-    const snapshot = await snapshotZone(options);
+    const snapshot = await takeSnapshot(options, run);
     if (snapshot.isErr()) return snapshot;
     // Looking back: the command (and its failure) may be over already, so evidence from the
     // window counts — errors logged since then, temp files created since then.
@@ -217,24 +502,28 @@ export async function verifyZoneWritten(
     const since = eventsSince;
     const older = new Set<string>();
     for (const name of snapshot.value.tmpFiles) {
-      const made = await mtimeOf(join(dirname(snapshot.value.zoneFile), name));
+      const path = join(dirname(snapshot.value.zoneFile), name);
+      const made = await run.inFlight.track(`stat ${path}`, mtimeOf(path));
       if (made && made < since) older.add(name);
     }
     before = { ...snapshot.value, tmpFiles: older, logOffset: options.log ? 0 : undefined };
   }
-  const deadline = started + (options.timeoutMs ?? 10_000);
+  state.before = before;
+  const waitUntil = run.deadline - diagnosisReserveMs(options);
   const watcher = options.log ? new NamedLogWatcher(options.log) : undefined;
+  state.logRead = watcher !== undefined;
   let logCursor = before.logOffset;
-  const events: NamedLogEvent[] = [];
   const seenLines = new Set<string>();
   const file = before.zoneFile;
   let lastTmpSizes = new Map<string, number>();
   let stableTmpPolls = 0;
   for (;;) {
-    const status = await zoneStatusOf(options);
+    const status = await zoneStatusOf(options, run);
     if (status.isErr()) return status;
     const served = status.value.serial ?? 0;
     const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
+    state.served = served;
+    state.signedServed = signedServed;
     if (watcher && logCursor !== undefined) {
       // The log is read before the files are looked at: a temp file named left behind exists
       // before the failure line that mentions it, so the listing below always includes it.
@@ -242,123 +531,250 @@ export async function verifyZoneWritten(
       // whole log must not be parsed again ten times a second). Lines written while reading are
       // read again next time; they are dropped as repeats.
       const next = watcher.mark();
-      for (const event of await relevantEvents(watcher, logCursor, file, eventsSince)) {
+      const events = await run.inFlight.track(
+        `reading named's log ${watcher.path}`,
+        relevantEvents(watcher, logCursor, file, eventsSince),
+      );
+      for (const event of events) {
         const key = event.raw.join('\n');
         if (!seenLines.has(key)) {
           seenLines.add(key);
-          events.push(event);
+          state.events.push(event);
         }
       }
       logCursor = next;
     }
-    const [fileSerial, signedSerial, mtime, tmpNow] = await Promise.all([
-      serialOf(file, options.zone, 'auto', before.directory),
-      signedServed === undefined
-        ? undefined
-        : serialOf(`${file}.signed`, options.zone, 'raw', before.directory),
-      mtimeOf(file),
-      tmpFilesIn(dirname(file)),
-    ]);
-    const newTmp = [...tmpNow].filter((name) => !before.tmpFiles.has(name)).sort();
-    const evidence = async (
-      verdict: DumpVerdict,
-      failedStep: DumpStep | undefined,
-      summary: string,
-      remedy?: string,
-    ): Promise<DumpEvidence> => ({
-      zone: options.zone,
-      verdict,
-      failedStep,
-      summary,
-      remedy,
-      zoneFile: file,
-      servedSerial: served,
-      fileSerialBefore: before.fileSerial,
-      fileSerialAfter: fileSerial,
-      signed:
-        signedServed === undefined
-          ? undefined
-          : { file: `${file}.signed`, servedSerial: signedServed, fileSerial: signedSerial },
-      mtimeBefore: before.mtime,
-      mtimeAfter: mtime,
-      newTmpFiles: newTmp,
-      journalBefore: before.journal,
-      journalAfter: await journalOf(file),
-      logEvents: events,
-      logRead: watcher !== undefined,
-      elapsedMs: Date.now() - started,
-      diagnosis:
-        verdict === 'failed' || verdict === 'unknown'
-          ? await diagnosisFor(options, file, served, deadline)
-          : undefined,
-    });
+    const observed = await observeFiles(
+      file,
+      options.zone,
+      before.directory,
+      signedServed !== undefined,
+      run,
+    );
+    const { fileSerial, signedSerial, mtime } = observed;
+    state.observed = observed;
+    const newTmp = [...observed.tmpFiles].filter((name) => !before.tmpFiles.has(name)).sort();
+    state.newTmp = newTmp;
 
     const unsignedCurrent = fileSerial !== undefined && fileSerial === served;
     const signedCurrent = signedServed === undefined || signedSerial === signedServed;
     if (unsignedCurrent && signedCurrent) {
       const unchanged = before.fileSerial === served && sameTime(before.mtime, mtime);
-      const result = unchanged
-        ? await evidence(
-            'nothing-pending',
-            undefined,
-            `${file} already held serial ${served}: nothing had to be written`,
-          )
-        : await evidence(
-            'written',
-            undefined,
-            `${file} now holds serial ${served}, the serial named serves`,
-          );
+      const decision: Decision = unchanged
+        ? {
+            verdict: 'nothing-pending',
+            failedStep: undefined,
+            summary: `${file} already held serial ${served}: nothing had to be written`,
+            remedy: undefined,
+          }
+        : {
+            verdict: 'written',
+            failedStep: undefined,
+            summary: `${file} now holds serial ${served}, the serial named serves`,
+            remedy: undefined,
+          };
+      const result = await conclude(options, run, state, decision);
       log('%s: %s', options.zone, result.summary);
       return Ok(result);
     }
 
-    const failure = events.find((event) => event.kind === 'dump-failed');
+    const failure = state.events.find((event) => event.kind === 'dump-failed');
     if (failure && failure.kind === 'dump-failed') {
       const step = (failure.step ?? 'rename') as DumpStep;
       return Ok(
-        await evidence(
-          'failed',
-          step,
-          describeFailure(file, failure, served, fileSerial),
-          remedyFor(step),
-        ),
+        await conclude(options, run, state, {
+          verdict: 'failed',
+          failedStep: step,
+          summary: describeFailure(file, failure, served, fileSerial),
+          remedy: remedyFor(step),
+        }),
       );
     }
     // A temp file that stopped growing while the zone file stayed old: rename failed (§4.1 item 3).
     const sizes = new Map<string, number>();
-    for (const name of newTmp)
-      sizes.set(name, (await stat(join(dirname(file), name)).catch(() => undefined))?.size ?? -1);
+    for (const name of newTmp) {
+      const path = join(dirname(file), name);
+      const info = await run.inFlight.track(
+        `stat ${path}`,
+        stat(path).catch(() => undefined),
+      );
+      sizes.set(name, info?.size ?? -1);
+    }
     const stable =
       newTmp.length > 0 && newTmp.every((name) => lastTmpSizes.get(name) === sizes.get(name));
     stableTmpPolls = stable ? stableTmpPolls + 1 : 0;
     lastTmpSizes = sizes;
     if (stableTmpPolls >= 3) {
       return Ok(
-        await evidence(
-          'failed',
-          'rename',
-          `named wrote ${newTmp.join(', ')} but ${file} still holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}: the rename onto the zone file failed`,
-          remedyFor('rename'),
-        ),
+        await conclude(options, run, state, {
+          verdict: 'failed',
+          failedStep: 'rename',
+          summary: `named wrote ${newTmp.join(', ')} but ${file} still holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}: the rename onto the zone file failed`,
+          remedy: remedyFor('rename'),
+        }),
       );
     }
-    if (Date.now() >= deadline || options.signal?.aborted) {
-      return Ok(
-        await evidence(
-          'unknown',
-          undefined,
-          `after ${Date.now() - started} ms ${file} holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}; no dump error was ${watcher ? 'logged' : 'visible (no log given)'}`,
-          'wait longer, or read named\'s log for "dumping master file:" lines; pass `log` so this check can read it',
-        ),
-      );
+    if (Date.now() >= waitUntil || run.signal.aborted) {
+      return Ok(await conclude(options, run, state, unproven(state, watcher !== undefined)));
     }
-    await sleep(options.pollMs ?? 100);
+    await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
   }
 }
 
+/** The `unknown` verdict: neither proof nor failure by the deadline. */
+function unproven(state: VerifyState, logRead: boolean, cutOff?: string): Decision {
+  const file = state.before?.zoneFile ?? '(the zone file)';
+  const elapsed = Date.now() - state.started;
+  const zoneProblem = state.observed?.problems.find((problem) => problem.zoneFile);
+  const served = state.served ?? state.before?.servedSerial ?? 0;
+  const held = zoneProblem
+    ? `${zoneProblem.message}; named serves serial ${served}`
+    : `${file} holds serial ${state.observed?.fileSerial ?? '(unreadable)'} while named serves ${served}`;
+  return {
+    verdict: 'unknown',
+    failedStep: undefined,
+    summary: cutOff
+      ? `after ${elapsed} ms the check was cut off while ${cutOff}; ${held}`
+      : `after ${elapsed} ms ${held}; no dump error was ${logRead ? 'logged' : 'visible (no log given)'}`,
+    remedy:
+      zoneProblem?.remedy ??
+      (cutOff
+        ? 'the file system under the zone directory did not answer: check it (mount, dmesg), then verify again'
+        : 'wait longer, or read named\'s log for "dumping master file:" lines; pass `log` so this check can read it'),
+  };
+}
+
+/** Reads the journal and, for a bad verdict, diagnoses the storage, within the deadline. */
+async function conclude(
+  options: VerifyOptions,
+  run: Run,
+  state: VerifyState,
+  decision: Decision,
+): Promise<DumpEvidence> {
+  state.decided = decision;
+  const journal = await journalOf(state.before?.zoneFile ?? '', run);
+  let diagnosis: StorageDiagnosis | undefined;
+  let diagnosisCutOff = false;
+  if (decision.verdict === 'failed' || decision.verdict === 'unknown') {
+    if (options.diagnose !== false && !run.signal.aborted) {
+      diagnosis = await settleBy(
+        diagnosisFor(options, state.before?.zoneFile ?? '', state.served ?? 0, run),
+        // A little before the deadline, so the evidence (not the bare deadline verdict) is returned.
+        run.deadline - 20,
+        () => {
+          diagnosisCutOff = true;
+          return undefined;
+        },
+        run.signal,
+      );
+    }
+  }
+  return evidenceOf(options, state, decision, {
+    journal,
+    diagnosis,
+    ...(diagnosisCutOff
+      ? { note: 'the storage diagnosis did not finish before the deadline' }
+      : {}),
+  });
+}
+
+/** The deadline's verdict: what was seen so far, and what was still in flight. */
+function expiredVerdict(
+  options: VerifyOptions,
+  why: Expiry,
+  run: Run,
+  state: VerifyState,
+): Result<DumpEvidence, DumpError> {
+  if (!state.before) return Err(expiredError(options, why, run));
+  const waiting = run.inFlight.describe();
+  const decision =
+    state.decided ??
+    unproven(state, state.logRead === true, why === 'timeout' ? waiting : undefined);
+  return Ok(
+    evidenceOf(options, state, decision, {
+      ...(why === 'timeout' && state.decided && waiting
+        ? { note: `the check was cut off by the deadline while ${waiting}` }
+        : {}),
+    }),
+  );
+}
+
+function evidenceOf(
+  options: VerifyOptions,
+  state: VerifyState,
+  decision: Decision,
+  end: {
+    journal?: { journal?: JournalInfo; problem?: FileNote };
+    diagnosis?: StorageDiagnosis | undefined;
+    note?: string;
+  },
+): DumpEvidence {
+  const before = state.before as DumpSnapshot;
+  const file = before.zoneFile;
+  const observed = state.observed;
+  const now = [
+    ...(observed?.problems ?? []),
+    ...(end.journal?.problem ? [end.journal.problem] : []),
+  ];
+  const current = now.map((problem) => problem.message);
+  const earlier = (before.problems ?? [])
+    .filter((message) => !current.includes(message))
+    .map((message) => `before the command: ${message}`);
+  const fileProblems = [...current, ...earlier];
+  let { summary, remedy } = decision;
+  if (decision.verdict === 'written' || decision.verdict === 'nothing-pending') {
+    // The zone file is proven; what else is wrong (a FIFO as the journal…) is still said.
+    if (current.length > 0) {
+      summary = `${summary}; but ${current.join('; ')}`;
+      remedy = now.find((problem) => problem.remedy)?.remedy ?? remedy;
+    }
+  }
+  if (end.note) summary = `${summary} (${end.note})`;
+  const signedServed = state.signedServed;
+  return {
+    zone: options.zone,
+    verdict: decision.verdict,
+    failedStep: decision.failedStep,
+    summary,
+    remedy,
+    zoneFile: file,
+    servedSerial: state.served ?? before.servedSerial,
+    fileSerialBefore: before.fileSerial,
+    fileSerialAfter: observed?.fileSerial,
+    signed:
+      signedServed === undefined
+        ? undefined
+        : {
+            file: `${file}.signed`,
+            servedSerial: signedServed,
+            fileSerial: observed?.signedSerial,
+          },
+    mtimeBefore: before.mtime,
+    mtimeAfter: observed?.mtime,
+    newTmpFiles: state.newTmp,
+    journalBefore: before.journal,
+    journalAfter: end.journal?.journal,
+    logEvents: [...state.events],
+    logRead: state.logRead === true,
+    elapsedMs: Date.now() - state.started,
+    diagnosis: end.diagnosis,
+    fileProblems,
+  };
+}
+
 /** zonestatus over the control channel, its failure as a DumpError. */
-async function zoneStatusOf(options: VerifyOptions): Promise<Result<ZoneStatus, DumpError>> {
-  const status = await options.rndc.zonestatus(options.zone, zoneRef(options));
+async function zoneStatusOf(
+  options: VerifyOptions,
+  run: Run,
+): Promise<Result<ZoneStatus, DumpError>> {
+  const status = await run.inFlight.track(
+    `asking named for the state of ${options.zone}`,
+    options.rndc.zonestatus(options.zone, {
+      ...zoneRef(options),
+      signal: run.signal,
+      timeoutMs: remainingMs(run),
+    }),
+  );
   if (status.isOk()) return status;
   return Err(
     new DumpError({
@@ -380,6 +796,7 @@ function zoneRef(options: VerifyOptions): { class?: string; view?: string } {
 async function resolveZoneFile(
   options: VerifyOptions,
   status: ZoneStatus,
+  run: Run,
 ): Promise<Result<{ file: string; directory: string | undefined }, DumpError>> {
   if (options.zoneFile)
     return Ok({ file: resolve(options.zoneFile), directory: options.directory });
@@ -396,10 +813,13 @@ async function resolveZoneFile(
   if (isAbsolute(configured)) return Ok({ file: configured, directory: options.directory });
   let directory = options.directory;
   if (!directory) {
-    const server = await options.rndc.status();
+    const server = await run.inFlight.track(
+      'asking named for its configuration file',
+      options.rndc.status({ signal: run.signal, timeoutMs: remainingMs(run) }),
+    );
     const configFile = server.isOk() ? server.value.configurationFile : undefined;
     const found = configFile
-      ? await namedDirectory(configFile)
+      ? await run.inFlight.track(`reading ${configFile}`, namedDirectory(configFile))
       : Err('rndc status did not name the configuration file');
     if (found.isErr()) {
       return Err(
@@ -414,34 +834,6 @@ async function resolveZoneFile(
     directory = found.value;
   }
   return Ok({ file: resolve(directory, configured), directory });
-}
-
-async function serialOf(
-  file: string,
-  zone: string,
-  format: 'text' | 'raw' | 'auto',
-  baseDir: string | undefined,
-): Promise<number | undefined> {
-  const read = await readZoneFileSerial(file, {
-    origin: zone,
-    format,
-    ...(baseDir ? { baseDir } : {}),
-  });
-  return read.isOk() ? read.value.serial : undefined;
-}
-
-async function mtimeOf(file: string): Promise<Date | undefined> {
-  return (await stat(file).catch(() => undefined))?.mtime;
-}
-
-async function tmpFilesIn(directory: string): Promise<Set<string>> {
-  const names = await readdir(directory).catch(() => [] as string[]);
-  return new Set(names.filter((name) => TMP_FILE.test(name)));
-}
-
-async function journalOf(file: string): Promise<JournalInfo | undefined> {
-  const info = await readJournalInfo(`${file}.jnl`);
-  return info.isOk() ? info.value : undefined;
 }
 
 function sameTime(a: Date | undefined, b: Date | undefined): boolean {
@@ -500,7 +892,7 @@ async function diagnosisFor(
   options: VerifyOptions,
   file: string,
   served: number,
-  deadline: number,
+  run: Run,
 ): Promise<StorageDiagnosis | undefined> {
   if (options.diagnose === false) return undefined;
   // Within the caller's deadline: what is left of it (the diagnosis settles by it).
@@ -508,8 +900,8 @@ async function diagnosisFor(
     zoneFile: file,
     servedSerial: served,
     origin: options.zone,
-    timeoutMs: Math.max(1, deadline - Date.now()),
-    ...(options.signal ? { signal: options.signal } : {}),
+    timeoutMs: Math.max(1, run.deadline - Date.now()),
+    signal: run.signal,
     ...(options.namedPid !== undefined ? { namedPid: options.namedPid } : {}),
   });
   return diagnosis.isOk() ? diagnosis.value : undefined;

@@ -18,12 +18,17 @@
  * done is bounded: a byte budget over all files read (`maxBytes`), at most
  * `MAX_INCLUDE_DEPTH` nested `$INCLUDE`s, a budget of include files, and include loops
  * are detected by real path.
+ *
+ * named's user owns the zone directory, so the zone file or an included file may be a FIFO,
+ * socket or device planted there: every file is opened with `openRegularFile` (never blocking,
+ * refusing anything but a regular file), and reading stops at the caller's deadline or signal.
  */
 import type { FileHandle } from 'node:fs/promises';
-import { open, realpath } from 'node:fs/promises';
+import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
+import { type FileProblem, openRegularFile } from '../files/regular-file.js';
 import { decodeName, Name, parseName } from '../update/names.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -67,6 +72,13 @@ export type ZoneFileErrorKind =
   | 'unreadable'
   /** The file (or an included file) does not exist. */
   | 'not-found'
+  /**
+   * The file (or an included file) is a FIFO, socket or device, not a regular file: something
+   * replaced it (named's user owns the directory). It is never opened for reading.
+   */
+  | 'not-regular'
+  /** The caller's deadline passed or its signal aborted before the SOA was found. */
+  | 'timeout'
   /** Text the way named would reject it, up to and including the SOA. */
   | 'syntax'
   /** The whole file was read and there is no SOA at the zone apex. */
@@ -132,6 +144,14 @@ export interface ReadZoneFileOptions {
   readonly maxBytes?: number;
   /** Most `$INCLUDE` files opened. Default 256. */
   readonly maxIncludes?: number;
+  /**
+   * Absolute deadline (`Date.now()` milliseconds): reading stops with `timeout` when it passes.
+   * Checked before every open and read; a read stuck in the kernel is not interrupted (callers
+   * that must return by a deadline race this with it).
+   */
+  readonly deadline?: number;
+  /** Stops reading with `timeout` when aborted. */
+  readonly signal?: AbortSignal;
 }
 
 /** Deepest `$INCLUDE` nesting accepted (the zone file itself is depth 0). */
@@ -227,27 +247,31 @@ async function readSerial(
   }
   const maxBytes = positiveOr(options.maxBytes, DEFAULT_MAX_BYTES);
   const maxIncludes = nonNegativeOr(options.maxIncludes, DEFAULT_MAX_INCLUDES);
+  const limits: ReadLimits = {
+    ...(options.deadline !== undefined ? { deadline: options.deadline } : {}),
+    ...(options.signal !== undefined ? { signal: options.signal } : {}),
+  };
 
-  const opened = await openFile(absolute);
+  const opened = await openFile(absolute, limits);
   if (opened.isErr()) return opened;
   const handle = opened.value;
   let closeHandle = true;
   try {
     let kind: ZoneFileFormat = format === 'auto' ? 'text' : format;
     if (format === 'auto') {
-      const first = await readAt(handle, 0, 1, absolute);
+      const first = await readAt(handle, 0, 1, absolute, limits);
       if (first.isErr()) return first;
       if (first.value.length === 1 && first.value[0] === 0) kind = 'raw';
     }
     if (kind === 'raw') {
-      return await readRaw(handle, absolute, origin.value, zoneClass, maxBytes);
+      return await readRaw(handle, absolute, origin.value, zoneClass, maxBytes, limits);
     }
     closeHandle = false; // the text reader owns (and closes) it
     return await readText(handle, absolute, {
       zone: origin.value,
       zoneClass,
       baseDir: options.baseDir === undefined ? dirname(absolute) : resolve(options.baseDir),
-      budget: { bytes: maxBytes, maxBytes, includes: maxIncludes },
+      budget: { bytes: maxBytes, maxBytes, includes: maxIncludes, limits },
     });
   } finally {
     if (closeHandle) await handle.close().catch(() => undefined);
@@ -265,35 +289,97 @@ function nonNegativeOr(value: number | undefined, fallback: number): number {
 // ---------------------------------------------------------------------------------------------
 // File access
 
+/** When reading must stop: the caller's deadline and signal. */
+interface ReadLimits {
+  readonly deadline?: number;
+  readonly signal?: AbortSignal;
+}
+
+function expired(limits: ReadLimits): boolean {
+  return (
+    limits.signal?.aborted === true ||
+    (limits.deadline !== undefined && Date.now() >= limits.deadline)
+  );
+}
+
+function timeoutError(path: string): ZoneFileError {
+  return new ZoneFileError({
+    kind: 'timeout',
+    message: `reading ${path} did not finish before the deadline`,
+    causes: ['a slow or hung file system', 'the caller gave up (deadline or signal)'],
+    file: path,
+  });
+}
+
+/** Opens a zone file or an included file: only a regular file, never blocking. */
 async function openFile(
   path: string,
+  limits: ReadLimits,
   includedFrom?: { file: string; line: number },
 ): Promise<Result<FileHandle, ZoneFileError>> {
-  try {
-    const handle = await open(path, 'r');
-    const info = await handle.stat().catch(() => undefined);
-    if (info?.isDirectory()) {
-      await handle.close().catch(() => undefined);
-      return Err(fileError('unreadable', path, 'is a directory', undefined, includedFrom));
+  if (expired(limits)) return Err(timeoutError(path));
+  const opened = await openRegularFile(path);
+  if (opened.isOk()) return Ok(opened.value.handle);
+  return Err(openError(opened.error, includedFrom));
+}
+
+/** A {@link FileProblem} of the zone file or of an included file as a ZoneFileError. */
+function openError(
+  problem: FileProblem,
+  includedFrom: { file: string; line: number } | undefined,
+): ZoneFileError {
+  const { path } = problem;
+  switch (problem.kind) {
+    case 'not-found':
+      return fileError('not-found', path, 'does not exist', undefined, includedFrom);
+    case 'not-regular': {
+      if (problem.type === 'directory') {
+        return fileError('unreadable', path, 'is a directory', undefined, includedFrom);
+      }
+      const where = includedFrom ? `${includedFrom.file}:${includedFrom.line}: $INCLUDE ` : '';
+      const what = includedFrom ? 'a file the zone includes' : 'the zone file';
+      return new ZoneFileError({
+        kind: 'not-regular',
+        message: `${where}${path} is a ${problem.type}, not a regular file: something replaced ${what}`,
+        causes: [
+          "another process running as named's user put it there (that user owns the zone directory)",
+          'a mistaken deployment (a volume or device mounted over the file)',
+        ],
+        remedy: `remove it and find out what created it; named keeps the zone in memory, so \`rndc sync ZONE\` writes a regular zone file again (${includedFrom ? 'the dump inlines what was included' : 'named renames its dump over it'}); named cannot load the zone from it at its next start`,
+        file: includedFrom?.file ?? path,
+        ...(includedFrom ? { line: includedFrom.line } : {}),
+      });
     }
-    return Ok(handle);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException | undefined)?.code;
-    if (code === 'ENOENT' || code === 'ENOTDIR') {
-      return Err(fileError('not-found', path, 'does not exist', error, includedFrom));
-    }
-    if (code === 'EISDIR') {
-      return Err(fileError('unreadable', path, 'is a directory', error, includedFrom));
-    }
-    return Err(
-      fileError(
+    case 'changed':
+      return fileError(
         'unreadable',
         path,
-        `cannot be opened (${code ?? String(error)})`,
-        error,
+        'was replaced while it was being opened',
+        undefined,
         includedFrom,
-      ),
-    );
+      );
+    case 'timeout':
+      return timeoutError(path);
+    case 'too-large':
+      // openRegularFile has no size bound; kept for completeness.
+      return fileError(
+        'unreadable',
+        path,
+        `is too large (${problem.size} bytes)`,
+        undefined,
+        includedFrom,
+      );
+    case 'unreadable':
+      if (problem.code === 'EISDIR') {
+        return fileError('unreadable', path, 'is a directory', problem.cause, includedFrom);
+      }
+      return fileError(
+        'unreadable',
+        path,
+        `cannot be opened (${problem.code})`,
+        problem.cause,
+        includedFrom,
+      );
   }
 }
 
@@ -327,11 +413,13 @@ async function readAt(
   position: number,
   length: number,
   path: string,
+  limits: ReadLimits,
 ): Promise<Result<Buffer, ZoneFileError>> {
   try {
     const buffer = Buffer.alloc(length);
     let got = 0;
     while (got < length) {
+      if (expired(limits)) return Err(timeoutError(path));
       const { bytesRead } = await handle.read(buffer, got, length - got, position + got);
       if (bytesRead === 0) break;
       got += bytesRead;
@@ -419,6 +507,7 @@ class WindowReader {
   constructor(
     private readonly handle: FileHandle,
     private readonly path: string,
+    private readonly limits: ReadLimits,
   ) {}
 
   /** `length` bytes at `position`, fewer at the end of the file. */
@@ -427,7 +516,13 @@ class WindowReader {
     if (position >= this.#start && end <= this.#start + this.#window.length) {
       return Ok(this.#window.subarray(position - this.#start, end - this.#start));
     }
-    const read = await readAt(this.handle, position, Math.max(length, CHUNK_BYTES), this.path);
+    const read = await readAt(
+      this.handle,
+      position,
+      Math.max(length, CHUNK_BYTES),
+      this.path,
+      this.limits,
+    );
     if (read.isErr()) return read;
     this.#window = read.value;
     this.#start = position;
@@ -441,6 +536,7 @@ async function readRaw(
   zone: Name,
   zoneClass: number,
   maxBytes: number,
+  limits: ReadLimits,
 ): Promise<Result<ZoneFileSerial, ZoneFileError>> {
   const size = await handle
     .stat()
@@ -451,7 +547,7 @@ async function readRaw(
       new ZoneFileError({ kind: 'unreadable', message: `${path}: stat failed`, file: path }),
     );
   }
-  const reader = new WindowReader(handle, path);
+  const reader = new WindowReader(handle, path, limits);
   const bad = (message: string, offset: number) =>
     Err(
       new ZoneFileError({
@@ -879,7 +975,7 @@ class TokenStream {
     }
     // One byte more than the budget allows tells "exactly at the end" from "more to come".
     const want = Math.min(CHUNK_BYTES, this.budget.bytes + 1);
-    const read = await readAt(this.handle, this.#position, want, this.path);
+    const read = await readAt(this.handle, this.#position, want, this.path, this.budget.limits);
     if (read.isErr()) return read;
     let chunk = read.value;
     const atEnd = chunk.length < want;
@@ -907,6 +1003,8 @@ interface Budget {
   readonly maxBytes: number;
   /** Include files that may still be opened. */
   includes: number;
+  /** When reading must stop (every file of one read shares them). */
+  readonly limits: ReadLimits;
 }
 
 function syntaxError(file: string, line: number, message: string, remedy?: string): ZoneFileError {
@@ -1245,7 +1343,7 @@ async function include(
   // named opens $INCLUDE paths with plain fopen(): relative to its working directory.
   const target = isAbsolute(fileName) ? fileName : resolve(context.baseDir, fileName);
   const from = { file: path, line: token.line };
-  const opened = await openFile(target, from);
+  const opened = await openFile(target, context.budget.limits, from);
   if (opened.isErr()) return opened;
   const realTarget = await realpath(target).catch(() => target);
   if (stack.some((f) => f.realPath === realTarget)) {

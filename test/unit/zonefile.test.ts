@@ -1,5 +1,6 @@
 // Zone file serials and journal headers from hand-written files: every text feature BIND's
 // loader has up to the SOA, the raw format's header and RRsets, and hostile input.
+import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -481,6 +482,38 @@ describe('text: errors', () => {
 });
 
 describe('text: size and hostile input', () => {
+  it('a FIFO as the zone file, an $INCLUDEd file or the journal: not-regular at once, never opened', async () => {
+    // A blocking open() of a FIFO with no writer would never return (issue 10 item 4).
+    const fifo = join(dir, 'planted.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const direct = (await readZoneFileSerial(fifo, { origin: 'example.com' })).unwrapErr();
+    expect(direct.kind).toBe('not-regular');
+    expect(direct.message).toBe(
+      `${fifo} is a FIFO, not a regular file: something replaced the zone file`,
+    );
+    const included = (await read(`$INCLUDE ${fifo}\n`)).unwrapErr();
+    expect(included.kind).toBe('not-regular');
+    expect(included.message).toMatch(
+      /\.db:1: \$INCLUDE \S+planted\.fifo is a FIFO, not a regular file: something replaced a file the zone includes$/,
+    );
+    const journal = (await readJournalInfo(fifo)).unwrapErr();
+    expect(journal.kind).toBe('not-regular');
+    expect(journal.message).toMatch(
+      /is a FIFO, not a regular file: something replaced named's journal$/,
+    );
+  });
+
+  it('a deadline already passed or an aborted signal: timeout, nothing read', async () => {
+    const path = await put(`@ SOA ${SOA}\n`);
+    const late = await readZoneFileSerial(path, {
+      origin: 'example.com',
+      deadline: Date.now() - 1,
+    });
+    expect(late.isErr() && late.error.kind).toBe('timeout');
+    const aborted = await readJournalInfo(path, { signal: AbortSignal.abort() });
+    expect(aborted.isErr() && aborted.error.kind).toBe('timeout');
+  });
+
   it('an $INCLUDE of a directory is unreadable, and says which directory', async () => {
     const result = await read('$INCLUDE .\n', {}, 'dir-include.db');
     expect(result.isErr() && result.error.kind).toBe('unreadable');
