@@ -86,6 +86,9 @@ export type {
   JournalRollforwardFailedEvent,
   NamedLogEvent,
   NamedLogEventKind,
+  NamedLogRead,
+  NamedLogReadErrorKind,
+  NamedLogReadOptions,
   NamedLogWaitErrorKind,
   NamedLogWaitOptions,
   NamedLogWatcherOptions,
@@ -102,7 +105,9 @@ export type {
   ZoneSerialUnchangedEvent,
 } from './dump/log.js';
 export {
+  MAX_LOG_READ_BYTES,
   NamedLogParser,
+  NamedLogReadError,
   NamedLogWaitError,
   NamedLogWatcher,
   parseNamedLog,
