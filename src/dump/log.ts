@@ -21,7 +21,6 @@ import { RndcLibraryError } from '../errors.js';
 import {
   describeFileProblem,
   type FileProblem,
-  type FileType,
   type OpenedFile,
   openRegularFile,
 } from '../files/regular-file.js';
@@ -1479,26 +1478,46 @@ export type NamedLogReadErrorKind = 'not-regular' | 'unreadable';
 export class NamedLogReadError extends RndcLibraryError<NamedLogReadErrorKind> {
   /** The log file. */
   readonly path: string;
-  /** What was found at the path, for `not-regular` (`FIFO`, `socket`…). */
-  readonly fileType: FileType | undefined;
+  /** What was found at the path, for `not-regular`: `FIFO`, `socket`, `character device`… */
+  readonly fileType: string | undefined;
 
-  /** @param problem what {@link openRegularFile} found. */
-  constructor(problem: FileProblem) {
-    const notRegular = problem.kind === 'not-regular';
+  /**
+   * @param details `fileType` for `not-regular`; `detail` says what was found, e.g.
+   * `/var/log/named.log is a FIFO, not a regular file`; `cause` is the system error, if any.
+   */
+  constructor(details: {
+    kind: NamedLogReadErrorKind;
+    path: string;
+    detail: string;
+    fileType?: string;
+    cause?: unknown;
+  }) {
+    const notRegular = details.kind === 'not-regular';
     super({
-      kind: notRegular ? 'not-regular' : 'unreadable',
-      message: `cannot read named's log: ${describeFileProblem(problem)}`,
+      kind: details.kind,
+      message: `cannot read named's log: ${details.detail}`,
       ...(notRegular
         ? NOT_REGULAR_ADVICE
         : {
             causes: ["this process may not read named's log (permissions)", 'an I/O error'],
             remedy: "run as a user that can read named's log file",
           }),
-      ...(problem.kind === 'unreadable' ? { cause: problem.cause } : {}),
+      ...(details.cause === undefined ? {} : { cause: details.cause }),
     });
-    this.path = problem.path;
-    this.fileType = notRegular ? problem.type : undefined;
+    this.path = details.path;
+    this.fileType = details.fileType;
   }
+}
+
+/** The error for what openRegularFile found. */
+function readError(problem: FileProblem): NamedLogReadError {
+  return new NamedLogReadError({
+    kind: problem.kind === 'not-regular' ? 'not-regular' : 'unreadable',
+    path: problem.path,
+    detail: describeFileProblem(problem),
+    ...(problem.kind === 'not-regular' ? { fileType: problem.type } : {}),
+    ...(problem.kind === 'unreadable' ? { cause: problem.cause } : {}),
+  });
 }
 
 /** Options of {@link NamedLogWatcher.waitFor}. */
@@ -1664,7 +1683,7 @@ export class NamedLogWatcher {
     options: NamedLogReadOptions = {},
   ): Promise<Result<NamedLogRead, NamedLogReadError>> {
     const log = await openLog(this.path);
-    if (log.isErr()) return Err(new NamedLogReadError(log.error));
+    if (log.isErr()) return Err(readError(log.error));
     if (!log.value) return Ok({ events: [], from: 0, to: 0, skippedBytes: 0, complete: true });
     const { opened, state } = log.value;
     try {

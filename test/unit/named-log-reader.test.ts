@@ -4,7 +4,14 @@
 // (reading it whole took 30 s past a 2 s deadline). Every call must settle by its deadline and
 // still find the lines at the log's end.
 import { spawn, spawnSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  lstatSync,
+  mkdtempSync,
+  rmSync,
+  truncateSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -85,11 +92,24 @@ describe('a FIFO in place of the log', () => {
     );
     try {
       const watcher = new NamedLogWatcher(path, { pollMs: 5 });
+      // Wait (on evidence) until the swapping has begun.
+      const begun = Date.now();
+      while (!lstatSync(path).isFIFO() && Date.now() - begun < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+      }
+      expect(lstatSync(path).isFIFO()).toBe(true);
       const started = Date.now();
-      const calls: Promise<unknown>[] = [];
-      for (let i = 0; i < 40; i++) calls.push(watcher.eventsSince(0));
-      calls.push(watcher.waitFor(isFailure, { since: 0, timeoutMs: 1500 }));
-      const settled = await within(Promise.all(calls), 3500);
+      // Two readers call eventsSince back to back for a second; a waitFor polls meanwhile.
+      const reader = async () => {
+        let calls = 0;
+        while (Date.now() - started < 1000) {
+          await watcher.eventsSince(0);
+          calls++;
+        }
+        return calls;
+      };
+      const waiting = watcher.waitFor(isFailure, { since: 0, timeoutMs: 1500 });
+      const settled = await within(Promise.all([reader(), reader(), waiting]), 3500);
       expect(settled).not.toBe('unsettled');
       expect(Date.now() - started).toBeLessThanOrEqual(3500);
     } finally {
