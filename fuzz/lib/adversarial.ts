@@ -103,7 +103,11 @@ export function adversarialLog(rng: Rng): Buffer {
 
 /** 1–2 MiB of one configuration construct, bare or inside a statement or a string. */
 export function adversarialConfig(rng: Rng): Buffer {
-  const run = repeatTo(rng.pick(CONFIG_FRAGMENTS), rng.range(1024 * 1024, 2 * 1024 * 1024));
+  const fragment = rng.pick(CONFIG_FRAGMENTS);
+  // One token per byte costs an object per byte (linear, but heavy in a 256 MiB worker heap).
+  const size =
+    fragment === '{;}' ? rng.range(64 * 1024, 256 * 1024) : rng.range(1024 * 1024, 2 * 1024 * 1024);
+  const run = repeatTo(fragment, size);
   switch (rng.int(4)) {
     case 0:
       return Buffer.from(`key "k" {\n\talgorithm hmac-sha256;\n\tsecret "${run}";\n};\n`);

@@ -126,7 +126,9 @@ export const keyFile: FuzzTarget = {
       structured,
       (r, input, others) => mutateText(r, input, others, DICTIONARY),
       512,
+      // Rare here: the config-lexer target takes these often, alone.
       adversarialConfig,
+      8000,
     );
   },
   run(input): Outcome {

@@ -179,7 +179,9 @@ export const rndcConf: FuzzTarget = {
       (r) => Buffer.from(rndcConfText(r), 'utf8'),
       (r, input, others) => mutateText(r, input, others, DICTIONARY),
       512,
+      // Rare here: the config-lexer target takes these often, alone.
       adversarialConfig,
+      8000,
     );
   },
   async run(input): Promise<Outcome> {

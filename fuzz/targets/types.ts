@@ -53,9 +53,10 @@ export function mixed(
   mutateFn: (rng: Rng, input: Buffer, others: readonly Buffer[]) => Buffer,
   maxRandom = 512,
   adversarial?: (rng: Rng) => Buffer,
+  adversarialEvery = 2000,
 ): Buffer {
   // Rarely (they are large): an input made to exercise the time budget.
-  if (adversarial && rng.int(2000) === 0) return adversarial(rng);
+  if (adversarial && rng.int(adversarialEvery) === 0) return adversarial(rng);
   const r = rng.int(100);
   if (r < 2) return amplify(rng, structured(rng));
   if (r < 10) return rng.bytes(rng.size(maxRandom));

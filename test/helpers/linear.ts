@@ -50,7 +50,5 @@ export function scaling<T>(
   return { smallMs, largeMs, timeRatio: largeMs / smallMs, sizeRatio: large / small };
 }
 
-/** `text` repeated up to `size` characters. */
-export function repeatTo(text: string, size: number): string {
-  return text.repeat(Math.ceil(size / text.length)).slice(0, size);
-}
+/** `text` repeated up to `size` characters (shared with the fuzz generators). */
+export { repeatTo } from '../../fuzz/lib/adversarial.js';

@@ -7,66 +7,13 @@
 // that the linear matchers give exactly what the regular expressions they replace gave.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { LOG_ENDINGS, LOG_FRAGMENTS, LOG_PREFIXES } from '../../fuzz/lib/adversarial.js';
 import { type NamedLogEvent, parseNamedLog } from '../../src/dump/log.js';
 import { bestCpuMs } from '../helpers/linear.js';
 
-/** How named's messages start (and the wrappers around them). */
-const PREFIXES = [
-  '',
-  'dumping master file: rename: ',
-  'dumping master file: ',
-  'dumping to master file: ',
-  "sync: dumping zone '",
-  "freezing zone '",
-  "thawing zone '",
-  'zone ',
-  'zone a/IN: ',
-  'zone a/IN: loading from master file ',
-  'managed-keys-zone',
-  'redirect-zone',
-  'client @0x1 ',
-  'client @0x1 1.2.3.4#5: ',
-  "client @0x1 1.2.3.4#5: updating zone 'a/IN': ",
-  "updating zone '",
-  "update '",
-  "received control channel command '",
-  'dumping all zones',
-  "unable to remove journal '",
-  "directory '",
-  'exiting (',
-  'masterdump.c:',
-  'unable to convert errno to isc_result: 1: ',
-  'freezing all zones: ',
-  'master file write failed: ',
-  'shutting down',
-  '2026-11-24T17:47:11.316Z general: error: ',
-  'Nov 24 17:47:11 host named[1]: ',
-  '<30>Nov 24 17:47:11 ',
-];
-
-/** Fragments repeated to the end of a line: the separators the patterns search for. */
-const FRAGMENTS = [
-  "/a' ",
-  "a/'/a' ",
-  "#(' /",
-  ".c' /a' /",
-  "/a': ",
-  "': ",
-  ": '",
-  ' (a',
-  ': view ',
-  '/key a',
-  ', removing journal file',
-  ": open: '",
-  'a.c:1:',
-  "updating zone '",
-  'client @a ',
-  '/',
-  ': ',
-];
-
-/** Endings that make the last step of a pattern fail after a long scan. */
-const ENDINGS = ['', '\u2028x', "'", ':', ')'];
+const PREFIXES = LOG_PREFIXES;
+const FRAGMENTS = LOG_FRAGMENTS;
+const ENDINGS = LOG_ENDINGS;
 
 function text(
   prefix: string,
