@@ -693,28 +693,31 @@ class RunEnds {
   #end: number;
   constructor(
     private readonly text: string,
-    private readonly stops: string,
+    /** Whether the UTF-16 code unit ends a run. */
+    private readonly stop: (code: number) => boolean,
   ) {
     this.#from = text.length;
     this.#end = text.length;
   }
 
-  /** The first index at or after `at` holding one of the stop characters, or `text.length`. */
+  /** The first index at or after `at` holding a stop character, or `text.length`. */
   from(at: number): number {
-    if (at >= this.#from) {
-      // Not a decreasing query: scan directly (never done by the matchers below).
-      let i = at;
-      while (i < this.text.length && !this.stops.includes(this.text.charAt(i))) i++;
-      return i;
-    }
+    const limit = at < this.#from ? this.#from : this.text.length;
     let i = at;
-    while (i < this.#from && !this.stops.includes(this.text.charAt(i))) i++;
+    while (i < limit && !this.stop(this.text.charCodeAt(i))) i++;
+    // Not a decreasing query (never done by the matchers below): scanned directly.
+    if (at >= this.#from) return i;
     const end = i < this.#from ? i : this.#end;
     this.#from = at;
     this.#end = end;
     return end;
   }
 }
+
+const SLASH = 0x2f;
+const QUOTE = 0x27;
+const COMMA = 0x2c;
+const COLON = 0x3a;
 
 /**
  * `'(.+)\/([^/']+)'` followed by a tail, at `from` (just after the opening quote): tries the
@@ -732,8 +735,10 @@ function quotedZone<T>(
   for (let slash = text.lastIndexOf('/', limit - 1); slash > from; ) {
     // `[^/']+'`: the class runs to the next `/` or `'` (the previous candidate at the latest).
     let end = slash + 1;
-    while (end < text.length && text[end] !== '/' && text[end] !== "'") end++;
-    if (end > slash + 1 && text[end] === "'") {
+    for (let c = text.charCodeAt(end); end < text.length && c !== SLASH && c !== QUOTE; ) {
+      c = text.charCodeAt(++end);
+    }
+    if (end > slash + 1 && text.charCodeAt(end) === QUOTE) {
       const rest = tail(end + 1);
       if (rest !== undefined) return [text.slice(from, slash), text.slice(slash + 1, end), rest];
     }
@@ -744,7 +749,9 @@ function quotedZone<T>(
 
 /** `: (.+)$` at `at`, in constant time given the index of the last line break. */
 function resultAt(text: string, at: number, lastLineBreak: number): string | undefined {
-  if (text[at] !== ':' || text[at + 1] !== ' ' || at + 2 >= text.length) return undefined;
+  if (text.charCodeAt(at) !== COLON || text.charCodeAt(at + 1) !== 0x20 || at + 2 >= text.length) {
+    return undefined;
+  }
   return lastLineBreak < at + 2 ? text.slice(at + 2) : undefined;
 }
 
@@ -758,7 +765,7 @@ function viewThen<T>(
   runs: RunEnds,
   rest: (at: number) => T | undefined,
 ): [string | undefined, T] | undefined {
-  if (text[at] === ' ') {
+  if (text.charCodeAt(at) === 0x20) {
     const end = runs.from(at + 1);
     if (end > at + 1) {
       const after = rest(end);
@@ -777,7 +784,7 @@ const SYNC_ZONE: Matcher = {
   exec(text) {
     if (!text.startsWith(SYNC_PREFIX)) return null;
     const last = lastBreak(text);
-    const runs = new RunEnds(text, ',:');
+    const runs = new RunEnds(text, (c) => c === COMMA || c === COLON);
     const rest = (at: number): [string | undefined, string] | undefined => {
       if (text.startsWith(REMOVING, at)) {
         const result = resultAt(text, at + REMOVING.length, last);
@@ -803,7 +810,7 @@ const FREEZE_ZONE: Matcher = {
         : undefined;
     if (verb === undefined) return null;
     const last = lastBreak(text);
-    const runs = new RunEnds(text, ':');
+    const runs = new RunEnds(text, (c) => c === COLON);
     const m = quotedZone(text, verb.length + 7, (at) =>
       viewThen(text, at, runs, (end) => resultAt(text, end, last)),
     );
