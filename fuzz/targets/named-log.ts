@@ -165,7 +165,9 @@ export const namedLog: FuzzTarget = {
       (r) => Buffer.from(logText(r)),
       (r, input, others) => mutateText(r, input, others, DICTIONARY),
       2000,
+      // 1 in 500: ~13 ms each, and only a few line shapes were ever quadratic.
       adversarialLog,
+      500,
     );
   },
   run(input): Outcome {
