@@ -17,6 +17,7 @@ import {
   SLOT_HEARTBEAT,
   SLOT_INDEX,
   SLOT_LENGTH,
+  type TimeBudget,
   type WorkerMessage,
   type WorkerSetup,
 } from './protocol.js';
@@ -34,6 +35,8 @@ export interface FuzzOptions {
   readonly hangMs: number;
   readonly maxOldGenerationSizeMb: number;
   readonly maxAllocationBytes: number;
+  /** Per-input time budget: an input of n bytes must finish within baseMs + msPerMiB · n / MiB. */
+  readonly budget: TimeBudget;
   readonly batchSize: number;
   readonly regressionsDir: string;
   /** Most inputs saved per distinct failure signature. */
@@ -52,7 +55,7 @@ export interface TargetStats {
 export interface FailureRecord {
   readonly target: string;
   readonly index: number;
-  readonly kind: 'exception' | 'hang' | 'crash';
+  readonly kind: 'exception' | 'slow' | 'hang' | 'crash';
   readonly error: string;
   readonly input: Buffer;
   readonly saved: string | undefined;
@@ -176,6 +179,7 @@ async function runWorkers(options: FuzzOptions): Promise<FuzzReport> {
         targetsModule: options.targetsModule,
         sab,
         maxAllocationBytes: options.maxAllocationBytes,
+        budget: options.budget,
       };
       const worker = new Worker(new URL('./boot.mjs', import.meta.url), {
         workerData: setup,
@@ -243,7 +247,7 @@ async function runWorkers(options: FuzzOptions): Promise<FuzzReport> {
               record(
                 message.target,
                 message.index,
-                'exception',
+                message.kind,
                 message.error,
                 Buffer.from(message.input),
               );

@@ -57,6 +57,7 @@ for (const file of ['rndc-protocol.md', 'update-tsig.md', 'dump-behaviour.md']) 
     if (/\bsecret\b|default-key|default-server/.test(text)) {
       save('rndc-conf', `${stem}-L${block.line}.conf`, `${text}\n`);
       save('key-file', `${stem}-L${block.line}.conf`, `${text}\n`);
+      save('config-lexer', `${stem}-L${block.line}.conf`, `${text}\n`);
     }
     if (/^(server|zone|update|prereq)\s/m.test(text) && /^send\s*$/m.test(text)) {
       save('nsupdate', `${stem}-L${block.line}.nsu`, `${text}\n`);

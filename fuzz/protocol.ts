@@ -1,7 +1,7 @@
 /** Messages between the fuzz runner and its workers, and the shared progress block. */
 
 /** Longest input the runner tries (and can copy into the shared block). */
-export const MAX_INPUT_BYTES = 1 << 20;
+export const MAX_INPUT_BYTES = 4 << 20;
 /** Int32 slots at the start of the shared block. */
 export const SLOT_HEARTBEAT = 0;
 export const SLOT_INDEX = 1;
@@ -16,6 +16,24 @@ export interface WorkerSetup {
   readonly sab: SharedArrayBuffer;
   /** Largest single Buffer allocation allowed before it counts as a failure. */
   readonly maxAllocationBytes: number;
+  /** The per-input time budget (see {@link timeBudgetMs}). */
+  readonly budget: TimeBudget;
+}
+
+/**
+ * How long one input of n bytes may take: `baseMs + msPerMiB · n / 1 MiB`. Linear parsers stay
+ * far below it even on a loaded machine; work quadratic in the input blows through it on the
+ * large adversarial inputs the targets generate. An input over budget is timed once more and
+ * the faster run counts (a GC pause or a busy machine is not the input's fault).
+ */
+export interface TimeBudget {
+  readonly baseMs: number;
+  readonly msPerMiB: number;
+}
+
+/** The budget of an input of `bytes` bytes, in milliseconds. */
+export function timeBudgetMs(budget: TimeBudget, bytes: number, scale = 1): number {
+  return scale * (budget.baseMs + (budget.msPerMiB * bytes) / (1024 * 1024));
 }
 
 export interface BatchRequest {
@@ -33,6 +51,8 @@ export type WorkerMessage =
   | { readonly type: 'setup-failed'; readonly error: string }
   | {
       readonly type: 'failure';
+      /** `exception`: threw or broke the contract; `slow`: over the time budget. */
+      readonly kind: 'exception' | 'slow';
       readonly target: string;
       readonly index: number;
       readonly input: Uint8Array;

@@ -3,7 +3,7 @@
  *
  *   node --import tsx fuzz/run.ts [--seed N] [--count N] [--time S] [--require-count]
  *        [--target a,b] [--workers N] [--hang-ms MS] [--max-old-mb MB] [--batch N]
- *        [--targets-module PATH] [--regressions-dir DIR] [--list]
+ *        [--budget-ms MS] [--budget-ms-per-mib MS] [--targets-module PATH] [--regressions-dir DIR] [--list]
  *
  * Exit status: 0 when no input failed (and, with --require-count, all inputs ran before the
  * time bound), 1 otherwise, 2 for bad arguments.
@@ -14,10 +14,18 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { defaultWorkers, formatReport, runFuzz } from './engine.js';
 import { FUZZ_DIR } from './lib/corpus.js';
+import type { TimeBudget } from './protocol.js';
 import type { FuzzTarget } from './targets/types.js';
 
 const DEFAULT_COUNT = 1_000_000;
 const DEFAULT_TIME = 240;
+/**
+ * Per-input time budget: 250 ms + 1000 ms per MiB (targets may scale it). The lexer needs
+ * ~15 ms per MiB, the named-log target (which parses its input twice) ~60 ms; on a loaded
+ * 2-core machine ten times that still passes. Quadratic work on the large adversarial inputs
+ * (1 MiB of 16 KiB log lines, 4 MiB of `/**\/`) takes many seconds.
+ */
+const DEFAULT_BUDGET: TimeBudget = { baseMs: 250, msPerMiB: 1000 };
 
 function parseCli() {
   return parseArgs({
@@ -30,6 +38,8 @@ function parseCli() {
       workers: { type: 'string' },
       'hang-ms': { type: 'string' },
       'max-old-mb': { type: 'string' },
+      'budget-ms': { type: 'string' },
+      'budget-ms-per-mib': { type: 'string' },
       batch: { type: 'string' },
       'targets-module': { type: 'string' },
       'regressions-dir': { type: 'string' },
@@ -49,7 +59,7 @@ async function main(): Promise<number> {
   }
   if (args.help) {
     console.log(
-      'usage: node --import tsx fuzz/run.ts [--seed N] [--count N] [--time S] [--require-count] [--target a,b] [--workers N] [--hang-ms MS] [--list]',
+      'usage: node --import tsx fuzz/run.ts [--seed N] [--count N] [--time S] [--require-count] [--target a,b] [--workers N] [--hang-ms MS] [--budget-ms MS] [--budget-ms-per-mib MS] [--list]',
     );
     return 0;
   }
@@ -86,6 +96,7 @@ async function main(): Promise<number> {
   let hangMs: number;
   let maxOld: number;
   let batch: number;
+  let budget: TimeBudget;
   try {
     seed = args.seed === undefined ? randomInt(0, 2 ** 31) : number(args.seed, 0, 'seed') >>> 0;
     count = Math.floor(number(args.count, DEFAULT_COUNT, 'count'));
@@ -94,6 +105,10 @@ async function main(): Promise<number> {
     hangMs = number(args['hang-ms'], 5000, 'hang-ms');
     maxOld = number(args['max-old-mb'], 256, 'max-old-mb');
     batch = Math.max(1, Math.floor(number(args.batch, 5000, 'batch')));
+    budget = {
+      baseMs: number(args['budget-ms'], DEFAULT_BUDGET.baseMs, 'budget-ms'),
+      msPerMiB: number(args['budget-ms-per-mib'], DEFAULT_BUDGET.msPerMiB, 'budget-ms-per-mib'),
+    };
   } catch (error) {
     console.error(`fuzz: ${(error as Error).message}`);
     return 2;
@@ -116,6 +131,7 @@ async function main(): Promise<number> {
     hangMs,
     maxOldGenerationSizeMb: maxOld,
     maxAllocationBytes: 16 * 1024 * 1024,
+    budget,
     batchSize: batch,
     regressionsDir,
     savePerSignature: 3,

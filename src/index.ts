@@ -88,6 +88,9 @@ export type {
   JournalRollforwardFailedEvent,
   NamedLogEvent,
   NamedLogEventKind,
+  NamedLogRead,
+  NamedLogReadErrorKind,
+  NamedLogReadOptions,
   NamedLogWaitErrorKind,
   NamedLogWaitOptions,
   NamedLogWatcherOptions,
@@ -104,7 +107,9 @@ export type {
   ZoneSerialUnchangedEvent,
 } from './dump/log.js';
 export {
+  MAX_LOG_READ_BYTES,
   NamedLogParser,
+  NamedLogReadError,
   NamedLogWaitError,
   NamedLogWatcher,
   parseNamedLog,

@@ -69,6 +69,19 @@ export const targets: readonly FuzzTarget[] = [
     },
   },
   {
+    // Work quadratic in the input: 1 input in 16 is 48 KiB (~1 G steps, seconds), the rest 1 byte.
+    name: 'quadratic',
+    weight: 1,
+    generate: (rng) => (rng.int(16) === 0 ? Buffer.alloc(48 * 1024, TRIGGER) : generate(rng, [])),
+    run(input) {
+      let steps = 0;
+      for (let i = 0; i < input.length; i++) {
+        for (let j = i; j < input.length; j++) if (input[j] === 0) steps++;
+      }
+      return steps === 0 ? 'ok' : 'err';
+    },
+  },
+  {
     name: 'healthy',
     weight: 1,
     generate,

@@ -1,4 +1,5 @@
 /** Every fuzz target, by name. */
+import { configLexer } from './config-lexer.js';
 import { dnsReply } from './dns-reply.js';
 import { isccc } from './isccc.js';
 import { keyFile } from './key-file.js';
@@ -13,6 +14,7 @@ export const targets: readonly FuzzTarget[] = [
   dnsReply,
   rndcConf,
   keyFile,
+  configLexer,
   nsupdate,
   zonefileSerial,
   namedLog,

@@ -7,6 +7,7 @@
 import { ConfigError } from '../../src/errors.js';
 import { parseKeyString, parseKeyText } from '../../src/keys/keyfile.js';
 import { parseDnssecKeyPairText } from '../../src/keys/nsupdate-key.js';
+import { adversarialConfig } from '../lib/adversarial.js';
 import type { Rng } from '../lib/rng.js';
 import { ALGORITHMS, BASE64_SECRETS, comment, mutateText, word } from '../lib/text.js';
 import { expectTyped, type FuzzTarget, mixed, type Outcome } from './types.js';
@@ -116,9 +117,18 @@ function structured(rng: Rng): Buffer {
 export const keyFile: FuzzTarget = {
   name: 'key-file',
   weight: 15,
+  // Three parsers run on every input (key text, key string, DNSSEC key pair).
+  budgetScale: 4,
   generate(rng, seeds) {
-    return mixed(rng, seeds, structured, (r, input, others) =>
-      mutateText(r, input, others, DICTIONARY),
+    return mixed(
+      rng,
+      seeds,
+      structured,
+      (r, input, others) => mutateText(r, input, others, DICTIONARY),
+      512,
+      // Rare here: the config-lexer target takes these often, alone.
+      adversarialConfig,
+      8000,
     );
   },
   run(input): Outcome {

@@ -4,6 +4,7 @@
  * The parser is used directly: parseNamedLog would hide an exception behind its catch.
  */
 import { NamedLogParser } from '../../src/dump/log.js';
+import { adversarialLog } from '../lib/adversarial.js';
 import type { Rng } from '../lib/rng.js';
 import { mutateText } from '../lib/text.js';
 import { ContractViolation, type FuzzTarget, mixed, type Outcome } from './types.js';
@@ -164,6 +165,9 @@ export const namedLog: FuzzTarget = {
       (r) => Buffer.from(logText(r)),
       (r, input, others) => mutateText(r, input, others, DICTIONARY),
       2000,
+      // 1 in 500: ~13 ms each, and only a few line shapes were ever quadratic.
+      adversarialLog,
+      500,
     );
   },
   run(input): Outcome {

@@ -9,6 +9,7 @@ import {
 } from '../../src/update/nsupdate-parse.js';
 import { checkRdata, formatRdata, parseRdata, typeToText } from '../../src/update/rdata.js';
 import { Update } from '../../src/update/update.js';
+import { adversarialNsupdate } from '../lib/adversarial.js';
 import type { Rng } from '../lib/rng.js';
 import { ALGORITHMS, BASE64_SECRETS, HOSTS, mutateText, NUMBERS } from '../lib/text.js';
 import { ContractViolation, expectTyped, type FuzzTarget, mixed, type Outcome } from './types.js';
@@ -286,12 +287,16 @@ function checkCommand(command: NsupdateCommand): void {
 export const nsupdate: FuzzTarget = {
   name: 'nsupdate',
   weight: 10,
+  // Every line becomes an Update that is checked and rendered: slow per byte, but linear.
+  budgetScale: 8,
   generate(rng, seeds) {
     return mixed(
       rng,
       seeds,
       (r) => Buffer.from(nsupdateScript(r)),
       (r, input, others) => mutateText(r, input, others, DICTIONARY),
+      512,
+      adversarialNsupdate,
     );
   },
   run(input): Outcome {

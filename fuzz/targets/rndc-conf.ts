@@ -5,6 +5,7 @@
  */
 import { ConfigError } from '../../src/errors.js';
 import { parseRndcConf } from '../../src/keys/config.js';
+import { adversarialConfig } from '../lib/adversarial.js';
 import type { Rng } from '../lib/rng.js';
 import {
   ALGORITHMS,
@@ -169,12 +170,18 @@ export function rndcConfText(rng: Rng): string {
 export const rndcConf: FuzzTarget = {
   name: 'rndc-conf',
   weight: 10,
+  // Includes are followed (fan-out, loops): more work per input byte than one parse.
+  budgetScale: 4,
   generate(rng, seeds) {
     return mixed(
       rng,
       seeds,
       (r) => Buffer.from(rndcConfText(r), 'utf8'),
       (r, input, others) => mutateText(r, input, others, DICTIONARY),
+      512,
+      // Rare here: the config-lexer target takes these often, alone.
+      adversarialConfig,
+      8000,
     );
   },
   async run(input): Promise<Outcome> {

@@ -15,6 +15,11 @@ export interface FuzzTarget {
    * broke its contract (threw, or returned an error that is not the module's typed error).
    */
   run(input: Buffer): Outcome | Promise<Outcome>;
+  /**
+   * Multiplies the run's per-input time budget for this target (default 1), for targets whose
+   * work per byte is larger by design (files read, includes followed, one UPDATE per line).
+   */
+  readonly budgetScale?: number;
   /** Called once in each worker before the first input (temp files…). */
   setup?(): void | Promise<void>;
 }
@@ -47,7 +52,11 @@ export function mixed(
   structured: (rng: Rng) => Buffer,
   mutateFn: (rng: Rng, input: Buffer, others: readonly Buffer[]) => Buffer,
   maxRandom = 512,
+  adversarial?: (rng: Rng) => Buffer,
+  adversarialEvery = 2000,
 ): Buffer {
+  // Rarely (they are large): an input made to exercise the time budget.
+  if (adversarial && rng.int(adversarialEvery) === 0) return adversarial(rng);
   const r = rng.int(100);
   if (r < 2) return amplify(rng, structured(rng));
   if (r < 10) return rng.bytes(rng.size(maxRandom));

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseRawZoneHeader, readZoneFileSerial, ZoneFileError } from '../../src/dump/zonefile.js';
 import { Name, parseName } from '../../src/update/names.js';
+import { adversarialZone } from '../lib/adversarial.js';
 import type { Rng } from '../lib/rng.js';
 import { mutateText } from '../lib/text.js';
 import { ContractViolation, expectTyped, type FuzzTarget, mixed, type Outcome } from './types.js';
@@ -205,12 +206,19 @@ export function zoneFuzzDir(): string | undefined {
 export const zonefileSerial: FuzzTarget = {
   name: 'zonefile-serial',
   weight: 5,
+  // Files are written and read (some extended to a sparse 512 MiB): I/O, not just parsing.
+  budgetScale: 4,
   setup() {
     workDir();
   },
   generate(rng, seeds) {
-    return mixed(rng, seeds, structured, (r, input, others) =>
-      mutateText(r, input, others, DICTIONARY),
+    return mixed(
+      rng,
+      seeds,
+      structured,
+      (r, input, others) => mutateText(r, input, others, DICTIONARY),
+      512,
+      adversarialZone,
     );
   },
   async run(input): Promise<Outcome> {

@@ -266,7 +266,10 @@ function parseStatusLine(status: Mutable<ServerStatus>, line: string): void {
     status.reloadState = reload[1] as 'in progress' | 'failed';
     return;
   }
-  const running = /^running on (.*?): (.*)$/.exec(line);
+  // The first ': ' is the only candidate: linear (the lazy `(.*?): (.*)$` was quadratic).
+  const running = /^running on ((?:(?!: )[^\n\r\u2028\u2029])*): ([^\n\r\u2028\u2029]*)$/.exec(
+    line,
+  );
   if (running) {
     status.hostname = running[1]!;
     status.runningOn = running[2]!;
@@ -339,7 +342,8 @@ function parseStatusLine(status: Mutable<ServerStatus>, line: string): void {
 
 /** `version: <PACKAGE_STRING><DESCRIPTION> <id:<srcid>>[ (<version option>)]` */
 function parseVersion(status: Mutable<ServerStatus>, value: string): void {
-  const m = /^(.*?) <id:([^>]*)>(?: \((.*)\))?$/.exec(value);
+  // The first ` <id:` is the only candidate: linear (the lazy `(.*?) <id:` was quadratic).
+  const m = /^((?:(?! <id:).)*) <id:([^>]*)>(?: \((.*)\))?$/.exec(value);
   const version = m ? m[1]! : value;
   status.version = version;
   const number = /^BIND (\d+\.\d+\.\d+)/.exec(version);

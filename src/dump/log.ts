@@ -15,10 +15,15 @@
  * a log file gained since an offset.
  */
 import { statSync } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
+import {
+  describeFileProblem,
+  type FileProblem,
+  type OpenedFile,
+  openRegularFile,
+} from '../files/regular-file.js';
 
 // ---------------------------------------------------------------------------------------------
 // Event types
@@ -620,21 +625,16 @@ const DUMP_WRITE = /^(?:raw )?master file write failed: ([^:]+)$/;
 const JOURNAL_STEP = /^((?:(?!: ).)+): (create|open|read|write|seek|flush|fsync|close): ([^:]+)$/;
 const JOURNAL_CORRUPT = /^((?:(?!: ).)+): (?:cannot print: )?journal (?:file )?corrupt(?:: (.+))?$/;
 const JOURNAL_FORMAT = /^((?:(?!: ).)+): journal format not recognized$/;
-const JOURNAL_REMOVE = /^unable to remove journal '(.+)': '(.*)'$/;
 const ZONE_LINE =
   /^(zone |managed-keys-zone|redirect-zone)(\S*?)(?: \((signed|unsigned)\))?: (.+)$/;
 const CONTROL = /^(received|rejecting restricted) control channel command '(.*)'$/;
-const SYNC_ZONE =
-  /^sync: dumping zone '(.+)\/([^/']+)'(?: ([^,:]+))?(, removing journal file)?: (.+)$/;
 const SYNC_ALL = /^dumping all zones(, removing journal files)?: (.+)$/;
-const FREEZE_ZONE = /^(freezing|thawing) zone '(.+)\/([^/']+)'(?: ([^:]+))?: (.+)$/;
 const FREEZE_ALL = /^(freezing|thawing) all zones: (.+)$/;
 const SHUTDOWN = /^shutting down(: flushing changes)?$/;
 const EXITING = /^exiting(?: \((?:due to )?(.+)\))?$/;
 const DIRECTORY = /^directory '(.+)' is not writable$/;
 const CLIENT =
   /^client @?\S+ ([^\s/]+)(?:\/key ([^\s:(]+))?(?: \([^)]*\))?(?:: view ([^:]+))?: (.+)$/;
-const UPDATING = /^updating zone '(.+)\/([^/']+)': (.+)$/;
 const UPDATE_DENIED = /^update '(.+)\/([^/']+)' denied$/;
 const UPDATE_ERROR = /^error: (.+): ([^:]+)$/;
 const UPDATE_FAILED = /^update (failed|unsuccessful): (.+) \(([^()]+)\)$/;
@@ -644,6 +644,221 @@ const UPDATE_DELETE = /^deleting an RR at (.+)$/;
 const UNEXPECTED_HEAD = /^(\S+?\.c):(\d+):(?:(\w+)\(\):)? unexpected error:$/;
 const ERRNO_BODY = /^unable to convert errno to isc_result: (\d+): (.*)$/;
 const CALLER_FILE = /^[\w./-]+\.c$/;
+
+// ---------------------------------------------------------------------------------------------
+// Linear matchers
+// ---------------------------------------------------------------------------------------------
+//
+// Anyone who can write to syslog can put any line into named's log, so every pattern must run in
+// time linear in the line. A regular expression is linear when each unbounded part has only one
+// place it can end, or its candidates are followed by checks over disjoint stretches (`(.+):
+// ([^:]+)$`). It is not when a greedy part (`'(.+)\/`) has many candidate ends each followed by
+// a scan to the end of the line (`(?: ([^:]+))?: (.+)$`): 16 KiB of `/a' ` took 100 ms. Those
+// patterns are matched by the functions below, which give exactly the groups the regular
+// expression in their comment gives (test/unit/named-log-linear.test.ts checks that against the
+// regular expression on random lines), in time linear in the line.
+
+/** The groups of a match, as `RegExp.exec` gives them (index 0: the whole match). */
+type Match = readonly (string | undefined)[];
+
+/** Something with `exec`: a linear `RegExp` or one of the matchers below. */
+interface Matcher {
+  exec(text: string): Match | null;
+}
+
+/** What `.` does not match: `.+` and `.*` cannot cross these. */
+const LINE_BREAK = /[\n\r\u2028\u2029]/;
+const LINE_BREAKS = /[\n\r\u2028\u2029]/g;
+
+/** Index of the first line break at or after `from`, or `text.length`. */
+function firstBreak(text: string, from: number): number {
+  const at = text.slice(from).search(LINE_BREAK);
+  return at < 0 ? text.length : from + at;
+}
+
+/** Index of the last line break, or -1. */
+function lastBreak(text: string): number {
+  let last = -1;
+  LINE_BREAKS.lastIndex = 0;
+  for (let m = LINE_BREAKS.exec(text); m; m = LINE_BREAKS.exec(text)) last = m.index;
+  return last;
+}
+
+/**
+ * `[^<stops>]+` run ends, asked for at decreasing positions: each character is looked at once
+ * over all calls (the candidates of one line share the scan).
+ */
+class RunEnds {
+  #from: number;
+  #end: number;
+  constructor(
+    private readonly text: string,
+    /** Whether the UTF-16 code unit ends a run. */
+    private readonly stop: (code: number) => boolean,
+  ) {
+    this.#from = text.length;
+    this.#end = text.length;
+  }
+
+  /** The first index at or after `at` holding a stop character, or `text.length`. */
+  from(at: number): number {
+    const limit = at < this.#from ? this.#from : this.text.length;
+    let i = at;
+    while (i < limit && !this.stop(this.text.charCodeAt(i))) i++;
+    // Not a decreasing query (never done by the matchers below): scanned directly.
+    if (at >= this.#from) return i;
+    const end = i < this.#from ? i : this.#end;
+    this.#from = at;
+    this.#end = end;
+    return end;
+  }
+}
+
+const SLASH = 0x2f;
+const QUOTE = 0x27;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+
+/**
+ * `'(.+)\/([^/']+)'` followed by a tail, at `from` (just after the opening quote): tries the
+ * `/` candidates from the right, as the greedy `.+` does, and returns the zone name, the class
+ * and what `tail` made of the rest, for the first candidate whose tail matches. `tail` gets the
+ * index after the closing quote and must take constant amortised time.
+ */
+function quotedZone<T>(
+  text: string,
+  from: number,
+  tail: (at: number) => T | undefined,
+): [string, string, T] | undefined {
+  // `.+` cannot cross a line break: the `/` must come before the first one.
+  const limit = firstBreak(text, from);
+  for (let slash = text.lastIndexOf('/', limit - 1); slash > from; ) {
+    // `[^/']+'`: the class runs to the next `/` or `'` (the previous candidate at the latest).
+    let end = slash + 1;
+    for (let c = text.charCodeAt(end); end < text.length && c !== SLASH && c !== QUOTE; ) {
+      c = text.charCodeAt(++end);
+    }
+    if (end > slash + 1 && text.charCodeAt(end) === QUOTE) {
+      const rest = tail(end + 1);
+      if (rest !== undefined) return [text.slice(from, slash), text.slice(slash + 1, end), rest];
+    }
+    slash = text.lastIndexOf('/', slash - 1);
+  }
+  return undefined;
+}
+
+/** `: (.+)$` at `at`, in constant time given the index of the last line break. */
+function resultAt(text: string, at: number, lastLineBreak: number): string | undefined {
+  if (text.charCodeAt(at) !== COLON || text.charCodeAt(at + 1) !== 0x20 || at + 2 >= text.length) {
+    return undefined;
+  }
+  return lastLineBreak < at + 2 ? text.slice(at + 2) : undefined;
+}
+
+/**
+ * `(?: ([^<stops>]+))?` then `rest`, at `at`: the optional view after a zone. The run can only
+ * end where `rest` can start (a stop character), so only its longest form is tried.
+ */
+function viewThen<T>(
+  text: string,
+  at: number,
+  runs: RunEnds,
+  rest: (at: number) => T | undefined,
+): [string | undefined, T] | undefined {
+  if (text.charCodeAt(at) === 0x20) {
+    const end = runs.from(at + 1);
+    if (end > at + 1) {
+      const after = rest(end);
+      if (after !== undefined) return [text.slice(at + 1, end), after];
+    }
+  }
+  const after = rest(at);
+  return after === undefined ? undefined : [undefined, after];
+}
+
+const SYNC_PREFIX = "sync: dumping zone '";
+const REMOVING = ', removing journal file';
+
+/** `^sync: dumping zone '(.+)\/([^/']+)'(?: ([^,:]+))?(, removing journal file)?: (.+)$`. */
+const SYNC_ZONE: Matcher = {
+  exec(text) {
+    if (!text.startsWith(SYNC_PREFIX)) return null;
+    const last = lastBreak(text);
+    const runs = new RunEnds(text, (c) => c === COMMA || c === COLON);
+    const rest = (at: number): [string | undefined, string] | undefined => {
+      if (text.startsWith(REMOVING, at)) {
+        const result = resultAt(text, at + REMOVING.length, last);
+        if (result !== undefined) return [REMOVING, result];
+      }
+      const result = resultAt(text, at, last);
+      return result === undefined ? undefined : [undefined, result];
+    };
+    const m = quotedZone(text, SYNC_PREFIX.length, (at) => viewThen(text, at, runs, rest));
+    if (!m) return null;
+    const [name, klass, [view, [removing, result]]] = m;
+    return [text, name, klass, view, removing, result];
+  },
+};
+
+/** `^(freezing|thawing) zone '(.+)\/([^/']+)'(?: ([^:]+))?: (.+)$`. */
+const FREEZE_ZONE: Matcher = {
+  exec(text) {
+    const verb = text.startsWith("freezing zone '")
+      ? 'freezing'
+      : text.startsWith("thawing zone '")
+        ? 'thawing'
+        : undefined;
+    if (verb === undefined) return null;
+    const last = lastBreak(text);
+    const runs = new RunEnds(text, (c) => c === COLON);
+    const m = quotedZone(text, verb.length + 7, (at) =>
+      viewThen(text, at, runs, (end) => resultAt(text, end, last)),
+    );
+    if (!m) return null;
+    const [name, klass, [view, result]] = m;
+    return [text, verb, name, klass, view, result];
+  },
+};
+
+const UPDATING_PREFIX = "updating zone '";
+
+/** `^updating zone '(.+)\/([^/']+)': (.+)$`. */
+const UPDATING: Matcher = {
+  exec(text) {
+    if (!text.startsWith(UPDATING_PREFIX)) return null;
+    const last = lastBreak(text);
+    const m = quotedZone(text, UPDATING_PREFIX.length, (at) => resultAt(text, at, last));
+    return m ? [text, ...m] : null;
+  },
+};
+
+/**
+ * `updating zone '.+$` anywhere in the line (update lines whose client prefix has another
+ * form): the first `updating zone '` after the last line break, with something after it.
+ */
+const UPDATING_ANYWHERE: Matcher = {
+  exec(text) {
+    const at = text.indexOf(UPDATING_PREFIX, lastBreak(text) + 1);
+    if (at < 0 || at + UPDATING_PREFIX.length >= text.length) return null;
+    return [text.slice(at)];
+  },
+};
+
+const REMOVE_PREFIX = "unable to remove journal '";
+
+/** `^unable to remove journal '(.+)': '(.*)'$`: `.` cannot match a line break anywhere here. */
+const JOURNAL_REMOVE: Matcher = {
+  exec(text) {
+    if (!text.startsWith(REMOVE_PREFIX) || !text.endsWith("'") || LINE_BREAK.test(text)) {
+      return null;
+    }
+    const from = REMOVE_PREFIX.length;
+    // The last `': '` that leaves the closing quote after it.
+    const at = text.lastIndexOf("': '", text.length - 5);
+    if (at <= from) return null;
+    return [text, text.slice(from, at), text.slice(at + 4, -1)];
+  },
+};
 
 function zoneFields(name: string, klass: string | undefined, view?: string): ZoneFields {
   const fields: ZoneFields = { zone: name };
@@ -668,7 +883,7 @@ function zoneFromLogName(kind: string, text: string, inline: string | undefined)
 }
 
 /** A pattern and what to make of its match; the first matching rule of a list decides. */
-type Rule = readonly [RegExp, (m: RegExpExecArray) => Draft | undefined];
+type Rule = readonly [Matcher, (m: Match) => Draft | undefined];
 
 function firstRule(rules: readonly Rule[], text: string): Draft | undefined {
   for (const [pattern, make] of rules) {
@@ -876,7 +1091,7 @@ const MESSAGE_RULES: readonly Rule[] = [
   ],
   [DIRECTORY, (m) => ({ kind: 'directory-not-writable', directory: m[1] ?? '' })],
   // An update line whose client prefix has another form (older versions).
-  [/updating zone '.+$/, (m) => updateMessage({}, undefined, m[0])],
+  [UPDATING_ANYWHERE, (m) => updateMessage({}, undefined, m[0] ?? '')],
   [
     JOURNAL_STEP,
     (m) => ({
@@ -1207,8 +1422,21 @@ export function parseNamedLog(text: string, options: ParseNamedLogOptions = {}):
 // Watching a log file
 // ---------------------------------------------------------------------------------------------
 
-/** Why {@link NamedLogWatcher.waitFor} gave up. */
-export type NamedLogWaitErrorKind = 'timeout' | 'aborted';
+/**
+ * Why {@link NamedLogWatcher.waitFor} gave up: `timeout`, `aborted`, or `not-regular` when the
+ * log path holds a FIFO, socket, device or directory (never opened: a FIFO would block).
+ */
+export type NamedLogWaitErrorKind = 'timeout' | 'aborted' | 'not-regular';
+
+/** Likely causes and remedy of a log path that is not a regular file. */
+const NOT_REGULAR_ADVICE = {
+  causes: [
+    "another process replaced named's log with a FIFO, socket or device (whoever can write the log's directory can)",
+    'the path given is not the file of a logging channel',
+  ],
+  remedy:
+    'point at the `file` of a logging channel in named.conf, and keep its directory writable only by root and named',
+};
 
 /** {@link NamedLogWatcher.waitFor} saw no matching event in time, or was aborted. */
 export class NamedLogWaitError extends RndcLibraryError<NamedLogWaitErrorKind> {
@@ -1237,12 +1465,66 @@ export class NamedLogWaitError extends RndcLibraryError<NamedLogWaitErrorKind> {
             ],
             remedy: 'check the logging statement of named.conf, or wait longer',
           }
-        : {}),
+        : kind === 'not-regular'
+          ? NOT_REGULAR_ADVICE
+          : {}),
       ...(cause === undefined ? {} : { cause }),
     });
     this.path = path;
     this.seen = seen;
   }
+}
+
+/** Why {@link NamedLogWatcher.read} could not read the log. */
+export type NamedLogReadErrorKind = 'not-regular' | 'unreadable';
+
+/**
+ * The log could not be read: it is not a regular file (`not-regular`: a FIFO, socket, device
+ * or directory, never opened for reading), or the system refused (`unreadable`: EACCES, EIO…).
+ */
+export class NamedLogReadError extends RndcLibraryError<NamedLogReadErrorKind> {
+  /** The log file. */
+  readonly path: string;
+  /** What was found at the path, for `not-regular`: `FIFO`, `socket`, `character device`… */
+  readonly fileType: string | undefined;
+
+  /**
+   * @param details `fileType` for `not-regular`; `detail` says what was found, e.g.
+   * `/var/log/named.log is a FIFO, not a regular file`; `cause` is the system error, if any.
+   */
+  constructor(details: {
+    kind: NamedLogReadErrorKind;
+    path: string;
+    detail: string;
+    fileType?: string;
+    cause?: unknown;
+  }) {
+    const notRegular = details.kind === 'not-regular';
+    super({
+      kind: details.kind,
+      message: `cannot read named's log: ${details.detail}`,
+      ...(notRegular
+        ? NOT_REGULAR_ADVICE
+        : {
+            causes: ["this process may not read named's log (permissions)", 'an I/O error'],
+            remedy: "run as a user that can read named's log file",
+          }),
+      ...(details.cause === undefined ? {} : { cause: details.cause }),
+    });
+    this.path = details.path;
+    this.fileType = details.fileType;
+  }
+}
+
+/** The error for what openRegularFile found. */
+function readError(problem: FileProblem): NamedLogReadError {
+  return new NamedLogReadError({
+    kind: problem.kind === 'not-regular' ? 'not-regular' : 'unreadable',
+    path: problem.path,
+    detail: describeFileProblem(problem),
+    ...(problem.kind === 'not-regular' ? { fileType: problem.type } : {}),
+    ...(problem.kind === 'unreadable' ? { cause: problem.cause } : {}),
+  });
 }
 
 /** Options of {@link NamedLogWatcher.waitFor}. */
@@ -1255,10 +1537,47 @@ export interface NamedLogWaitOptions {
   signal?: AbortSignal;
 }
 
+/** Options of {@link NamedLogWatcher.read} and {@link NamedLogWatcher.eventsSince}. */
+export interface NamedLogReadOptions {
+  /** Stop reading at this time (`Date.now()` milliseconds); what was read by then is returned. */
+  deadline?: number;
+  /** Stop reading when this aborts; what was read by then is returned. */
+  signal?: AbortSignal;
+}
+
 /** Options of {@link NamedLogWatcher}. */
 export interface NamedLogWatcherOptions extends Omit<ParseNamedLogOptions, 'since'> {
   /** How often {@link NamedLogWatcher.waitFor} looks at the file. Default 50 ms. */
   pollMs?: number;
+  /**
+   * The most bytes one read looks at: when more were logged since the offset asked for, only
+   * the last `maxReadBytes` are read (from the first line that starts in them). Default
+   * {@link MAX_LOG_READ_BYTES}.
+   */
+  maxReadBytes?: number;
+}
+
+/**
+ * The most bytes of named's log one read looks at by default (16 MiB): the tail a look-back
+ * needs. named logs a few hundred bytes per zone operation, so 16 MiB holds hours of dump,
+ * journal and control lines even with busy categories enabled; parsing it takes well under a
+ * second. A log far larger than that (a multi-GiB file, a sparse file planted to stall a
+ * check) costs no more than its last 16 MiB.
+ */
+export const MAX_LOG_READ_BYTES = 16 * 1024 * 1024;
+
+/** What {@link NamedLogWatcher.read} read. */
+export interface NamedLogRead {
+  /** The events of the complete lines read, in log order. */
+  readonly events: NamedLogEvent[];
+  /** Byte offset reading started at: later than the offset asked for when the head was skipped. */
+  readonly from: number;
+  /** Byte offset reading ended at: the end of the log, or where the deadline stopped it. */
+  readonly to: number;
+  /** Bytes between the offset asked for and `from` that were not read (over `maxReadBytes`). */
+  readonly skippedBytes: number;
+  /** False when the deadline or signal stopped reading before the end of the log. */
+  readonly complete: boolean;
 }
 
 const READ_CHUNK = 1024 * 1024;
@@ -1271,16 +1590,7 @@ interface FileState {
   readonly identity: string;
 }
 
-async function fileState(path: string): Promise<FileState | undefined> {
-  try {
-    const info = await stat(path);
-    return { size: info.size, identity: `${info.dev}:${info.ino}` };
-  } catch {
-    return undefined;
-  }
-}
-
-/** Synchronous, so that mark() takes the offset before the caller acts. */
+/** Synchronous, so that mark() takes the offset before the caller acts. stat() never blocks. */
 function fileStateSync(path: string): FileState | undefined {
   try {
     const info = statSync(path, { throwIfNoEntry: false });
@@ -1290,10 +1600,41 @@ function fileStateSync(path: string): FileState | undefined {
   }
 }
 
+/** The log opened for one read: its handle and what fstat() says of it. */
+interface OpenLog {
+  readonly opened: OpenedFile;
+  readonly state: FileState;
+}
+
+/**
+ * Opens the log with {@link openRegularFile} (never blocks: a FIFO or device is refused, and
+ * size and identity come from the descriptor, so nothing can be swapped in between). A missing
+ * log or one swapped while being opened is `undefined` (look again later).
+ */
+async function openLog(path: string): Promise<Result<OpenLog | undefined, FileProblem>> {
+  const opened = await openRegularFile(path);
+  if (opened.isErr()) {
+    const problem = opened.error;
+    return problem.kind === 'not-found' || problem.kind === 'changed' ? Ok(undefined) : opened;
+  }
+  const { stats } = opened.value;
+  return Ok({
+    opened: opened.value,
+    state: { size: stats.size, identity: `${stats.dev}:${stats.ino}` },
+  });
+}
+
+/** Whether a read must stop now. */
+function expired(deadline: number | undefined, signal: AbortSignal | undefined): boolean {
+  return signal?.aborted === true || (deadline !== undefined && Date.now() >= deadline);
+}
+
 /**
  * Watches named's log file: take a {@link NamedLogWatcher.mark} before acting, then read only
  * what was logged after it. When the file shrank (truncated, `copytruncate`) or was replaced
- * (rotated: another inode than at the mark), reading starts again at 0.
+ * (rotated: another inode than at the mark), reading starts again at 0. Every open refuses a
+ * log that is not a regular file (a FIFO would block), and no read looks at more than the last
+ * `maxReadBytes` ({@link MAX_LOG_READ_BYTES}) of what was logged since the offset.
  *
  * @example
  * const log = new NamedLogWatcher(named.logFile);
@@ -1306,6 +1647,7 @@ export class NamedLogWatcher {
   readonly path: string;
   readonly #options: ParseNamedLogOptions;
   readonly #pollMs: number;
+  readonly #maxReadBytes: number;
   /** File identity at each recent mark, to notice rotation. */
   readonly #marks = new Map<number, string>();
 
@@ -1313,6 +1655,9 @@ export class NamedLogWatcher {
   constructor(path: string, options: NamedLogWatcherOptions = {}) {
     this.path = path;
     this.#pollMs = Math.max(5, options.pollMs ?? 50);
+    const max = options.maxReadBytes;
+    this.#maxReadBytes =
+      max !== undefined && Number.isFinite(max) && max >= 1 ? Math.floor(max) : MAX_LOG_READ_BYTES;
     this.#options =
       options.referenceDate === undefined ? {} : { referenceDate: options.referenceDate };
   }
@@ -1333,26 +1678,57 @@ export class NamedLogWatcher {
   }
 
   /**
-   * The events of the complete lines logged from byte `offset` to the current end. A line still
-   * being written is left for a later call. Never rejects: an unreadable file gives `[]`.
+   * Reads the complete lines logged from byte `offset` to the current end — at most the last
+   * `maxReadBytes` of them — and returns their events, stopping at `deadline` or `signal`
+   * (`complete: false`). A line still being written is left for a later call. Line numbers
+   * count from `from` (the first line that starts in the part read). A missing log
+   * reads as empty; a log that is not a regular file is a `not-regular` error and is never
+   * opened for reading. Never rejects.
    */
-  async eventsSince(offset: number): Promise<NamedLogEvent[]> {
-    const state = await fileState(this.path);
-    if (!state) return [];
-    const start = this.#startOffset(offset, state);
-    const parser = new NamedLogParser(this.#options);
-    const events: NamedLogEvent[] = [];
-    await this.#read(start, state.size, new StringDecoder('utf8'), (text) => {
-      events.push(...parser.push(text));
-    });
-    events.push(...parser.end({ partialLine: false }));
-    return events;
+  async read(
+    offset: number,
+    options: NamedLogReadOptions = {},
+  ): Promise<Result<NamedLogRead, NamedLogReadError>> {
+    const log = await openLog(this.path);
+    if (log.isErr()) return Err(readError(log.error));
+    if (!log.value) return Ok({ events: [], from: 0, to: 0, skippedBytes: 0, complete: true });
+    const { opened, state } = log.value;
+    try {
+      const asked = this.#startOffset(offset, state);
+      const from = Math.max(asked, state.size - this.#maxReadBytes);
+      const parser = new NamedLogParser(this.#options);
+      const events: NamedLogEvent[] = [];
+      const to = await this.#read(
+        opened,
+        from,
+        state.size,
+        new StringDecoder('utf8'),
+        from > asked,
+        (text) => events.push(...parser.push(text)),
+        options,
+      );
+      events.push(...parser.end({ partialLine: false }));
+      return Ok({ events, from, to, skippedBytes: from - asked, complete: to >= state.size });
+    } finally {
+      await opened.handle.close().catch(() => {});
+    }
+  }
+
+  /**
+   * The events of {@link NamedLogWatcher.read}, or `[]` when the log cannot be read (not a
+   * regular file, no permission). Never rejects.
+   */
+  async eventsSince(offset: number, options: NamedLogReadOptions = {}): Promise<NamedLogEvent[]> {
+    const read = await this.read(offset, options);
+    return read.isOk() ? read.value.events : [];
   }
 
   /**
    * Waits for the first event, logged after `since`, for which `predicate` is true. Resolves
-   * with it, or with a {@link NamedLogWaitError} (`timeout`, `aborted`) carrying every event
-   * seen meanwhile. Never rejects.
+   * with it, or with a {@link NamedLogWaitError} (`timeout`, `aborted`, `not-regular`) carrying
+   * every event seen meanwhile. Reads stop at the deadline, so it settles by `timeoutMs` however
+   * large the log; a log path holding a FIFO or device is reported at once, never opened for
+   * reading. Never rejects.
    */
   waitFor<E extends NamedLogEvent>(
     predicate: (event: NamedLogEvent) => event is E,
@@ -1402,27 +1778,58 @@ export class NamedLogWatcher {
           ),
         );
       }
-      const state = await fileState(this.path);
+      const log = await openLog(this.path);
+      if (log.isErr() && log.error.kind === 'not-regular') {
+        return Err(
+          new NamedLogWaitError(
+            'not-regular',
+            `cannot wait for a log event: ${describeFileProblem(log.error)}`,
+            this.path,
+            seen,
+          ),
+        );
+      }
+      // Unreadable for now (permissions…): look again at the next poll.
+      const open = log.isOk() ? log.value : undefined;
       let grew = false;
-      if (state) {
-        if (first) offset = this.#startOffset(offset, state);
-        const replaced = identity !== undefined && identity !== state.identity;
-        if (replaced || state.size < offset) {
-          // Truncated or rotated while waiting: start over at the top of the new file.
-          offset = 0;
-          parser = new NamedLogParser(this.#options);
-          decoder = new StringDecoder('utf8');
-        }
-        identity = state.identity;
-        if (state.size > offset) {
-          const events: NamedLogEvent[] = [];
-          await this.#read(offset, state.size, decoder, (text) => {
-            events.push(...parser.push(text));
-          });
-          offset = state.size;
-          grew = true;
-          const hit = check(events);
-          if (hit) return Ok(hit);
+      if (open) {
+        const { opened, state } = open;
+        try {
+          let skipHead = false;
+          if (first) {
+            offset = this.#startOffset(offset, state);
+            // Far behind: only the last maxReadBytes are worth reading.
+            if (state.size - offset > this.#maxReadBytes) {
+              offset = state.size - this.#maxReadBytes;
+              skipHead = true;
+            }
+          }
+          const replaced = identity !== undefined && identity !== state.identity;
+          if (replaced || state.size < offset) {
+            // Truncated or rotated while waiting: start over at the top of the new file.
+            offset = Math.max(0, state.size - this.#maxReadBytes);
+            skipHead = offset > 0;
+            parser = new NamedLogParser(this.#options);
+            decoder = new StringDecoder('utf8');
+          }
+          identity = state.identity;
+          if (state.size > offset) {
+            const events: NamedLogEvent[] = [];
+            offset = await this.#read(
+              opened,
+              offset,
+              state.size,
+              decoder,
+              skipHead,
+              (text) => events.push(...parser.push(text)),
+              { deadline, ...(signal ? { signal } : {}) },
+            );
+            grew = true;
+            const hit = check(events);
+            if (hit) return Ok(hit);
+          }
+        } finally {
+          await opened.handle.close().catch(() => {});
         }
       }
       if (grew) {
@@ -1460,34 +1867,48 @@ export class NamedLogWatcher {
     return at;
   }
 
-  /** Reads [start, end) in chunks; never rejects (a read error ends the read). */
+  /**
+   * Reads [start, end) of the open log in chunks, handing the text on; with `skipHead`, the
+   * text up to the first newline (the end of a line that started before `start`) is dropped.
+   * Stops at the deadline or signal, or on a read error (what was read stands). Returns the
+   * offset reached. Never rejects.
+   */
   async #read(
+    opened: OpenedFile,
     start: number,
     end: number,
     decoder: StringDecoder,
+    skipHead: boolean,
     onText: (text: string) => void,
-  ): Promise<void> {
-    let handle: Awaited<ReturnType<typeof open>> | undefined;
+    options: NamedLogReadOptions,
+  ): Promise<number> {
+    // Skipping starts one byte early: when that byte is a newline, the line at `start` is whole.
+    let skipping = skipHead && start > 0;
+    let position = skipping ? start - 1 : start;
     try {
-      handle = await open(this.path, 'r');
-      const buffer = Buffer.alloc(Math.min(READ_CHUNK, Math.max(1, end - start)));
-      let position = start;
-      while (position < end) {
-        const { bytesRead } = await handle.read(
+      const buffer = Buffer.alloc(Math.min(READ_CHUNK, Math.max(1, end - position)));
+      while (position < end && !expired(options.deadline, options.signal)) {
+        const { bytesRead } = await opened.handle.read(
           buffer,
           0,
           Math.min(buffer.length, end - position),
           position,
         );
         if (bytesRead <= 0) break;
+        let chunk = buffer.subarray(0, bytesRead);
         position += bytesRead;
-        onText(decoder.write(buffer.subarray(0, bytesRead)));
+        if (skipping) {
+          const newline = chunk.indexOf(0x0a);
+          if (newline < 0) continue;
+          chunk = chunk.subarray(newline + 1);
+          skipping = false;
+        }
+        onText(decoder.write(chunk));
       }
     } catch {
-      // Unreadable now (removed, permissions): what was read stands.
-    } finally {
-      await handle?.close().catch(() => {});
+      // Unreadable now (I/O error): what was read stands.
     }
+    return position;
   }
 }
 

@@ -533,7 +533,7 @@ async function verifyLoop(
       const next = watcher.mark();
       const events = await run.inFlight.track(
         `reading named's log ${watcher.path}`,
-        relevantEvents(watcher, logCursor, file, eventsSince),
+        relevantEvents(watcher, logCursor, file, eventsSince, run),
       );
       for (const event of events) {
         const key = event.raw.join('\n');
@@ -845,8 +845,10 @@ async function relevantEvents(
   offset: number,
   file: string,
   since: Date | undefined,
+  run: Run,
 ): Promise<NamedLogEvent[]> {
-  const events = await watcher.eventsSince(offset);
+  // Bounded by the watcher (its last 16 MiB) and stopped at the call's deadline or settlement.
+  const events = await watcher.eventsSince(offset, { deadline: run.deadline, signal: run.signal });
   const name = basename(file);
   return events.filter((event) => {
     if (event.kind !== 'dump-failed' && event.kind !== 'journal-failed') return false;

@@ -2,15 +2,21 @@
 // journal that cannot be created, dumps failing at open() and at rename() (sticky directory, and
 // a bind-mounted zone file → EBUSY inside a private mount namespace), restarts (journal
 // roll-forward, SIGTERM, a replaced zone file) and NamedLogWatcher marks.
+import { spawnSync } from 'node:child_process';
 import {
+  appendFileSync,
   chmodSync,
   chownSync,
   copyFileSync,
   mkdirSync,
+  mkdtempSync,
   readdirSync,
   readFileSync,
+  rmSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
@@ -20,6 +26,7 @@ import {
   NamedLogWatcher,
   parseNamedLog,
 } from '../../src/dump/log.js';
+import { verifyZoneWritten } from '../../src/dump/verify.js';
 import { canUseMountNamespace, type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
@@ -437,5 +444,57 @@ describe.skipIf(!mountNamespace.ok)('zone file is a mount point (subPath): renam
     expect(readdirSync(join(named.dir, 'zones')).filter((f) => f.startsWith('tmp-'))).toHaveLength(
       1,
     );
+  });
+});
+
+// Issue 10, items 4 and 9: the log named writes to is in a directory named's user (or anyone who
+// can log through syslog) may control. A look-back verification (no `before`: the whole look-back
+// window is read) used to parse the whole log before it looked at its deadline — 30 s for a 4 GiB
+// sparse log with timeoutMs 2000 — and hung for ever on a FIFO in place of the log.
+describe('verifyZoneWritten with a hostile log file settles by its deadline', () => {
+  let named: NamedInstance;
+  let rndc: RndcClient;
+  let dir: string;
+
+  beforeAll(async () => {
+    named = await startNamed({ zones: [{ name: 'dyn.test', kind: 'dynamic' }] });
+    rndc = rndcFor(named);
+    dir = mkdtempSync(join(tmpdir(), 'rndc-hostile-log-'));
+  });
+
+  afterAll(async () => {
+    await named?.stop();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+
+  const zoneFile = () => named.zones.find((zone) => zone.name === 'dyn.test')!.path;
+
+  it('a 4 GiB sparse log: only its tail is read, the failure logged there is found, settled within deadline + 2 s', async () => {
+    const log = join(dir, 'sparse.log');
+    writeFileSync(log, '');
+    truncateSync(log, 4 * 1024 ** 3);
+    const failure = `${new Date().toISOString()} general: error: dumping master file: rename: ${zoneFile()}: permission denied`;
+    appendFileSync(log, `\n${failure}\n`);
+    const started = Date.now();
+    const evidence = (
+      await verifyZoneWritten({ rndc, zone: 'dyn.test', log, timeoutMs: 2000 })
+    ).unwrap();
+    expect(Date.now() - started).toBeLessThanOrEqual(4000);
+    expect(evidence.logRead).toBe(true);
+    expect(evidence.logEvents.map((event) => event.raw.join('\n'))).toContain(failure);
+  });
+
+  it('a FIFO in place of the log: never opened for reading, settled within deadline + 2 s', async () => {
+    const log = join(dir, 'fifo.log');
+    expect(spawnSync('mkfifo', [log]).status).toBe(0);
+    const started = Date.now();
+    const outcome = await Promise.race([
+      verifyZoneWritten({ rndc, zone: 'dyn.test', log, timeoutMs: 2000 }),
+      new Promise<'unsettled'>((resolve) => setTimeout(() => resolve('unsettled'), 4000).unref()),
+    ]);
+    expect(outcome).not.toBe('unsettled');
+    expect(Date.now() - started).toBeLessThanOrEqual(4000);
+    if (outcome === 'unsettled') return;
+    expect(outcome.unwrap().logEvents).toEqual([]);
   });
 });

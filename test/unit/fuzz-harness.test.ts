@@ -22,7 +22,7 @@ function runFuzz(args: string[]) {
       'fuzz/selftest/broken-targets.ts',
       ...args,
     ],
-    { encoding: 'utf8', timeout: 120_000 },
+    { encoding: 'utf8', timeout: 170_000 },
   );
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
@@ -71,6 +71,44 @@ describe('fuzz harness self-test', () => {
       expect(report).toContain(`target: ${target}`);
       expect(report).toMatch(/index: \d+/);
     }
+    // Two hang confirmations (3 s each), an out-of-memory worker and five restarts: slow on a
+    // loaded machine (it once took 32 s), so this test has its own, larger timeout.
+  }, 180_000);
+
+  it('the per-input time budget fails a target whose work is quadratic in its input', () => {
+    const regressions = join(dir, 'quadratic');
+    const run = runFuzz([
+      '--target',
+      'quadratic',
+      '--count',
+      '48',
+      '--batch',
+      '48',
+      '--seed',
+      '5',
+      '--regressions-dir',
+      regressions,
+    ]);
+    expect(run.status, run.output).toBe(1);
+    expect(run.output).toMatch(
+      /FAIL quadratic #\d+ \(slow\): TimeBudgetError: \d+ ms for 49152 bytes \(best of two runs\), over the budget of \d+ ms/,
+    );
+    const bin = readdirSync(join(regressions, 'quadratic')).find((f) => f.endsWith('.bin'))!;
+    expect(readFileSync(join(regressions, 'quadratic', bin)).length).toBe(48 * 1024);
+  }, 180_000);
+
+  it('a healthy target stays within the budget (and --budget-ms is accepted)', () => {
+    const run = runFuzz([
+      '--target',
+      'healthy',
+      '--count',
+      '200',
+      '--budget-ms',
+      '250',
+      '--regressions-dir',
+      join(dir, 'linear'),
+    ]);
+    expect(run.status, run.output).toBe(0);
   });
 
   it('a healthy target passes with exit 0 and the per-target table', () => {

@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { tokenize } from '../../src/keys/lexer.js';
 import { MAX_NESTING, parseStatements, type Statement } from '../../src/keys/tree.js';
+import { repeatTo, scaling } from '../helpers/linear.js';
 
 const tokens = (text: string) => tokenize(text, 'test.conf').unwrap();
 const texts = (text: string) => tokens(text).map((token) => token.text);
@@ -128,5 +129,46 @@ describe('parseStatements', () => {
     expect(tree(deep).unwrapErr().message).toMatch(/nested deeper than 64/);
     const ok = `${'a {'.repeat(MAX_NESTING)}${'};'.repeat(MAX_NESTING)}`;
     expect(tree(ok).isOk()).toBe(true);
+  });
+});
+
+// A configuration or key file can come from anyone who can write named's directory: tokenizing
+// must take time linear in its size whatever it holds. 4 MiB of `/**/` took 28 s when every
+// comment counted its newlines with an indexOf that searched to the end of the file.
+describe('tokenize runs in linear time on adversarial input (issue 10, item 10)', () => {
+  const SMALL = 256 * 1024;
+  const LARGE = 4 * 1024 * 1024;
+  const shapes: [string, string][] = [
+    ['empty C comments', '/**/'],
+    ['C comments with a newline', '/*\n*/'],
+    ['C comments holding comment markers', '/*/ # // "*/'],
+    ['# comments', '#\n'],
+    ['// comments', '//\n'],
+    ['quoted strings full of escapes', '"\\a\\"\\\\" '],
+    ['one long quoted string', '"'],
+    ['one long word', 'a'],
+    ['words split by slashes', 'a/b/'],
+    ['an unterminated comment after opening markers', '/*/'],
+  ];
+  for (const [name, fragment] of shapes) {
+    it(`${name}: 4 MiB costs at most 4× the linear share of 256 KiB`, () => {
+      const s = scaling(
+        (size) => (fragment === '"' ? `"${repeatTo('a', size - 2)}"` : repeatTo(fragment, size)),
+        (text) => {
+          tokenize(text, 'big.conf');
+        },
+        SMALL,
+        LARGE,
+      );
+      // Quadratic work gives a ratio near 256 (16²); linear work near 16.
+      expect(s.timeRatio, JSON.stringify(s)).toBeLessThanOrEqual(4 * s.sizeRatio);
+    }, 120_000);
+  }
+
+  it('still gives the right tokens and lines for the adversarial shapes', () => {
+    expect(texts(`${'/**/'.repeat(1000)}a;`)).toEqual(['a', ';']);
+    expect(tokens(`${'/*\n*/'.repeat(1000)}a;`)[0]?.line).toBe(1001);
+    expect(tokenize('/*/'.repeat(1001), 'x').unwrapErr().message).toMatch(/unterminated '\/\*'/);
+    expect(texts('"\\a\\"\\\\" '.repeat(3))).toEqual(['a"\\', 'a"\\', 'a"\\']);
   });
 });
