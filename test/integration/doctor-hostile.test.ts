@@ -14,7 +14,8 @@ import { findNamedProcess } from '../../src/dump/named-process.js';
 import { freePort, runBinary, startNamed } from '../../src/testing/index.js';
 
 const NOBODY = 65534;
-const CLI = resolve('dist/cli.js');
+// The CLI from source (as the other CLI tests run it): a stale dist/ must not decide the verdict.
+const CLI_ARGS = ['--import', 'tsx', resolve('src/cli/main.ts')];
 
 /** Waits for `check` to hold, up to `ms`: a deadline on evidence, not a sleep. */
 async function until(check: () => boolean | Promise<boolean>, ms: number, what: string) {
@@ -251,15 +252,18 @@ describe("a local user's fake named in its own user + mount namespace", () => {
     ).toMatchObject({ allowed: false, method: 'kernel' });
   });
 
-  it('rndc-js doctor (dist) with and without --named-pid: nothing run, not verified with the reason, no chown, never "named can write"', async () => {
+  it('rndc-js doctor with and without --named-pid: nothing run, not verified with the reason, no chown, never "named can write"', async () => {
     const f = requireFake();
-    expect(existsSync(CLI), 'run `npm run build` first').toBe(true);
-    const auto = await runBinary(process.execPath, [CLI, 'doctor', '--zone-file', f.zoneFile], {
-      timeoutMs: 60_000,
-    });
+    const auto = await runBinary(
+      process.execPath,
+      [...CLI_ARGS, 'doctor', '--zone-file', f.zoneFile],
+      {
+        timeoutMs: 60_000,
+      },
+    );
     const given = await runBinary(
       process.execPath,
-      [CLI, 'doctor', '--zone-file', f.zoneFile, '--named-pid', String(f.pid)],
+      [...CLI_ARGS, 'doctor', '--zone-file', f.zoneFile, '--named-pid', String(f.pid)],
       { timeoutMs: 60_000 },
     );
     await expectNothingRan(f);
