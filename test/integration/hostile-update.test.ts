@@ -661,3 +661,60 @@ describe('65,537+ concurrent sends: IDs are queued, never spun for', () => {
     }
   });
 });
+
+describe('rndc-js update against the fake server (the issue’s command lines)', () => {
+  const root = new URL('../..', import.meta.url).pathname;
+  const rndcJs = async (args: readonly string[], input: string) =>
+    runBinary(process.execPath, ['--import', 'tsx', `${root}src/cli/main.ts`, 'update', ...args], {
+      input,
+      timeoutMs: 60_000,
+      cwd: root,
+    });
+
+  it('an empty-MAC NOERROR: nsupdate exits 2 (tsig verify failure), rndc-js exits 2 (timed out), --json says not ok', async () => {
+    const server = await fake((request, channel) =>
+      channel.reply(withTsig(replyTo(request), request)),
+    );
+    const script = `server 127.0.0.1 ${server.port}\nzone dyn.test\nupdate add cli.dyn.test. 300 A 192.0.2.1\nsend\n`;
+    const y = `hmac-sha256:${key.name}:${key.secretBytes().toString('base64')}`;
+    const theirs = await runBinary('nsupdate', ['-t', '3', '-u', '1', '-y', y], {
+      input: script,
+      timeoutMs: 30_000,
+    });
+    expect(theirs.exitCode).toBe(2);
+    expect(theirs.stderr).toContain('tsig verify failure');
+    const ours = await rndcJs(['-t', '2', '-u', '1', '-k', await keyFile()], script);
+    expect(ours.exitCode, ours.stderr).toBe(2);
+    expect(ours.stderr).toMatch(/Communication with 127\.0\.0\.1#\d+ failed: timed out/);
+    const json = await rndcJs(['--json', '-t', '2', '-u', '1', '-k', await keyFile()], script);
+    const doc = JSON.parse(json.stdout);
+    expect(doc.exitCode).toBe(2);
+    expect(doc.sends[0]).toMatchObject({
+      ok: false,
+      error: { kind: 'timeout', mayHaveApplied: true },
+    });
+  });
+
+  it('an unsigned TC, then 2-byte frames over TCP (-v): exit 2 by the deadline, no crash', async () => {
+    const chunk = Buffer.alloc(64 * 1024);
+    const server = await fake((request, channel) => {
+      if (request.transport === 'udp') {
+        channel.reply(replyTo(request, { truncated: true }));
+        return;
+      }
+      const pump = () => {
+        if (channel.raw(chunk)) setTimeout(pump, 1);
+      };
+      pump();
+    });
+    const script = `server 127.0.0.1 ${server.port}\nzone dyn.test\nupdate add flood.dyn.test. 300 A 192.0.2.1\nsend\n`;
+    for (const flags of [[], ['-v']]) {
+      const ours = await rndcJs([...flags, '-t', '3', '-u', '1', '-k', await keyFile()], script);
+      expect(ours.exitCode, ours.stderr).toBe(2);
+      expect(ours.stderr).not.toMatch(/invalid size|RangeError|\n\s+at /);
+      expect(ours.stderr).toMatch(/timed out/);
+    }
+    // Without -v the unsigned TC was not followed: only -v opened a TCP connection.
+    expect(server.tcpConnections()).toBe(1);
+  });
+});
