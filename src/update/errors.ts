@@ -12,7 +12,6 @@ export type UpdateErrorKind =
   | 'network'
   | 'timeout'
   | 'aborted'
-  | 'unsigned-reply'
   /** The update does not fit in one DNS message (65,535 bytes, 65,535 records per section). */
   | 'too-large'
   // RCODEs (RFC 1035, RFC 2136 §2.2)

@@ -423,6 +423,33 @@ describe('floods, trickles and never-ending data: bounded memory, settled by the
     );
   });
 
+  it('a verified TC moves the update to TCP, where 2-byte frames flood until the deadline', async () => {
+    const chunk = Buffer.alloc(64 * 1024);
+    const server = await fake((request, channel) => {
+      if (request.transport === 'udp') {
+        channel.reply(signReply(replyTo(request, { truncated: true }), request, fakeKey));
+        return;
+      }
+      const pump = () => {
+        if (channel.raw(chunk)) setTimeout(pump, 1);
+      };
+      pump();
+    });
+    const { value, growth, ms } = await rssGrowth(() =>
+      client(server.port, { timeoutMs: FLOOD_DEADLINE_MS }).send(anUpdate().update),
+    );
+    const error = value.unwrapErr();
+    expect(error.kind).toBe('timeout');
+    expect(error.message).toContain('TCP');
+    expect(server.tcpConnections()).toBe(1);
+    expect(error.ignoredReplies).toBeGreaterThan(10_000);
+    expect(ms).toBeLessThan(FLOOD_DEADLINE_MS + MARGIN_MS);
+    expect(growth).toBeLessThan(64 * MiB);
+    report(
+      `verified TC then a TCP frame flood: ${error.ignoredReplies} frames rejected, RSS +${(growth / MiB).toFixed(1)} MiB, settled in ${Math.round(ms)} ms`,
+    );
+  });
+
   it('TCP: a 65,535-byte frame announced, then one byte every few ms, never finished', async () => {
     const server = await fake((request, channel) => {
       if (request.transport !== 'tcp') return;
