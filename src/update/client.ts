@@ -6,7 +6,7 @@
  *
  * The one exception is RFC 8945 §5.3.2's unsigned BADSIG/BADKEY error (MAC size 0), which a
  * server sends when it cannot check our MAC. It is held while the client keeps waiting for a
- * verified reply for one retry interval; if none comes it is reported, with
+ * verified reply for one second (at most one retry interval); if none comes it is reported, with
  * `authenticated: false` and `mayHaveApplied: true` — anyone who saw the request can forge it,
  * so it cannot prove the update was not applied. Everything else unsigned is discarded:
  * - no TSIG at all, whatever the RCODE, FORMERR included: §5.4 treats a missing TSIG as a
@@ -45,6 +45,9 @@ import { macLength, signRequest, TSIG_ERRORS, type TsigCheck, verifyResponse } f
 import type { Update } from './update.js';
 
 const log = createDebug('rndc:update');
+
+/** Longest wait, after an unsigned BADSIG/BADKEY, for a verified reply (see the module comment). */
+const UNSIGNED_ERROR_GRACE_MS = 1000;
 
 /** How to reach the server. */
 export interface UpdateClientOptions {
@@ -461,6 +464,9 @@ export class UpdateClient {
       deadline: Date.now() + Math.max(0, deadline - this.#now()),
       signal,
       retryIntervalMs: this.#options.retryIntervalMs ?? 3000,
+      // How long an unsigned BADSIG/BADKEY waits for a verified reply that would overrule it: a
+      // forged one races the server's answer, which comes within a round trip.
+      graceMs: Math.min(this.#options.retryIntervalMs ?? 3000, UNSIGNED_ERROR_GRACE_MS),
       tries: this.#options.tries ?? 4,
       ...(this.#options.tcp ? { tcp: true } : {}),
     };
