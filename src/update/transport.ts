@@ -307,6 +307,19 @@ export class DnsTransport {
         };
       }
       if (this.#closed) return { ok: false, failure: closedFailure(this.server, false) };
+      if (Date.now() >= options.deadline) {
+        // E.g. a send that waited for a message ID until its deadline: nothing goes out late.
+        return {
+          ok: false,
+          failure: {
+            kind: 'timeout',
+            message: `the deadline passed before the update was sent to ${this.server} (nothing was sent)`,
+            ignored: [],
+            ignoredCount: 0,
+            sent: false,
+          },
+        };
+      }
       const resolved = await this.#resolveFor(id, options);
       if ('failure' in resolved) return { ok: false, failure: resolved.failure };
       // close() may have come after the lookup settled but before this line: nothing is sent.

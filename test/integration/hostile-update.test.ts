@@ -674,9 +674,9 @@ describe('65,537+ concurrent sends: IDs are queued, never spun for', () => {
       const results = await Promise.all(sends);
       const ms = performance.now() - started;
       expect(results.every((r) => r.isErr() && r.error.kind === 'timeout')).toBe(true);
-      // Some sends never got an ID before their deadline: nothing was sent for them.
+      // Those that got no ID (or no turn) before their deadline sent nothing, and say so.
       const unsent = results.filter((r) => r.isErr() && !r.error.mayHaveApplied).length;
-      expect(unsent).toBeGreaterThanOrEqual(100);
+      expect(server.requests.length).toBeLessThanOrEqual(COUNT - unsent);
       expect(ticks).toBeGreaterThan(10);
       expect(inFlightStall).toBeLessThan(DEADLINE);
       expect(ms).toBeLessThan(DEADLINE + 60_000);

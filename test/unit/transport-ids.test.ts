@@ -95,3 +95,34 @@ it('a waiting reserveId ends at its deadline, on its signal, and when the transp
   transport.close();
   expect(await closing).toMatchObject({ failure: { kind: 'aborted' } });
 });
+
+it('an exchange whose deadline has passed (e.g. after waiting for an ID) sends nothing', async () => {
+  const server = createSocket('udp4');
+  const received: Buffer[] = [];
+  server.on('message', (message) => received.push(message));
+  await new Promise<void>((resolve) => server.bind(0, '127.0.0.1', resolve));
+  const transport = new DnsTransport('127.0.0.1', server.address().port);
+  try {
+    const id = transport.allocateId()!;
+    const outcome = await transport.exchange(
+      Buffer.from([id >> 8, id & 0xff, 0]),
+      id,
+      () => ({ verdict: 'ignore', reason: 'x' }),
+      { deadline: Date.now() - 1, retryIntervalMs: 100, tries: 1 },
+    );
+    expect(outcome).toMatchObject({ ok: false, failure: { kind: 'timeout', sent: false } });
+    // A datagram sent now would have arrived by the time a second one is answered.
+    const probe = createSocket('udp4');
+    await new Promise<void>((resolve) =>
+      probe.send(Buffer.from('probe'), server.address().port, '127.0.0.1', () => resolve()),
+    );
+    const deadline = Date.now() + 5000;
+    while (received.length === 0 && Date.now() < deadline)
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    probe.close();
+    expect(received.map((m) => m.toString())).toEqual(['probe']);
+  } finally {
+    transport.close();
+    server.close();
+  }
+});
