@@ -146,6 +146,7 @@ export * from './keys/index.js';
 export type {
   FoundZone,
   SendOptions,
+  TsigVerification,
   UpdateClientOptions,
   UpdateResponse,
 } from './update/client.js';
@@ -192,5 +193,6 @@ export type {
 export { NsupdateSyntaxError, parseNsupdateScript } from './update/nsupdate-parse.js';
 export type { ParsedRecord, ParseRecordOptions, RecordErrorKind } from './update/rdata.js';
 export { formatRdata, parseRdata, parseRecord, RecordError } from './update/rdata.js';
+export type { TsigCheck } from './update/tsig.js';
 export type { RecordInput, UpdateOptions } from './update/update.js';
 export { Update } from './update/update.js';

@@ -12,6 +12,7 @@ import {
   encodeTsigRecord,
   keyName,
   macLength,
+  minimumMacLength,
   TYPE_TSIG,
   tsigVariables,
   verifyResponse,
@@ -49,6 +50,8 @@ const VERDICTS = new Set([
   'bad-truncation',
   'bad-mac',
   'bad-time',
+  'empty-mac',
+  'wrong-original-id',
 ]);
 
 const ZONE = parseName('example.test.', Name.root).unwrap();
@@ -192,8 +195,16 @@ function verify(
   key: Key,
   mac: Buffer,
 ): void {
-  const verdict = verifyResponse(input, tsig, key, mac, TIME);
+  const verdict = verifyResponse(input, tsig, key, mac, TIME, input.readUInt16BE(0));
   if (!VERDICTS.has(verdict.kind)) throw new ContractViolation(`unknown verdict ${verdict.kind}`);
+  // RFC 8945 §5.4: nothing with an empty or too short MAC is ever verified, and only BADSIG and
+  // BADKEY may come unsigned (§5.3.2).
+  if (verdict.kind === 'verified' && verdict.record.mac.length < minimumMacLength(key)) {
+    throw new ContractViolation(`verified a ${verdict.record.mac.length}-byte MAC`);
+  }
+  if (verdict.kind === 'unsigned-error' && ![16, 17].includes(verdict.record.error)) {
+    throw new ContractViolation(`unsigned reply with TSIG error ${verdict.record.error} accepted`);
+  }
 }
 
 export const dnsReply: FuzzTarget = {

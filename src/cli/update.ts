@@ -56,6 +56,10 @@ sent. Exit status: 0 every update succeeded, 1 usage, key or script syntax error
   --json       one JSON document on stdout instead of nsupdate's text (see docs/cli-update.md)
 `;
 
+/** Printed for `-y`: the secret is on the command line. */
+export const Y_WARNING =
+  '-y puts the secret in the process list (ps, /proc/PID/cmdline), readable by every user of this machine: use -k keyfile';
+
 const UPDATE_OPTIONS: readonly OptionSpec[] = [
   { short: 'k', value: true, key: 'keyFile' },
   { short: 'y', value: true, key: 'keyString' },
@@ -236,7 +240,7 @@ export type JsonSend =
 
 /** A warning in the JSON document. */
 export interface JsonUpdateWarning {
-  /** `unsent-at-eof`, `quit-discards`, `ignored-input`, `semicolon-in-data`, `parenthesis-in-data`, `key-file`. */
+  /** `unsent-at-eof`, `quit-discards`, `ignored-input`, `semicolon-in-data`, `parenthesis-in-data`, `key-file`, `secret-on-command-line`. */
   readonly kind: string;
   /** Script line, or null for a key-file warning. */
   readonly line: number | null;
@@ -488,6 +492,16 @@ export const updateCommand: CliCommand = async (argv, io) => {
 
   const key = await loadKey(args, io, warnings);
   if (key.isErr()) return fail(key.error);
+  if (args.keyString !== undefined) {
+    // As nsupdate(1) and rndc(8) warn for -y: the command line is readable by every local user.
+    const warning = {
+      kind: 'secret-on-command-line',
+      line: null,
+      message: Y_WARNING,
+    };
+    if (json) warnings.push(warning);
+    else io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
+  }
   const script = await readScript(args, io);
   if (script.isErr()) return fail(script.error);
 

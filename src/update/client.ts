@@ -1,15 +1,28 @@
 /**
  * `UpdateClient`: sends RFC 2136 updates signed with TSIG and reports what the server said, as
- * typed values. A reply is believed only when it comes from the server, answers our ID with the
- * UPDATE opcode and carries a TSIG that verifies against our request MAC; anything else is
- * ignored until the deadline (RFC 8945 §5.4). The server's unauthenticated BADSIG/BADKEY/FORMERR
- * answers are reported as such.
+ * typed values. A reply to a signed request is believed only when it comes from the server,
+ * answers our ID with the UPDATE opcode and carries a TSIG that verifies against our request MAC
+ * (RFC 8945 §5.4); anything else is discarded and the client keeps waiting until the deadline.
+ *
+ * The one exception is RFC 8945 §5.3.2's unsigned BADSIG/BADKEY error (MAC size 0), which a
+ * server sends when it cannot check our MAC. It is held while the client keeps waiting for a
+ * verified reply for one second (at most one retry interval); if none comes it is reported, with
+ * `authenticated: false` and `mayHaveApplied: true` — anyone who saw the request can forge it,
+ * so it cannot prove the update was not applied. Everything else unsigned is discarded:
+ * - no TSIG at all, whatever the RCODE, FORMERR included: §5.4 treats a missing TSIG as a
+ *   format error and discards the reply. A server that could not parse our TSIG (§5.2) answers
+ *   FORMERR unsigned; BIND 9.18 instead answers FORMERR with an unsigned BADSIG TSIG, which is
+ *   the exception above. An unsigned FORMERR is therefore not believed: the timeout says it came;
+ * - an empty MAC with any other TSIG error or none (BADTIME and BADTRUNC MUST be signed: §5.2.3,
+ *   §5.3.2);
+ * - an unsigned TC reply: following it would resend the update over TCP on a forger's word (a
+ *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
 import { inspect } from 'node:util';
 import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
-import { Key, type KeySpec } from '../keys/key.js';
+import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
 import {
   RCODE_EXPLANATIONS,
   UpdateError,
@@ -27,11 +40,14 @@ import {
   TYPE_SOA,
 } from './message.js';
 import { decodeName, type Name } from './names.js';
-import { DnsTransport, type ExchangeFailure, type ReplyCheck } from './transport.js';
-import { macLength, signRequest, TSIG_ERRORS, verifyResponse } from './tsig.js';
+import { DnsTransport, type ExchangeFailure, MAX_MESSAGE, type ReplyCheck } from './transport.js';
+import { macLength, signRequest, TSIG_ERRORS, type TsigCheck, verifyResponse } from './tsig.js';
 import type { Update } from './update.js';
 
 const log = createDebug('rndc:update');
+
+/** Longest wait, after an unsigned BADSIG/BADKEY, for a verified reply (see the module comment). */
+const UNSIGNED_ERROR_GRACE_MS = 1000;
 
 /** How to reach the server. */
 export interface UpdateClientOptions {
@@ -75,17 +91,46 @@ export interface UpdateResponse {
   readonly id: number;
   /** Whether the accepted reply came over UDP or TCP. */
   readonly transport: 'udp' | 'tcp';
-  /** True when the request was signed and the reply's TSIG verified. */
+  /**
+   * True when the reply's TSIG verified (every check of {@link UpdateResponse.tsig} passed).
+   * False only for an update sent without a key, whose reply nothing authenticates.
+   */
   readonly signed: boolean;
+  /** The checks the reply's TSIG passed; absent for an update sent without a key. */
+  readonly tsig?: TsigVerification;
   /** Header facts of the accepted reply (what nsupdate's `answer` prints). */
   readonly reply?: UpdateReplyHeader;
-  /** Replies received and ignored before the accepted one (spoofed, wrongly signed…). */
+  /**
+   * Why replies were ignored before the accepted one (spoofed, wrongly signed…): at most eight
+   * distinct reasons; {@link UpdateResponse.ignoredReplyCount} counts them all.
+   */
   readonly ignoredReplies: readonly string[];
+  /** Replies received and ignored before the accepted one, in all. */
+  readonly ignoredReplyCount: number;
   /**
    * What the update scheduled on named's disk: the journal now, the zone file 676–900 s after
    * the first change since the last dump (research/dump-behaviour.md §1.2).
    */
   readonly diskEffect: DiskEffectReport;
+}
+
+/**
+ * What a verified reply's TSIG proved (RFC 8945 §5.4): the key and algorithm it was checked
+ * with, the MAC length, and the checks it passed (all of them: a reply that fails one is never accepted).
+ */
+export interface TsigVerification {
+  /** Always true: an unverified reply is never accepted. */
+  readonly verified: true;
+  /** The key's name, absolute. */
+  readonly keyName: string;
+  /** The algorithm on the wire (`hmac-sha256.`). */
+  readonly algorithm: string;
+  /** Length of the reply's MAC in bytes (shorter than the digest for a truncated key). */
+  readonly macBytes: number;
+  /** Time Signed of the reply, seconds since the epoch. */
+  readonly timeSigned: number;
+  /** The checks the reply passed, in the order they were made. */
+  readonly checks: readonly TsigCheck[];
 }
 
 /** A zone found by {@link UpdateClient.findZone}. */
@@ -94,12 +139,18 @@ export interface FoundZone {
   readonly zone: Name;
   /** The SOA MNAME (the primary named in the zone). */
   readonly primary: Name | undefined;
+  /**
+   * True when the SOA answer's TSIG verified. With a key, only a verified answer is used, so
+   * this is false only for a client without a key (nothing authenticates the answer then).
+   */
+  readonly authenticated: boolean;
 }
 
 interface Accepted {
   readonly reply: DecodedReply;
+  readonly raw: Buffer;
   readonly authenticated: boolean;
-  readonly skew?: number;
+  readonly tsig?: TsigVerification;
 }
 
 /** Sends dynamic updates to one server. */
@@ -166,55 +217,114 @@ export class UpdateClient {
       if (found.isErr()) return found;
       zone = found.value.zone;
     }
-    const id = this.#transport.allocateId();
-    const message = update.toMessage(id, zone);
-    if (message.isErr()) {
-      this.#transport.releaseId(id);
-      return message;
+    const reserved = await this.#transport.reserveId({
+      deadline: Date.now() + Math.max(0, deadline - this.#now()),
+      signal: options.signal,
+    });
+    if ('failure' in reserved) {
+      return Err(
+        new UpdateError({
+          kind: reserved.failure.kind,
+          message: reserved.failure.message,
+          server: this.server,
+          zone: zone.toString(),
+          mayHaveApplied: false,
+        }),
+      );
     }
+    const id = reserved.id;
+    const prepared = this.#prepare(update, id, zone);
+    if (prepared.isErr()) {
+      this.#transport.releaseId(id);
+      return prepared;
+    }
+    const { bytes, mac } = prepared.value;
     const zoneText = zone.toString();
-    const unsigned = encodeUpdate(message.value);
-    const signed = this.#sign(unsigned);
-    if (signed.isErr()) {
-      this.#transport.releaseId(id);
-      return signed;
-    }
-    const { bytes, mac } = signed.value;
     const started = Date.now();
     const outcome = await this.#transport.exchange(
       bytes,
       id,
-      (reply) => this.#check(reply, OPCODE_UPDATE, mac),
+      (reply) => this.#check(reply, OPCODE_UPDATE, id, mac),
       this.#exchangeOptions(deadline, options.signal),
     );
     log(
-      '%s: update %s (%d bytes) → %s in %d ms',
+      '%s: update %s (%d bytes) → %s in %d ms (%d replies ignored)',
       this.server,
       zoneText,
       bytes.length,
       outcome.ok ? RCODES[outcome.value.value.reply.header.rcode] : outcome.failure.kind,
       Date.now() - started,
+      outcome.ok ? outcome.value.ignoredCount : outcome.failure.ignoredCount,
     );
     if (!outcome.ok) return Err(this.#transportError(outcome.failure, zoneText));
-    const { reply, authenticated, skew } = outcome.value.value;
+    const { reply, authenticated, tsig } = outcome.value.value;
     const header = replyHeader(reply);
-    const error = this.#replyError(reply, header, authenticated, zoneText, skew);
+    const error = this.#replyError(reply, header, authenticated, zoneText, {
+      mayHaveApplied: !authenticated,
+      ignoredReplies: outcome.value.ignoredCount,
+    });
     if (error) return Err(error);
     return Ok({
       zone: zoneText,
       server: this.server,
       id,
       transport: outcome.value.transport,
-      signed: mac !== undefined,
+      signed: authenticated,
+      ...(tsig ? { tsig } : {}),
       ignoredReplies: outcome.value.ignored,
+      ignoredReplyCount: outcome.value.ignoredCount,
       reply: header,
       diskEffect: expectedDiskEffect('update', new Date(this.#now())),
     });
   }
 
   /**
+   * The update's bytes, signed, or `too-large` when it cannot be one DNS message: more than
+   * 65,535 records in a section (the counts are 16-bit) or more than 65,535 bytes once signed
+   * (TCP's 2-byte length prefix, RFC 1035 §4.2.2). Nothing is sent then.
+   */
+  #prepare(
+    update: Update,
+    id: number,
+    zone: Name,
+  ): Result<{ bytes: Buffer; mac: Buffer | undefined }, UpdateError> {
+    const message = update.toMessage(id, zone);
+    if (message.isErr()) return message;
+    const records = Math.max(message.value.prerequisites.length, message.value.updates.length);
+    if (records > MAX_MESSAGE) {
+      return Err(
+        tooLarge(
+          `the update has ${records} records in one section, over the limit of ${MAX_MESSAGE} (a 16-bit count)`,
+          records,
+          this.server,
+          zone,
+        ),
+      );
+    }
+    const signed = this.#sign(encodeUpdate(message.value));
+    if (signed.isErr()) return signed;
+    if (signed.value.bytes.length > MAX_MESSAGE) {
+      return Err(
+        tooLarge(
+          `the update is ${signed.value.bytes.length} bytes${this.#key ? ' signed' : ''}, over the ${MAX_MESSAGE}-byte limit of a DNS message`,
+          signed.value.bytes.length,
+          this.server,
+          zone,
+        ),
+      );
+    }
+    return signed;
+  }
+
+  /**
    * Finds the zone that contains `name`: an SOA query, signed with the key (as nsupdate does when
    * the server is explicit), walking up one label at a time until an SOA answers.
+   *
+   * With a key, only answers whose TSIG verifies are used. nsupdate retries unsigned when the
+   * signed query meets a TSIG error; this client does not, because an unsigned answer can be
+   * forged and would silently choose the zone the update goes to. An unsigned BADSIG/BADKEY
+   * answer is reported as that error (unauthenticated; nothing was sent, so `mayHaveApplied` is
+   * false).
    */
   async findZone(name: Name, options: SendOptions = {}): Promise<Result<FoundZone, UpdateError>> {
     if (this.#invalid) return Err(this.#invalid);
@@ -223,12 +333,26 @@ export class UpdateClient {
     while (current) {
       const answer = await this.#querySoa(current, deadline, options.signal);
       if (answer.isErr()) return answer;
-      const { reply } = answer.value;
+      const { reply, raw, authenticated } = answer.value;
+      const tsigError = reply.tsig?.record.error ?? 0;
+      if (this.#key && tsigError !== 0) {
+        const error = this.#replyError(
+          reply,
+          replyHeader(reply),
+          authenticated,
+          current.toString(),
+          {
+            mayHaveApplied: false,
+            context: `the SOA query for ${current.toString()} (zone discovery; nothing was sent)`,
+          },
+        );
+        if (error) return Err(error);
+      }
       if (reply.header.rcode !== 0 && reply.header.rcode !== 3) {
         return Err(
           new UpdateError({
             kind: 'zone-not-found',
-            message: `the SOA query for ${current.toString()} to ${this.server} was answered ${RCODES[reply.header.rcode] ?? reply.header.rcode}`,
+            message: `the SOA query for ${current.toString()} to ${this.server} was answered ${RCODES[reply.header.rcode] ?? reply.header.rcode}${authenticated ? '' : ' (unauthenticated reply)'}`,
             causes: [
               'the server does not serve this name',
               'the server refuses queries from this address',
@@ -236,14 +360,19 @@ export class UpdateClient {
             remedy: 'name the zone explicitly: new Update(zone)',
             server: this.server,
             rcode: reply.header.rcode,
+            authenticated,
           }),
         );
       }
       for (const section of [reply.sections[0], reply.sections[1]]) {
         const soa = section.find((r) => r.type === TYPE_SOA);
         if (soa) {
-          const mname = decodeName(answer.value.raw, soa.rdataOffset);
-          return Ok({ zone: soa.name, primary: mname.isOk() ? mname.value.name : undefined });
+          const mname = decodeName(raw, soa.rdataOffset);
+          return Ok({
+            zone: soa.name,
+            primary: mname.isOk() ? mname.value.name : undefined,
+            authenticated,
+          });
         }
       }
       current = current.labelCount > 0 ? current.parent() : undefined;
@@ -263,38 +392,53 @@ export class UpdateClient {
     this.#transport.close();
   }
 
-  async #querySoa(name: Name, deadline: number, signal: AbortSignal | undefined) {
-    // Signed first; nsupdate retries unsigned when the signed query meets a TSIG error.
-    for (const sign of this.#key ? [true, false] : [false]) {
-      const id = this.#transport.allocateId();
-      const query = encodeQuery(id, name, TYPE_SOA, false);
-      const signed = sign ? this.#sign(query) : Ok({ bytes: query, mac: undefined });
-      if (signed.isErr()) {
-        this.#transport.releaseId(id);
-        return signed;
-      }
-      let raw: Buffer = Buffer.alloc(0);
-      const outcome = await this.#transport.exchange(
-        signed.value.bytes,
-        id,
-        (bytes) => {
-          raw = bytes;
-          return this.#check(bytes, OPCODE_QUERY, signed.value.mac);
-        },
-        this.#exchangeOptions(deadline, signal),
+  async #querySoa(
+    name: Name,
+    deadline: number,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<Accepted, UpdateError>> {
+    const reserved = await this.#transport.reserveId({
+      deadline: Date.now() + Math.max(0, deadline - this.#now()),
+      signal,
+    });
+    if ('failure' in reserved) {
+      return Err(
+        new UpdateError({
+          kind: reserved.failure.kind,
+          message: reserved.failure.message,
+          server: this.server,
+        }),
       );
-      if (!outcome.ok) return Err(this.#transportError(outcome.failure, name.toString()));
-      const { reply, authenticated } = outcome.value.value;
-      if (sign && (!authenticated || (reply.tsig?.record.error ?? 0) !== 0)) continue;
-      return Ok({ reply, raw });
     }
-    return Err(
-      new UpdateError({
-        kind: 'zone-not-found',
-        message: `no usable SOA answer for ${name.toString()}`,
-        server: this.server,
-      }),
+    const id = reserved.id;
+    const signed = this.#sign(encodeQuery(id, name, TYPE_SOA, false));
+    if (signed.isErr()) {
+      this.#transport.releaseId(id);
+      return signed;
+    }
+    const outcome = await this.#transport.exchange(
+      signed.value.bytes,
+      id,
+      (bytes) => this.#check(bytes, OPCODE_QUERY, id, signed.value.mac),
+      this.#exchangeOptions(deadline, signal),
     );
+    if (!outcome.ok) {
+      // A query changes nothing: whatever happened, no update was applied.
+      const error = this.#transportError(outcome.failure, name.toString());
+      return Err(
+        new UpdateError({
+          kind: error.kind,
+          message: `zone discovery: ${error.message}`,
+          causes: error.causes,
+          remedy: error.remedy,
+          server: this.server,
+          ...(error.ignoredReplies ? { ignoredReplies: error.ignoredReplies } : {}),
+          mayHaveApplied: false,
+          ...(error.cause ? { cause: error.cause } : {}),
+        }),
+      );
+    }
+    return Ok(outcome.value.value);
   }
 
   #sign(message: Buffer): Result<{ bytes: Buffer; mac: Buffer | undefined }, UpdateError> {
@@ -320,13 +464,24 @@ export class UpdateClient {
       deadline: Date.now() + Math.max(0, deadline - this.#now()),
       signal,
       retryIntervalMs: this.#options.retryIntervalMs ?? 3000,
+      // How long an unsigned BADSIG/BADKEY waits for a verified reply that would overrule it: a
+      // forged one races the server's answer, which comes within a round trip.
+      graceMs: Math.min(this.#options.retryIntervalMs ?? 3000, UNSIGNED_ERROR_GRACE_MS),
       tries: this.#options.tries ?? 4,
       ...(this.#options.tcp ? { tcp: true } : {}),
     };
   }
 
-  /** Decides whether a reply with our ID from the server answers us. */
-  #check(bytes: Buffer, opcode: number, requestMac: Buffer | undefined): ReplyCheck<Accepted> {
+  /**
+   * Decides whether a reply with our ID from the server answers us (RFC 8945 §5.4 for a signed
+   * request; see the module comment for what is discarded and why).
+   */
+  #check(
+    bytes: Buffer,
+    opcode: number,
+    id: number,
+    requestMac: Buffer | undefined,
+  ): ReplyCheck<Accepted> {
     const decoded = decodeReply(bytes);
     if (decoded.isErr())
       return { verdict: 'ignore', reason: `a malformed reply (${decoded.error.message})` };
@@ -339,7 +494,7 @@ export class UpdateClient {
       return { verdict: 'ignore', reason: 'a reply with a misplaced TSIG record' };
     if (!this.#key || !requestMac) {
       if (reply.header.truncated) return { verdict: 'truncated' };
-      return { verdict: 'accept', value: { reply, authenticated: false } };
+      return { verdict: 'accept', value: { reply, raw: bytes, authenticated: false } };
     }
     const verdict = verifyResponse(
       bytes,
@@ -347,21 +502,50 @@ export class UpdateClient {
       this.#key,
       requestMac,
       Math.floor(this.#now() / 1000),
+      id,
     );
+    const rcode = RCODES[reply.header.rcode] ?? `RCODE ${reply.header.rcode}`;
     switch (verdict.kind) {
-      case 'verified':
+      case 'verified': {
+        // A verified TC reply is the server's own request to use TCP.
         if (reply.header.truncated) return { verdict: 'truncated' };
-        return { verdict: 'accept', value: { reply, authenticated: true } };
+        const { record } = verdict;
+        const tsig: TsigVerification = {
+          verified: true,
+          keyName: record.keyName.toString(),
+          algorithm: record.algorithm.toString(),
+          macBytes: record.mac.length,
+          timeSigned: record.timeSigned,
+          checks: verdict.checks,
+        };
+        return { verdict: 'accept', value: { reply, raw: bytes, authenticated: true, tsig } };
+      }
       case 'unsigned-error':
-        return { verdict: 'accept', value: { reply, authenticated: false } };
+        return {
+          verdict: 'provisional',
+          value: { reply, raw: bytes, authenticated: false },
+          reason: `an unsigned ${rcode}(${TSIG_ERRORS[verdict.record.error]}) reply (RFC 8945 §5.3.2; it cannot be authenticated)`,
+        };
       case 'missing':
-        // FORMERR: the server could not parse our TSIG, so it cannot sign (RFC 8945 §5.2).
-        if (reply.header.rcode === 1)
-          return { verdict: 'accept', value: { reply, authenticated: false } };
-        if (reply.header.truncated) return { verdict: 'truncated' };
-        return { verdict: 'ignore', reason: 'an unsigned reply to a signed request' };
+        return {
+          verdict: 'ignore',
+          reason: `an unsigned reply to a signed request (${rcode}${reply.header.truncated ? ', TC set' : ''})`,
+        };
+      case 'empty-mac':
+        return {
+          verdict: 'ignore',
+          reason: `a reply with an empty MAC and TSIG error ${TSIG_ERRORS[verdict.record.error] ?? verdict.record.error} (${rcode}): only BADSIG and BADKEY may be unsigned`,
+        };
       case 'bad-time':
-        return { verdict: 'accept', value: { reply, authenticated: true, skew: verdict.skew } };
+        return {
+          verdict: 'ignore',
+          reason: `a reply signed ${Math.abs(verdict.skew)} s ${verdict.skew > 0 ? 'before' : 'after'} our clock, outside the fudge of ${verdict.record.fudge} s`,
+        };
+      case 'wrong-original-id':
+        return {
+          verdict: 'ignore',
+          reason: `a reply whose TSIG Original ID ${verdict.record.originalId} is not the request's`,
+        };
       case 'wrong-key':
         return {
           verdict: 'ignore',
@@ -370,36 +554,43 @@ export class UpdateClient {
       case 'bad-truncation':
         return {
           verdict: 'ignore',
-          reason: `a reply whose MAC length ${verdict.record.mac.length} is not acceptable (we sent ${requestMac.length})`,
+          reason: `a reply whose MAC is ${verdict.record.mac.length} bytes, outside ${verdict.minimum}–${DIGEST_BYTES[this.#key.algorithm]} for this key (BADTRUNC)`,
         };
       case 'bad-mac':
         return { verdict: 'ignore', reason: 'a reply whose TSIG MAC does not verify' };
     }
   }
 
+  /**
+   * The error a reply reports, or undefined for NOERROR. `facts.mayHaveApplied` is true for an
+   * unauthenticated reply to an update: a forger can say anything.
+   */
   #replyError(
     reply: DecodedReply,
     header: UpdateReplyHeader,
     authenticated: boolean,
     zone: string,
-    clientSkew?: number,
+    facts: { mayHaveApplied: boolean; ignoredReplies?: number; context?: string },
   ): UpdateError | undefined {
     const rcode = reply.header.rcode;
     const tsig = reply.tsig?.record;
     const tsigError = tsig?.error ?? 0;
     const key = this.#key;
-    const base = { server: this.server, zone, rcode, tsigError, authenticated, reply: header };
-    const unauthenticated = authenticated ? '' : ' (unauthenticated reply)';
-    if (clientSkew !== undefined) {
-      return new UpdateError({
-        ...base,
-        kind: 'BADTIME',
-        message: `the reply from ${this.server} was signed ${Math.abs(clientSkew)} s ${clientSkew > 0 ? 'before' : 'after'} our clock, outside the fudge`,
-        causes: ['the clocks of this machine and the server differ'],
-        remedy: 'synchronise the clocks (NTP)',
-        skewSeconds: clientSkew,
-      });
-    }
+    const base = {
+      server: this.server,
+      zone,
+      rcode,
+      tsigError,
+      authenticated,
+      reply: header,
+      mayHaveApplied: facts.mayHaveApplied,
+      ignoredReplies: facts.ignoredReplies ?? 0,
+    };
+    const unauthenticated = authenticated
+      ? ''
+      : facts.mayHaveApplied
+        ? ' (unauthenticated reply: it may be forged, and the update may have been applied)'
+        : ' (unauthenticated reply)';
     if (tsigError !== 0 && key) {
       const name = TSIG_ERRORS[tsigError] ?? `TSIG error ${tsigError}`;
       const kind = (TSIG_ERRORS[tsigError] ?? 'RCODE') as UpdateErrorKind;
@@ -409,7 +600,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind,
-            message: `update failed: ${rcodeText}(${name})${unauthenticated}: the server has no key ${key.name} with algorithm ${key.algorithm} — nsupdate's -y defaults to hmac-md5`,
+            message: `${facts.context ? `${facts.context}: ` : ''}update failed: ${rcodeText}(${name})${unauthenticated}: the server has no key ${key.name} with algorithm ${key.algorithm} — nsupdate's -y defaults to hmac-md5`,
             causes: [
               'the key name differs from the one in named.conf',
               "the algorithm differs (nsupdate's -y and `key` default to hmac-md5; tsig-keygen's default is hmac-sha256)",
@@ -421,7 +612,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind,
-            message: `update failed: ${rcodeText}(${name})${unauthenticated}: the server's key ${key.name} has a different secret`,
+            message: `${facts.context ? `${facts.context}: ` : ''}update failed: ${rcodeText}(${name})${unauthenticated}: the server's key ${key.name} has a different secret`,
             causes: [
               'the secret was mistyped or belongs to another key',
               'the key was regenerated on the server',
@@ -470,42 +661,67 @@ export class UpdateClient {
     });
   }
 
+  /**
+   * A failed exchange as an UpdateError. A timeout after ignored replies is still a `timeout`
+   * (RFC 8945 §5.4: unverifiable replies are discarded, the client waits until it times out),
+   * with the reasons in the message and the count in `ignoredReplies`.
+   */
   #transportError(failure: ExchangeFailure, zone: string): UpdateError {
-    const unsignedReplies = failure.ignored.some((reason) =>
-      reason.startsWith('an unsigned reply'),
-    );
-    if (failure.kind === 'timeout' && unsignedReplies) {
-      return new UpdateError({
-        kind: 'unsigned-reply',
-        message: `${this.server} answered the signed update without a TSIG: ${failure.message}`,
-        causes: ['something other than named answered', 'a middlebox stripped the signature'],
-        remedy: 'the reply was not trusted; check what answers on this address',
-        server: this.server,
-        zone,
-        mayHaveApplied: true,
-      });
+    if (failure.kind === 'too-large') {
+      return tooLarge(failure.message, undefined, this.server, zone);
     }
+    const unsigned = failure.ignored.some((reason) => reason.startsWith('an unsigned reply'));
+    const timeoutCauses = [
+      ...(failure.ignoredCount > 0
+        ? [
+            unsigned
+              ? 'something other than named answered without a TSIG (a forger, or a middlebox that strips signatures)'
+              : 'replies arrived but none verified: forged, replayed, or signed with another key',
+          ]
+        : []),
+      'named is not listening on this address and port',
+      'a firewall drops the packets',
+    ];
     return new UpdateError({
       kind: failure.kind,
-      message: failure.message,
-      causes:
-        failure.kind === 'timeout'
-          ? [
-              'named is not listening on this address and port',
-              'a firewall drops the packets',
-              'every reply failed verification (see the message)',
-            ]
-          : [],
+      message:
+        failure.kind === 'timeout' && failure.sent
+          ? `${failure.message}; the update may have been applied`
+          : failure.message,
+      causes: failure.kind === 'timeout' ? timeoutCauses : [],
       remedy:
         failure.kind === 'timeout'
-          ? 'check the server address and port (dig @server zone SOA)'
+          ? failure.ignoredCount > 0
+            ? 'the ignored replies were not trusted; check what answers on this address, then check the zone (dig) before retrying'
+            : 'check the server address and port (dig @server zone SOA)'
           : '',
       server: this.server,
       zone,
       mayHaveApplied: failure.sent,
+      ignoredReplies: failure.ignoredCount,
       ...(failure.cause ? { cause: failure.cause } : {}),
     });
   }
+}
+
+/** The `too-large` error: nothing was sent. */
+function tooLarge(
+  what: string,
+  size: number | undefined,
+  server: string,
+  zone: Name | string,
+): UpdateError {
+  return new UpdateError({
+    kind: 'too-large',
+    message: `${what}: nothing was sent`,
+    causes: ['too many records in one update'],
+    remedy: 'split the update into several smaller ones (several sends)',
+    server,
+    zone: zone.toString(),
+    ...(size !== undefined ? { size } : {}),
+    limit: MAX_MESSAGE,
+    mayHaveApplied: false,
+  });
 }
 
 /** The header facts of a decoded reply. */

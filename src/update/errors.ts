@@ -12,7 +12,8 @@ export type UpdateErrorKind =
   | 'network'
   | 'timeout'
   | 'aborted'
-  | 'unsigned-reply'
+  /** The update does not fit in one DNS message (65,535 bytes, 65,535 records per section). */
+  | 'too-large'
   // RCODEs (RFC 1035, RFC 2136 §2.2)
   | 'FORMERR'
   | 'SERVFAIL'
@@ -85,6 +86,12 @@ export interface UpdateErrorDetails {
   readonly mayHaveApplied?: boolean;
   /** Header facts of the reply, when the error comes from one. */
   readonly reply?: UpdateReplyHeader;
+  /** Replies received and ignored (forged, unsigned, for another request…). */
+  readonly ignoredReplies?: number;
+  /** For `too-large`: the message's size in bytes. */
+  readonly size?: number;
+  /** For `too-large`: the limit it exceeds. */
+  readonly limit?: number;
 }
 
 /** A failed update: invalid input, transport, a server RCODE or a TSIG error. */
@@ -99,7 +106,8 @@ export class UpdateError extends RndcLibraryError<UpdateErrorKind> {
   readonly tsigError: number | undefined;
   /**
    * Whether the reply this error comes from was authenticated by a valid TSIG. BADSIG and BADKEY
-   * replies carry no MAC (RFC 8945 §5.3.2), so they are reported with `authenticated: false`.
+   * replies carry no MAC (RFC 8945 §5.3.2), so they are reported with `authenticated: false` —
+   * and with `mayHaveApplied: true`, since anyone who saw the request could have sent them.
    */
   readonly authenticated: boolean;
   /** For BADTIME: our clock minus the server's, in seconds (from the reply's Other Data). */
@@ -113,6 +121,16 @@ export class UpdateError extends RndcLibraryError<UpdateErrorKind> {
    * comes from one: what nsupdate's `answer` shows after a failed send.
    */
   readonly reply: UpdateReplyHeader | undefined;
+  /**
+   * Replies that were received and ignored because they could not be believed: no TSIG or one
+   * that does not verify against the request (forged, replayed, another key), another message ID
+   * or source. A count only: the reasons are in the message. Undefined when none was ignored.
+   */
+  readonly ignoredReplies: number | undefined;
+  /** For `too-large`: the size of the update (bytes, or records in the largest section). */
+  readonly size: number | undefined;
+  /** For `too-large`: the limit it exceeds (65,535 bytes or records). */
+  readonly limit: number | undefined;
 
   constructor(details: UpdateErrorDetails) {
     super(details);
@@ -125,6 +143,9 @@ export class UpdateError extends RndcLibraryError<UpdateErrorKind> {
     this.mayHaveApplied = details.mayHaveApplied ?? false;
     this.reply = details.reply;
     this.id = details.reply?.id;
+    this.ignoredReplies = details.ignoredReplies ? details.ignoredReplies : undefined;
+    this.size = details.size;
+    this.limit = details.limit;
   }
 }
 

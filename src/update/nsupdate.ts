@@ -89,8 +89,12 @@ export interface NsupdateSend {
 
 /** What running a script did. */
 export interface NsupdateRunResult {
-  /** nsupdate's exit status: 0 all sent updates succeeded, 2 a server or transport failure. */
-  readonly exitCode: 0 | 2;
+  /**
+   * nsupdate's exit status: 0 all sent updates succeeded, 2 a server or transport failure, 1 an
+   * update too large for one DNS message (nsupdate stops there with `dns_request_create: ran out
+   * of space` and exit status 1; so does this runner — nothing after it is sent).
+   */
+  readonly exitCode: 0 | 1 | 2;
   /**
    * What nsupdate prints on stdout (`show`, `answer`), byte for byte except the message IDs and
    * the TSIG pseudosection of `answer`, which is left out (it holds the reply's MAC).
@@ -155,6 +159,7 @@ export async function runNsupdateScript(
   let stdout = '';
   let stderr = '';
   let failed = false;
+  let fatal = false;
   const sends: NsupdateSend[] = [];
   const clients = new Map<string, UpdateClient>();
 
@@ -232,6 +237,12 @@ export async function runNsupdateScript(
             options.signal ? { signal: options.signal } : {},
           );
           sends.push({ line: command.line, result });
+          if (result.isErr() && result.error.kind === 'too-large') {
+            // nsupdate's fatal(): one line, exit 1, the rest of the script is not run.
+            stderr += `${file}:${command.line}: ${result.error.message}; split it into several sends\n`;
+            fatal = true;
+            return Ok(finish());
+          }
           if (result.isOk()) {
             state.lastAnswer = result.value.reply;
           } else {
@@ -256,7 +267,7 @@ export async function runNsupdateScript(
 
   function finish(): NsupdateRunResult {
     return {
-      exitCode: failed ? 2 : 0,
+      exitCode: fatal ? 1 : failed ? 2 : 0,
       stdout,
       stderr,
       sends,

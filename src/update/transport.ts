@@ -12,6 +12,11 @@
  *   UDP exchange in flight then fails at once instead of waiting for its deadline.
  * - `close()` ends every exchange in flight (`aborted`), also one still resolving the server's
  *   host name (it sends nothing then), and refuses later ones.
+ * - A hostile server cannot make an exchange hold more memory than it asks for: what is kept
+ *   about ignored replies is a count and a few distinct reasons ({@link IgnoredReplies}), and a
+ *   TCP frame is reassembled in one buffer of its announced size (at most 64 KiB).
+ * - Message IDs are reserved, never spun for: with all 65,536 in use, a send waits in a queue
+ *   for one to be released, bounded by its deadline and signal ({@link DnsTransport.reserveId}).
  */
 
 import { randomInt } from 'node:crypto';
@@ -22,9 +27,51 @@ import { connect, isIP } from 'node:net';
 /** Largest request sent over UDP (RFC 1035 §4.2.1; nsupdate sends no EDNS). */
 export const MAX_UDP_REQUEST = 512;
 
+/** Largest DNS message: TCP's 2-byte length prefix (RFC 1035 §4.2.2). */
+export const MAX_MESSAGE = 65_535;
+
+/** Message IDs {@link DnsTransport.reserveId} hands out per turn of the event loop. */
+export const GRANTS_PER_TURN = 256;
+
+/** Distinct reasons kept about ignored replies; the rest are only counted. */
+export const IGNORED_SAMPLE_SIZE = 8;
+
+/**
+ * What an exchange keeps about the replies it ignored: how many, and the first few distinct
+ * reasons. Bounded whatever the server sends (a flood of forged replies costs a counter).
+ */
+export class IgnoredReplies {
+  #count = 0;
+  readonly #sample: string[] = [];
+
+  /** Counts one ignored reply. */
+  add(reason: string): void {
+    this.#count++;
+    if (this.#sample.length < IGNORED_SAMPLE_SIZE && !this.#sample.includes(reason))
+      this.#sample.push(reason);
+  }
+
+  /** Replies ignored in all. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Up to {@link IGNORED_SAMPLE_SIZE} distinct reasons, first seen first. */
+  get sample(): readonly string[] {
+    return [...this.#sample];
+  }
+}
+
 /** What the caller's check says about a reply with the right ID from the right peer. */
 export type ReplyCheck<T> =
   | { readonly verdict: 'accept'; readonly value: T }
+  /**
+   * A reply that cannot be authenticated but that the protocol lets the server send (RFC 8945
+   * §5.3.2: unsigned BADSIG/BADKEY). It is kept while the exchange goes on waiting for an
+   * accepted reply, for `graceMs` at most (and not past the deadline); if none comes, the
+   * exchange ends with this one. Only the first is kept; later ones are ignored.
+   */
+  | { readonly verdict: 'provisional'; readonly value: T; readonly reason: string }
   | { readonly verdict: 'ignore'; readonly reason: string }
   | { readonly verdict: 'truncated' };
 
@@ -39,21 +86,30 @@ export interface ExchangeOptions {
   readonly tries: number;
   /** Use TCP whatever the size. */
   readonly tcp?: boolean;
+  /** How long a provisional reply waits for an accepted one. Default: `retryIntervalMs`. */
+  readonly graceMs?: number;
 }
 
 /** A completed exchange. */
 export interface Exchanged<T> {
   readonly value: T;
   readonly transport: 'udp' | 'tcp';
-  /** Replies that were received and ignored, with the reason (for diagnostics). */
+  /** Up to {@link IGNORED_SAMPLE_SIZE} distinct reasons why replies were ignored. */
   readonly ignored: readonly string[];
+  /** Replies received and ignored in all. */
+  readonly ignoredCount: number;
+  /** The value is a provisional reply (nothing better came within the grace period). */
+  readonly provisional: boolean;
 }
 
 /** Why an exchange produced no accepted reply. */
 export interface ExchangeFailure {
-  readonly kind: 'timeout' | 'aborted' | 'network';
+  readonly kind: 'timeout' | 'aborted' | 'network' | 'too-large';
   readonly message: string;
+  /** Up to {@link IGNORED_SAMPLE_SIZE} distinct reasons why replies were ignored. */
   readonly ignored: readonly string[];
+  /** Replies received and ignored in all. */
+  readonly ignoredCount: number;
   /** The request left this machine at least once. */
   readonly sent: boolean;
   readonly cause?: unknown;
@@ -73,6 +129,19 @@ interface Pending {
 /** A reserved ID whose exchange has not started or is over: replies to it are dropped. */
 const RESERVED: Pending = { onReply: () => {} };
 
+/** Why {@link DnsTransport.reserveId} gave no ID. */
+export interface IdWaitFailure {
+  readonly kind: 'timeout' | 'aborted';
+  readonly message: string;
+}
+
+/** A send waiting for a free message ID. */
+interface IdWaiter {
+  readonly grant: (id: number) => void;
+  /** The transport was closed. */
+  readonly cancel: () => void;
+}
+
 /** Exchanges with one DNS server. */
 export class DnsTransport {
   readonly #host: string;
@@ -81,6 +150,8 @@ export class DnsTransport {
   #address: Promise<{ address: string; family: 4 | 6 }> | undefined;
   #udp: { readonly socket: UdpSocket; readonly ready: Promise<Error | undefined> } | undefined;
   readonly #pending = new Map<number, Pending>();
+  /** Sends waiting for an ID, first come first served (a Set: O(1) removal on expiry). */
+  readonly #idWaiters = new Set<IdWaiter>();
   #closed = false;
 
   constructor(host: string, port: number, sourceAddress?: string) {
@@ -95,23 +166,123 @@ export class DnsTransport {
   }
 
   /**
-   * Reserves a message ID that no other exchange in flight uses. The ID must be reserved from
-   * here until its exchange ends, not just picked: another send may allocate while this one is
-   * still signing, and two exchanges sharing an ID would steal each other's replies. The
-   * reservation ends with {@link exchange} or {@link releaseId}.
+   * Reserves a message ID that no other exchange in flight uses, or returns undefined when all
+   * 65,536 are in use (never loops: a few random picks, then one scan from a random start). The
+   * ID must be reserved from here until its exchange ends, not just picked: another send may
+   * allocate while this one is still signing, and two exchanges sharing an ID would steal each
+   * other's replies. The reservation ends with {@link exchange} or {@link releaseId}.
    */
-  allocateId(): number {
-    for (;;) {
+  allocateId(): number | undefined {
+    if (this.#pending.size >= 0x10000) return undefined;
+    for (let attempt = 0; attempt < 8; attempt++) {
       const id = randomInt(0, 0x10000);
-      if (this.#pending.has(id)) continue;
-      this.#pending.set(id, RESERVED);
-      return id;
+      if (!this.#pending.has(id)) {
+        this.#pending.set(id, RESERVED);
+        return id;
+      }
+    }
+    const from = randomInt(0, 0x10000);
+    for (let i = 0; i < 0x10000; i++) {
+      const id = (from + i) & 0xffff;
+      if (!this.#pending.has(id)) {
+        this.#pending.set(id, RESERVED);
+        return id;
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * Reserves a message ID like {@link allocateId}; when all 65,536 are in use, waits (first come,
+   * first served) until an exchange releases one, the deadline passes or `signal` aborts.
+   *
+   * At most {@link GRANTS_PER_TURN} IDs are handed out per turn of the event loop; the rest wait
+   * for the next turn. A caller starting 100,000 sends at once would otherwise run all their
+   * signing and sending in one microtask flush, and no timer (deadlines included) could fire
+   * until it ended.
+   */
+  reserveId(options: {
+    readonly deadline: number;
+    readonly signal?: AbortSignal | undefined;
+  }): Promise<{ id: number } | { failure: IdWaitFailure }> {
+    if (this.#closed)
+      return Promise.resolve({
+        failure: { kind: 'aborted', message: 'the client was closed' },
+      });
+    if (this.#idWaiters.size === 0 && this.#grantsThisTurn < GRANTS_PER_TURN) {
+      const id = this.allocateId();
+      if (id !== undefined) {
+        this.#countGrant();
+        return Promise.resolve({ id });
+      }
+    }
+    return new Promise((resolve) => {
+      const done = (outcome: { id: number } | { failure: IdWaitFailure }) => {
+        this.#idWaiters.delete(waiter);
+        clearTimeout(timer);
+        options.signal?.removeEventListener('abort', onAbort);
+        resolve(outcome);
+      };
+      const waiter: IdWaiter = {
+        grant: (granted) => done({ id: granted }),
+        cancel: () => done({ failure: { kind: 'aborted', message: 'the client was closed' } }),
+      };
+      const onAbort = () =>
+        done({ failure: { kind: 'aborted', message: `the update to ${this.server} was aborted` } });
+      const timer = setTimeout(
+        () =>
+          done({
+            failure: {
+              kind: 'timeout',
+              message:
+                this.#pending.size >= 0x10000
+                  ? `no message ID became free before the deadline: 65,536 exchanges with ${this.server} were in flight (nothing was sent)`
+                  : `the deadline passed while the update waited its turn to be sent to ${this.server} (nothing was sent)`,
+            },
+          }),
+        Math.max(0, options.deadline - Date.now()),
+      );
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
+      }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      this.#idWaiters.add(waiter);
+    });
+  }
+
+  /** IDs handed out in this turn of the event loop (see {@link reserveId}). */
+  #grantsThisTurn = 0;
+
+  #countGrant(): void {
+    if (this.#grantsThisTurn++ > 0) return;
+    // Next turn (after timers): a new allowance, and the waiters it can serve.
+    setImmediate(() => {
+      this.#grantsThisTurn = 0;
+      this.#drainWaiters();
+    });
+  }
+
+  /** Hands free IDs to waiting sends, within this turn's allowance. */
+  #drainWaiters(): void {
+    while (this.#idWaiters.size > 0 && this.#grantsThisTurn < GRANTS_PER_TURN) {
+      const id = this.allocateId();
+      if (id === undefined) return;
+      const waiter = this.#idWaiters.values().next().value as IdWaiter;
+      this.#countGrant();
+      waiter.grant(id);
     }
   }
 
   /** Gives back an ID from {@link allocateId} that will not be used for an exchange. */
   releaseId(id: number): void {
-    this.#pending.delete(id);
+    if (!this.#pending.delete(id)) return;
+    if (this.#idWaiters.size === 0 || this.#grantsThisTurn >= GRANTS_PER_TURN) return;
+    // Straight to the first waiting send, still reserved (no search for a free ID).
+    this.#pending.set(id, RESERVED);
+    const waiter = this.#idWaiters.values().next().value as IdWaiter;
+    this.#countGrant();
+    waiter.grant(id);
   }
 
   /** Sends `request` (whose ID is `id`) and returns the first reply `check` accepts. */
@@ -122,17 +293,44 @@ export class DnsTransport {
     options: ExchangeOptions,
   ): Promise<Outcome<T>> {
     try {
-      if (this.#closed) return { ok: false, failure: closedFailure(this.server, false, []) };
+      if (request.length > MAX_MESSAGE) {
+        // The 2-byte TCP length prefix cannot say it (a socket write would throw).
+        return {
+          ok: false,
+          failure: {
+            kind: 'too-large',
+            message: `the message is ${request.length} bytes, over the ${MAX_MESSAGE}-byte limit of a DNS message`,
+            ignored: [],
+            ignoredCount: 0,
+            sent: false,
+          },
+        };
+      }
+      if (this.#closed) return { ok: false, failure: closedFailure(this.server, false) };
+      if (Date.now() >= options.deadline) {
+        // E.g. a send that waited for a message ID until its deadline: nothing goes out late.
+        return {
+          ok: false,
+          failure: {
+            kind: 'timeout',
+            message: `the deadline passed before the update was sent to ${this.server} (nothing was sent)`,
+            ignored: [],
+            ignoredCount: 0,
+            sent: false,
+          },
+        };
+      }
       const resolved = await this.#resolveFor(id, options);
       if ('failure' in resolved) return { ok: false, failure: resolved.failure };
       // close() may have come after the lookup settled but before this line: nothing is sent.
-      if (this.#closed) return { ok: false, failure: closedFailure(this.server, false, []) };
+      if (this.#closed) return { ok: false, failure: closedFailure(this.server, false) };
+      const ignored = new IgnoredReplies();
       if (options.tcp || request.length > MAX_UDP_REQUEST) {
-        return await this.#tcp(request, id, check, options, resolved.address, []);
+        return await this.#tcp(request, id, check, options, resolved.address, ignored);
       }
-      const udp = await this.#udpExchange(request, id, check, options, resolved.address);
-      if (udp.ok || !('truncated' in udp)) return udp;
-      return await this.#tcp(request, id, check, options, resolved.address, udp.ignored);
+      const udp = await this.#udpExchange(request, id, check, options, resolved.address, ignored);
+      if (udp !== 'truncated') return udp;
+      return await this.#tcp(request, id, check, options, resolved.address, ignored);
     } finally {
       // The ID stays reserved until the exchange is over (see allocateId).
       this.releaseId(id);
@@ -144,15 +342,15 @@ export class DnsTransport {
 
   /**
    * Closes the UDP socket. Exchanges in flight fail (`aborted`), including those still resolving
-   * the server's host name (they send nothing), and so do later ones.
+   * the server's host name (they send nothing) and those waiting for an ID, and so do later ones.
    */
   close(): void {
     this.#closed = true;
     for (const pending of [...this.#pending.values()]) pending.onClose?.();
+    for (const waiter of [...this.#idWaiters]) waiter.cancel();
     this.#udp?.socket.close();
     this.#udp = undefined;
   }
-
   /**
    * The server's address for exchange `id`, while the exchange is registered under its ID:
    * close() ends a lookup still in progress (`aborted`), and so do the caller's signal and the
@@ -175,11 +373,11 @@ export class DnsTransport {
         resolve(outcome);
       };
       const failure = (kind: ExchangeFailure['kind'], message: string) =>
-        finish({ failure: { kind, message, ignored: [], sent: false } });
+        finish({ failure: { kind, message, ignored: [], ignoredCount: 0, sent: false } });
       const onAbort = () => failure('aborted', `the update to ${this.server} was aborted`);
       const entry: Pending = {
         onReply: RESERVED.onReply,
-        onClose: () => finish({ failure: closedFailure(this.server, false, []) }),
+        onClose: () => finish({ failure: closedFailure(this.server, false) }),
       };
       this.#pending.set(id, entry);
       const deadlineTimer = setTimeout(
@@ -217,6 +415,7 @@ export class DnsTransport {
           kind: 'network',
           message: `cannot resolve ${this.#host}: ${(error as Error).message}`,
           ignored: [],
+          ignoredCount: 0,
           sent: false,
           cause: error,
         },
@@ -260,18 +459,20 @@ export class DnsTransport {
     check: (reply: Buffer) => ReplyCheck<T>,
     options: ExchangeOptions,
     target: { address: string; family: 4 | 6 },
-  ): Promise<Outcome<T> | { ok: false; truncated: true; ignored: string[] }> {
+    ignored: IgnoredReplies,
+  ): Promise<Outcome<T> | 'truncated'> {
     return new Promise((resolve) => {
       const { socket, ready } = this.#udpSocket(target);
-      const ignored: string[] = [];
       let sends = 0;
       let retryTimer: NodeJS.Timeout | undefined;
       let settled = false;
-      const finish = (outcome: Outcome<T> | { ok: false; truncated: true; ignored: string[] }) => {
+      const held = new Provisional<T>(options, () => finish(held.outcome('udp', ignored)!));
+      const finish = (outcome: Outcome<T> | 'truncated') => {
         if (settled) return;
         settled = true;
         clearTimeout(retryTimer);
         clearTimeout(deadlineTimer);
+        held.clear();
         options.signal?.removeEventListener('abort', onAbort);
         // Stop routing replies here; the ID itself stays reserved until exchange() returns.
         this.#pending.set(id, RESERVED);
@@ -280,10 +481,13 @@ export class DnsTransport {
         resolve(outcome);
       };
       const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
-        finish({
-          ok: false,
-          failure: { kind, message, ignored, sent: sends > 0, ...(cause ? { cause } : {}) },
-        });
+        finish(
+          // A kept provisional reply is the answer when nothing better came (timeout only).
+          (kind === 'timeout' ? held.outcome('udp', ignored) : undefined) ?? {
+            ok: false,
+            failure: failure(kind, message, ignored, sends > 0, cause),
+          },
+        );
       const send = () => {
         if (settled) return;
         if (sends >= options.tries) return; // the deadline timer ends the exchange
@@ -320,14 +524,16 @@ export class DnsTransport {
           ),
         onReply: (reply, from) => {
           if (from.address !== target.address || from.port !== this.#port) {
-            ignored.push(`a reply from ${from.address}#${from.port}, not the server`);
+            ignored.add(`a reply from ${from.address}#${from.port}, not the server`);
             return;
           }
           const verdict = check(reply);
-          if (verdict.verdict === 'accept')
-            finish({ ok: true, value: { value: verdict.value, transport: 'udp', ignored } });
-          else if (verdict.verdict === 'truncated') finish({ ok: false, truncated: true, ignored });
-          else ignored.push(verdict.reason);
+          if (verdict.verdict === 'accept') {
+            held.supersede(ignored);
+            finish({ ok: true, value: exchanged(verdict.value, 'udp', ignored, false) });
+          } else if (verdict.verdict === 'truncated') finish('truncated');
+          else if (verdict.verdict === 'provisional') held.offer(verdict, ignored);
+          else ignored.add(verdict.reason);
         },
         onClose: () =>
           finish({ ok: false, failure: closedFailure(this.server, sends > 0, ignored) }),
@@ -351,7 +557,7 @@ export class DnsTransport {
     check: (reply: Buffer) => ReplyCheck<T>,
     options: ExchangeOptions,
     target: { address: string; family: 4 | 6 },
-    ignored: string[],
+    ignored: IgnoredReplies,
   ): Promise<Outcome<T>> {
     return new Promise((resolve) => {
       const socket = connect({
@@ -362,21 +568,26 @@ export class DnsTransport {
       socket.setNoDelay(true);
       let sent = false;
       let settled = false;
-      let buffered = Buffer.alloc(0);
+      const frames = new FrameReader();
+      const held = new Provisional<T>(options, () => finish(held.outcome('tcp', ignored)!));
       const finish = (outcome: Outcome<T>) => {
         if (settled) return;
         settled = true;
         clearTimeout(deadlineTimer);
+        held.clear();
         options.signal?.removeEventListener('abort', onAbort);
         this.#pending.set(id, RESERVED);
         socket.destroy();
         resolve(outcome);
       };
       const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
-        finish({
-          ok: false,
-          failure: { kind, message, ignored, sent, ...(cause ? { cause } : {}) },
-        });
+        finish(
+          // The server closing or the deadline: a kept provisional reply is the answer.
+          (kind !== 'aborted' ? held.outcome('tcp', ignored) : undefined) ?? {
+            ok: false,
+            failure: failure(kind, message, ignored, sent, cause),
+          },
+        );
       const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
       this.#pending.set(id, {
         onReply: RESERVED.onReply,
@@ -387,32 +598,36 @@ export class DnsTransport {
         Math.max(0, options.deadline - Date.now()),
       );
       socket.on('connect', () => {
-        // Length prefix and message in one write (RFC 1035 §4.2.2).
+        // Length prefix and message in one write (RFC 1035 §4.2.2); exchange() checked the size.
         const length = Buffer.alloc(2);
         length.writeUInt16BE(request.length);
         socket.write(Buffer.concat([length, request]));
         sent = true;
       });
       socket.on('data', (chunk: Buffer) => {
-        buffered = Buffer.concat([buffered, chunk]);
-        while (buffered.length >= 2) {
-          const size = buffered.readUInt16BE(0);
-          if (buffered.length < size + 2) break;
-          const reply = buffered.subarray(2, size + 2);
-          buffered = buffered.subarray(size + 2);
+        frames.push(chunk, (reply) => {
+          if (settled) return false;
           if (reply.length < 2 || reply.readUInt16BE(0) !== id) {
-            ignored.push('a TCP reply with another message ID');
-            continue;
+            ignored.add(
+              reply.length < 12
+                ? 'a TCP frame shorter than a DNS header'
+                : 'a TCP reply with another message ID',
+            );
+            return true;
           }
-          const verdict = check(Buffer.from(reply));
+          const verdict = check(reply);
           if (verdict.verdict === 'accept') {
-            finish({ ok: true, value: { value: verdict.value, transport: 'tcp', ignored } });
-            return;
+            held.supersede(ignored);
+            finish({ ok: true, value: exchanged(verdict.value, 'tcp', ignored, false) });
+            return false;
           }
-          ignored.push(
-            verdict.verdict === 'truncated' ? 'a truncated reply over TCP' : verdict.reason,
-          );
-        }
+          if (verdict.verdict === 'provisional') held.offer(verdict, ignored);
+          else
+            ignored.add(
+              verdict.verdict === 'truncated' ? 'a truncated reply over TCP' : verdict.reason,
+            );
+          return true;
+        });
       });
       socket.on('error', (error: NodeJS.ErrnoException) =>
         fail(
@@ -430,11 +645,117 @@ export class DnsTransport {
   }
 }
 
-function closedFailure(server: string, sent: boolean, ignored: readonly string[]): ExchangeFailure {
+/**
+ * Reassembles length-prefixed DNS messages from a TCP stream (RFC 1035 §4.2.2) in one buffer of
+ * the announced size per frame: memory is bounded by 2 + 65,535 bytes whatever the peer sends,
+ * and trickled bytes are copied once (no growing concatenation).
+ */
+export class FrameReader {
+  readonly #prefix = Buffer.alloc(2);
+  #prefixFill = 0;
+  #frame: Buffer | undefined;
+  #fill = 0;
+
+  /**
+   * Consumes `chunk`, calling `onFrame` with each complete message (a buffer the callee may
+   * keep). Stops early, dropping the rest, when `onFrame` returns false.
+   */
+  push(chunk: Buffer, onFrame: (frame: Buffer) => boolean): void {
+    let offset = 0;
+    while (offset < chunk.length) {
+      if (this.#frame === undefined) {
+        const take = Math.min(2 - this.#prefixFill, chunk.length - offset);
+        chunk.copy(this.#prefix, this.#prefixFill, offset, offset + take);
+        this.#prefixFill += take;
+        offset += take;
+        if (this.#prefixFill < 2) return;
+        this.#prefixFill = 0;
+        this.#frame = Buffer.allocUnsafe(this.#prefix.readUInt16BE(0));
+        this.#fill = 0;
+      }
+      const take = Math.min(this.#frame.length - this.#fill, chunk.length - offset);
+      chunk.copy(this.#frame, this.#fill, offset, offset + take);
+      this.#fill += take;
+      offset += take;
+      if (this.#fill < this.#frame.length) return;
+      const frame = this.#frame;
+      this.#frame = undefined;
+      if (!onFrame(frame)) return;
+    }
+  }
+}
+
+/** The first provisional reply of an exchange, and the grace timer that ends the wait for better. */
+class Provisional<T> {
+  #value: { readonly value: T; readonly reason: string } | undefined;
+  #timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly options: ExchangeOptions,
+    private readonly onGraceOver: () => void,
+  ) {}
+
+  offer(verdict: { readonly value: T; readonly reason: string }, ignored: IgnoredReplies): void {
+    if (this.#value) {
+      ignored.add(verdict.reason);
+      return;
+    }
+    this.#value = { value: verdict.value, reason: verdict.reason };
+    const grace = this.options.graceMs ?? this.options.retryIntervalMs;
+    this.#timer = setTimeout(
+      this.onGraceOver,
+      Math.max(0, Math.min(grace, this.options.deadline - Date.now())),
+    );
+  }
+
+  /** The exchange's outcome with the kept reply, or undefined when there is none. */
+  outcome(transport: 'udp' | 'tcp', ignored: IgnoredReplies): Outcome<T> | undefined {
+    if (!this.#value) return undefined;
+    return { ok: true, value: exchanged(this.#value.value, transport, ignored, true) };
+  }
+
+  /** An accepted reply came: the kept one is counted as ignored. */
+  supersede(ignored: IgnoredReplies): void {
+    if (this.#value) ignored.add(this.#value.reason);
+  }
+
+  clear(): void {
+    clearTimeout(this.#timer);
+  }
+}
+
+function exchanged<T>(
+  value: T,
+  transport: 'udp' | 'tcp',
+  ignored: IgnoredReplies,
+  provisional: boolean,
+): Exchanged<T> {
+  return { value, transport, ignored: ignored.sample, ignoredCount: ignored.count, provisional };
+}
+
+function failure(
+  kind: ExchangeFailure['kind'],
+  message: string,
+  ignored: IgnoredReplies,
+  sent: boolean,
+  cause: unknown,
+): ExchangeFailure {
+  return {
+    kind,
+    message,
+    ignored: ignored.sample,
+    ignoredCount: ignored.count,
+    sent,
+    ...(cause ? { cause } : {}),
+  };
+}
+
+function closedFailure(server: string, sent: boolean, ignored?: IgnoredReplies): ExchangeFailure {
   return {
     kind: 'aborted',
     message: `the client was closed${sent ? ` while waiting for ${server}; the update may have been applied` : ''}`,
-    ignored,
+    ignored: ignored?.sample ?? [],
+    ignoredCount: ignored?.count ?? 0,
     sent,
   };
 }
@@ -442,12 +763,12 @@ function closedFailure(server: string, sent: boolean, ignored: readonly string[]
 function timeoutMessage(
   server: string,
   sends: number,
-  ignored: readonly string[],
+  ignored: IgnoredReplies,
   via = 'UDP',
 ): string {
   const tail =
-    ignored.length > 0
-      ? `; ${ignored.length} reply(ies) were ignored: ${[...new Set(ignored)].join('; ')}`
+    ignored.count > 0
+      ? `; ${ignored.count} reply(ies) were ignored: ${ignored.sample.join('; ')}${ignored.count > ignored.sample.length ? '; …' : ''}`
       : '';
   return `no valid reply from ${server} over ${via} (${sends} send${sends === 1 ? '' : 's'})${tail}`;
 }

@@ -169,30 +169,81 @@ export function tsigVariables(
   ]);
 }
 
+/**
+ * One check a reply's TSIG passed (RFC 8945 §5.4 → §5.2):
+ * - `key`: the owner is our key's name and the algorithm our key's (§5.2.1; BIND's client rule);
+ * - `mac-length`: the MAC is not longer than the digest, not below max(10, half the digest)
+ *   (§5.2.2.1) and not shorter than the MAC we sent — BIND's rule for its truncated keys: a
+ *   `hmac-sha256-128` key accepts 16 bytes or more, a plain key only the full digest (§5.2.4);
+ * - `mac`: the MAC verifies over our request MAC and the reply (§4.3.1);
+ * - `time`: Time Signed is within Fudge of our clock (§5.2.3);
+ * - `original-id`: the Original ID is our request's ID (§4.2, covered by the MAC).
+ */
+export type TsigCheck = 'key' | 'mac-length' | 'mac' | 'time' | 'original-id';
+
+/** Every check of a verified reply, in the order they are made. */
+export const TSIG_CHECKS: readonly TsigCheck[] = [
+  'key',
+  'mac-length',
+  'mac',
+  'time',
+  'original-id',
+];
+
+/** TSIG error codes a server may send unsigned (MAC size 0): RFC 8945 §5.3.2. */
+const UNSIGNED_ERRORS: ReadonlySet<number> = new Set([16, 17]);
+
 /** Result of checking a reply's TSIG. */
 export type TsigVerdict =
-  /** MAC verified and time within the fudge. `error` is the TSIG error the server set (0, BADTIME…). */
+  /**
+   * Every check passed: the reply is the server's. `record.error` is the TSIG error the server
+   * set (0, or a signed BADTIME/BADTRUNC).
+   */
   | {
       readonly kind: 'verified';
       readonly record: TsigRecord;
+      readonly checks: readonly TsigCheck[];
       readonly serverTime: number | undefined;
     }
-  /** The server's error reply carries no MAC (BADSIG, BADKEY): it cannot be authenticated. */
+  /**
+   * The server's own BADSIG or BADKEY error, which RFC 8945 §5.3.2 sends without a MAC (MAC size
+   * 0) because it could not check our MAC. Anyone can forge it: it is never authenticated.
+   */
   | { readonly kind: 'unsigned-error'; readonly record: TsigRecord }
-  /** The reply has no TSIG at all. */
+  /** The reply has no TSIG at all (§5.4: a format error, discarded). */
   | { readonly kind: 'missing' }
   /** Another key or algorithm answered. */
   | { readonly kind: 'wrong-key'; readonly record: TsigRecord }
-  /** The MAC is shorter than the rules allow, longer than the digest, or shorter than ours. */
-  | { readonly kind: 'bad-truncation'; readonly record: TsigRecord }
+  /** MAC size 0 with a TSIG error other than BADSIG/BADKEY (or none): only §5.3.2 may omit the MAC. */
+  | { readonly kind: 'empty-mac'; readonly record: TsigRecord }
+  /**
+   * The MAC is longer than the digest, shorter than max(10, half the digest) (§5.2.2.1), or
+   * shorter than the `minimum` this key accepts (BIND's BADTRUNC rule, §5.2.4).
+   */
+  | { readonly kind: 'bad-truncation'; readonly record: TsigRecord; readonly minimum: number }
   /** The MAC does not verify. */
   | { readonly kind: 'bad-mac'; readonly record: TsigRecord }
-  /** MAC fine but the reply was signed outside our clock ± fudge. */
-  | { readonly kind: 'bad-time'; readonly record: TsigRecord; readonly skew: number };
+  /** MAC fine but the reply was signed outside our clock ± fudge (§5.2.3). */
+  | { readonly kind: 'bad-time'; readonly record: TsigRecord; readonly skew: number }
+  /** MAC fine but the Original ID is not our request's ID. */
+  | { readonly kind: 'wrong-original-id'; readonly record: TsigRecord };
 
 /**
- * Verifies a reply's TSIG against the request MAC as sent. `reply` is the whole reply,
- * `tsigStart` the offset of its TSIG RR (the last RR), `record` the parsed RR.
+ * The shortest reply MAC `key` accepts: the whole digest, or the truncated length of a BIND-style
+ * truncated key — never below RFC 8945 §5.2.2.1's max(10, half the digest). BIND 9.18
+ * (lib/dns/tsig.c, dns_tsig_verify) applies the same rule to replies: a MAC shorter than the key's
+ * bits (or than the digest, for a key without bits) is BADTRUNC.
+ */
+export function minimumMacLength(key: Key): number {
+  const full = DIGEST_BYTES[key.algorithm];
+  return Math.max(10, Math.ceil(full / 2), macLength(key));
+}
+
+/**
+ * Verifies a reply's TSIG against the request MAC as sent (RFC 8945 §5.4, checks of §5.2 in its
+ * order: key, MAC length, MAC, time, then truncation policy). `reply` is the whole reply, `tsig`
+ * the offset and parsed fields of its TSIG RR (the last RR). `requestId`, when given, must equal
+ * the TSIG's Original ID.
  */
 export function verifyResponse(
   reply: Buffer,
@@ -200,6 +251,7 @@ export function verifyResponse(
   key: Key,
   requestMac: Buffer,
   now: number,
+  requestId?: number,
 ): TsigVerdict {
   if (!tsig) return { kind: 'missing' };
   const { record, start } = tsig;
@@ -211,17 +263,18 @@ export function verifyResponse(
   ) {
     return { kind: 'wrong-key', record };
   }
-  if (record.mac.length === 0) return { kind: 'unsigned-error', record };
+  if (record.mac.length === 0) {
+    // §5.3.2: a server that could not check our MAC (unknown key, bad MAC) answers unsigned.
+    // Any other empty MAC is a forgery: a BADTIME or BADTRUNC answer MUST be signed (§5.2.3,
+    // §5.3.2), and so must every other reply. BIND's client: "signature was empty".
+    return UNSIGNED_ERRORS.has(record.error)
+      ? { kind: 'unsigned-error', record }
+      : { kind: 'empty-mac', record };
+  }
   const full = DIGEST_BYTES[key.algorithm];
-  // RFC 8945 §5.2.2.1: longer than the digest, or shorter than max(10, half) is malformed; a
-  // reply MAC shorter than the one we sent is weaker than we asked for (BIND echoes our length).
-  const minimum = Math.max(10, Math.ceil(full / 2));
-  if (
-    record.mac.length > full ||
-    record.mac.length < minimum ||
-    record.mac.length < requestMac.length
-  ) {
-    return { kind: 'bad-truncation', record };
+  const minimum = Math.max(minimumMacLength(key), requestMac.length);
+  if (record.mac.length > full || record.mac.length < minimum) {
+    return { kind: 'bad-truncation', record, minimum };
   }
   const unsigned = Buffer.from(reply.subarray(0, start));
   unsigned.writeUInt16BE(record.originalId, 0);
@@ -240,12 +293,14 @@ export function verifyResponse(
     .hmac(Buffer.concat([requestMacLength, requestMac, unsigned, variables]))
     .subarray(0, record.mac.length);
   if (!timingSafeEqual(expected, record.mac)) return { kind: 'bad-mac', record };
-  const serverTime = record.otherData.length === 6 ? record.otherData.readUIntBE(0, 6) : undefined;
-  // BADTIME replies echo our time and carry the server's clock in Other Data; report, don't judge.
+  // A BADTIME reply echoes our Time Signed (RFC 8945 §5.2.3), so this check passes for it too;
+  // the server's clock is in Other Data.
   const skew = now - record.timeSigned;
-  if (record.error === 0 && Math.abs(skew) > record.fudge)
-    return { kind: 'bad-time', record, skew };
-  return { kind: 'verified', record, serverTime };
+  if (Math.abs(skew) > record.fudge) return { kind: 'bad-time', record, skew };
+  if (requestId !== undefined && record.originalId !== requestId)
+    return { kind: 'wrong-original-id', record };
+  const serverTime = record.otherData.length === 6 ? record.otherData.readUIntBE(0, 6) : undefined;
+  return { kind: 'verified', record, checks: TSIG_CHECKS, serverTime };
 }
 
 /** Decodes TSIG RDATA; undefined when malformed. `owner` is the RR's owner name. */

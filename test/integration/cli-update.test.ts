@@ -5,6 +5,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Y_WARNING } from '../../src/cli/update.js';
 import {
   type BinaryResult,
   type NamedInstance,
@@ -294,7 +295,10 @@ describe('rndc-js update and nsupdate: same script bytes, same output, same zone
     expect(withoutOwnLines(ours.stderr).replaceAll(OURS, 'ZONE')).toBe(
       theirs.stderr.replaceAll(THEIRS, 'ZONE'),
     );
-    const own = ownLines(ours.stderr);
+    // -y: one warning that the secret is in the process list (as nsupdate(1) warns), first.
+    const yWarnings = ownLines(ours.stderr).filter((l) => l.includes('-y puts the secret'));
+    expect(yWarnings).toHaveLength(c.flags?.includes('-y') ? 1 : 0);
+    const own = ownLines(ours.stderr).filter((l) => !yWarnings.includes(l));
     expect(own).toHaveLength(c.ownLines?.length ?? 0);
     for (const [index, text] of (c.ownLines ?? []).entries()) {
       expect(own[index]).toMatch(/^rndc-js: warning: /);
@@ -348,6 +352,7 @@ show
     expect(withoutOwnLines(ours.stderr)).toBe(theirs.stderr);
     expect(theirs.stderr).toBe('incorrect operation code: bogus\nsyntax error\n');
     expect(ownLines(ours.stderr)).toEqual([
+      `rndc-js: warning: ${Y_WARNING}`,
       'rndc-js: note: line 4: nothing was sent (rndc-js checks the whole script before sending anything)',
     ]);
     expect((await axfr(named.dnsPort, THEIRS)).some((l) => l.startsWith(`before.${THEIRS}`))).toBe(
@@ -409,7 +414,10 @@ update add never.solo.test. 300 A 192.0.2.11
     expect(doc.stderr).toBe('update failed: YXDOMAIN\n');
     expect(doc.stdout).toContain('Outgoing update query:\n');
     expect(doc.stdout).toContain('status: YXDOMAIN');
-    expect(doc.warnings).toEqual([expect.objectContaining({ kind: 'unsent-at-eof', line: 10 })]);
+    expect(doc.warnings).toEqual([
+      expect.objectContaining({ kind: 'secret-on-command-line', line: null }),
+      expect.objectContaining({ kind: 'unsent-at-eof', line: 10 }),
+    ]);
   });
 
   it('a syntax error: exit 1, kind syntax with its line, nothing sent', async () => {
@@ -486,6 +494,19 @@ describe('errors: one line and the causes, nsupdate exit codes, no stack trace',
       expect(run.exitCode, args.join(' ')).toBe(1);
       noStack(run);
     }
+  });
+
+  it('-y warns once on stderr that the secret is in the process list (never the secret); -k does not', async () => {
+    const secret = named.keys['hmac-sha256'].secretBytes().toString('base64');
+    const script = `server 127.0.0.1 ${named.dnsPort}\nupdate add yw.solo.test. 300 A 192.0.2.1\nsend\n`;
+    const withY = await rndcJs(['-y', yKey], script);
+    expect(withY.exitCode, withY.stderr).toBe(0);
+    expect(withY.stderr).toBe(`rndc-js: warning: ${Y_WARNING}\n`);
+    expect(withY.stderr).toContain('-k keyfile');
+    expect(withY.stderr).not.toContain(secret);
+    const withK = await rndcJs(['-k', keyFile], script);
+    expect(withK.exitCode, withK.stderr).toBe(0);
+    expect(withK.stderr).toBe('');
   });
 
   it('a send without any server: exit 1 before anything is sent', async () => {

@@ -171,11 +171,18 @@ describe('nothing listening', () => {
 });
 
 describe('TCP faults', () => {
-  it('a TC reply sends the client to TCP, where the server stalls → timeout within the deadline', async () => {
+  it('a TC reply sends an unsigned client to TCP, where the server stalls → timeout within the deadline', async () => {
+    // The staller's TC reply is unsigned: only a client without a key follows it (a signed
+    // client discards it, RFC 8945 §5.4 — test/integration/hostile-update.test.ts).
     const staller = await startTruncatingStaller();
     try {
       const { value, ms } = await timed(
-        client({ port: staller.port }).send(anUpdate().update, { timeoutMs: 800 }),
+        new UpdateClient({
+          server: '127.0.0.1',
+          port: staller.port,
+          retryIntervalMs: 200,
+          tries: 3,
+        }).send(anUpdate().update, { timeoutMs: 800 }),
       );
       const error = value.unwrapErr();
       expect(error.kind).toBe('timeout');

@@ -9,6 +9,7 @@ import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { axfr, lookup } from '../helpers/dns.js';
+import { parseRequest, replyTo, signReply } from '../helpers/fake-dns.js';
 
 let named: NamedInstance;
 const clients: UpdateClient[] = [];
@@ -299,7 +300,11 @@ describe('replies are verified', () => {
           new Update('dyn.test').add('u 300 A 192.0.2.9'),
         )
       ).unwrapErr();
-      expect(error.kind).toBe('unsigned-reply');
+      // RFC 8945 §5.4: discarded; the client waits for a signed reply until it times out.
+      expect(error.kind).toBe('timeout');
+      expect(error.mayHaveApplied).toBe(true);
+      expect(error.ignoredReplies).toBe(1);
+      expect(error.message).toContain('an unsigned reply to a signed request');
     } finally {
       proxy.close();
     }
@@ -319,16 +324,19 @@ describe('transport', () => {
     ).toBe('tcp');
   });
 
-  it('a UDP reply with TC set makes the client retry over TCP', async () => {
-    // UDP: answer every query with its header, TC set. TCP: forward to named.
+  it('a verified UDP reply with TC set makes the client retry over TCP', async () => {
+    // UDP: answer every query with its header and zone section, TC set, signed with the key as
+    // named would (an unsigned TC is not followed: test/integration/hostile-update.test.ts).
+    // TCP: forward to named.
+    const key = named.keys['hmac-sha256'];
+    const fakeKey = { name: `${key.name}.`, algorithm: key.algorithm, secret: key.secretBytes() };
     const udp = createSocket('udp4');
     await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
     const port = udp.address().port;
     udp.on('message', (query, from) => {
-      const header = Buffer.from(query.subarray(0, 12));
-      header.writeUInt16BE(header.readUInt16BE(2) | 0x8000 | 0x0200, 2);
-      header.fill(0, 4);
-      udp.send(header, from.port, from.address);
+      const request = parseRequest(query, 'udp', 0);
+      const tc = signReply(replyTo(request, { truncated: true }), request, fakeKey);
+      udp.send(tc, from.port, from.address);
     });
     const tcp = createServer((socket) => {
       const upstream = connect({ host: '127.0.0.1', port: named.dnsPort });

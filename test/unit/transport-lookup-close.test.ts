@@ -58,7 +58,7 @@ const packet = (id: number) => {
 
 it('DnsTransport.close() ends an exchange still resolving the host name; nothing is sent', async () => {
   const transport = new DnsTransport('slow.test', sink.port);
-  const id = transport.allocateId();
+  const id = transport.allocateId()!;
   const exchange = transport.exchange(packet(id), id, () => ({ verdict: 'ignore', reason: 'x' }), {
     deadline: Date.now() + 30_000,
     retryIntervalMs: 50,
@@ -74,7 +74,7 @@ it('DnsTransport.close() ends an exchange still resolving the host name; nothing
   await releaseLookupsAndSettle();
   expect(sink.received).toBe(0);
   // The ID is free again.
-  expect(transport.allocateId()).toBeTypeOf('number');
+  expect(transport.allocateId()!).toBeTypeOf('number');
 });
 
 it('UpdateClient.close() during the lookup: the send fails with aborted, not applied, nothing sent', async () => {

@@ -2,7 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { Key } from '../../src/keys/key.js';
 import { decodeReply } from '../../src/update/message.js';
-import { signRequest, verifyResponse } from '../../src/update/tsig.js';
+import {
+  encodeTsigRecord,
+  minimumMacLength,
+  signRequest,
+  type TsigRecord,
+  verifyResponse,
+} from '../../src/update/tsig.js';
 
 const hex = (s: string) => Buffer.from(s.replace(/\s+/g, ''), 'hex');
 const key = Key.from({
@@ -89,5 +95,74 @@ describe('TSIG against the captured nsupdate exchange', () => {
     expect(signed.mac.equals(requestMac.subarray(0, 16))).toBe(true);
     expect(signed.message.includes(hex('0b686d61632d73686132353600'))).toBe(true);
     expect(signed.message.length).toBe(130 - 16);
+  });
+});
+
+describe('RFC 8945 §5.4 on forged variants of the captured response', () => {
+  const reply = decodeReply(response).unwrap();
+  const tsigStart = reply.tsig!.start;
+  /** The captured response with its TSIG replaced by `tsig` (fields not given: the original's). */
+  const forged = (changes: Partial<TsigRecord>) => {
+    const record = { ...reply.tsig!.record, ...changes };
+    const bytes = Buffer.concat([response.subarray(0, tsigStart), encodeTsigRecord(record)]);
+    const decoded = decodeReply(bytes).unwrap();
+    return { bytes, tsig: decoded.tsig };
+  };
+  const verdict = (changes: Partial<TsigRecord>, k = key, mac = requestMac) => {
+    const { bytes, tsig } = forged(changes);
+    return verifyResponse(bytes, tsig, k, mac, TIME, 30074);
+  };
+
+  it('the genuine response passes every check, Original ID included', () => {
+    const v = verifyResponse(response, reply.tsig, key, requestMac, TIME, 30074);
+    expect(v).toMatchObject({
+      kind: 'verified',
+      checks: ['key', 'mac-length', 'mac', 'time', 'original-id'],
+    });
+    expect(verifyResponse(response, reply.tsig, key, requestMac, TIME, 30075).kind).toBe(
+      'wrong-original-id',
+    );
+  });
+
+  it('an empty MAC is only an unsigned BADSIG/BADKEY; with any other error (0 included) it is a forgery', () => {
+    for (let error = 0; error <= 23; error++) {
+      const kind = verdict({ mac: Buffer.alloc(0), error }).kind;
+      expect(kind, `TSIG error ${error}`).toBe(
+        error === 16 || error === 17 ? 'unsigned-error' : 'empty-mac',
+      );
+    }
+  });
+
+  it('MAC lengths: a plain key takes only the full digest; BIND truncated keys their bits or more', () => {
+    for (const length of [1, 8, 9, 10, 15, 16, 31, 33, 64]) {
+      expect(verdict({ mac: Buffer.alloc(length, 1) }).kind, `${length}`).toBe('bad-truncation');
+    }
+    const truncated = Key.from({
+      name: 'upd-key',
+      algorithm: 'hmac-sha256-128',
+      secret: 'bA2G3O6Y46vGBIShS/COVRCFe/6J+jB0ZhXYCdvewn4=',
+    }).unwrap();
+    expect(minimumMacLength(truncated)).toBe(16);
+    expect(minimumMacLength(key)).toBe(32);
+    // A 15-byte MAC for a -128 key is below its bits: BADTRUNC, whatever the bytes.
+    expect(verdict({ mac: Buffer.alloc(15, 1) }, truncated, requestMac.subarray(0, 16)).kind).toBe(
+      'bad-truncation',
+    );
+    const md5 = Key.from({
+      name: 'upd-key',
+      algorithm: 'hmac-md5-80',
+      secret: 'bA2G3O6Y46vGBIShS/COVRCFe/6J+jB0ZhXYCdvewn4=',
+    });
+    // RFC 8945 §5.2.2.1: never below 10 bytes nor half the digest.
+    if (md5.isOk()) expect(minimumMacLength(md5.value)).toBeGreaterThanOrEqual(10);
+  });
+
+  it('a signed reply outside the fudge is rejected, whatever its error', () => {
+    expect(verifyResponse(response, reply.tsig, key, requestMac, TIME + 301, 30074).kind).toBe(
+      'bad-time',
+    );
+    expect(verifyResponse(response, reply.tsig, key, requestMac, TIME - 301, 30074).kind).toBe(
+      'bad-time',
+    );
   });
 });
