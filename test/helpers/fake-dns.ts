@@ -12,6 +12,7 @@
 import { createHmac } from 'node:crypto';
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listenOnOnePort } from './dns-port.js';
 
 /** What the fake learnt from a request (read with its own parser). */
 export interface FakeRequest {
@@ -114,9 +115,6 @@ export async function startFakeDns(
       }
     });
   });
-  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
-  const address = tcp.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
   const udp = createSocket('udp4');
   udp.on('message', (message, from) => {
     if (message.length < 12) return;
@@ -145,9 +143,9 @@ export async function startFakeDns(
     };
     void Promise.resolve(current(request, channel)).catch(() => {});
   });
-  await new Promise<void>((resolve) => udp.bind(address.port, '127.0.0.1', resolve));
+  const port = await listenOnOnePort(tcp, udp);
   return {
-    port: address.port,
+    port,
     requests,
     tcpConnections: () => tcpCount,
     sent: () => sentCount,

@@ -11,6 +11,7 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
+import { listenOnOnePort } from './dns-port.js';
 import { frameSplitter } from './frames.js';
 
 /** What the proxy does to server frames. */
@@ -303,9 +304,6 @@ export async function startTruncatingStaller(): Promise<{
     socket.on('error', () => {});
     socket.resume();
   });
-  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
-  const address = tcp.address();
-  if (!address || typeof address === 'string') throw new Error('no port');
   const udp = createSocket('udp4');
   udp.on('message', (message, from) => {
     if (message.length < 12) return;
@@ -315,9 +313,10 @@ export async function startTruncatingStaller(): Promise<{
     header.fill(0, 4, 12);
     udp.send(header, from.port, from.address);
   });
-  await new Promise<void>((resolve) => udp.bind(address.port, '127.0.0.1', resolve));
+  // The TCP port the kernel picks may be taken for UDP: both then try again.
+  const port = await listenOnOnePort(tcp, udp);
   return {
-    port: address.port,
+    port,
     tcpConnections: () => tcpCount,
     close: async () => {
       for (const socket of sockets) socket.destroy();
