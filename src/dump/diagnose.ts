@@ -422,6 +422,9 @@ const O_PATH = 0o10000000;
 /** The host's own binaries for the kernel access check: absolute, resolved in our namespace. */
 const HOST_SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
 const HOST_SH = '/bin/sh';
+/** For namedUser: NSS lookups by the host's own tools, never found through PATH. */
+const HOST_GETENT = ['/usr/bin/getent', '/bin/getent'];
+const HOST_ID = ['/usr/bin/id', '/bin/id'];
 
 // ---------------------------------------------------------------------------------------------
 // Entry point
@@ -1647,7 +1650,7 @@ function capabilityNames(hex: string): string[] {
 }
 
 async function credentialsOfUser(user: string): Promise<Result<Credentials, DiagnoseError>> {
-  let entry = await run('getent', ['passwd', user]);
+  let entry = await run(HOST_GETENT, ['passwd', '--', user]);
   if (entry === undefined || entry.trim() === '') {
     const passwd = (await readText('/etc/passwd')) ?? '';
     entry = passwd.split('\n').find((line) => {
@@ -1670,7 +1673,7 @@ async function credentialsOfUser(user: string): Promise<Result<Credentials, Diag
   }
   const name = fields[0]!;
   let groups: number[] = [];
-  const id = await run('id', ['-G', name]);
+  const id = await run(HOST_ID, ['-G', '--', name]);
   if (id !== undefined && id.trim() !== '') {
     groups = id.trim().split(/\s+/).map(Number).filter(Number.isInteger);
   } else {
@@ -1740,14 +1743,23 @@ async function readlinkSafe(path: string): Promise<string | undefined> {
   }
 }
 
-/** stdout of a command that exited 0, or undefined. */
-function run(file: string, args: readonly string[]): Promise<string | undefined> {
+/**
+ * stdout of a host program that exited 0, or undefined. The program is the first of
+ * `candidates` that is a root-owned file no one else can write, run by absolute path with an
+ * empty environment: the caller's PATH or LD_PRELOAD (the CLI often runs as root) choose nothing.
+ */
+async function run(
+  candidates: readonly string[],
+  args: readonly string[],
+): Promise<string | undefined> {
+  const file = await trustedHostBinary(candidates);
+  if (file === undefined) return undefined;
   return new Promise((resolve) => {
     try {
       execFile(
         file,
         [...args],
-        { timeout: EXEC_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 1024 * 1024 },
+        { timeout: EXEC_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 1024 * 1024, env: {} },
         (error, stdout) => resolve(error ? undefined : stdout),
       );
     } catch {

@@ -425,3 +425,29 @@ describe('the genuine named', () => {
     }
   });
 });
+
+describe('programs the doctor runs for namedUser', () => {
+  it('getent and id are the host binaries by absolute path: a PATH with planted ones runs none of them', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-path-'));
+    const bin = join(base, 'bin');
+    const marker = join(base, 'ran');
+    await mkdir(bin);
+    for (const name of ['getent', 'id']) {
+      await writeFile(join(bin, name), `#!/bin/sh\necho "${name} $*" >> ${marker}\nexit 1\n`);
+      await chmod(join(bin, name), 0o755);
+    }
+    const zoneFile = join(base, 'z.zone');
+    await writeFile(zoneFile, '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+    const saved = { PATH: process.env.PATH, LD_PRELOAD: process.env.LD_PRELOAD };
+    process.env.PATH = `${bin}:${saved.PATH ?? '/usr/bin:/bin'}`;
+    try {
+      const d = (await diagnoseZoneStorage({ zoneFile, namedUser: 'nobody' })).unwrap();
+      expect(existsSync(marker)).toBe(false);
+      expect(d.facts.uid).toBe(NOBODY);
+      expect(d.facts.user).toBe('nobody');
+    } finally {
+      process.env.PATH = saved.PATH;
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
