@@ -23,7 +23,16 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { constants, existsSync, type Stats } from 'node:fs';
-import { lstat, open, readdir, readFile, readlink, stat, statfs } from 'node:fs/promises';
+import {
+  type FileHandle,
+  lstat,
+  open,
+  readdir,
+  readFile,
+  readlink,
+  stat,
+  statfs,
+} from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
@@ -455,9 +464,14 @@ export async function diagnoseZoneStorage(
   options.signal?.addEventListener('abort', forward, { once: true });
   const work = (async (): Promise<Result<StorageDiagnosis, DiagnoseError>> => {
     try {
-      const facts = await gatherFacts(options, { deadline, signal: stop.signal });
-      if (facts.isErr()) return facts;
-      return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
+      const views: View[] = [];
+      try {
+        const facts = await gatherFacts(options, { deadline, signal: stop.signal }, views);
+        if (facts.isErr()) return facts;
+        return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
+      } finally {
+        for (const view of views) await view.close();
+      }
     } catch (error) {
       return Err(
         new DiagnoseError({
@@ -964,18 +978,92 @@ interface Credentials {
   readonly user?: string;
 }
 
-/** Paths as named sees them, mapped to paths this process can open. */
+/**
+ * named's file system, reached only through descriptors. A path inside named's root
+ * (`/proc/<pid>/root/…`) must never be handed to the kernel whole: an absolute symlink met on
+ * the way is resolved against *our* root, so a directory of named's swapped for a symlink to a
+ * host directory between our look and our use would make the doctor report on host files. So
+ * named's root is opened once (`O_PATH`), every directory on a path is opened one component at a
+ * time below its parent's descriptor with `O_NOFOLLOW | O_DIRECTORY` (a symlink there fails),
+ * and files are reached as `/proc/self/fd/<directory>/<name>` — `openat()` semantics without
+ * `openat2(RESOLVE_IN_ROOT)`, which Node lacks. Symlinks are followed only by
+ * {@link resolveInRoot}, component by component, inside named's root.
+ */
 class View {
-  constructor(readonly hostRoot: string) {}
+  readonly #dirs = new Map<string, FileHandle>();
 
+  private constructor(root: FileHandle) {
+    this.#dirs.set('/', root);
+  }
+
+  /** Opens named's root (`/proc/<pid>/root`), or ours without a pid. */
+  static async open(pid: number | undefined): Promise<View | undefined> {
+    try {
+      const root = await open(
+        pid === undefined ? '/' : `/proc/${pid}/root`,
+        O_PATH | constants.O_DIRECTORY,
+      );
+      return new View(root);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Opens directory `dir` (whose parent is open) below its parent's descriptor, never following
+   * a symlink. `false` if it is not (or no longer) a directory there.
+   */
+  async openDir(dir: string): Promise<boolean> {
+    if (this.#dirs.has(dir)) return true;
+    const parent = this.#dirs.get(posix.dirname(dir));
+    if (parent === undefined) return false;
+    try {
+      const handle = await open(
+        `/proc/self/fd/${parent.fd}/${posix.basename(dir)}`,
+        O_PATH | constants.O_NOFOLLOW | constants.O_DIRECTORY,
+      );
+      this.#dirs.set(dir, handle);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The path this process uses for `path` of named's view: an open directory, or an entry of
+   * one. A path whose directory was never opened (never resolved) has no such path: throws
+   * ENOENT, which every caller takes as "absent".
+   */
   host(path: string): string {
-    return this.hostRoot === '' ? path : `${this.hostRoot}${path}`;
+    const dir = this.#dirs.get(path);
+    if (dir !== undefined) return `/proc/self/fd/${dir.fd}/.`;
+    const parent = this.#dirs.get(posix.dirname(path));
+    if (parent !== undefined) return `/proc/self/fd/${parent.fd}/${posix.basename(path)}`;
+    throw Object.assign(new Error(`${path}: its directory was not resolved in named's root`), {
+      code: 'ENOENT',
+    });
+  }
+
+  /** `message` with this process's descriptor paths put back as named's paths. */
+  display(message: string): string {
+    let shown = message;
+    for (const [path, handle] of this.#dirs) {
+      shown = shown.replaceAll(`/proc/self/fd/${handle.fd}/.`, path);
+      shown = shown.replaceAll(`/proc/self/fd/${handle.fd}/`, path === '/' ? '/' : `${path}/`);
+    }
+    return shown;
+  }
+
+  async close(): Promise<void> {
+    for (const handle of this.#dirs.values()) await handle.close().catch(() => {});
+    this.#dirs.clear();
   }
 }
 
 async function gatherFacts(
   options: DiagnoseOptions,
   budget: Budget,
+  views: View[],
 ): Promise<Result<StorageFacts, DiagnoseError>> {
   if (typeof options.zoneFile !== 'string' || options.zoneFile === '') {
     return Err(invalid('zoneFile must be a non-empty path'));
@@ -1071,7 +1159,19 @@ async function gatherFacts(
     if (identity !== 'unverified') identity = 'user';
   }
 
-  const view = new View(pid === undefined ? '' : `/proc/${pid}/root`);
+  const view = await View.open(pid);
+  if (view === undefined) {
+    return Err(
+      new DiagnoseError({
+        kind: 'proc-unreadable',
+        message: `cannot open ${pid === undefined ? '/' : `/proc/${pid}/root`}`,
+        causes: ['named exited', "this process lacks permission (run as root or as named's user)"],
+        remedy: "run as root or as named's user",
+        subject: String(pid ?? '/'),
+      }),
+    );
+  }
+  views.push(view);
 
   // The zone file and its directory, in named's view.
   let zoneFileAbs = options.zoneFile;
@@ -1229,7 +1329,7 @@ async function gatherFacts(
       origin: options.origin,
     });
     if (read.isOk()) fileSerial = read.value.serial;
-    else fileSerialError = read.error.message;
+    else fileSerialError = view.display(read.error.message);
     const newest = tmpFiles[tmpFiles.length - 1];
     if (newest) {
       const tmp = await readZoneFileSerial(view.host(posix.join(zoneDir, newest.name)), {
@@ -1291,7 +1391,10 @@ async function typeOf(view: View, path: string): Promise<string | undefined> {
   try {
     const st = await lstat(view.host(path));
     const type = fileType(st);
-    return type === 'symbolic link' ? fileType(await stat(view.host(path))) : type;
+    if (type !== 'symbolic link') return type;
+    // Followed inside named's root only (a plain stat() would resolve it against ours).
+    const target = await resolveInRoot(view, path, []);
+    return target.isOk() ? fileType(await lstat(view.host(target.value))) : undefined;
   } catch {
     return undefined;
   }
@@ -1426,6 +1529,14 @@ async function resolveInRoot(
       return Err({ path: candidate, code: (error as NodeJS.ErrnoException).code, cause: error });
     }
     if (!st.isSymbolicLink()) {
+      // A directory is opened below its parent before anything under it is looked at; if it
+      // was swapped for a symlink since the lstat, this fails instead of following it.
+      if (st.isDirectory() && !(await view.openDir(candidate))) {
+        return Err({ path: candidate, code: 'ELOOP', cause: new Error('changed while examined') });
+      }
+      if (!st.isDirectory() && pending.length > 0) {
+        return Err({ path: candidate, code: 'ENOTDIR', cause: new Error('not a directory') });
+      }
       current = candidate;
       continue;
     }

@@ -4,7 +4,17 @@
 // named is found and verified through its pid file and its executable.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  symlink,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -447,6 +457,69 @@ describe('programs the doctor runs for namedUser', () => {
       expect(d.facts.user).toBe('nobody');
     } finally {
       process.env.PATH = saved.PATH;
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("paths in named's root are never followed out of it", () => {
+  it('a directory on the zone path swapped with a symlink to a host directory, while the doctor runs: no fact about the host files is reported', async () => {
+    if (process.getuid?.() !== 0) throw new Error('the scenario needs root (chroot)');
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-swap-'));
+    const root = join(base, 'root');
+    const secret = join(base, 'host-secret');
+    await mkdir(join(root, 'zones'), { recursive: true });
+    await mkdir(secret);
+    // In named's root: a small zone file. On the host: a larger one and a tmp file, root-only.
+    await writeFile(join(root, 'zones', 'z.zone'), '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+    await writeFile(join(secret, 'z.zone'), `@ 300 IN SOA a. b. 77 2 3 4 5\n${';'.repeat(7000)}\n`);
+    await writeFile(join(secret, 'tmp-HOSTSECRET'), 'x');
+    await chmod(secret, 0o700);
+    await symlink(secret, join(root, 'link'));
+    // A process chrooted to `root` that swaps `zones` and `link` atomically, forever.
+    const swapper = spawn(
+      'python3',
+      [
+        '-c',
+        [
+          'import ctypes, os, sys',
+          'libc = ctypes.CDLL(None, use_errno=True)',
+          'os.chroot(sys.argv[1]); os.chdir("/")',
+          'print("ready", flush=True)',
+          'while True: libc.renameat2(-100, b"/zones", -100, b"/link", 2)',
+        ].join('\n'),
+        root,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      let out = '';
+      swapper.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      await until(() => out.includes('ready'), 20_000, 'the swapper to start');
+      const pid = swapper.pid!;
+      let examined = 0;
+      for (let i = 0; i < 60; i++) {
+        const d = await diagnoseZoneStorage({
+          zoneFile: '/zones/z.zone',
+          origin: '.',
+          namedPid: pid,
+          trustNamedPid: true,
+          timeoutMs: 20_000,
+        });
+        if (d.isErr()) continue;
+        examined++;
+        const f = d.value.facts;
+        expect(f.zoneFileStat.size).toBeLessThan(1000);
+        expect(f.fileSerial === undefined || f.fileSerial === 1).toBe(true);
+        expect(f.tmpFiles.map((t) => t.name)).not.toContain('tmp-HOSTSECRET');
+        expect(f.zoneDirStat.mode & 0o777).not.toBe(0o700);
+      }
+      // Some runs saw the directory (the others saw the symlink, or a swap under their feet).
+      expect(examined).toBeGreaterThan(0);
+    } finally {
+      swapper.kill('SIGKILL');
       await rm(base, { recursive: true, force: true });
     }
   });
