@@ -27,7 +27,7 @@ import {
   type FileHandle,
   lstat,
   open,
-  readdir,
+  opendir,
   readFile,
   readlink,
   stat,
@@ -351,8 +351,15 @@ export interface StorageFacts {
   readonly fileSerialError?: string;
   /** The SOA serial named serves. */
   readonly servedSerial?: number;
-  /** Leftover tmp files, oldest first. */
+  /** Leftover tmp files, oldest first: at most the newest 1,000 (see `tmpFileCount`). */
   readonly tmpFiles: readonly TmpFileFacts[];
+  /** tmp files seen in the zone directory, when more than `tmpFiles` lists. */
+  readonly tmpFileCount?: number;
+  /**
+   * The zone directory's listing stopped early (more than 1,048,576 entries, or the deadline):
+   * tmp files and `..data` beyond that point were not seen.
+   */
+  readonly zoneDirListingIncomplete?: boolean;
   /** AppArmor confinement of named, if any. */
   readonly apparmor: AppArmorFacts;
   /** When the facts were gathered. */
@@ -406,6 +413,10 @@ export class DiagnoseError extends RndcLibraryError<DiagnoseErrorKind> {
 // Constants
 
 const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
+/** Most tmp files described (the newest); the others are only counted. */
+const MAX_TMP_FACTS = 1000;
+/** Most entries read from the zone directory (named's user can fill it with anything). */
+const MAX_DIR_ENTRIES = 1 << 20;
 /** tmp files younger than this may be a dump in progress. */
 const TMP_IN_FLIGHT_MS = 60_000;
 /** A pending change must reach the file within DNS_DUMP_DELAY (900 s) + slack. */
@@ -747,7 +758,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     const newest = stale[stale.length - 1]!;
     const newestAge = (facts.now.getTime() - newest.mtime.getTime()) / 1000;
     const evidence = [
-      `${stale.length} tmp file(s) in ${facts.zoneDir}: ${stale
+      `${stale.length} tmp file(s)${facts.tmpFileCount !== undefined ? ` among the newest of ${facts.tmpFileCount}` : ''} in ${facts.zoneDir}: ${stale
         .slice(-5)
         .map((t) => `${t.name} (${t.mtime.toISOString()}, ${t.size} B)`)
         .join(', ')}${stale.length > 5 ? ', …' : ''}`,
@@ -1305,21 +1316,40 @@ async function gatherFacts(
   }
 
   // tmp files.
-  const tmpFiles: TmpFileFacts[] = [];
+  // The directory is read entry by entry, bounded in entries, kept facts and time: named's user
+  // can put millions of tmp-* files there.
+  let tmpFiles: TmpFileFacts[] = [];
+  let tmpFileCount = 0;
+  let zoneDirListingIncomplete = false;
   let dataLinkInZoneDir = false;
+  const newestFirst = (a: TmpFileFacts, b: TmpFileFacts) => b.mtime.getTime() - a.mtime.getTime();
   try {
-    const names = await readdir(view.host(zoneDir));
-    dataLinkInZoneDir = names.includes('..data');
-    for (const name of names) {
-      if (!TMP_FILE.test(name)) continue;
-      const st = await lstat(view.host(posix.join(zoneDir, name))).catch(() => undefined);
-      if (!st?.isFile()) continue;
-      tmpFiles.push({ name, size: st.size, mtime: st.mtime, uid: st.uid });
+    const dir = await opendir(view.host(zoneDir), { bufferSize: 256 });
+    try {
+      let entries = 0;
+      for await (const entry of dir) {
+        if (++entries > MAX_DIR_ENTRIES || Date.now() >= budget.deadline || budget.signal.aborted) {
+          zoneDirListingIncomplete = true;
+          break;
+        }
+        const name = entry.name;
+        if (name === '..data') dataLinkInZoneDir = true;
+        if (!TMP_FILE.test(name)) continue;
+        const st = await lstat(view.host(posix.join(zoneDir, name))).catch(() => undefined);
+        if (!st?.isFile()) continue;
+        tmpFileCount++;
+        tmpFiles.push({ name, size: st.size, mtime: st.mtime, uid: st.uid });
+        if (tmpFiles.length >= 2 * MAX_TMP_FACTS) {
+          tmpFiles = tmpFiles.sort(newestFirst).slice(0, MAX_TMP_FACTS);
+        }
+      }
+    } finally {
+      await dir.close().catch(() => {});
     }
   } catch {
     // unreadable directory: no tmp facts
   }
-  tmpFiles.sort((a, b) => a.mtime.getTime() - b.mtime.getTime());
+  tmpFiles = tmpFiles.sort(newestFirst).slice(0, MAX_TMP_FACTS).reverse();
 
   // Serials.
   let fileSerial: number | undefined;
@@ -1381,6 +1411,8 @@ async function gatherFacts(
     ...(fileSerialError !== undefined ? { fileSerialError } : {}),
     ...(options.servedSerial !== undefined ? { servedSerial: options.servedSerial } : {}),
     tmpFiles,
+    ...(tmpFileCount > tmpFiles.length ? { tmpFileCount } : {}),
+    ...(zoneDirListingIncomplete ? { zoneDirListingIncomplete } : {}),
     apparmor,
     now,
   });

@@ -13,6 +13,7 @@ import {
   readFile,
   rm,
   symlink,
+  utimes,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -520,6 +521,33 @@ describe("paths in named's root are never followed out of it", () => {
       expect(examined).toBeGreaterThan(0);
     } finally {
       swapper.kill('SIGKILL');
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("named's user fills the zone directory", () => {
+  it('20,000 tmp files: the newest 1,000 are described, all are counted, the newest is last', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-tmpflood-'));
+    try {
+      const zoneFile = join(base, 'z.zone');
+      await writeFile(zoneFile, '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+      const names: string[] = [];
+      for (let i = 0; i < 20_000; i++) names.push(`tmp-${i.toString(36).padStart(10, 'A')}`);
+      for (let i = 0; i < names.length; i += 500) {
+        await Promise.all(names.slice(i, i + 500).map((n) => writeFile(join(base, n), '')));
+      }
+      const newest = names[12_345]!;
+      const future = new Date(Date.now() + 3_600_000);
+      await utimes(join(base, newest), future, future);
+      const d = (
+        await diagnoseZoneStorage({ zoneFile, namedUser: 'nobody', timeoutMs: 60_000 })
+      ).unwrap();
+      expect(d.facts.tmpFiles.length).toBe(1000);
+      expect(d.facts.tmpFileCount).toBe(20_000);
+      expect(d.facts.tmpFiles.at(-1)?.name).toBe(newest);
+      expect(d.facts.zoneDirListingIncomplete).toBeUndefined();
+    } finally {
       await rm(base, { recursive: true, force: true });
     }
   });
