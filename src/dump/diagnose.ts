@@ -40,7 +40,13 @@ import { RndcLibraryError } from '../errors.js';
 import { fileType, openRegularFile } from '../files/regular-file.js';
 import { JOURNAL_HEADER_BYTES, parseJournalHeader } from './journal.js';
 import { isMountPoint, type MountInfoEntry, mountFor, parseMountInfo } from './mountinfo.js';
-import { failedChecks, findNamedProcess, type IdentityCheck } from './named-process.js';
+import {
+  failedChecks,
+  findNamedProcess,
+  type IdentityCheck,
+  isSameProcess,
+  type NamedProcess,
+} from './named-process.js';
 import { readZoneFileSerial } from './zonefile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -1091,6 +1097,7 @@ async function gatherFacts(
   // (named-process.ts); an unverified one lends neither its uid nor its mount namespace.
   let identity: IdentitySource = 'unknown';
   let pid: number | undefined;
+  let taken: NamedProcess | undefined;
   let credentials: Credentials | undefined;
   let command: string | undefined;
   let identityChecks: readonly IdentityCheck[] = [];
@@ -1125,6 +1132,7 @@ async function gatherFacts(
       const vouched = candidate.source === 'option' && options.trustNamedPid === true;
       if (candidate.verified || vouched) {
         pid = candidate.pid;
+        taken = candidate;
         const cred = candidate.credentials;
         if (cred === undefined) {
           return Err(
@@ -1377,6 +1385,20 @@ async function gatherFacts(
   for (const dir of [zoneDir, ...(journalDir !== undefined ? [journalDir] : [])]) {
     const measured = await spaceOf(view, dir, needed);
     if (measured) space.push(measured);
+  }
+
+  // Everything above was read through /proc/<pid>: it was named's only if the pid still names
+  // the process examined (same start time), i.e. named did not exit and its pid was not reused.
+  if (taken !== undefined && !(await isSameProcess(taken))) {
+    return Err(
+      new DiagnoseError({
+        kind: 'pid-not-found',
+        message: `process ${taken.pid} exited or was replaced during the diagnosis: the facts read through /proc/${taken.pid} may be another process's`,
+        causes: ['named exited or restarted while it was examined', 'its pid was reused'],
+        remedy: 'run the diagnosis again (with named running)',
+        subject: String(taken.pid),
+      }),
+    );
   }
 
   return Ok({

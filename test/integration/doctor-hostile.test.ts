@@ -552,3 +552,33 @@ describe("named's user fills the zone directory", () => {
     }
   });
 });
+
+describe("named's pid stops naming named during the diagnosis", () => {
+  it('the process examined exits while its directory is read: an error, never facts of a process that is gone', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-pidgone-'));
+    try {
+      const zoneFile = join(base, 'z.zone');
+      await writeFile(zoneFile, '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+      const names: string[] = [];
+      for (let i = 0; i < 40_000; i++) names.push(`tmp-${i.toString(36).padStart(10, 'P')}`);
+      for (let i = 0; i < names.length; i += 500) {
+        await Promise.all(names.slice(i, i + 500).map((n) => writeFile(join(base, n), '')));
+      }
+      // A process vouched for as named that exits while the (long) listing runs: its pid may be
+      // anyone's by the time the facts are returned.
+      const short = spawn('sleep', ['0.3'], { stdio: 'ignore' });
+      const exited = new Promise((r) => short.once('exit', r));
+      const d = await diagnoseZoneStorage({
+        zoneFile,
+        namedPid: short.pid!,
+        trustNamedPid: true,
+        timeoutMs: 60_000,
+      });
+      await exited;
+      expect(d.isErr()).toBe(true);
+      if (d.isErr()) expect(['pid-not-found', 'proc-unreadable']).toContain(d.error.kind);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
