@@ -1363,8 +1363,13 @@ async function gatherFacts(
   let fileSerial: number | undefined;
   let fileSerialError: string | undefined;
   if (options.origin !== undefined && zoneFileType === 'file') {
+    // No $INCLUDE is followed: the file is named's user's to write, this process is often root,
+    // and an included path would be opened with root's rights (and in our root, not named's).
     const read = await readZoneFileSerial(view.host(zoneFileTarget ?? zoneFile), {
       origin: options.origin,
+      maxIncludes: 0,
+      deadline: budget.deadline,
+      signal: budget.signal,
     });
     if (read.isOk()) fileSerial = read.value.serial;
     else fileSerialError = view.display(read.error.message);
@@ -1372,6 +1377,9 @@ async function gatherFacts(
     if (newest) {
       const tmp = await readZoneFileSerial(view.host(posix.join(zoneDir, newest.name)), {
         origin: options.origin,
+        maxIncludes: 0,
+        deadline: budget.deadline,
+        signal: budget.signal,
       });
       if (tmp.isOk()) tmpFiles[tmpFiles.length - 1] = { ...newest, serial: tmp.value.serial };
     }

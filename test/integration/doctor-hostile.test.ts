@@ -582,3 +582,28 @@ describe("named's pid stops naming named during the diagnosis", () => {
     }
   });
 });
+
+describe("a zone file of named's user including a root-only file", () => {
+  it('$INCLUDE of a root-only host file before the SOA: the doctor (root) never reads it; the serial is reported unreadable', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-include-'));
+    try {
+      const secretDir = join(base, 'root-only');
+      await mkdir(secretDir, { mode: 0o700 });
+      const secret = join(secretDir, 'secret.zone');
+      await writeFile(secret, '@ 300 IN SOA a. b. 4242 2 3 4 5\n', { mode: 0o600 });
+      const zones = join(base, 'zones');
+      await mkdir(zones);
+      const zoneFile = join(zones, 'z.zone');
+      await writeFile(zoneFile, `$INCLUDE ${secret}\n@ 300 IN SOA a. b. 1 2 3 4 5\n`);
+      await chown(zones, NOBODY, NOBODY);
+      await chown(zoneFile, NOBODY, NOBODY);
+      const d = (
+        await diagnoseZoneStorage({ zoneFile, origin: 'example.', namedUser: 'nobody' })
+      ).unwrap();
+      expect(d.facts.fileSerial).toBeUndefined();
+      expect(d.facts.fileSerialError).toMatch(/\$INCLUDE/);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
