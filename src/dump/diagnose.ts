@@ -23,7 +23,16 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { constants, existsSync, type Stats } from 'node:fs';
-import { lstat, open, readdir, readFile, readlink, stat, statfs } from 'node:fs/promises';
+import {
+  type FileHandle,
+  lstat,
+  open,
+  opendir,
+  readFile,
+  readlink,
+  stat,
+  statfs,
+} from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
@@ -31,7 +40,13 @@ import { RndcLibraryError } from '../errors.js';
 import { fileType, openRegularFile } from '../files/regular-file.js';
 import { JOURNAL_HEADER_BYTES, parseJournalHeader } from './journal.js';
 import { isMountPoint, type MountInfoEntry, mountFor, parseMountInfo } from './mountinfo.js';
-import { failedChecks, findNamedProcess, type IdentityCheck } from './named-process.js';
+import {
+  failedChecks,
+  findNamedProcess,
+  type IdentityCheck,
+  isSameProcess,
+  type NamedProcess,
+} from './named-process.js';
 import { readZoneFileSerial } from './zonefile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -342,8 +357,15 @@ export interface StorageFacts {
   readonly fileSerialError?: string;
   /** The SOA serial named serves. */
   readonly servedSerial?: number;
-  /** Leftover tmp files, oldest first. */
+  /** Leftover tmp files, oldest first: at most the newest 1,000 (see `tmpFileCount`). */
   readonly tmpFiles: readonly TmpFileFacts[];
+  /** tmp files seen in the zone directory, when more than `tmpFiles` lists. */
+  readonly tmpFileCount?: number;
+  /**
+   * The zone directory's listing stopped early (more than 1,048,576 entries, or the deadline):
+   * tmp files and `..data` beyond that point were not seen.
+   */
+  readonly zoneDirListingIncomplete?: boolean;
   /** AppArmor confinement of named, if any. */
   readonly apparmor: AppArmorFacts;
   /** When the facts were gathered. */
@@ -397,6 +419,10 @@ export class DiagnoseError extends RndcLibraryError<DiagnoseErrorKind> {
 // Constants
 
 const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
+/** Most tmp files described (the newest); the others are only counted. */
+const MAX_TMP_FACTS = 1000;
+/** Most entries read from the zone directory (named's user can fill it with anything). */
+const MAX_DIR_ENTRIES = 1 << 20;
 /** tmp files younger than this may be a dump in progress. */
 const TMP_IN_FLIGHT_MS = 60_000;
 /** A pending change must reach the file within DNS_DUMP_DELAY (900 s) + slack. */
@@ -422,6 +448,9 @@ const O_PATH = 0o10000000;
 /** The host's own binaries for the kernel access check: absolute, resolved in our namespace. */
 const HOST_SETPRIV = ['/usr/bin/setpriv', '/bin/setpriv'];
 const HOST_SH = '/bin/sh';
+/** For namedUser: NSS lookups by the host's own tools, never found through PATH. */
+const HOST_GETENT = ['/usr/bin/getent', '/bin/getent'];
+const HOST_ID = ['/usr/bin/id', '/bin/id'];
 
 // ---------------------------------------------------------------------------------------------
 // Entry point
@@ -452,9 +481,14 @@ export async function diagnoseZoneStorage(
   options.signal?.addEventListener('abort', forward, { once: true });
   const work = (async (): Promise<Result<StorageDiagnosis, DiagnoseError>> => {
     try {
-      const facts = await gatherFacts(options, { deadline, signal: stop.signal });
-      if (facts.isErr()) return facts;
-      return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
+      const views: View[] = [];
+      try {
+        const facts = await gatherFacts(options, { deadline, signal: stop.signal }, views);
+        if (facts.isErr()) return facts;
+        return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
+      } finally {
+        for (const view of views) await view.close();
+      }
     } catch (error) {
       return Err(
         new DiagnoseError({
@@ -730,7 +764,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     const newest = stale[stale.length - 1]!;
     const newestAge = (facts.now.getTime() - newest.mtime.getTime()) / 1000;
     const evidence = [
-      `${stale.length} tmp file(s) in ${facts.zoneDir}: ${stale
+      `${stale.length} tmp file(s)${facts.tmpFileCount !== undefined ? ` among the newest of ${facts.tmpFileCount}` : ''} in ${facts.zoneDir}: ${stale
         .slice(-5)
         .map((t) => `${t.name} (${t.mtime.toISOString()}, ${t.size} B)`)
         .join(', ')}${stale.length > 5 ? ', …' : ''}`,
@@ -961,18 +995,92 @@ interface Credentials {
   readonly user?: string;
 }
 
-/** Paths as named sees them, mapped to paths this process can open. */
+/**
+ * named's file system, reached only through descriptors. A path inside named's root
+ * (`/proc/<pid>/root/…`) must never be handed to the kernel whole: an absolute symlink met on
+ * the way is resolved against *our* root, so a directory of named's swapped for a symlink to a
+ * host directory between our look and our use would make the doctor report on host files. So
+ * named's root is opened once (`O_PATH`), every directory on a path is opened one component at a
+ * time below its parent's descriptor with `O_NOFOLLOW | O_DIRECTORY` (a symlink there fails),
+ * and files are reached as `/proc/self/fd/<directory>/<name>` — `openat()` semantics without
+ * `openat2(RESOLVE_IN_ROOT)`, which Node lacks. Symlinks are followed only by
+ * {@link resolveInRoot}, component by component, inside named's root.
+ */
 class View {
-  constructor(readonly hostRoot: string) {}
+  readonly #dirs = new Map<string, FileHandle>();
 
+  private constructor(root: FileHandle) {
+    this.#dirs.set('/', root);
+  }
+
+  /** Opens named's root (`/proc/<pid>/root`), or ours without a pid. */
+  static async open(pid: number | undefined): Promise<View | undefined> {
+    try {
+      const root = await open(
+        pid === undefined ? '/' : `/proc/${pid}/root`,
+        O_PATH | constants.O_DIRECTORY,
+      );
+      return new View(root);
+    } catch {
+      return undefined;
+    }
+  }
+
+  /**
+   * Opens directory `dir` (whose parent is open) below its parent's descriptor, never following
+   * a symlink. `false` if it is not (or no longer) a directory there.
+   */
+  async openDir(dir: string): Promise<boolean> {
+    if (this.#dirs.has(dir)) return true;
+    const parent = this.#dirs.get(posix.dirname(dir));
+    if (parent === undefined) return false;
+    try {
+      const handle = await open(
+        `/proc/self/fd/${parent.fd}/${posix.basename(dir)}`,
+        O_PATH | constants.O_NOFOLLOW | constants.O_DIRECTORY,
+      );
+      this.#dirs.set(dir, handle);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * The path this process uses for `path` of named's view: an open directory, or an entry of
+   * one. A path whose directory was never opened (never resolved) has no such path: throws
+   * ENOENT, which every caller takes as "absent".
+   */
   host(path: string): string {
-    return this.hostRoot === '' ? path : `${this.hostRoot}${path}`;
+    const dir = this.#dirs.get(path);
+    if (dir !== undefined) return `/proc/self/fd/${dir.fd}/.`;
+    const parent = this.#dirs.get(posix.dirname(path));
+    if (parent !== undefined) return `/proc/self/fd/${parent.fd}/${posix.basename(path)}`;
+    throw Object.assign(new Error(`${path}: its directory was not resolved in named's root`), {
+      code: 'ENOENT',
+    });
+  }
+
+  /** `message` with this process's descriptor paths put back as named's paths. */
+  display(message: string): string {
+    let shown = message;
+    for (const [path, handle] of this.#dirs) {
+      shown = shown.replaceAll(`/proc/self/fd/${handle.fd}/.`, path);
+      shown = shown.replaceAll(`/proc/self/fd/${handle.fd}/`, path === '/' ? '/' : `${path}/`);
+    }
+    return shown;
+  }
+
+  async close(): Promise<void> {
+    for (const handle of this.#dirs.values()) await handle.close().catch(() => {});
+    this.#dirs.clear();
   }
 }
 
 async function gatherFacts(
   options: DiagnoseOptions,
   budget: Budget,
+  views: View[],
 ): Promise<Result<StorageFacts, DiagnoseError>> {
   if (typeof options.zoneFile !== 'string' || options.zoneFile === '') {
     return Err(invalid('zoneFile must be a non-empty path'));
@@ -989,6 +1097,7 @@ async function gatherFacts(
   // (named-process.ts); an unverified one lends neither its uid nor its mount namespace.
   let identity: IdentitySource = 'unknown';
   let pid: number | undefined;
+  let taken: NamedProcess | undefined;
   let credentials: Credentials | undefined;
   let command: string | undefined;
   let identityChecks: readonly IdentityCheck[] = [];
@@ -1023,6 +1132,7 @@ async function gatherFacts(
       const vouched = candidate.source === 'option' && options.trustNamedPid === true;
       if (candidate.verified || vouched) {
         pid = candidate.pid;
+        taken = candidate;
         const cred = candidate.credentials;
         if (cred === undefined) {
           return Err(
@@ -1068,7 +1178,19 @@ async function gatherFacts(
     if (identity !== 'unverified') identity = 'user';
   }
 
-  const view = new View(pid === undefined ? '' : `/proc/${pid}/root`);
+  const view = await View.open(pid);
+  if (view === undefined) {
+    return Err(
+      new DiagnoseError({
+        kind: 'proc-unreadable',
+        message: `cannot open ${pid === undefined ? '/' : `/proc/${pid}/root`}`,
+        causes: ['named exited', "this process lacks permission (run as root or as named's user)"],
+        remedy: "run as root or as named's user",
+        subject: String(pid ?? '/'),
+      }),
+    );
+  }
+  views.push(view);
 
   // The zone file and its directory, in named's view.
   let zoneFileAbs = options.zoneFile;
@@ -1202,35 +1324,62 @@ async function gatherFacts(
   }
 
   // tmp files.
-  const tmpFiles: TmpFileFacts[] = [];
+  // The directory is read entry by entry, bounded in entries, kept facts and time: named's user
+  // can put millions of tmp-* files there.
+  let tmpFiles: TmpFileFacts[] = [];
+  let tmpFileCount = 0;
+  let zoneDirListingIncomplete = false;
   let dataLinkInZoneDir = false;
+  const newestFirst = (a: TmpFileFacts, b: TmpFileFacts) => b.mtime.getTime() - a.mtime.getTime();
   try {
-    const names = await readdir(view.host(zoneDir));
-    dataLinkInZoneDir = names.includes('..data');
-    for (const name of names) {
-      if (!TMP_FILE.test(name)) continue;
-      const st = await lstat(view.host(posix.join(zoneDir, name))).catch(() => undefined);
-      if (!st?.isFile()) continue;
-      tmpFiles.push({ name, size: st.size, mtime: st.mtime, uid: st.uid });
+    const dir = await opendir(view.host(zoneDir), { bufferSize: 256 });
+    try {
+      let entries = 0;
+      for await (const entry of dir) {
+        if (++entries > MAX_DIR_ENTRIES || Date.now() >= budget.deadline || budget.signal.aborted) {
+          zoneDirListingIncomplete = true;
+          break;
+        }
+        const name = entry.name;
+        if (name === '..data') dataLinkInZoneDir = true;
+        if (!TMP_FILE.test(name)) continue;
+        const st = await lstat(view.host(posix.join(zoneDir, name))).catch(() => undefined);
+        if (!st?.isFile()) continue;
+        tmpFileCount++;
+        tmpFiles.push({ name, size: st.size, mtime: st.mtime, uid: st.uid });
+        if (tmpFiles.length >= 2 * MAX_TMP_FACTS) {
+          tmpFiles = tmpFiles.sort(newestFirst).slice(0, MAX_TMP_FACTS);
+        }
+      }
+    } finally {
+      await dir.close().catch(() => {});
     }
   } catch {
     // unreadable directory: no tmp facts
   }
-  tmpFiles.sort((a, b) => a.mtime.getTime() - b.mtime.getTime());
+  tmpFiles = tmpFiles.sort(newestFirst).slice(0, MAX_TMP_FACTS).reverse();
 
   // Serials.
   let fileSerial: number | undefined;
   let fileSerialError: string | undefined;
   if (options.origin !== undefined && zoneFileType === 'file') {
+    // No $INCLUDE is followed: the file is named's user's to write, this process is often root,
+    // and an included path would be opened with root's rights (and in our root, not named's).
     const read = await readZoneFileSerial(view.host(zoneFileTarget ?? zoneFile), {
       origin: options.origin,
+      maxIncludes: 0,
+      deadline: budget.deadline,
+      signal: budget.signal,
     });
     if (read.isOk()) fileSerial = read.value.serial;
-    else fileSerialError = read.error.message;
+    else fileSerialError = view.display(read.error.message);
     const newest = tmpFiles[tmpFiles.length - 1];
     if (newest) {
       const tmp = await readZoneFileSerial(view.host(posix.join(zoneDir, newest.name)), {
         origin: options.origin,
+        maxIncludes: 0,
+        deadline: budget.deadline,
+        signal: budget.signal,
       });
       if (tmp.isOk()) tmpFiles[tmpFiles.length - 1] = { ...newest, serial: tmp.value.serial };
     }
@@ -1244,6 +1393,20 @@ async function gatherFacts(
   for (const dir of [zoneDir, ...(journalDir !== undefined ? [journalDir] : [])]) {
     const measured = await spaceOf(view, dir, needed);
     if (measured) space.push(measured);
+  }
+
+  // Everything above was read through /proc/<pid>: it was named's only if the pid still names
+  // the process examined (same start time), i.e. named did not exit and its pid was not reused.
+  if (taken !== undefined && !(await isSameProcess(taken))) {
+    return Err(
+      new DiagnoseError({
+        kind: 'pid-not-found',
+        message: `process ${taken.pid} exited or was replaced during the diagnosis: the facts read through /proc/${taken.pid} may be another process's`,
+        causes: ['named exited or restarted while it was examined', 'its pid was reused'],
+        remedy: 'run the diagnosis again (with named running)',
+        subject: String(taken.pid),
+      }),
+    );
   }
 
   return Ok({
@@ -1278,6 +1441,8 @@ async function gatherFacts(
     ...(fileSerialError !== undefined ? { fileSerialError } : {}),
     ...(options.servedSerial !== undefined ? { servedSerial: options.servedSerial } : {}),
     tmpFiles,
+    ...(tmpFileCount > tmpFiles.length ? { tmpFileCount } : {}),
+    ...(zoneDirListingIncomplete ? { zoneDirListingIncomplete } : {}),
     apparmor,
     now,
   });
@@ -1288,7 +1453,10 @@ async function typeOf(view: View, path: string): Promise<string | undefined> {
   try {
     const st = await lstat(view.host(path));
     const type = fileType(st);
-    return type === 'symbolic link' ? fileType(await stat(view.host(path))) : type;
+    if (type !== 'symbolic link') return type;
+    // Followed inside named's root only (a plain stat() would resolve it against ours).
+    const target = await resolveInRoot(view, path, []);
+    return target.isOk() ? fileType(await lstat(view.host(target.value))) : undefined;
   } catch {
     return undefined;
   }
@@ -1423,6 +1591,14 @@ async function resolveInRoot(
       return Err({ path: candidate, code: (error as NodeJS.ErrnoException).code, cause: error });
     }
     if (!st.isSymbolicLink()) {
+      // A directory is opened below its parent before anything under it is looked at; if it
+      // was swapped for a symlink since the lstat, this fails instead of following it.
+      if (st.isDirectory() && !(await view.openDir(candidate))) {
+        return Err({ path: candidate, code: 'ELOOP', cause: new Error('changed while examined') });
+      }
+      if (!st.isDirectory() && pending.length > 0) {
+        return Err({ path: candidate, code: 'ENOTDIR', cause: new Error('not a directory') });
+      }
       current = candidate;
       continue;
     }
@@ -1647,7 +1823,7 @@ function capabilityNames(hex: string): string[] {
 }
 
 async function credentialsOfUser(user: string): Promise<Result<Credentials, DiagnoseError>> {
-  let entry = await run('getent', ['passwd', user]);
+  let entry = await run(HOST_GETENT, ['passwd', '--', user]);
   if (entry === undefined || entry.trim() === '') {
     const passwd = (await readText('/etc/passwd')) ?? '';
     entry = passwd.split('\n').find((line) => {
@@ -1670,7 +1846,7 @@ async function credentialsOfUser(user: string): Promise<Result<Credentials, Diag
   }
   const name = fields[0]!;
   let groups: number[] = [];
-  const id = await run('id', ['-G', name]);
+  const id = await run(HOST_ID, ['-G', '--', name]);
   if (id !== undefined && id.trim() !== '') {
     groups = id.trim().split(/\s+/).map(Number).filter(Number.isInteger);
   } else {
@@ -1740,14 +1916,23 @@ async function readlinkSafe(path: string): Promise<string | undefined> {
   }
 }
 
-/** stdout of a command that exited 0, or undefined. */
-function run(file: string, args: readonly string[]): Promise<string | undefined> {
+/**
+ * stdout of a host program that exited 0, or undefined. The program is the first of
+ * `candidates` that is a root-owned file no one else can write, run by absolute path with an
+ * empty environment: the caller's PATH or LD_PRELOAD (the CLI often runs as root) choose nothing.
+ */
+async function run(
+  candidates: readonly string[],
+  args: readonly string[],
+): Promise<string | undefined> {
+  const file = await trustedHostBinary(candidates);
+  if (file === undefined) return undefined;
   return new Promise((resolve) => {
     try {
       execFile(
         file,
         [...args],
-        { timeout: EXEC_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 1024 * 1024 },
+        { timeout: EXEC_TIMEOUT_MS, encoding: 'utf8', maxBuffer: 1024 * 1024, env: {} },
         (error, stdout) => resolve(error ? undefined : stdout),
       );
     } catch {

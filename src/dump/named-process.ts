@@ -74,6 +74,11 @@ export interface NamedProcess {
   readonly credentials?: NamedCredentials;
   /** `/proc/<pid>/comm` (for display only: anyone can choose it). */
   readonly command?: string;
+  /**
+   * When the process started (ms since the epoch, from `/proc/<pid>/stat`), read before any
+   * other fact: {@link isSameProcess} compares it later to prove the pid was not reused.
+   */
+  readonly startTime?: number;
 }
 
 /** The outcome of {@link findNamedProcess}. */
@@ -230,6 +235,9 @@ async function examine(
   pidFileCheck?: IdentityCheck,
 ): Promise<NamedProcess> {
   const checks: IdentityCheck[] = pidFileCheck ? [pidFileCheck] : [];
+  // First: every fact read after this is of this process if it is still alive with the same
+  // start time afterwards (a pid is reused only once its process is gone).
+  const startTime = await processStartTime(pid);
   const status = await readText(`/proc/${pid}/status`);
   const command = (await readText(`/proc/${pid}/comm`))?.trim();
   if (status === undefined) {
@@ -249,7 +257,18 @@ async function examine(
     checks,
     ...(credentials ? { credentials } : {}),
     ...(command !== undefined ? { command } : {}),
+    ...(startTime !== undefined ? { startTime } : {}),
   };
+}
+
+/**
+ * Whether `process.pid` still names the process examined: alive, with the start time read
+ * before its facts. Facts read between the examination and a `true` here are that process's
+ * (its pid cannot have been reused while it lived); after `false` they may be another's.
+ */
+export async function isSameProcess(process: NamedProcess): Promise<boolean> {
+  if (process.startTime === undefined) return false;
+  return (await processStartTime(process.pid)) === process.startTime;
 }
 
 async function exeCheck(pid: number, binary: HostBinary): Promise<IdentityCheck> {

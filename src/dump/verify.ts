@@ -15,7 +15,7 @@
  * is named in the evidence, and every public call here settles by its `timeoutMs`, whatever the
  * file system does: the work is raced against the deadline and stopped when it passes.
  */
-import { readdir, stat } from 'node:fs/promises';
+import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
@@ -352,7 +352,7 @@ async function observeFiles(
     serialOf(file, zone, 'auto', directory, run),
     signed ? serialOf(`${file}.signed`, zone, 'raw', directory, run) : undefined,
     run.inFlight.track(`stat ${file}`, mtimeOf(file)),
-    run.inFlight.track(`listing ${dirname(file)}`, tmpFilesIn(dirname(file))),
+    run.inFlight.track(`listing ${dirname(file)}`, tmpFilesIn(dirname(file), run)),
   ]);
   const problems: FileNote[] = [];
   if (unsigned.problem) problems.push({ ...unsigned.problem, zoneFile: true });
@@ -412,9 +412,35 @@ async function mtimeOf(file: string): Promise<Date | undefined> {
   return (await stat(file).catch(() => undefined))?.mtime;
 }
 
-async function tmpFilesIn(directory: string): Promise<Set<string>> {
-  const names = await readdir(directory).catch(() => [] as string[]);
-  return new Set(names.filter((name) => TMP_FILE.test(name)));
+/** Most tmp file names kept from one listing. */
+const MAX_TMP_NAMES = 1000;
+/** Most entries read from the zone directory in one listing. */
+const MAX_DIR_ENTRIES = 1 << 20;
+
+/**
+ * tmp-* names in the zone directory, read entry by entry: named's user can put millions of
+ * entries there, so at most 1 Mi entries are read and 1,000 names kept, and the listing stops at
+ * the deadline. The names are evidence of a failed rename only; the proof of a write never rests
+ * on them, so a cut-off listing can hide a failure's tmp file but never makes a write "proven".
+ */
+async function tmpFilesIn(directory: string, run: Run): Promise<Set<string>> {
+  const names = new Set<string>();
+  try {
+    const dir = await opendir(directory, { bufferSize: 256 });
+    try {
+      let entries = 0;
+      for await (const entry of dir) {
+        if (++entries > MAX_DIR_ENTRIES || names.size >= MAX_TMP_NAMES) break;
+        if (run.signal.aborted || Date.now() >= run.deadline) break;
+        if (TMP_FILE.test(entry.name)) names.add(entry.name);
+      }
+    } finally {
+      await dir.close().catch(() => {});
+    }
+  } catch {
+    // unreadable directory: no tmp names
+  }
+  return names;
 }
 
 // ---------------------------------------------------------------------------------------------

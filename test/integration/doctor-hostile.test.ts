@@ -4,7 +4,18 @@
 // named is found and verified through its pid file and its executable.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { chmod, chown, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  mkdtemp,
+  readFile,
+  rm,
+  symlink,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -422,6 +433,177 @@ describe('the genuine named', () => {
     } finally {
       await rndc.close();
       await named.stop();
+    }
+  });
+});
+
+describe('programs the doctor runs for namedUser', () => {
+  it('getent and id are the host binaries by absolute path: a PATH with planted ones runs none of them', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-path-'));
+    const bin = join(base, 'bin');
+    const marker = join(base, 'ran');
+    await mkdir(bin);
+    for (const name of ['getent', 'id']) {
+      await writeFile(join(bin, name), `#!/bin/sh\necho "${name} $*" >> ${marker}\nexit 1\n`);
+      await chmod(join(bin, name), 0o755);
+    }
+    const zoneFile = join(base, 'z.zone');
+    await writeFile(zoneFile, '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+    const saved = { PATH: process.env.PATH, LD_PRELOAD: process.env.LD_PRELOAD };
+    process.env.PATH = `${bin}:${saved.PATH ?? '/usr/bin:/bin'}`;
+    try {
+      const d = (await diagnoseZoneStorage({ zoneFile, namedUser: 'nobody' })).unwrap();
+      expect(existsSync(marker)).toBe(false);
+      expect(d.facts.uid).toBe(NOBODY);
+      expect(d.facts.user).toBe('nobody');
+    } finally {
+      process.env.PATH = saved.PATH;
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("paths in named's root are never followed out of it", () => {
+  it('a directory on the zone path swapped with a symlink to a host directory, while the doctor runs: no fact about the host files is reported', async () => {
+    if (process.getuid?.() !== 0) throw new Error('the scenario needs root (chroot)');
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-swap-'));
+    const root = join(base, 'root');
+    const secret = join(base, 'host-secret');
+    await mkdir(join(root, 'zones'), { recursive: true });
+    await mkdir(secret);
+    // In named's root: a small zone file. On the host: a larger one and a tmp file, root-only.
+    await writeFile(join(root, 'zones', 'z.zone'), '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+    await writeFile(join(secret, 'z.zone'), `@ 300 IN SOA a. b. 77 2 3 4 5\n${';'.repeat(7000)}\n`);
+    await writeFile(join(secret, 'tmp-HOSTSECRET'), 'x');
+    await chmod(secret, 0o700);
+    await symlink(secret, join(root, 'link'));
+    // A process chrooted to `root` that swaps `zones` and `link` atomically, forever.
+    const swapper = spawn(
+      'python3',
+      [
+        '-c',
+        [
+          'import ctypes, os, sys',
+          'libc = ctypes.CDLL(None, use_errno=True)',
+          'os.chroot(sys.argv[1]); os.chdir("/")',
+          'print("ready", flush=True)',
+          'while True: libc.renameat2(-100, b"/zones", -100, b"/link", 2)',
+        ].join('\n'),
+        root,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    try {
+      let out = '';
+      swapper.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+      });
+      await until(() => out.includes('ready'), 20_000, 'the swapper to start');
+      const pid = swapper.pid!;
+      let examined = 0;
+      for (let i = 0; i < 60; i++) {
+        const d = await diagnoseZoneStorage({
+          zoneFile: '/zones/z.zone',
+          origin: '.',
+          namedPid: pid,
+          trustNamedPid: true,
+          timeoutMs: 20_000,
+        });
+        if (d.isErr()) continue;
+        examined++;
+        const f = d.value.facts;
+        expect(f.zoneFileStat.size).toBeLessThan(1000);
+        expect(f.fileSerial === undefined || f.fileSerial === 1).toBe(true);
+        expect(f.tmpFiles.map((t) => t.name)).not.toContain('tmp-HOSTSECRET');
+        expect(f.zoneDirStat.mode & 0o777).not.toBe(0o700);
+      }
+      // Some runs saw the directory (the others saw the symlink, or a swap under their feet).
+      expect(examined).toBeGreaterThan(0);
+    } finally {
+      swapper.kill('SIGKILL');
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("named's user fills the zone directory", () => {
+  it('20,000 tmp files: the newest 1,000 are described, all are counted, the newest is last', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-tmpflood-'));
+    try {
+      const zoneFile = join(base, 'z.zone');
+      await writeFile(zoneFile, '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+      const names: string[] = [];
+      for (let i = 0; i < 20_000; i++) names.push(`tmp-${i.toString(36).padStart(10, 'A')}`);
+      for (let i = 0; i < names.length; i += 500) {
+        await Promise.all(names.slice(i, i + 500).map((n) => writeFile(join(base, n), '')));
+      }
+      const newest = names[12_345]!;
+      const future = new Date(Date.now() + 3_600_000);
+      await utimes(join(base, newest), future, future);
+      const d = (
+        await diagnoseZoneStorage({ zoneFile, namedUser: 'nobody', timeoutMs: 60_000 })
+      ).unwrap();
+      expect(d.facts.tmpFiles.length).toBe(1000);
+      expect(d.facts.tmpFileCount).toBe(20_000);
+      expect(d.facts.tmpFiles.at(-1)?.name).toBe(newest);
+      expect(d.facts.zoneDirListingIncomplete).toBeUndefined();
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("named's pid stops naming named during the diagnosis", () => {
+  it('the process examined exits while its directory is read: an error, never facts of a process that is gone', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-pidgone-'));
+    try {
+      const zoneFile = join(base, 'z.zone');
+      await writeFile(zoneFile, '@ 300 IN SOA a. b. 1 2 3 4 5\n');
+      const names: string[] = [];
+      for (let i = 0; i < 40_000; i++) names.push(`tmp-${i.toString(36).padStart(10, 'P')}`);
+      for (let i = 0; i < names.length; i += 500) {
+        await Promise.all(names.slice(i, i + 500).map((n) => writeFile(join(base, n), '')));
+      }
+      // A process vouched for as named that exits while the (long) listing runs: its pid may be
+      // anyone's by the time the facts are returned.
+      const short = spawn('sleep', ['0.3'], { stdio: 'ignore' });
+      const exited = new Promise((r) => short.once('exit', r));
+      const d = await diagnoseZoneStorage({
+        zoneFile,
+        namedPid: short.pid!,
+        trustNamedPid: true,
+        timeoutMs: 60_000,
+      });
+      await exited;
+      expect(d.isErr()).toBe(true);
+      if (d.isErr()) expect(['pid-not-found', 'proc-unreadable']).toContain(d.error.kind);
+    } finally {
+      await rm(base, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a zone file of named's user including a root-only file", () => {
+  it('$INCLUDE of a root-only host file before the SOA: the doctor (root) never reads it; the serial is reported unreadable', async () => {
+    const base = await mkdtemp(join(tmpdir(), 'rndc-doctor-include-'));
+    try {
+      const secretDir = join(base, 'root-only');
+      await mkdir(secretDir, { mode: 0o700 });
+      const secret = join(secretDir, 'secret.zone');
+      await writeFile(secret, '@ 300 IN SOA a. b. 4242 2 3 4 5\n', { mode: 0o600 });
+      const zones = join(base, 'zones');
+      await mkdir(zones);
+      const zoneFile = join(zones, 'z.zone');
+      await writeFile(zoneFile, `$INCLUDE ${secret}\n@ 300 IN SOA a. b. 1 2 3 4 5\n`);
+      await chown(zones, NOBODY, NOBODY);
+      await chown(zoneFile, NOBODY, NOBODY);
+      const d = (
+        await diagnoseZoneStorage({ zoneFile, origin: 'example.', namedUser: 'nobody' })
+      ).unwrap();
+      expect(d.facts.fileSerial).toBeUndefined();
+      expect(d.facts.fileSerialError).toMatch(/\$INCLUDE/);
+    } finally {
+      await rm(base, { recursive: true, force: true });
     }
   });
 });

@@ -1,5 +1,7 @@
 // verifyZoneWritten and sync/freeze with verify against a real, healthy named 9.18.
 import { existsSync } from 'node:fs';
+import { rm, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { readJournalInfo } from '../../src/dump/journal.js';
@@ -131,5 +133,33 @@ describe('a healthy zone', () => {
     expect((await rndc.sync(undefined, { verify: true })).unwrapErr().kind).toBe(
       'invalid-argument',
     );
+  });
+});
+
+describe("named's user floods the zone directory with tmp files", { timeout: 120_000 }, () => {
+  it('20,000 new tmp-* files during a verified sync: the proof holds, at most 1,000 are named in the evidence', async () => {
+    await add('dyn.test');
+    const dir = dirname(zoneFile('dyn.test'));
+    const names: string[] = [];
+    for (let i = 0; i < 20_000; i++) names.push(`tmp-${i.toString(36).padStart(10, 'F')}`);
+    try {
+      // Created while the verification runs: each is a tmp file named did not have before.
+      const flood = (async () => {
+        for (let i = 0; i < names.length; i += 500) {
+          await Promise.all(names.slice(i, i + 500).map((n) => writeFile(join(dir, n), '')));
+        }
+      })();
+      const result = await rndc.sync('dyn.test', { verify: { timeoutMs: 60_000 } });
+      await flood;
+      const observed = (
+        await verifyZoneWritten({ rndc, zone: 'dyn.test', log: named.logFile, timeoutMs: 30_000 })
+      ).unwrap();
+      expect(result.isOk()).toBe(true);
+      expect(observed.verdict).toBe('nothing-pending');
+      expect(observed.newTmpFiles.length).toBeLessThanOrEqual(1000);
+      expect(result.unwrap().dump!.newTmpFiles.length).toBeLessThanOrEqual(1000);
+    } finally {
+      await Promise.all(names.map((n) => rm(join(dir, n), { force: true })));
+    }
   });
 });
