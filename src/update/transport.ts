@@ -330,7 +330,11 @@ export class DnsTransport {
       }
       const udp = await this.#udpExchange(request, id, check, options, resolved.address, ignored);
       if (udp !== 'truncated') return udp;
-      return await this.#tcp(request, id, check, options, resolved.address, ignored);
+      // close() may have come between the TC reply and this line: no TCP copy goes out then.
+      if (this.#closed) return { ok: false, failure: closedFailure(this.server, true, ignored) };
+      // The UDP copy reached the server (it answered TC): whatever happens over TCP, the
+      // update may have been applied.
+      return await this.#tcp(request, id, check, options, resolved.address, ignored, true);
     } finally {
       // The ID stays reserved until the exchange is over (see allocateId).
       this.releaseId(id);
@@ -558,6 +562,7 @@ export class DnsTransport {
     options: ExchangeOptions,
     target: { address: string; family: 4 | 6 },
     ignored: IgnoredReplies,
+    sentOverUdp = false,
   ): Promise<Outcome<T>> {
     return new Promise((resolve) => {
       const socket = connect({
@@ -566,7 +571,8 @@ export class DnsTransport {
         ...(this.#sourceAddress ? { localAddress: this.#sourceAddress } : {}),
       });
       socket.setNoDelay(true);
-      let sent = false;
+      /** The request left this machine (over UDP before a TC, or written to this connection). */
+      let sent = sentOverUdp;
       let settled = false;
       const frames = new FrameReader();
       const held = new Provisional<T>(options, () => finish(held.outcome('tcp', ignored)!));
