@@ -165,6 +165,16 @@ export class UpdateClient {
     this.#options = options;
     this.#now = options.clock ?? Date.now;
     this.#transport = new DnsTransport(options.server, options.port ?? 53, options.sourceAddress);
+    const problem = optionProblem(options);
+    if (problem) {
+      this.#invalid = new UpdateError({
+        kind: 'invalid-argument',
+        message: `UpdateClient: ${problem}`,
+        remedy: 'pass the option within its range, or leave it out for the default',
+        server: this.server,
+      });
+      return;
+    }
     if (options.key === undefined) return;
     const key = options.key instanceof Key ? Ok(options.key) : Key.from(options.key);
     if (key.isErr()) {
@@ -702,6 +712,33 @@ export class UpdateClient {
       ...(failure.cause ? { cause: failure.cause } : {}),
     });
   }
+}
+
+/**
+ * Why a numeric option cannot be used, or undefined. Out-of-range values would otherwise throw
+ * from a socket or a buffer write inside `send()` (a u16 fudge, a port), or never send at all.
+ */
+function optionProblem(options: UpdateClientOptions): string | undefined {
+  // Milliseconds may be fractional; above 2^31-1 a Node.js timer fires at once.
+  const checks: ReadonlyArray<[string, number | undefined, number, number, boolean]> = [
+    ['port', options.port, 1, 65_535, true],
+    ['fudge', options.fudge, 0, 65_535, true],
+    ['tries', options.tries, 1, 2_147_483_647, true],
+    ['timeoutMs', options.timeoutMs, 0, 2_147_483_647, false],
+    ['retryIntervalMs', options.retryIntervalMs, 0, 2_147_483_647, false],
+  ];
+  for (const [name, value, min, max, integer] of checks) {
+    if (value === undefined) continue;
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < min ||
+      value > max
+    )
+      return `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not ${String(value)}`;
+  }
+  return undefined;
 }
 
 /** The `too-large` error: nothing was sent. */
