@@ -745,3 +745,35 @@ describe('rndc-js update against the fake server (the issue’s command lines)',
     expect(server.tcpConnections()).toBe(1);
   });
 });
+
+describe('runNsupdateScript: a later `key` line signs what follows, as in nsupdate', () => {
+  it('the same key name with another secret: the second send is signed with it (named: BADSIG), not with the first', async () => {
+    const right = key.secretBytes().toString('base64');
+    const wrong = Buffer.alloc(32, 7).toString('base64');
+    const first = `ks${++serial}.dyn.test.`;
+    const second = `ks${++serial}.dyn.test.`;
+    const script = [
+      `server 127.0.0.1 ${named.dnsPort}`,
+      'zone dyn.test',
+      `key hmac-sha256:${key.name} ${right}`,
+      `update add ${first} 300 A 192.0.2.1`,
+      'send',
+      `key hmac-sha256:${key.name} ${wrong}`,
+      `update add ${second} 300 A 192.0.2.2`,
+      'send',
+      '',
+    ].join('\n');
+    const theirs = await runBinary('nsupdate', ['-t', '5'], { input: script, timeoutMs: 30_000 });
+    // nsupdate: the second send is refused (BADSIG), exit 2.
+    expect(theirs.exitCode, theirs.stderr).toBe(2);
+    expect(theirs.stderr).toMatch(/BADSIG/);
+    const ours = (await runNsupdateScript(script, { timeoutMs: 5000 })).unwrap();
+    expect(ours.exitCode).toBe(2);
+    expect(ours.sends[0]!.result.isOk()).toBe(true);
+    expect(ours.sends[1]!.result.unwrapErr()).toMatchObject({
+      kind: 'BADSIG',
+      mayHaveApplied: true,
+    });
+    expect(await lookup(named.dnsPort, second, 'A')).toEqual([]);
+  });
+});
