@@ -18,6 +18,7 @@
  * - an unsigned TC reply: following it would resend the update over TCP on a forger's word (a
  *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
+import { isIP } from 'node:net';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
@@ -719,6 +720,9 @@ export class UpdateClient {
  * from a socket or a buffer write inside `send()` (a u16 fudge, a port), or never send at all.
  */
 function optionProblem(options: UpdateClientOptions): string | undefined {
+  // A host name here would be resolved by the socket (and `net.connect` throws for it).
+  if (options.sourceAddress !== undefined && isIP(options.sourceAddress) === 0)
+    return `sourceAddress must be an IPv4 or IPv6 address, not ${JSON.stringify(options.sourceAddress)}`;
   // Milliseconds may be fractional; above 2^31-1 a Node.js timer fires at once.
   const checks: ReadonlyArray<[string, number | undefined, number, number, boolean]> = [
     ['port', options.port, 1, 65_535, true],

@@ -22,7 +22,7 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { connect, isIP } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 
 /** Largest request sent over UDP (RFC 1035 §4.2.1; nsupdate sends no EDNS). */
 export const MAX_UDP_REQUEST = 512;
@@ -565,11 +565,19 @@ export class DnsTransport {
     sentOverUdp = false,
   ): Promise<Outcome<T>> {
     return new Promise((resolve) => {
-      const socket = connect({
-        host: target.address,
-        port: this.#port,
-        ...(this.#sourceAddress ? { localAddress: this.#sourceAddress } : {}),
-      });
+      let socket: Socket;
+      try {
+        socket = connect({
+          host: target.address,
+          port: this.#port,
+          ...(this.#sourceAddress ? { localAddress: this.#sourceAddress } : {}),
+        });
+      } catch (error) {
+        // E.g. a local address net.connect refuses synchronously: a value, never a rejection.
+        const message = `TCP to ${this.server}: ${(error as Error).message}`;
+        resolve({ ok: false, failure: failure('network', message, ignored, sentOverUdp, error) });
+        return;
+      }
       socket.setNoDelay(true);
       /** The request left this machine (over UDP before a TC, or written to this connection). */
       let sent = sentOverUdp;

@@ -127,6 +127,9 @@ it('out-of-range client options are an invalid-argument error from send(), never
     { timeoutMs: Number.NaN },
     { tries: 0 },
     { retryIntervalMs: Number.POSITIVE_INFINITY },
+    // net.connect throws synchronously for a local address that is not an IP address.
+    { sourceAddress: 'bogus', tcp: true },
+    { sourceAddress: 'bogus' },
   ];
   for (const extra of cases) {
     const client = new UpdateClient({ server: '127.0.0.1', port, key, timeoutMs: 2000, ...extra });
