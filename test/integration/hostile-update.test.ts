@@ -777,3 +777,77 @@ describe('runNsupdateScript: a later `key` line signs what follows, as in nsupda
     expect(await lookup(named.dnsPort, second, 'A')).toEqual([]);
   });
 });
+
+describe('signed with the right key but not a valid answer (checks other than the MAC): discarded', () => {
+  // The fake signs these with the real key, so the MAC verifies: each is rejected by the check
+  // named in the title alone. (An attacker without the secret fails the MAC anyway; these lock
+  // the checks that do not depend on it, and TSIG's class and TTL, which the MAC does not cover.)
+  const keyNameLength = () => wireName(fakeKey.name).length;
+  const signed = (message: Buffer, request: FakeRequest) => signReply(message, request, fakeKey);
+  const cases: Array<[string, Forgery]> = [
+    [
+      'QR clear (a query, not a response)',
+      (r) => {
+        const m = replyTo(r);
+        m[2] = m[2]! & 0x7f;
+        return signed(m, r);
+      },
+    ],
+    ['opcode QUERY in answer to an UPDATE', (r) => signed(replyTo(r, { opcode: 0 }), r)],
+    [
+      'TSIG class IN (RFC 8945 §4.2: ANY; the MAC input does not carry it)',
+      (r) => {
+        const m = replyTo(r);
+        const out = signed(m, r);
+        out.writeUInt16BE(1, m.length + keyNameLength() + 2);
+        return out;
+      },
+    ],
+    [
+      'TSIG TTL 1 (must be 0; not covered by the MAC)',
+      (r) => {
+        const m = replyTo(r);
+        const out = signed(m, r);
+        out.writeUInt32BE(1, m.length + keyNameLength() + 4);
+        return out;
+      },
+    ],
+    ['two TSIG records (the last one verifies)', (r) => signed(signed(replyTo(r), r), r)],
+    [
+      'a TSIG that is not the last record (an OPT after it)',
+      (r) => {
+        const out = Buffer.concat([
+          signed(replyTo(r), r),
+          Buffer.from([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0]),
+        ]);
+        out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+        return out;
+      },
+    ],
+    [
+      'Original ID of another request (MAC computed with that ID)',
+      (r) => {
+        const other = (r.id + 1) & 0xffff;
+        const out = signReply(replyTo(r, { id: other }), { ...r, id: other }, fakeKey);
+        out.writeUInt16BE(r.id, 0);
+        return out;
+      },
+    ],
+  ];
+  it.each(cases)('%s', async (_title, forge) => {
+    const server = await fake((request, channel) => channel.reply(forge(request)));
+    const { value, ms } = await timed(client(server.port, { tries: 1 }).send(anUpdate().update));
+    const error = value.unwrapErr();
+    expect(error).toMatchObject({ kind: 'timeout', mayHaveApplied: true, authenticated: false });
+    expect(error.ignoredReplies).toBe(1);
+    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS);
+  });
+
+  it('control: the same signing, unaltered, is accepted (the fake signs as named does)', async () => {
+    const server = await fake((request, channel) =>
+      channel.reply(signed(replyTo(request), request)),
+    );
+    const result = (await client(server.port, { tries: 1 }).send(anUpdate().update)).unwrap();
+    expect(result.signed).toBe(true);
+  });
+});
