@@ -851,3 +851,35 @@ describe('signed with the right key but not a valid answer (checks other than th
     expect(result.signed).toBe(true);
   });
 });
+
+describe('a verified error that answers a retry: the first copy may have been applied', () => {
+  it('"nxdomain X + add X": the first copy reaches named (reply lost), the retry is answered YXDOMAIN → mayHaveApplied true', async () => {
+    const server = await fake(async (request, channel) => {
+      const genuine = await channel.genuine();
+      // The first copy's reply is lost on the way back; named's answer to the retry gets through.
+      if (request.index > 0) channel.reply(genuine);
+    });
+    const label = `retry${++serial}`;
+    const name = `${label}.dyn.test`;
+    const update = new Update('dyn.test').absent(label).add(`${label} 300 A 192.0.2.7`);
+    const error = (
+      await client(server.port, { tries: 3, retryIntervalMs: 500, timeoutMs: 10_000 }).send(update)
+    ).unwrapErr();
+    expect(server.requests.length).toBeGreaterThanOrEqual(2);
+    expect(error).toMatchObject({ kind: 'YXDOMAIN', authenticated: true });
+    // The record is there: the first copy was applied. Saying "not applied" would be false.
+    expect(await lookup(named.dnsPort, name, 'A')).toHaveLength(1);
+    expect(error.mayHaveApplied).toBe(true);
+    expect(error.message).toMatch(/earlier copy may have been applied/);
+  });
+
+  it('a verified error to the only copy sent is still definite (mayHaveApplied false)', async () => {
+    const server = await fake(async (_request, channel) => channel.reply(await channel.genuine()));
+    const label = `once${++serial}`;
+    const first = new Update('dyn.test').add(`${label} 300 A 192.0.2.8`);
+    (await client(server.port).send(first)).unwrap();
+    const again = new Update('dyn.test').absent(label).add(`${label} 300 A 192.0.2.9`);
+    const error = (await client(server.port, { timeoutMs: 10_000 }).send(again)).unwrapErr();
+    expect(error).toMatchObject({ kind: 'YXDOMAIN', authenticated: true, mayHaveApplied: false });
+  });
+});
