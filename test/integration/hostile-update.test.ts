@@ -883,3 +883,29 @@ describe('a verified error that answers a retry: the first copy may have been ap
     expect(error).toMatchObject({ kind: 'YXDOMAIN', authenticated: true, mayHaveApplied: false });
   });
 });
+
+describe('EDNS in a verified reply', () => {
+  /** `message` with an OPT record whose TTL carries `extendedRcode` (RFC 6891 §6.1.3). */
+  const withOpt = (message: Buffer, extendedRcode: number) => {
+    const opt = Buffer.from([0, 0, 41, 0x04, 0xd0, extendedRcode, 0, 0, 0, 0, 0]);
+    const out = Buffer.concat([message, opt]);
+    out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+    return out;
+  };
+
+  it('NOERROR in the header but BADVERS (16) in the OPT: an error, never a success', async () => {
+    const server = await fake((request, channel) =>
+      channel.reply(signReply(withOpt(replyTo(request), 1), request, fakeKey)),
+    );
+    const error = (await client(server.port, { tries: 1 }).send(anUpdate().update)).unwrapErr();
+    expect(error).toMatchObject({ kind: 'RCODE', rcode: 16, authenticated: true });
+  });
+
+  it('an OPT with extended RCODE 0 changes nothing: NOERROR is a success', async () => {
+    const server = await fake((request, channel) =>
+      channel.reply(signReply(withOpt(replyTo(request), 0), request, fakeKey)),
+    );
+    const result = (await client(server.port, { tries: 1 }).send(anUpdate().update)).unwrap();
+    expect(result.signed).toBe(true);
+  });
+});
