@@ -18,6 +18,7 @@
  * - an unsigned TC reply: following it would resend the update over TCP on a forger's word (a
  *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
+import { isIP } from 'node:net';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
@@ -165,6 +166,16 @@ export class UpdateClient {
     this.#options = options;
     this.#now = options.clock ?? Date.now;
     this.#transport = new DnsTransport(options.server, options.port ?? 53, options.sourceAddress);
+    const problem = optionProblem(options);
+    if (problem) {
+      this.#invalid = new UpdateError({
+        kind: 'invalid-argument',
+        message: `UpdateClient: ${problem}`,
+        remedy: 'pass the option within its range, or leave it out for the default',
+        server: this.server,
+      });
+      return;
+    }
     if (options.key === undefined) return;
     const key = options.key instanceof Key ? Ok(options.key) : Key.from(options.key);
     if (key.isErr()) {
@@ -260,7 +271,11 @@ export class UpdateClient {
     const { reply, authenticated, tsig } = outcome.value.value;
     const header = replyHeader(reply);
     const error = this.#replyError(reply, header, authenticated, zoneText, {
-      mayHaveApplied: !authenticated,
+      // A verified error answers one copy of the request; when several were sent (retries, the
+      // TCP retry after TC), an earlier copy may have been applied and its reply lost — e.g. a
+      // retry of an applied "nxdomain + add" is answered YXDOMAIN.
+      mayHaveApplied: !authenticated || outcome.value.copies > 1,
+      copies: outcome.value.copies,
       ignoredReplies: outcome.value.ignoredCount,
     });
     if (error) return Err(error);
@@ -570,7 +585,13 @@ export class UpdateClient {
     header: UpdateReplyHeader,
     authenticated: boolean,
     zone: string,
-    facts: { mayHaveApplied: boolean; ignoredReplies?: number; context?: string },
+    facts: {
+      mayHaveApplied: boolean;
+      ignoredReplies?: number;
+      context?: string;
+      /** Copies of the request sent (see `Exchanged.copies`). */
+      copies?: number;
+    },
   ): UpdateError | undefined {
     const rcode = reply.header.rcode;
     const tsig = reply.tsig?.record;
@@ -586,8 +607,10 @@ export class UpdateClient {
       mayHaveApplied: facts.mayHaveApplied,
       ignoredReplies: facts.ignoredReplies ?? 0,
     };
-    const unauthenticated = authenticated
-      ? ''
+    const caveat = authenticated
+      ? facts.mayHaveApplied
+        ? ` (the reply answers one of ${facts.copies ?? 'several'} copies of the update sent: an earlier copy may have been applied, its reply lost)`
+        : ''
       : facts.mayHaveApplied
         ? ' (unauthenticated reply: it may be forged, and the update may have been applied)'
         : ' (unauthenticated reply)';
@@ -600,7 +623,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind,
-            message: `${facts.context ? `${facts.context}: ` : ''}update failed: ${rcodeText}(${name})${unauthenticated}: the server has no key ${key.name} with algorithm ${key.algorithm} — nsupdate's -y defaults to hmac-md5`,
+            message: `${facts.context ? `${facts.context}: ` : ''}update failed: ${rcodeText}(${name})${caveat}: the server has no key ${key.name} with algorithm ${key.algorithm} — nsupdate's -y defaults to hmac-md5`,
             causes: [
               'the key name differs from the one in named.conf',
               "the algorithm differs (nsupdate's -y and `key` default to hmac-md5; tsig-keygen's default is hmac-sha256)",
@@ -612,7 +635,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind,
-            message: `${facts.context ? `${facts.context}: ` : ''}update failed: ${rcodeText}(${name})${unauthenticated}: the server's key ${key.name} has a different secret`,
+            message: `${facts.context ? `${facts.context}: ` : ''}update failed: ${rcodeText}(${name})${caveat}: the server's key ${key.name} has a different secret`,
             causes: [
               'the secret was mistyped or belongs to another key',
               'the key was regenerated on the server',
@@ -627,7 +650,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind,
-            message: `update failed: ${rcodeText}(${name})${unauthenticated}: ${skew === undefined ? 'the clocks differ by more than the fudge' : `our clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the server's`}`,
+            message: `update failed: ${rcodeText}(${name})${caveat}: ${skew === undefined ? 'the clocks differ by more than the fudge' : `our clock is ${Math.abs(skew)} s ${skew > 0 ? 'ahead of' : 'behind'} the server's`}`,
             causes: ['the clocks of this machine and the server differ by more than 300 s'],
             remedy: 'synchronise the clocks (NTP)',
             ...(skew !== undefined ? { skewSeconds: skew } : {}),
@@ -637,7 +660,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind,
-            message: `update failed: ${rcodeText}(${name})${unauthenticated}: the server's key ${key.name} does not accept a MAC truncated to ${macLength(key) * 8} bits`,
+            message: `update failed: ${rcodeText}(${name})${caveat}: the server's key ${key.name} does not accept a MAC truncated to ${macLength(key) * 8} bits`,
             causes: ['the key is truncated here (e.g. hmac-sha256-128) but not in named.conf'],
             remedy:
               'use the same algorithm spelling as named.conf (with or without the -bits suffix)',
@@ -646,7 +669,7 @@ export class UpdateClient {
           return new UpdateError({
             ...base,
             kind: 'RCODE',
-            message: `update failed: ${rcodeText}(${name})${unauthenticated}`,
+            message: `update failed: ${rcodeText}(${name})${caveat}`,
           });
       }
     }
@@ -656,7 +679,7 @@ export class UpdateClient {
     return new UpdateError({
       ...base,
       kind: (name as UpdateErrorKind | undefined) ?? 'RCODE',
-      message: `update failed: ${name ?? `RCODE ${rcode}`}${unauthenticated}${explanation ? `: ${explanation.text}` : ''} (zone ${zone}, server ${this.server})`,
+      message: `update failed: ${name ?? `RCODE ${rcode}`}${caveat}${explanation ? `: ${explanation.text}` : ''} (zone ${zone}, server ${this.server})`,
       ...(explanation ? { causes: explanation.causes, remedy: explanation.remedy } : {}),
     });
   }
@@ -702,6 +725,36 @@ export class UpdateClient {
       ...(failure.cause ? { cause: failure.cause } : {}),
     });
   }
+}
+
+/**
+ * Why a numeric option cannot be used, or undefined. Out-of-range values would otherwise throw
+ * from a socket or a buffer write inside `send()` (a u16 fudge, a port), or never send at all.
+ */
+function optionProblem(options: UpdateClientOptions): string | undefined {
+  // A host name here would be resolved by the socket (and `net.connect` throws for it).
+  if (options.sourceAddress !== undefined && isIP(options.sourceAddress) === 0)
+    return `sourceAddress must be an IPv4 or IPv6 address, not ${JSON.stringify(options.sourceAddress)}`;
+  // Milliseconds may be fractional; above 2^31-1 a Node.js timer fires at once.
+  const checks: ReadonlyArray<[string, number | undefined, number, number, boolean]> = [
+    ['port', options.port, 1, 65_535, true],
+    ['fudge', options.fudge, 0, 65_535, true],
+    ['tries', options.tries, 1, 2_147_483_647, true],
+    ['timeoutMs', options.timeoutMs, 0, 2_147_483_647, false],
+    ['retryIntervalMs', options.retryIntervalMs, 0, 2_147_483_647, false],
+  ];
+  for (const [name, value, min, max, integer] of checks) {
+    if (value === undefined) continue;
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      (integer && !Number.isInteger(value)) ||
+      value < min ||
+      value > max
+    )
+      return `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not ${String(value)}`;
+  }
+  return undefined;
 }
 
 /** The `too-large` error: nothing was sent. */

@@ -35,6 +35,8 @@ export const CLASS_ANY = 255;
 /** TYPE ANY (also used as "all RRsets" in RFC 2136 meta-records). */
 export const TYPE_ANY = 255;
 export const TYPE_SOA = 6;
+/** RR type of the EDNS OPT pseudo-record (RFC 6891). */
+export const TYPE_OPT = 41;
 
 /** One resource record as it goes into an UPDATE: meta-records have TTL 0 and empty RDATA. */
 export interface WireRecord {
@@ -118,6 +120,7 @@ export interface ReplyHeader {
   readonly isResponse: boolean;
   readonly opcode: number;
   readonly truncated: boolean;
+  /** The RCODE: the header's 4 bits, extended by an OPT record's 8 upper bits (RFC 6891 §6.1.3). */
   readonly rcode: number;
   /** The header's second 16-bit word as received (QR, OPCODE, AA, TC, RD, RA, Z, AD, CD, RCODE). */
   readonly flags: number;
@@ -251,8 +254,12 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
     if (!record) return Err(new MessageError('malformed TSIG record'));
     tsig = { start: last.start, record };
   }
+  // EDNS (RFC 6891 §6.1.3): the OPT TTL's top byte holds the upper 8 bits of a 12-bit RCODE. A
+  // reply saying NOERROR in the header and BADVERS (16) in the OPT is an error, not a success.
+  const opt = sections[2]!.find((r) => r.type === TYPE_OPT);
+  const extended = opt ? opt.ttl >>> 24 : 0;
   return Ok({
-    header,
+    header: extended === 0 ? header : { ...header, rcode: (extended << 4) | header.rcode },
     question,
     sections: [sections[0]!, sections[1]!, sections[2]!],
     tsig,

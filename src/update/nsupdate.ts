@@ -17,7 +17,7 @@
  *   reported as warnings.
  */
 import { Err, Ok, type Result } from 'ts-results-es';
-import { Key, type KeySpec } from '../keys/key.js';
+import type { Key, KeySpec } from '../keys/key.js';
 import { UpdateClient, type UpdateResponse } from './client.js';
 import type { UpdateError, UpdateReplyHeader } from './errors.js';
 import {
@@ -162,12 +162,21 @@ export async function runNsupdateScript(
   let fatal = false;
   const sends: NsupdateSend[] = [];
   const clients = new Map<string, UpdateClient>();
+  const keyIds = new Map<Key | KeySpec, number>();
+  const keyIdentity = (key: Key | KeySpec): number => {
+    const found = keyIds.get(key);
+    if (found !== undefined) return found;
+    keyIds.set(key, keyIds.size);
+    return keyIds.size - 1;
+  };
 
   const clientFor = (): Result<UpdateClient, string> => {
     if (!state.server)
       return Err('no server: give a `server` command in the script or the `server` option');
     const key = state.key;
-    const id = `${state.server}#${state.port}#${state.local ?? ''}#${key instanceof Key ? `${key.name}/${key.algorithm}/${key.truncatedBits}` : JSON.stringify(key?.name ?? null)}`;
+    // The key by identity, not by name: a later `key` line with the same name and another
+    // secret must sign with that secret, as nsupdate does.
+    const id = `${state.server}#${state.port}#${state.local ?? ''}#${key === undefined ? 'unsigned' : keyIdentity(key)}`;
     let client = clients.get(id);
     if (!client) {
       client = new UpdateClient({

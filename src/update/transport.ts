@@ -22,7 +22,7 @@
 import { randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
-import { connect, isIP } from 'node:net';
+import { connect, isIP, type Socket } from 'node:net';
 
 /** Largest request sent over UDP (RFC 1035 §4.2.1; nsupdate sends no EDNS). */
 export const MAX_UDP_REQUEST = 512;
@@ -100,6 +100,11 @@ export interface Exchanged<T> {
   readonly ignoredCount: number;
   /** The value is a provisional reply (nothing better came within the grace period). */
   readonly provisional: boolean;
+  /**
+   * Copies of the request that left this machine (UDP sends, plus one over TCP). With more than
+   * one, the reply may answer a later copy while an earlier one was applied (its reply lost).
+   */
+  readonly copies: number;
 }
 
 /** Why an exchange produced no accepted reply. */
@@ -329,8 +334,12 @@ export class DnsTransport {
         return await this.#tcp(request, id, check, options, resolved.address, ignored);
       }
       const udp = await this.#udpExchange(request, id, check, options, resolved.address, ignored);
-      if (udp !== 'truncated') return udp;
-      return await this.#tcp(request, id, check, options, resolved.address, ignored);
+      if (!('truncated' in udp)) return udp;
+      // close() may have come between the TC reply and this line: no TCP copy goes out then.
+      if (this.#closed) return { ok: false, failure: closedFailure(this.server, true, ignored) };
+      // The UDP copy reached the server (it answered TC): whatever happens over TCP, the
+      // update may have been applied.
+      return await this.#tcp(request, id, check, options, resolved.address, ignored, udp.truncated);
     } finally {
       // The ID stays reserved until the exchange is over (see allocateId).
       this.releaseId(id);
@@ -460,14 +469,14 @@ export class DnsTransport {
     options: ExchangeOptions,
     target: { address: string; family: 4 | 6 },
     ignored: IgnoredReplies,
-  ): Promise<Outcome<T> | 'truncated'> {
+  ): Promise<Outcome<T> | { readonly truncated: number }> {
     return new Promise((resolve) => {
       const { socket, ready } = this.#udpSocket(target);
       let sends = 0;
       let retryTimer: NodeJS.Timeout | undefined;
       let settled = false;
-      const held = new Provisional<T>(options, () => finish(held.outcome('udp', ignored)!));
-      const finish = (outcome: Outcome<T> | 'truncated') => {
+      const held = new Provisional<T>(options, () => finish(held.outcome('udp', ignored, sends)!));
+      const finish = (outcome: Outcome<T> | { readonly truncated: number }) => {
         if (settled) return;
         settled = true;
         clearTimeout(retryTimer);
@@ -483,7 +492,7 @@ export class DnsTransport {
       const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
         finish(
           // A kept provisional reply is the answer when nothing better came (timeout only).
-          (kind === 'timeout' ? held.outcome('udp', ignored) : undefined) ?? {
+          (kind === 'timeout' ? held.outcome('udp', ignored, sends) : undefined) ?? {
             ok: false,
             failure: failure(kind, message, ignored, sends > 0, cause),
           },
@@ -530,8 +539,8 @@ export class DnsTransport {
           const verdict = check(reply);
           if (verdict.verdict === 'accept') {
             held.supersede(ignored);
-            finish({ ok: true, value: exchanged(verdict.value, 'udp', ignored, false) });
-          } else if (verdict.verdict === 'truncated') finish('truncated');
+            finish({ ok: true, value: exchanged(verdict.value, 'udp', ignored, false, sends) });
+          } else if (verdict.verdict === 'truncated') finish({ truncated: sends });
           else if (verdict.verdict === 'provisional') held.offer(verdict, ignored);
           else ignored.add(verdict.reason);
         },
@@ -558,18 +567,33 @@ export class DnsTransport {
     options: ExchangeOptions,
     target: { address: string; family: 4 | 6 },
     ignored: IgnoredReplies,
+    udpCopies = 0,
   ): Promise<Outcome<T>> {
     return new Promise((resolve) => {
-      const socket = connect({
-        host: target.address,
-        port: this.#port,
-        ...(this.#sourceAddress ? { localAddress: this.#sourceAddress } : {}),
-      });
+      let socket: Socket;
+      try {
+        socket = connect({
+          host: target.address,
+          port: this.#port,
+          ...(this.#sourceAddress ? { localAddress: this.#sourceAddress } : {}),
+        });
+      } catch (error) {
+        // E.g. a local address net.connect refuses synchronously: a value, never a rejection.
+        const message = `TCP to ${this.server}: ${(error as Error).message}`;
+        resolve({ ok: false, failure: failure('network', message, ignored, udpCopies > 0, error) });
+        return;
+      }
       socket.setNoDelay(true);
-      let sent = false;
+      /** The request left this machine (over UDP before a TC, or written to this connection). */
+      let sent = udpCopies > 0;
       let settled = false;
       const frames = new FrameReader();
-      const held = new Provisional<T>(options, () => finish(held.outcome('tcp', ignored)!));
+      /** The request was written to this connection. */
+      let written = false;
+      const copies = () => udpCopies + (written ? 1 : 0);
+      const held = new Provisional<T>(options, () =>
+        finish(held.outcome('tcp', ignored, copies())!),
+      );
       const finish = (outcome: Outcome<T>) => {
         if (settled) return;
         settled = true;
@@ -583,7 +607,7 @@ export class DnsTransport {
       const fail = (kind: ExchangeFailure['kind'], message: string, cause?: unknown) =>
         finish(
           // The server closing or the deadline: a kept provisional reply is the answer.
-          (kind !== 'aborted' ? held.outcome('tcp', ignored) : undefined) ?? {
+          (kind !== 'aborted' ? held.outcome('tcp', ignored, copies()) : undefined) ?? {
             ok: false,
             failure: failure(kind, message, ignored, sent, cause),
           },
@@ -594,7 +618,7 @@ export class DnsTransport {
         onClose: () => finish({ ok: false, failure: closedFailure(this.server, sent, ignored) }),
       });
       const deadlineTimer = setTimeout(
-        () => fail('timeout', timeoutMessage(this.server, sent ? 1 : 0, ignored, 'TCP')),
+        () => fail('timeout', timeoutMessage(this.server, copies(), ignored, 'TCP')),
         Math.max(0, options.deadline - Date.now()),
       );
       socket.on('connect', () => {
@@ -603,6 +627,7 @@ export class DnsTransport {
         length.writeUInt16BE(request.length);
         socket.write(Buffer.concat([length, request]));
         sent = true;
+        written = true;
       });
       socket.on('data', (chunk: Buffer) => {
         frames.push(chunk, (reply) => {
@@ -618,7 +643,7 @@ export class DnsTransport {
           const verdict = check(reply);
           if (verdict.verdict === 'accept') {
             held.supersede(ignored);
-            finish({ ok: true, value: exchanged(verdict.value, 'tcp', ignored, false) });
+            finish({ ok: true, value: exchanged(verdict.value, 'tcp', ignored, false, copies()) });
             return false;
           }
           if (verdict.verdict === 'provisional') held.offer(verdict, ignored);
@@ -709,9 +734,13 @@ class Provisional<T> {
   }
 
   /** The exchange's outcome with the kept reply, or undefined when there is none. */
-  outcome(transport: 'udp' | 'tcp', ignored: IgnoredReplies): Outcome<T> | undefined {
+  outcome(
+    transport: 'udp' | 'tcp',
+    ignored: IgnoredReplies,
+    copies: number,
+  ): Outcome<T> | undefined {
     if (!this.#value) return undefined;
-    return { ok: true, value: exchanged(this.#value.value, transport, ignored, true) };
+    return { ok: true, value: exchanged(this.#value.value, transport, ignored, true, copies) };
   }
 
   /** An accepted reply came: the kept one is counted as ignored. */
@@ -729,8 +758,16 @@ function exchanged<T>(
   transport: 'udp' | 'tcp',
   ignored: IgnoredReplies,
   provisional: boolean,
+  copies: number,
 ): Exchanged<T> {
-  return { value, transport, ignored: ignored.sample, ignoredCount: ignored.count, provisional };
+  return {
+    value,
+    transport,
+    ignored: ignored.sample,
+    ignoredCount: ignored.count,
+    provisional,
+    copies,
+  };
 }
 
 function failure(

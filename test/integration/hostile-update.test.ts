@@ -745,3 +745,167 @@ describe('rndc-js update against the fake server (the issue’s command lines)',
     expect(server.tcpConnections()).toBe(1);
   });
 });
+
+describe('runNsupdateScript: a later `key` line signs what follows, as in nsupdate', () => {
+  it('the same key name with another secret: the second send is signed with it (named: BADSIG), not with the first', async () => {
+    const right = key.secretBytes().toString('base64');
+    const wrong = Buffer.alloc(32, 7).toString('base64');
+    const first = `ks${++serial}.dyn.test.`;
+    const second = `ks${++serial}.dyn.test.`;
+    const script = [
+      `server 127.0.0.1 ${named.dnsPort}`,
+      'zone dyn.test',
+      `key hmac-sha256:${key.name} ${right}`,
+      `update add ${first} 300 A 192.0.2.1`,
+      'send',
+      `key hmac-sha256:${key.name} ${wrong}`,
+      `update add ${second} 300 A 192.0.2.2`,
+      'send',
+      '',
+    ].join('\n');
+    const theirs = await runBinary('nsupdate', ['-t', '5'], { input: script, timeoutMs: 30_000 });
+    // nsupdate: the second send is refused (BADSIG), exit 2.
+    expect(theirs.exitCode, theirs.stderr).toBe(2);
+    expect(theirs.stderr).toMatch(/BADSIG/);
+    const ours = (await runNsupdateScript(script, { timeoutMs: 5000 })).unwrap();
+    expect(ours.exitCode).toBe(2);
+    expect(ours.sends[0]!.result.isOk()).toBe(true);
+    expect(ours.sends[1]!.result.unwrapErr()).toMatchObject({
+      kind: 'BADSIG',
+      mayHaveApplied: true,
+    });
+    expect(await lookup(named.dnsPort, second, 'A')).toEqual([]);
+  });
+});
+
+describe('signed with the right key but not a valid answer (checks other than the MAC): discarded', () => {
+  // The fake signs these with the real key, so the MAC verifies: each is rejected by the check
+  // named in the title alone. (An attacker without the secret fails the MAC anyway; these lock
+  // the checks that do not depend on it, and TSIG's class and TTL, which the MAC does not cover.)
+  const keyNameLength = () => wireName(fakeKey.name).length;
+  const signed = (message: Buffer, request: FakeRequest) => signReply(message, request, fakeKey);
+  const cases: Array<[string, Forgery]> = [
+    [
+      'QR clear (a query, not a response)',
+      (r) => {
+        const m = replyTo(r);
+        m[2] = m[2]! & 0x7f;
+        return signed(m, r);
+      },
+    ],
+    ['opcode QUERY in answer to an UPDATE', (r) => signed(replyTo(r, { opcode: 0 }), r)],
+    [
+      'TSIG class IN (RFC 8945 §4.2: ANY; the MAC input does not carry it)',
+      (r) => {
+        const m = replyTo(r);
+        const out = signed(m, r);
+        out.writeUInt16BE(1, m.length + keyNameLength() + 2);
+        return out;
+      },
+    ],
+    [
+      'TSIG TTL 1 (must be 0; not covered by the MAC)',
+      (r) => {
+        const m = replyTo(r);
+        const out = signed(m, r);
+        out.writeUInt32BE(1, m.length + keyNameLength() + 4);
+        return out;
+      },
+    ],
+    ['two TSIG records (the last one verifies)', (r) => signed(signed(replyTo(r), r), r)],
+    [
+      'a TSIG that is not the last record (an OPT after it)',
+      (r) => {
+        const out = Buffer.concat([
+          signed(replyTo(r), r),
+          Buffer.from([0, 0, 41, 0x04, 0xd0, 0, 0, 0, 0, 0, 0]),
+        ]);
+        out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+        return out;
+      },
+    ],
+    [
+      'Original ID of another request (MAC computed with that ID)',
+      (r) => {
+        const other = (r.id + 1) & 0xffff;
+        const out = signReply(replyTo(r, { id: other }), { ...r, id: other }, fakeKey);
+        out.writeUInt16BE(r.id, 0);
+        return out;
+      },
+    ],
+  ];
+  it.each(cases)('%s', async (_title, forge) => {
+    const server = await fake((request, channel) => channel.reply(forge(request)));
+    const { value, ms } = await timed(client(server.port, { tries: 1 }).send(anUpdate().update));
+    const error = value.unwrapErr();
+    expect(error).toMatchObject({ kind: 'timeout', mayHaveApplied: true, authenticated: false });
+    expect(error.ignoredReplies).toBe(1);
+    expect(ms).toBeLessThan(DEADLINE_MS + MARGIN_MS);
+  });
+
+  it('control: the same signing, unaltered, is accepted (the fake signs as named does)', async () => {
+    const server = await fake((request, channel) =>
+      channel.reply(signed(replyTo(request), request)),
+    );
+    const result = (await client(server.port, { tries: 1 }).send(anUpdate().update)).unwrap();
+    expect(result.signed).toBe(true);
+  });
+});
+
+describe('a verified error that answers a retry: the first copy may have been applied', () => {
+  it('"nxdomain X + add X": the first copy reaches named (reply lost), the retry is answered YXDOMAIN → mayHaveApplied true', async () => {
+    const server = await fake(async (request, channel) => {
+      const genuine = await channel.genuine();
+      // The first copy's reply is lost on the way back; named's answer to the retry gets through.
+      if (request.index > 0) channel.reply(genuine);
+    });
+    const label = `retry${++serial}`;
+    const name = `${label}.dyn.test`;
+    const update = new Update('dyn.test').absent(label).add(`${label} 300 A 192.0.2.7`);
+    const error = (
+      await client(server.port, { tries: 3, retryIntervalMs: 500, timeoutMs: 10_000 }).send(update)
+    ).unwrapErr();
+    expect(server.requests.length).toBeGreaterThanOrEqual(2);
+    expect(error).toMatchObject({ kind: 'YXDOMAIN', authenticated: true });
+    // The record is there: the first copy was applied. Saying "not applied" would be false.
+    expect(await lookup(named.dnsPort, name, 'A')).toHaveLength(1);
+    expect(error.mayHaveApplied).toBe(true);
+    expect(error.message).toMatch(/earlier copy may have been applied/);
+  });
+
+  it('a verified error to the only copy sent is still definite (mayHaveApplied false)', async () => {
+    const server = await fake(async (_request, channel) => channel.reply(await channel.genuine()));
+    const label = `once${++serial}`;
+    const first = new Update('dyn.test').add(`${label} 300 A 192.0.2.8`);
+    (await client(server.port).send(first)).unwrap();
+    const again = new Update('dyn.test').absent(label).add(`${label} 300 A 192.0.2.9`);
+    const error = (await client(server.port, { timeoutMs: 10_000 }).send(again)).unwrapErr();
+    expect(error).toMatchObject({ kind: 'YXDOMAIN', authenticated: true, mayHaveApplied: false });
+  });
+});
+
+describe('EDNS in a verified reply', () => {
+  /** `message` with an OPT record whose TTL carries `extendedRcode` (RFC 6891 §6.1.3). */
+  const withOpt = (message: Buffer, extendedRcode: number) => {
+    const opt = Buffer.from([0, 0, 41, 0x04, 0xd0, extendedRcode, 0, 0, 0, 0, 0]);
+    const out = Buffer.concat([message, opt]);
+    out.writeUInt16BE(out.readUInt16BE(10) + 1, 10);
+    return out;
+  };
+
+  it('NOERROR in the header but BADVERS (16) in the OPT: an error, never a success', async () => {
+    const server = await fake((request, channel) =>
+      channel.reply(signReply(withOpt(replyTo(request), 1), request, fakeKey)),
+    );
+    const error = (await client(server.port, { tries: 1 }).send(anUpdate().update)).unwrapErr();
+    expect(error).toMatchObject({ kind: 'RCODE', rcode: 16, authenticated: true });
+  });
+
+  it('an OPT with extended RCODE 0 changes nothing: NOERROR is a success', async () => {
+    const server = await fake((request, channel) =>
+      channel.reply(signReply(withOpt(replyTo(request), 0), request, fakeKey)),
+    );
+    const result = (await client(server.port, { tries: 1 }).send(anUpdate().update)).unwrap();
+    expect(result.signed).toBe(true);
+  });
+});
