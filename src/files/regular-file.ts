@@ -88,7 +88,9 @@ export function fileType(stats: Stats): FileType | 'file' {
 export function describeFileProblem(problem: FileProblem): string {
   switch (problem.kind) {
     case 'not-found':
-      return `${problem.path} does not exist`;
+      return problem.code === 'EINVAL'
+        ? `${JSON.stringify(problem.path)} is not a path (it contains a NUL byte)`
+        : `${problem.path} does not exist`;
     case 'not-regular':
       return `${problem.path} is a ${problem.type}, not a regular file`;
     case 'changed':
@@ -113,6 +115,9 @@ export async function openRegularFile(
   path: string,
   options: OpenRegularOptions = {},
 ): Promise<Result<OpenedFile, FileProblem>> {
+  // A path with a NUL byte (from an attacker's `$INCLUDE`, say) names no file: the kernel cannot
+  // even be asked, and Node would reject with a TypeError rather than a system error.
+  if (path.includes('\0')) return Err({ kind: 'not-found', path, code: 'EINVAL' });
   let before: Stats;
   try {
     before = await lstat(path);

@@ -57,6 +57,9 @@ describe('readRegularFile', () => {
     });
     const missing = await readRegularFile(join(dir, 'nope'), { maxBytes: 100 });
     expect(missing.isErr() && missing.error.kind).toBe('not-found');
+    // A NUL byte (an attacker's $INCLUDE): a value, not Node's TypeError (found by the fuzzer).
+    const nul = await readRegularFile(join(dir, 'a\0b'), { maxBytes: 100 });
+    expect(nul.isErr() && nul.error).toMatchObject({ kind: 'not-found', code: 'EINVAL' });
   });
 
   it('refuses a file larger than the bound without reading it', async () => {
