@@ -23,16 +23,7 @@
  */
 import { execFile, spawn } from 'node:child_process';
 import { constants, existsSync, type Stats } from 'node:fs';
-import {
-  type FileHandle,
-  lstat,
-  open,
-  opendir,
-  readFile,
-  readlink,
-  stat,
-  statfs,
-} from 'node:fs/promises';
+import { type FileHandle, lstat, open, opendir, readlink, stat, statfs } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
@@ -46,6 +37,8 @@ import {
   type IdentityCheck,
   isSameProcess,
   type NamedProcess,
+  readlinkSafe,
+  readText,
 } from './named-process.js';
 import { readZoneFileSerial } from './zonefile.js';
 
@@ -1895,25 +1888,6 @@ async function appArmorFacts(pid: number | undefined): Promise<AppArmorFacts> {
     ...(confinement ? { confinement: confinement.replace(/\0/g, '') } : {}),
     localWritable,
   };
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small I/O helpers
-
-async function readText(path: string): Promise<string | undefined> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return undefined;
-  }
-}
-
-async function readlinkSafe(path: string): Promise<string | undefined> {
-  try {
-    return await readlink(path);
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -591,8 +591,11 @@ async function scan(
 
 // ---------------------------------------------------------------------------------------------
 
-/** Small /proc files: /proc is not a place where FIFOs can be planted. */
-async function readText(path: string): Promise<string | undefined> {
+/**
+ * Reads a small file of the kernel's or root's (`/proc`, `/sys`, `/etc/passwd`): no one else can
+ * plant a FIFO there. `undefined` when it cannot be read.
+ */
+export async function readText(path: string): Promise<string | undefined> {
   try {
     return await readFile(path, 'utf8');
   } catch {
@@ -600,7 +603,8 @@ async function readText(path: string): Promise<string | undefined> {
   }
 }
 
-async function readlinkSafe(path: string): Promise<string | undefined> {
+/** `readlink`, `undefined` when it fails. */
+export async function readlinkSafe(path: string): Promise<string | undefined> {
   try {
     return await readlink(path);
   } catch {
