@@ -13,6 +13,7 @@ import {
   startUdpRecorder,
   waitUntilStopped,
 } from '../helpers/fault-proxy.js';
+import { timed } from '../helpers/timed.js';
 
 /** Allowance over a deadline for a busy 2-core CI machine. A correctness bound, not a timing. */
 const MARGIN_MS = 2000;
@@ -43,12 +44,6 @@ function anUpdate(): { update: Update; name: string } {
     update: new Update('dyn.test').add(`${label} 300 A 192.0.2.${serial % 250}`),
     name: `${label}.dyn.test`,
   };
-}
-
-async function timed<T>(promise: Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await promise;
-  return { value, ms: performance.now() - started };
 }
 
 async function stopNamed(): Promise<void> {

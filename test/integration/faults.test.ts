@@ -13,6 +13,7 @@ import {
   startFaultProxy,
   waitUntilStopped,
 } from '../helpers/fault-proxy.js';
+import { timed } from '../helpers/timed.js';
 
 /** Allowance over a deadline for a busy 2-core CI machine. A correctness bound, not a timing. */
 const MARGIN_MS = 2000;
@@ -51,11 +52,6 @@ async function proxy(mode: FaultMode = { type: 'pass' }): Promise<FaultProxy> {
 }
 
 /** Awaits `promise` and measures how long it took to settle. */
-async function timed<T>(promise: Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await promise;
-  return { value, ms: performance.now() - started };
-}
 
 /** SIGSTOP, and wait until named is really stopped. */
 async function stopNamed(): Promise<void> {

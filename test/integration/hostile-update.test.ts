@@ -29,6 +29,7 @@ import {
   withId,
   withTsig,
 } from '../helpers/fake-dns.js';
+import { timed } from '../helpers/timed.js';
 
 /** Allowance over a deadline for a busy 2-core machine: a correctness bound, not a timing. */
 const MARGIN_MS = 2000;
@@ -95,12 +96,6 @@ function anUpdate(): { update: Update; name: string } {
     update: new Update('dyn.test').add(`${label} 300 A 192.0.2.${serial % 250}`),
     name: `${label}.dyn.test`,
   };
-}
-
-async function timed<T>(promise: Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await promise;
-  return { value, ms: performance.now() - started };
 }
 
 function report(figure: string): void {

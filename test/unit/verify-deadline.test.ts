@@ -9,6 +9,7 @@ import { Ok } from 'ts-results-es';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ZoneStatus } from '../../src/control/parse.js';
 import { snapshotZone, verifyZoneWritten, type ZoneStatusSource } from '../../src/dump/verify.js';
+import { timed } from '../helpers/timed.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'verify-deadline-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -34,12 +35,6 @@ function source(answers: number): ZoneStatusSource & { signals: AbortSignal[] } 
     },
     status: () => new Promise(() => {}),
   };
-}
-
-async function timed<T>(work: Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = Date.now();
-  const value = await work;
-  return { value, ms: Date.now() - started };
 }
 
 describe('settling by the deadline whatever is stuck', () => {
