@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what this project needs on a Debian machine, idempotently: BIND 9 (named, rndc,
-# nsupdate, dig, named-compilezone…) and python3-dnspython from Debian's packages, and node modules.
+# nsupdate, dig, named-compilezone…) and python3-dnspython from Debian's packages, BIND 9.16 and
+# 9.20 unpacked under /opt/bind (scripts/bind-versions.sh), and node modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +21,8 @@ if [ "$need_bind" = 1 ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq bind9 bind9-utils bind9-dnsutils python3-dnspython >/dev/null
 fi
 echo "setup: $(/usr/sbin/named -v)"
+# BIND 9.16 and 9.20 beside the machine's 9.18, for the per-version test runs.
+bash scripts/bind-versions.sh
 
 # The bind9 package may start a system named on port 53/953; tests never use those ports.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

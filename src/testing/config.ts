@@ -4,6 +4,7 @@
  * No I/O here; `named.ts` writes what these return.
  */
 import type { HmacAlgorithm } from '../keys/key.js';
+import type { BindVersion } from './bind-versions.js';
 
 /** How a test zone is configured. */
 export type ZoneKind = 'dynamic' | 'static' | 'inline-signing';
@@ -56,6 +57,8 @@ export interface NamedConfInput {
   /** Names of the keys allowed to update dynamic zones. */
   readonly updateKeyNames: readonly string[];
   readonly zones: readonly ResolvedZone[];
+  /** The release line of the named that will read this file, when known. */
+  readonly bindVersion?: BindVersion | undefined;
   readonly logSeverity: LogSeverity;
   readonly printTime: LogPrintTime;
   readonly extraOptions: string;
@@ -158,6 +161,8 @@ export function renderNamedConf(input: NamedConfInput): string {
     '\tnotify no;',
     '\tdnssec-validation no;',
     '\tallow-new-zones yes;',
+    // 9.20 refuses outgoing zone transfers unless allowed; tests read zones back with AXFR.
+    '\tallow-transfer { 127.0.0.1; };',
     '\tautomatic-interface-scan no;',
   ];
   if (input.extraOptions.trim()) parts.push(indent(input.extraOptions));

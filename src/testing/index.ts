@@ -12,6 +12,15 @@
  * @packageDocumentation
  * @module rndc/testing
  */
+export {
+  type BindVersion,
+  bindVersionBinDir,
+  bindVersionsRoot,
+  installedBindVersions,
+  isBindVersion,
+  SUPPORTED_BIND_VERSIONS,
+  selectedBindVersion,
+} from './bind-versions.js';
 export type { LogPrintTime, LogSeverity, ZoneKind } from './config.js';
 export {
   type BindMount,
@@ -35,6 +44,7 @@ export {
 export { freePort, freePorts } from './ports.js';
 export {
   type BinaryResult,
+  type FindBinaryOptions,
   findBinary,
   type RndcBinaryTarget,
   type RunBinaryOptions,

@@ -16,6 +16,12 @@ import {
   type HmacAlgorithm,
   Key,
 } from '../keys/key.js';
+import {
+  type BindVersion,
+  bindVersionBinDir,
+  isBindVersion,
+  selectedBindVersion,
+} from './bind-versions.js';
 import { type Registered, register, startWatchdog, type Watchdog } from './cleanup.js';
 import {
   controlKeyName,
@@ -103,7 +109,14 @@ export interface StartNamedOptions {
    * `keys/` and the zone files owned by the caller, for permission-failure scenarios.
    */
   readonly ownership?: 'user' | 'leave';
-  /** Path of the named binary. Default: `named` from `$PATH` or `/usr/sbin`. */
+  /**
+   * Which BIND to run: that version's `named` from `/opt/bind/<version>/bin` (unpacked by
+   * `scripts/bind-versions.sh`). Default: `RNDC_BIND_VERSION` when set, else `named` from
+   * `$PATH` or `/usr/sbin`. Ignored when `namedPath` is given. The started named must report
+   * this version (`named -v`), or the start fails with kind `wrong-version`.
+   */
+  readonly version?: BindVersion;
+  /** Path of the named binary. Default: see `version`. */
   readonly namedPath?: string;
   /** Statements inserted into `options { }`. Must not repeat options the helper sets. */
   readonly extraOptions?: string;
@@ -195,6 +208,8 @@ export interface NamedInstance {
   readonly user: string | undefined;
   /** named's version as it logged it at startup (`9.18.49-1~deb12u3-Debian`), if found. */
   readonly version: string | undefined;
+  /** The release line of that named (`'9.20'`), when it is one this project supports. */
+  readonly bindVersion: BindVersion | undefined;
   /** The exact command line named was started with. */
   readonly command: readonly string[];
   /**
@@ -248,7 +263,8 @@ export type NamedStartErrorKind =
   | 'spawn-failed'
   | 'exited'
   | 'timeout'
-  | 'address-in-use';
+  | 'address-in-use'
+  | 'wrong-version';
 
 /**
  * {@link startNamed} could not bring named up. The message carries the command line, named's
@@ -322,17 +338,30 @@ const LOG_POLL_MS = 25;
  * }
  */
 export async function startNamed(options: StartNamedOptions = {}): Promise<NamedInstance> {
-  const namedPath = options.namedPath ?? findBinary('named');
+  const requested =
+    options.namedPath === undefined ? (options.version ?? selectedBindVersion()) : undefined;
+  const namedPath =
+    options.namedPath ?? findBinary('named', requested === undefined ? {} : { version: requested });
   if (namedPath === undefined || !existsSync(namedPath)) {
     throw new NamedStartError('not-found', `named not found (${options.namedPath ?? '$PATH'})`, {
       remedy: 'install BIND 9.18 (Debian: apt-get install bind9) or pass namedPath',
     });
   }
+  const reported = await namedVersion(namedPath);
+  if (requested !== undefined && reported.line !== requested) {
+    throw new NamedStartError(
+      'wrong-version',
+      `BIND ${requested} was asked for, but ${namedPath} -v says ${JSON.stringify(reported.text)}`,
+      {
+        remedy: `run scripts/bind-versions.sh to unpack BIND ${requested} under ${bindVersionBinDir(requested)}`,
+      },
+    );
+  }
   const owner = options.user === undefined ? undefined : await lookupUser(options.user);
   const attempts = Math.max(1, options.attempts ?? 4);
   for (let attempt = 1; ; attempt++) {
     try {
-      return await attemptStart(namedPath, owner, options);
+      return await attemptStart(namedPath, reported.line, owner, options);
     } catch (error) {
       if (
         error instanceof NamedStartError &&
@@ -344,6 +373,26 @@ export async function startNamed(options: StartNamedOptions = {}): Promise<Named
       throw error;
     }
   }
+}
+
+/** `named -v` of each binary, asked once per process. */
+const versionCache = new Map<string, Promise<{ text: string; line: BindVersion | undefined }>>();
+
+/** What `named -v` prints (`BIND 9.20.23-1~deb13u1~bpo12+1-Debian (Stable Release) <id:>`). */
+function namedVersion(path: string): Promise<{ text: string; line: BindVersion | undefined }> {
+  let cached = versionCache.get(path);
+  if (cached === undefined) {
+    cached = runBinary(path, ['-v'], { timeoutMs: 15_000 }).then(
+      (run) => {
+        const text = run.stdout.trim();
+        const line = /^BIND (\d+\.\d+)\./.exec(text)?.[1];
+        return { text, line: line !== undefined && isBindVersion(line) ? line : undefined };
+      },
+      () => ({ text: '', line: undefined }),
+    );
+    versionCache.set(path, cached);
+  }
+  return cached;
 }
 
 /** Current byte length of an instance's named.log (0 when it does not exist yet). */
@@ -445,6 +494,7 @@ function keySecretPrefix(options: StartNamedOptions): Buffer | undefined {
 
 async function attemptStart(
   namedPath: string,
+  bindVersion: BindVersion | undefined,
   owner: Owner | undefined,
   options: StartNamedOptions,
 ): Promise<NamedInstance> {
@@ -504,6 +554,7 @@ async function attemptStart(
         controlKeyNames,
         updateKeyNames: [...controlKeyNames, TRUNCATED_KEY_NAME],
         zones,
+        bindVersion,
         logSeverity: options.logSeverity ?? 'info',
         printTime: options.printTime ?? 'yes',
         extraOptions: options.extraOptions ?? '',
@@ -576,6 +627,7 @@ async function attemptStart(
       truncatedKey: truncated.key,
       zones: namedZones,
       user: owner?.user,
+      bindVersion,
       stopTimeoutMs: options.stopTimeoutMs ?? 10_000,
       startTimeoutMs: options.startTimeoutMs ?? 15_000,
     });
@@ -624,6 +676,7 @@ interface ServerInit {
   readonly truncatedKey: Key;
   readonly zones: readonly NamedZone[];
   readonly user: string | undefined;
+  readonly bindVersion: BindVersion | undefined;
   readonly stopTimeoutMs: number;
   readonly startTimeoutMs: number;
 }
@@ -647,6 +700,7 @@ class NamedServer implements NamedInstance {
   readonly truncatedKey: Key;
   readonly zones: readonly NamedZone[];
   readonly user: string | undefined;
+  readonly bindVersion: BindVersion | undefined;
   version: string | undefined;
   readonly command: readonly string[];
 
@@ -676,6 +730,7 @@ class NamedServer implements NamedInstance {
     this.truncatedKey = init.truncatedKey;
     this.zones = init.zones;
     this.user = init.user;
+    this.bindVersion = init.bindVersion;
     this.command = init.command;
     this.#registration = {
       pid: undefined,

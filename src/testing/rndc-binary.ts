@@ -6,19 +6,35 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import { delimiter, isAbsolute, join } from 'node:path';
 import type { HmacAlgorithm } from '../keys/key.js';
+import { type BindVersion, bindVersionBinDir, selectedBindVersion } from './bind-versions.js';
 
 /** Directories searched after `$PATH`: BIND installs its daemons and rndc in sbin. */
 const EXTRA_BIN_DIRS = ['/usr/sbin', '/usr/local/sbin', '/sbin', '/usr/bin', '/usr/local/bin'];
 
+/** Options of {@link findBinary}. */
+export interface FindBinaryOptions {
+  /**
+   * Look first among this BIND version's tools (`/opt/bind/<version>/bin`, see
+   * `scripts/bind-versions.sh`). Default: `RNDC_BIND_VERSION` when set.
+   */
+  readonly version?: BindVersion;
+}
+
 /**
- * Finds an executable by name in `$PATH`, then in the sbin directories (`/usr/sbin`, …) that
- * non-root `$PATH`s often lack. A name containing `/` is returned as is.
+ * Finds an executable by name: first among the tools of the selected BIND version (option
+ * `version`, else `RNDC_BIND_VERSION`), then in `$PATH`, then in the sbin directories
+ * (`/usr/sbin`, …) that non-root `$PATH`s often lack. A name containing `/` is returned as is.
  *
  * @returns the path, or `undefined` when no executable of that name exists.
  */
-export function findBinary(name: string): string | undefined {
+export function findBinary(name: string, options: FindBinaryOptions = {}): string | undefined {
   if (name.includes('/')) return name;
-  const dirs = [...(process.env.PATH ?? '').split(delimiter).filter(isAbsolute), ...EXTRA_BIN_DIRS];
+  const version = options.version ?? selectedBindVersion();
+  const dirs = [
+    ...(version === undefined ? [] : [bindVersionBinDir(version)]),
+    ...(process.env.PATH ?? '').split(delimiter).filter(isAbsolute),
+    ...EXTRA_BIN_DIRS,
+  ];
   for (const dir of dirs) {
     const candidate = join(dir, name);
     try {
@@ -113,6 +129,8 @@ export function runBinary(
 export interface RndcBinaryTarget {
   /** Path of an rndc.conf for the given key algorithm and control port. */
   rndcConfFile(algorithm?: HmacAlgorithm, port?: number): string;
+  /** The BIND version the server was started from; its own `rndc` is used. */
+  readonly bindVersion?: BindVersion | undefined;
 }
 
 /** Options of {@link runRndcBinary}. */
@@ -123,7 +141,7 @@ export interface RunRndcBinaryOptions {
   readonly port?: number;
   /** rndc options placed before the command (`-q`, `-r`, `-V`, …). */
   readonly extraArgs?: readonly string[];
-  /** Path of the rndc binary. Default: `rndc` from `$PATH` or `/usr/sbin`. */
+  /** Path of the rndc binary. Default: the server's own version's `rndc` (see {@link findBinary}). */
   readonly rndcPath?: string;
   /** Default 30 000 ms. */
   readonly timeoutMs?: number;
@@ -144,7 +162,12 @@ export function runRndcBinary(
 ): Promise<BinaryResult> {
   const conf = instance.rndcConfFile(options.algorithm, options.port);
   return runBinary(
-    options.rndcPath ?? 'rndc',
+    options.rndcPath ??
+      findBinary(
+        'rndc',
+        instance.bindVersion === undefined ? {} : { version: instance.bindVersion },
+      ) ??
+      'rndc',
     ['-c', conf, ...(options.extraArgs ?? []), ...args],
     options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs },
   );
