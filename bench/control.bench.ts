@@ -50,7 +50,9 @@ try {
 
   const row = (name: string, rate: number) =>
     `${name.padEnd(34)} ${rate.toFixed(0).padStart(8)} cmd/s   ${(rate / binaryRate).toFixed(1).padStart(6)}× rndc`;
-  console.log(`control channel: '${command}' against a throwaway named on 127.0.0.1`);
+  console.log(
+    `control channel: '${command}' against a throwaway named ${named.version} on 127.0.0.1`,
+  );
   console.log(row(`rndc binary (${binaryRuns} runs)`, binaryRate));
   console.log(row(`RndcClient, 1 connection (${libraryRuns})`, singleRate));
   console.log(row(`RndcClient, pool of 4 (${libraryRuns})`, pooledRate));
