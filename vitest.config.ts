@@ -8,8 +8,10 @@ export default defineConfig({
     // Integration suites each start their own named; two cores → two files at a time.
     pool: 'forks',
     maxWorkers: 2,
-    testTimeout: 30_000,
-    hookTimeout: 60_000,
+    // Bounds for a stuck test, not waits: tests wait on evidence with their own deadlines. Generous
+    // because the suite must pass on a loaded 2-core machine (a CLI test spawns ~20 processes).
+    testTimeout: 120_000,
+    hookTimeout: 120_000,
     reporters: ['default', 'json'],
     outputFile: { json: '.test-results/results.json' },
   },
