@@ -141,3 +141,31 @@ describe('the probe is bounded by the command’s deadline', () => {
     expect(commands()).toEqual(['status']);
   });
 });
+
+describe('one request in flight per connection on every version (no pipelining)', () => {
+  it('50 concurrent commands to a server that says 9.20: never a second request before a reply', async () => {
+    const outstanding = new Map<number, number>();
+    let worst = 0;
+    fake = await startFakeControl(key, (request, connection) => {
+      if (request.index === 0) return false;
+      const now = (outstanding.get(request.connection) ?? 0) + 1;
+      outstanding.set(request.connection, now);
+      worst = Math.max(worst, now);
+      const reply = request.command === 'status' ? STATUS_920 : 'ok';
+      // Answer on a later turn of the event loop, so a pipelining client would have sent more.
+      setImmediate(() => {
+        outstanding.set(request.connection, (outstanding.get(request.connection) ?? 1) - 1);
+        connection.write(connection.genuine(request, { data: { text: reply } }));
+      });
+      return true;
+    });
+    const rndc = RndcClient.connect({ port: fake.port, key, maxConnections: 2 });
+    clients.push(rndc);
+    expect((await rndc.serverVersion()).unwrap().series).toBe('9.20');
+    const results = await Promise.all(
+      Array.from({ length: 50 }, (_, i) => rndc.run(i % 2 ? 'zonestatus z.test' : 'fetchlimit')),
+    );
+    expect(results.every((r) => r.isOk())).toBe(true);
+    expect(worst).toBe(1);
+  });
+});
