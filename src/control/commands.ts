@@ -454,11 +454,13 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
     description:
       'Imports a Signed Key Response (offline KSK signing) for a zone with a dnssec-policy.',
     readOnly: false,
+    // server.c named_server_skr() (v9.20.23): imports the file, then schedules a rekey as loadkeys.
     diskEffect: {
       writes: 'journal now; zone file (or .signed) at the next dump',
       when: 'scheduled',
-      note: 'The imported signatures change the zone like any re-signing.',
+      note: 'The import schedules a rekey, as loadkeys does: changes go to the journal; the zone file is rewritten by the periodic dump 676–900 s later.',
     },
+    asynchronous: true,
     addedIn: '9.20.2',
   },
   {
