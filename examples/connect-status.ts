@@ -18,6 +18,10 @@ try {
   if (status.isErr()) throw new Error(status.error.describe());
   console.log(`status: ${status.value.version}`);
   console.log(`  zones ${status.value.numberOfZones}, running ${status.value.running}`);
+  // The connection learnt the version from that status: this sends nothing.
+  const version = await rndc.serverVersion();
+  if (version.isErr()) throw new Error(version.error.describe());
+  console.log(`server version: ${version.value.series} (${version.value.number})`);
 
   for (const name of ['dyn.test', 'static.test']) {
     const zone = await rndc.zonestatus(name);

@@ -21,6 +21,7 @@ export { DEFAULT_CONTROL_PORT, RndcClient } from './control/client.js';
 export type {
   CommandArgument,
   CommandInfo,
+  CommandUnavailable,
   DiskEffect,
   DiskEffectTiming,
   RawArgument,
@@ -30,8 +31,10 @@ export {
   allowedOnReadOnlyChannel,
   COMMANDS,
   commandInfo,
+  commandsIn,
   formatCommand,
   quoteArgument,
+  unavailableIn,
 } from './control/commands.js';
 export type {
   RndcErrorDetails,
@@ -50,7 +53,10 @@ export type {
 export { parseServerStatus, parseZoneStatus } from './control/parse.js';
 export type { RenderedReply, RenderOptions } from './control/render.js';
 export { renderLikeRndc } from './control/render.js';
+export { resultName, rndcResultId } from './control/result-codes.js';
 export type { ControlAddress } from './control/session.js';
+export type { ServerVersion } from './control/versions.js';
+export { versionFromStatus } from './control/versions.js';
 export type {
   AccessFact,
   AppArmorFacts,

@@ -121,7 +121,7 @@ export function jsonReply(response: RndcResponse): JsonReply {
     command: response.command,
     server: response.server,
     result: response.result,
-    resultName: resultName(response.result),
+    resultName: resultName(response.result, response.serverVersion),
     text: response.text,
     err: response.err ?? null,
     diskEffect: jsonDiskEffect(response.diskEffect),

@@ -3,6 +3,7 @@
  * rndc does (named's lexer splits them again), and prints the reply as rndc prints it. Transport
  * and configuration failures print rndc's first line with `rndc-js:` and then the likely causes.
  */
+import type { RndcClient } from '../control/client.js';
 import type { RndcError, RndcResponse } from '../control/errors.js';
 import { renderLikeRndc } from '../control/render.js';
 import type { GlobalSettings } from './args.js';
@@ -32,22 +33,52 @@ export async function rndcCommand(
   try {
     const reply = await client.run(line, { signal: io.signal });
     if (reply.isOk()) {
-      const response = reply.value;
+      const response = await withServerVersion(client, reply.value, settings, io);
       if (settings.json) {
         writeJson(io, { ok: true, ...jsonReply(response) });
         return 0;
       }
       return printLikeRndc(response, settings, io);
     }
-    return printRndcFailure(reply.error, settings, io);
+    const failed = reply.error;
+    const response = failed.response
+      ? await withServerVersion(client, failed.response, settings, io)
+      : undefined;
+    return printRndcFailure(failed, settings, io, response);
   } finally {
     await client.close();
   }
 }
 
-/** A failed run: named's reply as rndc prints it, or the transport error with its causes. */
-export function printRndcFailure(error: RndcError, settings: GlobalSettings, io: CliIo): number {
-  const response = error.response;
+/**
+ * The result number's name depends on the BIND version (result-codes.ts): when it is printed
+ * (`-r`, `--json`) for a failure and the connection did not know the version yet, ask for it
+ * (one `status`). Success is 0 in every version, so it needs nothing. When the version cannot be
+ * learnt, BIND 9.18's numbering is used.
+ */
+async function withServerVersion(
+  client: RndcClient,
+  response: RndcResponse,
+  settings: GlobalSettings,
+  io: CliIo,
+): Promise<RndcResponse> {
+  if (!(settings.showResult || settings.json) || response.result <= 0 || response.serverVersion) {
+    return response;
+  }
+  const version = await client.serverVersion({ signal: io.signal });
+  return version.isOk() ? { ...response, serverVersion: version.value } : response;
+}
+
+/**
+ * A failed run: named's reply as rndc prints it, or the transport error with its causes.
+ * `response` defaults to the error's (pass a copy that knows the server's version for `-r`).
+ */
+export function printRndcFailure(
+  error: RndcError,
+  settings: GlobalSettings,
+  io: CliIo,
+  response: RndcResponse | undefined = error.response,
+): number {
   if (settings.json) {
     writeJson(io, {
       ok: false,

@@ -1,7 +1,9 @@
 /**
  * `RndcClient`: the public face of the control channel. It validates the key, keeps a small pool of
  * verified connections, quotes arguments for named's lexer, turns named's failures into typed
- * errors, and offers one method per 9.18 command (research/rndc-protocol.md §6).
+ * errors, and offers one method per command of BIND 9.16–9.20. It learns the server's version
+ * from `status` (once per connection, only when a command needs it) and refuses, before sending,
+ * a command the server's version does not have (`not-in-this-version`).
  */
 
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -24,6 +26,8 @@ import {
   type CommandArgument,
   commandInfo,
   formatCommand,
+  tokenizeCommandLine,
+  unavailableIn,
   type ZoneRef,
   zoneArgs,
 } from './commands.js';
@@ -38,6 +42,7 @@ import { parseServerStatus, parseZoneStatus, type ServerStatus, type ZoneStatus 
 import { SessionPool } from './pool.js';
 import { nextSerial } from './serial.js';
 import type { ControlAddress } from './session.js';
+import { type ServerVersion, versionFromStatus } from './versions.js';
 
 /** The default control port (named's NAMED_CONTROL_PORT). */
 export const DEFAULT_CONTROL_PORT = 953;
@@ -295,17 +300,9 @@ export class RndcClient {
         : this.#format(command[0] ?? '', command.slice(1));
     if (formatted.isErr()) return formatted;
     const line = formatted.value;
-    if (this.#invalid) return Err(this.#invalid);
-    if (!this.#pool || this.#closed) {
-      return Err(
-        new RndcError({
-          kind: 'closed',
-          message: 'this RndcClient was closed',
-          server: this.#server,
-          command: line,
-        }),
-      );
-    }
+    const usable = this.#usablePool(line);
+    if (usable.isErr()) return usable;
+    const pool = usable.value;
     if (line === '' || /[\r\n\0]/.test(line)) {
       return Err(
         new RndcError({
@@ -331,19 +328,29 @@ export class RndcClient {
     }
     const allowedReadOnly = allowedOnReadOnlyChannel(line);
     const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
-    const pool = this.#pool;
-    const reply = await pool.use((session) =>
-      session.request(line, { deadline, signal: options.signal, resendable: allowedReadOnly }),
-    );
-    if (reply.isErr()) return reply;
-    const { result, err, type } = reply.value;
+    const versionCheck = versionSensitive(line)
+      ? (version: ServerVersion | undefined) => this.#notInVersion(line, version)
+      : undefined;
+    const exchanged = await pool.use(async (session) => {
+      const reply = await session.request(line, {
+        deadline,
+        signal: options.signal,
+        resendable: allowedReadOnly,
+        ...(versionCheck ? { versionCheck } : {}),
+      });
+      return reply.map((value) => ({ value, version: session.serverVersion }));
+    });
+    if (exchanged.isErr()) return exchanged;
+    const { value: reply, version } = exchanged.value;
+    const { result, err, type } = reply;
     const response: RndcResponse = {
       command: line,
       result,
       err,
-      text: reply.value.text ?? '',
+      text: reply.text ?? '',
       type,
       server: this.#server,
+      ...(version ? { serverVersion: version } : {}),
     };
     if (result === 0) {
       const diskEffect = scheduledDiskEffect(line);
@@ -359,6 +366,42 @@ export class RndcClient {
         response,
       }),
     );
+  }
+
+  /**
+   * The BIND version of the server, from the `version:` line of an authenticated `status`
+   * reply. It is kept per connection: a connection that already knows it answers without
+   * sending anything, otherwise one `status` is sent (and any `status` call teaches the
+   * connection for free). A new connection (after named closed an idle one, or restarted)
+   * learns it again, so an upgraded named is noticed.
+   *
+   * @returns the version (`major`, `minor`, `patch`, `series` like `9.20`, the full `text`)
+   */
+  async serverVersion(options: CallOptions = {}): Reply<ServerVersion> {
+    const usable = this.#usablePool('status');
+    if (usable.isErr()) return usable;
+    const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
+    return usable.value.use(async (session): Reply<ServerVersion> => {
+      const known = session.serverVersion;
+      if (known) return Ok(known);
+      const reply = await session.request('status', {
+        deadline,
+        signal: options.signal,
+        resendable: true,
+      });
+      if (reply.isErr()) return reply;
+      const version = session.serverVersion ?? versionFromStatus(reply.value.text ?? '');
+      if (reply.value.result === 0 && version) return Ok(version);
+      return Err(
+        new RndcError({
+          kind: reply.value.result === 0 ? 'malformed-reply' : 'command-failed',
+          message: `${this.#server}: the reply to 'status' ${reply.value.result === 0 ? 'has no "version: BIND n.n.n" line' : `failed: ${reply.value.err ?? `result ${reply.value.result}`}`}, so the server's version is unknown`,
+          causes: ['the server is not BIND named, or a BIND version this library does not know'],
+          server: this.#server,
+          command: 'status',
+        }),
+      );
+    });
   }
 
   /** Closes all connections. Later calls return a `closed` error. */
@@ -377,7 +420,7 @@ export class RndcClient {
     return `RndcClient { server: ${inspect(this.#server)}, key: ${inspect(this.#keyLabel)}, ${state} }`;
   }
 
-  // ---- typed commands (BIND 9.18; research/rndc-protocol.md §6) ----
+  // ---- typed commands (BIND 9.16–9.20; the catalog in commands.ts says which has which) ----
 
   /** `null`: a no-op round trip (also proves the key works). */
   ping(options?: CallOptions): Reply<RndcResponse> {
@@ -416,9 +459,16 @@ export class RndcClient {
     return this.#zoneCommand('refresh', zone, options);
   }
 
-  /** `retransfer zone`: full transfer of a secondary zone; its file is rewritten afterwards. */
-  retransfer(zone: string, options?: ZoneOptions): Reply<RndcResponse> {
-    return this.#zoneCommand('retransfer', zone, options);
+  /**
+   * `retransfer [-force] zone`: full transfer of a secondary zone; its file is rewritten
+   * afterwards. `force` (BIND 9.20.1+) cancels a transfer in progress first; on older servers it
+   * is a `not-in-this-version` error and nothing is sent.
+   */
+  retransfer(
+    zone: string,
+    options: ZoneOptions & { readonly force?: boolean } = {},
+  ): Reply<RndcResponse> {
+    return this.#zoneCommand('retransfer', zone, options, options.force ? ['-force'] : []);
   }
 
   /** `notify zone`: resend NOTIFY messages. */
@@ -610,17 +660,46 @@ export class RndcClient {
     return this.run('scan', options);
   }
 
-  /** `timerpoke`: poke zone timers (9.18; removed in 9.20). */
+  /** `fetchlimit [view]`: servers and domains rate-limited now (BIND 9.20+). */
+  fetchlimit(view?: string, options?: CallOptions): Reply<RndcResponse> {
+    return this.#command('fetchlimit', [view], options);
+  }
+
+  /** `responselog [on|off]`: set response logging; without an argument, toggle it (BIND 9.20.3+). */
+  responselog(on?: boolean, options?: CallOptions): Reply<RndcResponse> {
+    return this.#command(
+      'responselog',
+      [on === undefined ? undefined : on ? 'on' : 'off'],
+      options,
+    );
+  }
+
+  /** `reset-stats counter…`: reset statistics counters, e.g. `recursive-high-water` (BIND 9.20.8+). */
+  resetStats(counters: readonly string[], options?: CallOptions): Reply<RndcResponse> {
+    return this.#command('reset-stats', counters, options);
+  }
+
+  /** `memprof [on|off|dump]`: jemalloc memory profiling (BIND 9.20.6+, jemalloc builds only). */
+  memprof(action?: 'on' | 'off' | 'dump', options?: CallOptions): Reply<RndcResponse> {
+    return this.#command('memprof', [action], options);
+  }
+
+  /** `skr -import file zone`: import a Signed Key Response for offline KSK signing (BIND 9.20.2+). */
+  skrImport(file: string, zone: string, options?: ZoneOptions): Reply<RndcResponse> {
+    return this.#zoneCommand('skr', zone, options, ['-import', file]);
+  }
+
+  /** `timerpoke`: poke zone timers (9.16, 9.18; removed in 9.20: `not-in-this-version` there). */
   timerpoke(options?: CallOptions): Reply<RndcResponse> {
     return this.run('timerpoke', options);
   }
 
-  /** `tsig-list`: list TSIG keys (9.18; removed in 9.20). */
+  /** `tsig-list`: list TSIG keys (9.16, 9.18; removed in 9.20: `not-in-this-version` there). */
   tsigList(options?: CallOptions): Reply<RndcResponse> {
     return this.run('tsig-list', options);
   }
 
-  /** `tsig-delete keyname [view]`: delete a TKEY-negotiated key (9.18; removed in 9.20). */
+  /** `tsig-delete keyname [view]`: delete a TKEY-negotiated key (9.16, 9.18; removed in 9.20). */
   tsigDelete(keyName: string, view?: string, options?: CallOptions): Reply<RndcResponse> {
     return this.#command('tsig-delete', [keyName, view], options);
   }
@@ -939,6 +1018,46 @@ export class RndcClient {
     };
   }
 
+  /** The pool, or why no command can be sent (an invalid key, a closed client). */
+  #usablePool(line: string): Result<SessionPool, RndcError> {
+    if (this.#invalid) return Err(this.#invalid);
+    if (!this.#pool || this.#closed) {
+      return Err(
+        new RndcError({
+          kind: 'closed',
+          message: 'this RndcClient was closed',
+          server: this.#server,
+          command: line,
+        }),
+      );
+    }
+    return Ok(this.#pool);
+  }
+
+  /** The `not-in-this-version` error for a line the server's release lacks, else undefined. */
+  #notInVersion(line: string, version: ServerVersion | undefined): RndcError | undefined {
+    const missing = version === undefined ? undefined : unavailableIn(line, version);
+    if (version === undefined || missing === undefined) return undefined;
+    const what = missing.option ? `'${missing.word} ${missing.option}'` : `'${missing.word}'`;
+    const change = missing.removedIn
+      ? `removed in ${missing.removedIn}`
+      : `added in ${missing.addedIn}`;
+    const named = missing.option
+      ? `named would read "${missing.option}" as an argument`
+      : 'named would answer "unknown command"';
+    return new RndcError({
+      kind: 'not-in-this-version',
+      message: `${this.#server}: ${what} is not in BIND ${version.number} (${change}; ${named}); it exists in ${missing.availableIn}. Nothing was sent.`,
+      causes: [`the server runs ${version.text}`],
+      remedy: missing.removedIn
+        ? `BIND ${version.series} has no such command: drop it, or run it against a server of ${missing.availableIn}`
+        : `upgrade the server to ${missing.availableIn}, or use a command BIND ${version.series} has`,
+      server: this.#server,
+      command: line,
+      mayHaveRun: false,
+    });
+  }
+
   #command(
     word: string,
     args: readonly CommandArgument[],
@@ -978,6 +1097,20 @@ export class RndcClient {
     const raw = trailing.map((text) => ({ raw: text }));
     return this.#command(word, [...flags, ...zoneArgs(zoneRef), ...raw], options);
   }
+}
+
+/**
+ * Whether a line uses a word or option that not every BIND release has (the catalog's
+ * `addedIn`/`removedIn`/`optionsAddedIn`): only then is the server's version needed first.
+ */
+function versionSensitive(line: string): boolean {
+  const info = commandInfo(line);
+  if (info === undefined) return false;
+  if (info.addedIn !== undefined || info.removedIn !== undefined) return true;
+  const options = info.optionsAddedIn;
+  if (options === undefined) return false;
+  const option = tokenizeCommandLine(line)?.[1]?.toLowerCase();
+  return option !== undefined && Object.hasOwn(options, option);
 }
 
 /** The disk effect of a successful command line, from the trigger table or the command catalog. */

@@ -15,6 +15,7 @@
  * - disk effects: research/dump-behaviour.md §1.2, §1.4, §3, §7.1 and rndc-protocol.md §6/§6.1.
  */
 import { RndcLibraryError } from '../errors.js';
+import { compareVersion, type ServerVersion } from './versions.js';
 
 /** When a command's disk effect happens, relative to named's reply. */
 export type DiskEffectTiming =
@@ -69,18 +70,29 @@ export interface CommandInfo {
   readonly asynchronous?: boolean;
   /** True for commands that rndc's usage text does not list (test/maintenance hooks). */
   readonly hidden?: boolean;
-  /** First BIND version whose named no longer knows the word (it then answers `unknown command`). */
+  /** First BIND release whose named knows the word (older ones answer `unknown command`). */
+  readonly addedIn?: string;
+  /** First BIND release whose named no longer knows the word (it then answers `unknown command`). */
   readonly removedIn?: string;
+  /**
+   * Options (the first argument, compared case-insensitively) that only some releases know,
+   * with the first release that has each: `retransfer -force` since 9.20.1, for example.
+   * Older releases do not refuse them cleanly: they read the option as a zone name.
+   */
+  readonly optionsAddedIn?: Readonly<Record<string, string>>;
 }
 
 const ZONE = 'zone [class [view]]';
 
 /**
- * Every command word BIND 9.18's named accepts (control.h @ v9.18.49: 44 words, `unfreeze`
- * being an alias of `thaw`), in alphabetical order. Words not listed here get
- * `unknown command` from named. Not in 9.18: `fetchlimit` (added in 9.20), `reset-stats`,
- * `responselog`, `memprof`, `skr` (9.21 development), `closelogs` (never existed);
- * `restart` is refused by the rndc tool itself and unknown to named.
+ * Every command word named accepts in BIND 9.16, 9.18 or 9.20, in alphabetical order, with the
+ * releases that have it (`addedIn`/`removedIn`, `optionsAddedIn`). Sources: control.h and the
+ * dispatch in control.c at every tag v9.16.0–v9.16.50, v9.18.0–v9.18.49, v9.20.0–v9.20.23.
+ * 9.16.50 and 9.18.49 know the same 44 words (`unfreeze` being an alias of `thaw`); 9.20 adds
+ * `fetchlimit` (9.20.0), `skr` (9.20.2), `responselog` (9.20.3), `memprof` (9.20.6) and
+ * `reset-stats` (9.20.8), and drops `tsig-list`, `tsig-delete` and `timerpoke` (9.20.0).
+ * Words not listed here get `unknown command` from every version; `restart` is refused by the
+ * rndc tool itself and unknown to named. See {@link unavailableIn}.
  */
 export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   {
@@ -114,10 +126,13 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
   },
   {
     word: 'dnssec',
-    synopsis: `dnssec (-status | -rollover -key id [-alg algorithm] [-when time] | -checkds [-key id [-alg algorithm]] [-when time] (published | withdrawn)) ${ZONE}`,
+    synopsis: `dnssec (-status | -rollover -key id [-alg algorithm] [-when time] | -checkds [-key id [-alg algorithm]] [-when time] (published | withdrawn) | -step) ${ZONE}`,
     description:
-      'dnssec-policy operations: show the signing state, start a manual key rollover, or tell named that the parent published or withdrew the DS.',
+      'dnssec-policy operations: show the signing state, start a manual key rollover, tell named that the parent published or withdrew the DS, or (9.20.13+) run the key manager of a zone in manual mode.',
     readOnly: false,
+    // control.h/server.c: `dnssec -status` from 9.16.5, -checkds 9.16.7, -rollover 9.16.8, -step 9.20.13.
+    addedIn: '9.16.5',
+    optionsAddedIn: { '-checkds': '9.16.7', '-rollover': '9.16.8', '-step': '9.20.13' },
     diskEffect: {
       writes: 'key state files (K<zone>+<alg>+<id>.state) in the key-directory',
       when: 'immediately',
@@ -161,6 +176,15 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
       note: 'The file is truncated before the reply and filled afterwards. -zones writes zone data into this file, never into the zone files.',
     },
     asynchronous: true,
+  },
+  {
+    word: 'fetchlimit',
+    synopsis: 'fetchlimit [view]',
+    description:
+      'Lists the servers and domains currently rate-limited by fetches-per-server and fetches-per-zone.',
+    readOnly: false,
+    diskEffect: null,
+    addedIn: '9.20.0',
   },
   {
     word: 'flush',
@@ -224,6 +248,20 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
       note: 'Changes go to the journal; the zone file is rewritten by the periodic dump 676–900 s later.',
     },
     asynchronous: true,
+  },
+  {
+    word: 'memprof',
+    synopsis: 'memprof [on | off | dump]',
+    description:
+      'Switches jemalloc memory profiling on or off, or dumps the profile (named built with jemalloc and run with profiling enabled in MALLOC_CONF).',
+    readOnly: false,
+    diskEffect: {
+      writes: "a jemalloc heap profile in named's working directory",
+      when: 'immediately',
+      condition: 'dump only',
+      note: 'Only when named was built with jemalloc profiling; otherwise the command fails.',
+    },
+    addedIn: '9.20.6',
   },
   {
     // dump-behaviour.md §1.2 (managed-keys zone, 30 s); server.c named_server_mkeys()
@@ -345,12 +383,30 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
     asynchronous: true,
   },
   {
+    word: 'reset-stats',
+    synopsis: 'reset-stats counter-name ...',
+    description:
+      'Resets the named statistics counters (for example recursive-high-water, tcp-high-water).',
+    readOnly: false,
+    diskEffect: null,
+    addedIn: '9.20.8',
+  },
+  {
+    word: 'responselog',
+    synopsis: 'responselog [on | off]',
+    description: 'Switches response logging on or off, or toggles it without an argument.',
+    readOnly: false,
+    diskEffect: null,
+    addedIn: '9.20.3',
+  },
+  {
     // dump-behaviour.md §1.2 (zone_xfrdone)
     word: 'retransfer',
-    synopsis: `retransfer ${ZONE}`,
+    synopsis: `retransfer [-force] ${ZONE}`,
     description:
-      'Transfers a secondary, mirror or stub zone from its primary again, without comparing serials.',
+      'Transfers a secondary, mirror or stub zone from its primary again, without comparing serials. -force (9.20.1+) cancels a transfer in progress first.',
     readOnly: false,
+    optionsAddedIn: { '-force': '9.20.1' },
     diskEffect: {
       writes: 'the secondary zone file',
       when: 'after-transfer',
@@ -391,6 +447,21 @@ export const COMMANDS: readonly CommandInfo[] = Object.freeze([
     description: "Returns the zone's configuration as named.conf text.",
     readOnly: true,
     diskEffect: null,
+  },
+  {
+    word: 'skr',
+    synopsis: `skr -import file ${ZONE}`,
+    description:
+      'Imports a Signed Key Response (offline KSK signing) for a zone with a dnssec-policy.',
+    readOnly: false,
+    // server.c named_server_skr() (v9.20.23): imports the file, then schedules a rekey as loadkeys.
+    diskEffect: {
+      writes: 'journal now; zone file (or .signed) at the next dump',
+      when: 'scheduled',
+      note: 'The import schedules a rekey, as loadkeys does: changes go to the journal; the zone file is rewritten by the periodic dump 676–900 s later.',
+    },
+    asynchronous: true,
+    addedIn: '9.20.2',
   },
   {
     // dump-behaviour.md §1.2 (zone_rekey → 900 s dump delay)
@@ -574,11 +645,80 @@ function cutAtNul(line: string): string {
  * Case-insensitive, like named (`strcasecmp`); aliases (`unfreeze`) find their command.
  *
  * @param wordOrLine - a command word (`"ZoneStatus"`) or a line (`"zonestatus example.com"`)
- * @returns the catalog entry, or `undefined` for words named 9.18 does not know
+ * @returns the catalog entry, or `undefined` for words no BIND 9.16–9.20 knows (check
+ *   {@link unavailableIn} for a given release)
  */
 export function commandInfo(wordOrLine: string): CommandInfo | undefined {
   if (typeof wordOrLine !== 'string') return undefined;
   return BY_WORD.get(firstWord(wordOrLine).toLowerCase());
+}
+
+/** Why a command line cannot run on a given BIND release (see {@link unavailableIn}). */
+export interface CommandUnavailable {
+  /** The command word, lower case. */
+  readonly word: string;
+  /** The option that this release lacks (`-force`), when the word itself is known. */
+  readonly option?: string;
+  /** First release that has the word (or option), when it was added after some supported one. */
+  readonly addedIn?: string;
+  /** First release that no longer has the word. */
+  readonly removedIn?: string;
+  /** Which releases have it, for a person: `BIND 9.20.0 and later`, `BIND before 9.20.0`. */
+  readonly availableIn: string;
+}
+
+/**
+ * Whether a command line uses a word or an option that the given BIND release does not know.
+ * Words not in the catalog, and releases the catalog has no entry against, are left to named
+ * (`undefined`): only what the catalog knows is refused.
+ *
+ * @param line - the command line (the first word is the command, the second its option)
+ * @param version - the release, at least `major`, `minor` and `patch`
+ * @returns what is missing and where it exists, or `undefined` when the release has it
+ */
+export function unavailableIn(
+  line: string,
+  version: Pick<ServerVersion, 'major' | 'minor' | 'patch'>,
+): CommandUnavailable | undefined {
+  const info = commandInfo(line);
+  if (info === undefined) return undefined;
+  const word = info.word;
+  if (info.addedIn !== undefined && compareVersion(version, info.addedIn) < 0) {
+    return {
+      word,
+      addedIn: info.addedIn,
+      availableIn: `BIND ${info.addedIn} and later${info.removedIn ? ` (before ${info.removedIn})` : ''}`,
+    };
+  }
+  if (info.removedIn !== undefined && compareVersion(version, info.removedIn) >= 0) {
+    return {
+      word,
+      removedIn: info.removedIn,
+      availableIn: `BIND before ${info.removedIn}${info.addedIn ? ` (from ${info.addedIn})` : ''}`,
+    };
+  }
+  const option = tokenizeCommandLine(line)?.[1]?.toLowerCase();
+  const since = option === undefined ? undefined : info.optionsAddedIn?.[option];
+  if (option !== undefined && since !== undefined && compareVersion(version, since) < 0) {
+    return { word, option, addedIn: since, availableIn: `BIND ${since} and later` };
+  }
+  return undefined;
+}
+
+/**
+ * The catalog entries a BIND release knows (words added later and words removed earlier are
+ * left out; options are not filtered).
+ *
+ * @param version - the release, at least `major`, `minor` and `patch`
+ */
+export function commandsIn(
+  version: Pick<ServerVersion, 'major' | 'minor' | 'patch'>,
+): readonly CommandInfo[] {
+  return COMMANDS.filter(
+    (info) =>
+      (info.addedIn === undefined || compareVersion(version, info.addedIn) >= 0) &&
+      (info.removedIn === undefined || compareVersion(version, info.removedIn) < 0),
+  );
 }
 
 /**

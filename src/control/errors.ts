@@ -4,6 +4,7 @@
  * never by the number, which differs between BIND versions (research/rndc-protocol.md §5.3).
  */
 import { RndcLibraryError } from '../errors.js';
+import type { ServerVersion } from './versions.js';
 
 /** Every way a control-channel call can fail. */
 export type RndcErrorKind =
@@ -20,6 +21,7 @@ export type RndcErrorKind =
   | 'malformed-reply'
   | 'reply-too-large'
   | 'unverified-reply'
+  | 'not-in-this-version'
   // named answered with a failure
   | 'unknown-command'
   | 'not-found'
@@ -51,6 +53,11 @@ export interface RndcResponse {
   readonly type: string | undefined;
   /** The server that answered, `host#port` as BIND prints addresses. */
   readonly server: string;
+  /**
+   * The BIND version of the server, when it is already known on the connection that carried
+   * this command (learnt from an authenticated `status` reply on it; nothing is sent for it).
+   */
+  readonly serverVersion?: ServerVersion;
   /**
    * What this command scheduled on named's disk, when it writes anything (sync, freeze, stop,
    * dumpdb…): files, timing, and — for dumps — that the write is asynchronous and must be

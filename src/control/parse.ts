@@ -2,7 +2,8 @@
  * Typed views of the texts named returns for `rndc status` and `rndc zonestatus`.
  *
  * Both texts are `key: value` lines built by `named_server_status()` and
- * `named_server_zonestatus()` in bin/named/server.c (BIND 9.18.49; research/rndc-protocol.md
+ * `named_server_zonestatus()` in bin/named/server.c (BIND 9.16.50, 9.18.49 and 9.20.23 print the
+ * same zonestatus lines; research/rndc-protocol.md
  * §5.2, research/dump-behaviour.md §3.1). The parsers never throw: a line they do not know,
  * or a known line whose value does not parse, lands in `extra` under its key, and the whole
  * text is kept in `raw`. Pure: no I/O.
@@ -55,7 +56,7 @@ export interface ServerStatus {
   readonly cpusFound?: number;
   /** Worker threads in use (`-n`). */
   readonly workerThreads?: number;
-  /** UDP listeners per interface. */
+  /** UDP listeners per interface (9.16 and 9.18; 9.20 no longer prints the line). */
   readonly udpListenersPerInterface?: number;
   /** Zones in all views, including built-in ones (version.bind, …) and automatic empty zones. */
   readonly numberOfZones?: number;
@@ -69,8 +70,19 @@ export interface ServerStatus {
   readonly xfersDeferred?: number;
   /** SOA queries (refresh checks) in progress. */
   readonly soaQueriesInProgress?: number;
+  /** Zone transfers that are a zone's first load (9.20: `xfers first refresh`). */
+  readonly xfersFirstRefresh?: number;
   /** Whether query logging is on (`querylog`). */
   readonly queryLogging?: boolean;
+  /** Whether response logging is on (`responselog`; 9.20.3+ print the line). */
+  readonly responseLogging?: boolean;
+  /**
+   * jemalloc memory profiling (`memprof`; 9.20.6+ print the line): `ON`, `OFF`, `INACTIVE`
+   * (profiling built in but not enabled in MALLOC_CONF), `UNSUPPORTED` or `FAILING`.
+   */
+  readonly memoryProfiling?: 'ON' | 'OFF' | 'INACTIVE' | 'UNSUPPORTED' | 'FAILING';
+  /** Highest number of simultaneous recursive clients seen (9.20: `recursive high-water`). */
+  readonly recursiveHighWater?: number;
   /** Recursive-client quota usage. */
   readonly recursiveClients?: RecursiveClients;
   /** TCP client quota usage. */
@@ -96,7 +108,7 @@ export interface ZoneStatus {
   readonly name?: string;
   /**
    * Zone type: `primary`, `secondary`, `mirror`, `stub`, `static-stub`, `key`, `dlz`,
-   * `redirect` (9.18 names; BIND 9.16 says `master`/`slave`). For inline-signing zones this is
+   * `redirect` (the names 9.16.50, 9.18 and 9.20 print; early 9.16 releases said `master`/`slave`). For inline-signing zones this is
    * the type of the unsigned zone.
    */
   readonly type?: string;
@@ -224,7 +236,10 @@ function asText(input: unknown): string {
 }
 
 /**
- * Parses the text of `rndc status` (BIND 9.18; 9.16 and 9.20 print the same lines).
+ * Parses the text of `rndc status` of BIND 9.16, 9.18 and 9.20. 9.16 and 9.18 print the same
+ * lines (9.16's version line has a space between version and description, which changes
+ * nothing here); 9.20 drops `UDP listeners per interface` and adds `xfers first refresh`,
+ * `response logging is ON|OFF`, `memory profiling is …` and `recursive high-water`.
  * Never throws; see {@link ServerStatus} for every field.
  *
  * @param text - `_data.text` of the reply to `status`
@@ -249,7 +264,12 @@ const STATUS_COUNTERS: Record<string, keyof ServerStatus> = {
   'xfers deferred': 'xfersDeferred',
   'soa queries in progress': 'soaQueriesInProgress',
   'TCP high-water': 'tcpHighWater',
+  // BIND 9.20
+  'xfers first refresh': 'xfersFirstRefresh',
+  'recursive high-water': 'recursiveHighWater',
 };
+
+const MEMORY_PROFILING = new Set(['ON', 'OFF', 'INACTIVE', 'UNSUPPORTED', 'FAILING']);
 
 function parseStatusLine(status: Mutable<ServerStatus>, line: string): void {
   if (line === 'server is up and running') {
@@ -259,6 +279,16 @@ function parseStatusLine(status: Mutable<ServerStatus>, line: string): void {
   const querylog = /^query logging is (ON|OFF)$/.exec(line);
   if (querylog) {
     status.queryLogging = querylog[1] === 'ON';
+    return;
+  }
+  const responselog = /^response logging is (ON|OFF)$/.exec(line);
+  if (responselog) {
+    status.responseLogging = responselog[1] === 'ON';
+    return;
+  }
+  const memprof = /^memory profiling is ([A-Z]+)$/.exec(line);
+  if (memprof && MEMORY_PROFILING.has(memprof[1]!)) {
+    status.memoryProfiling = memprof[1] as NonNullable<ServerStatus['memoryProfiling']>;
     return;
   }
   const reload = /^reload\/reconfig (in progress|failed)$/.exec(line);

@@ -39,8 +39,10 @@ export class SessionPool {
 
   #acquire(): Promise<ControlSession> {
     const free = this.#sessions.filter((s) => !this.#lent.has(s));
-    // Prefer a connection that is already handshaken: it saves two round trips.
-    let session = free.find((s) => s.connected) ?? free[0];
+    // Prefer a connection that is already handshaken (it saves two round trips), and among those
+    // one that knows the server's version (a version-dependent command then needs no `status`).
+    let session =
+      free.find((s) => s.serverVersion !== undefined) ?? free.find((s) => s.connected) ?? free[0];
     if (!session && this.#sessions.length < this.#size) {
       session = new ControlSession(this.#config);
       this.#sessions.push(session);

@@ -2,9 +2,12 @@
  * Renders a reply the way the `rndc` tool prints it (rndc.c `rndc_recvdone`): on failure
  * `rndc: '<first word>' failed: <err>` on stderr; the text, if non-empty, followed by a newline,
  * on stdout — or on stderr when the command failed; `-q` hides text unless the command failed;
- * `-r` adds `<RESULT_ID> <number>`. Exit status 1 on failure.
+ * `-r` adds `<RESULT_ID> <number>`, named as the server's BIND version numbers its results
+ * (result-codes.ts). Exit status 1 on failure.
  */
 import type { RndcResponse } from './errors.js';
+import { rndcResultId } from './result-codes.js';
+import type { ServerVersion } from './versions.js';
 
 /** What a process printing a reply writes. */
 export interface RenderedReply {
@@ -24,36 +27,18 @@ export interface RenderOptions {
   readonly showResult?: boolean;
   /** Program name in error lines. Default `rndc`. */
   readonly program?: string;
+  /**
+   * The server's version, for the result name of `showResult` (the numbering differs by
+   * version). Default: the response's `serverVersion`, else BIND 9.18's numbering.
+   */
+  readonly serverVersion?: Pick<ServerVersion, 'major' | 'minor'>;
 }
 
-/** BIND 9.18's result names for the numbers named sends (research §5.3). */
-const RESULT_NAMES_918: Readonly<Record<number, string>> = {
-  0: 'ISC_R_SUCCESS',
-  18: 'ISC_R_EXISTS',
-  23: 'ISC_R_NOTFOUND',
-  24: 'ISC_R_UNEXPECTEDEND',
-  25: 'ISC_R_FAILURE',
-  32: 'ISC_R_UNEXPECTEDTOKEN',
-  41: 'ISC_R_RANGE',
-  62: 'ISC_R_MULTIPLE',
-  80: 'DNS_R_UNKNOWN',
-  89: 'DNS_R_SYNTAX',
-  123: 'DNS_R_NOTLOADED',
-  154: 'DNS_R_FROZEN',
-  171: 'DNS_R_DYNAMIC',
-  172: 'DNS_R_UNKNOWNCOMMAND',
-  178: 'DNS_R_NOTPRIMARY',
-  181: 'DNS_R_NOTDYNAMIC',
-};
-
-/** The name `rndc -r` prints for a result number (`ISC_R_SUCCESS`); `NONE` for no result. */
-export function resultName(result: number): string {
-  return result < 0 ? 'NONE' : (RESULT_NAMES_918[result] ?? 'UNKNOWN');
-}
+export { resultName } from './result-codes.js';
 
 /** Prints `response` as rndc would. */
 export function renderLikeRndc(
-  response: Pick<RndcResponse, 'command' | 'result' | 'err' | 'text'>,
+  response: Pick<RndcResponse, 'command' | 'result' | 'err' | 'text' | 'serverVersion'>,
   options: RenderOptions = {},
 ): RenderedReply {
   const program = options.program ?? 'rndc';
@@ -69,7 +54,8 @@ export function renderLikeRndc(
     else stdout += `${response.text}\n`;
   }
   if (options.showResult) {
-    stdout += `${resultName(response.result)} ${response.result < 0 ? -1 : response.result}\n`;
+    const version = options.serverVersion ?? response.serverVersion;
+    stdout += `${rndcResultId(response.result, version)} ${response.result < 0 ? -1 : response.result}\n`;
   }
   return { stdout, stderr, exitCode: failed ? 1 : 0 };
 }

@@ -22,6 +22,7 @@ import { MAX_REQUEST_LENGTH } from './codec.js';
 import { RndcError, type RndcErrorDetails, SILENT_CLOSE_CAUSES } from './errors.js';
 import { FrameAssembler } from './framing.js';
 import { decodeReply, encodeRequest, type Reply, type ReplyFailure } from './message.js';
+import { type ServerVersion, versionFromStatus } from './versions.js';
 
 const log = createDebug('rndc:control');
 
@@ -64,6 +65,13 @@ export interface RequestOptions {
   readonly signal?: AbortSignal | undefined;
   /** The command changes nothing, so it may be re-sent if the connection died before a reply. */
   readonly resendable: boolean;
+  /**
+   * Called with the server's version right before the command is written, on the connection
+   * that will carry it; an error returned is the outcome and the command is not sent. When the
+   * connection's version is not known yet, one `status` is sent first on that connection to
+   * learn it (once per connection: the version is kept until the connection closes).
+   */
+  readonly versionCheck?: (version: ServerVersion | undefined) => RndcError | undefined;
 }
 
 type WaitOutcome =
@@ -105,6 +113,11 @@ export class ControlSession {
   #serials: { readonly first: number; last: number } | undefined;
   /** What arrived after a verified reply on this connection (which is then not reused). */
   #stray: string | undefined;
+  /**
+   * The server's version, from an authenticated `status` reply on the current connection.
+   * Forgotten with the connection: the next one may reach a restarted (upgraded) named.
+   */
+  #version: ServerVersion | undefined;
 
   constructor(config: SessionConfig) {
     this.#config = config;
@@ -125,6 +138,11 @@ export class ControlSession {
   /** True when the connection is open, handshaken and recently used. */
   get connected(): boolean {
     return this.#usable();
+  }
+
+  /** The server's version learnt on the current connection, if any and still usable. */
+  get serverVersion(): ServerVersion | undefined {
+    return this.#usable() ? this.#version : undefined;
   }
 
   /** Sends one command and returns named's verified reply. */
@@ -167,8 +185,24 @@ export class ControlSession {
         const opened = await this.#open(options);
         if (opened.isErr()) return opened;
       }
+      if (options.versionCheck) {
+        if (this.#version === undefined) {
+          // One `status` on this connection, then the command on the same connection.
+          const learnt = await this.#exchange('status', options);
+          if (learnt.isErr()) {
+            if (learnt.error.kind === 'connection-lost' && reused && attempt === 0) continue;
+            return Err(this.#notSent(learnt.error, command));
+          }
+          this.#learn('status', learnt.value);
+        }
+        const refused = options.versionCheck(this.#version);
+        if (refused) return Err(refused);
+      }
       const sent = await this.#exchange(command, options);
-      if (sent.isOk()) return sent;
+      if (sent.isOk()) {
+        this.#learn(command, sent.value);
+        return sent;
+      }
       const error = sent.error;
       // Only a reused connection can have been closed by named's idle timer in the meantime;
       // a fresh connection that drops the command is a real failure.
@@ -181,6 +215,27 @@ export class ControlSession {
       }
       return sent;
     }
+  }
+
+  /** Keeps the version from a successful, authenticated reply to `status` on this connection. */
+  #learn(command: string, reply: Reply): void {
+    if (reply.result !== 0 || !/^[ \t\r\n]*status(?:[ \t\r\n]|$)/i.test(command)) return;
+    const version = versionFromStatus(reply.text ?? '');
+    if (version !== undefined && this.#alive) this.#version = version;
+  }
+
+  /** The failure of the version probe, reported for the command that was then not sent. */
+  #notSent(error: RndcError, command: string): RndcError {
+    return new RndcError({
+      kind: error.kind,
+      message: `${error.message} (while learning the server's version; '${command.split(/\s/, 1)[0]}' was not sent)`,
+      causes: error.causes,
+      remedy: error.remedy,
+      cause: error,
+      server: this.#server,
+      command,
+      mayHaveRun: false,
+    });
   }
 
   #usable(): boolean {
@@ -619,6 +674,7 @@ export class ControlSession {
     this.#socket = undefined;
     this.#alive = false;
     this.#nonce = undefined;
+    this.#version = undefined;
     this.#early = [];
     if (socket) {
       socket.removeAllListeners('data');

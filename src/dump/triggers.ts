@@ -131,7 +131,8 @@ export const dumpTriggers: readonly DumpTrigger[] = Object.freeze(
       {
         id: 'rndc-sign-loadkeys',
         operation: 'rndc sign / rndc loadkeys',
-        commands: ['sign', 'loadkeys'],
+        // skr -import (BIND 9.20.2+) schedules the same rekey (server.c named_server_skr, v9.20.23).
+        commands: ['sign', 'loadkeys', 'skr'],
         writes: ['journal', 'zone-file'],
         timing: 'delayed',
         delaySeconds: DUMP_DELAY,
