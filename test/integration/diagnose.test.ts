@@ -38,7 +38,11 @@ async function start(options: StartNamedOptions): Promise<Lab> {
   const named = await startNamed(options);
   const lab = {
     named,
-    rndc: RndcClient.connect({ port: named.controlPort, key: named.keys['hmac-sha256'] }),
+    rndc: RndcClient.connect({
+      port: named.controlPort,
+      key: named.keys['hmac-sha256'],
+      named: { binary: named.namedBinary },
+    }),
     updates: new UpdateClient({
       server: '127.0.0.1',
       port: named.dnsPort,
@@ -79,6 +83,8 @@ async function diagnose(
   const result = await diagnoseZoneStorage({
     zoneFile: zoneOf(lab, zone).path,
     namedPid: lab.named.pid,
+    // The version under test may be BIND under /opt: its executable, not /usr/sbin/named.
+    namedBinary: lab.named.namedBinary,
     origin: zone,
     servedSerial: await served(lab, zone),
     ...extra,
@@ -170,7 +176,9 @@ describe('healthy set-ups: no findings', () => {
     const byUser = (await diagnoseZoneStorage({ zoneFile, namedUser: 'nobody' })).unwrap();
     expect(byUser.findings).toEqual([]);
     expect(byUser.facts).toMatchObject({ identity: 'user', uid: NOBODY, gid: 65534 });
-    const detected = (await diagnoseZoneStorage({ zoneFile })).unwrap();
+    const detected = (
+      await diagnoseZoneStorage({ zoneFile, namedBinary: nobody.named.namedBinary })
+    ).unwrap();
     expect(detected.facts.identity).toBe('detected-pid');
     expect(detected.facts.pid).toBe(nobody.named.pid);
     expect(detected.findings).toEqual([]);
