@@ -1,7 +1,7 @@
 // Every example in examples/ runs to completion against a throwaway named.
 import { readdirSync, readFileSync } from 'node:fs';
 import { expect, it } from 'vitest';
-import { runBinary } from '../../src/testing/index.js';
+import { runBinary, selectedBindVersion } from '../../src/testing/index.js';
 
 const examples = readdirSync('examples').filter((name) => name.endsWith('.ts'));
 
@@ -28,7 +28,9 @@ it.each(examples)('examples/%s runs', async (name) => {
   expect(run.stderr).toBe('');
   expect(run.exitCode).toBe(0);
   if (name === 'demo.ts') {
-    expect(run.stdout).toMatch(/version +BIND 9\.18/);
+    // The BIND under test (RNDC_BIND_VERSION; the machine's own 9.18 without it).
+    const release = (selectedBindVersion() ?? '9.18').replace('.', '\\.');
+    expect(run.stdout).toMatch(new RegExp(`version +BIND ${release}\\.`));
     expect(run.stdout).toMatch(
       /update demo\.dyn\.test → journal written; zone file expected between/,
     );
@@ -110,7 +112,8 @@ it.each(examples)('examples/%s runs', async (name) => {
     expect(run.stdout).toMatch(/^# fail 0$/m);
   }
   if (name === 'tour.ts') {
-    expect(run.stdout).toMatch(/^BIND 9\.18.*: \d+ zones$/m);
+    const release = (selectedBindVersion() ?? '9.18').replace('.', '\\.');
+    expect(run.stdout).toMatch(new RegExp(`^BIND ${release}\\..*: \\d+ zones$`, 'm'));
     expect(run.stdout).toMatch(/^dyn\.test serial \d+$/m);
     expect(run.stdout).toMatch(/^journal written; zone file expected between/m);
     expect(run.stdout).toMatch(/now holds serial \d+, the serial named serves/);
