@@ -897,8 +897,11 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
           .map((c) => `${c.check}: ${c.passed === false ? 'failed' : 'not checked'}: ${c.detail}`),
         'named is recognised only by facts an ordinary user cannot forge: the host named binary, the host user namespace, started by root',
       ],
-      remedy:
-        "Pass named's real pid (from its pid file, e.g. /run/named/named.pid), run as root, or pass namedUser / --named-user with the user named runs as.",
+      remedy: `Pass named's real pid (from its pid file, e.g. /run/named/named.pid), run as root, or pass namedUser / --named-user with the user named runs as.${
+        facts.identityChecks.some((c) => c.check === 'exe' && c.passed !== true)
+          ? ' If named is installed elsewhere than /usr/sbin/named, pass its executable (what readlink /proc/<pid>/exe shows, not a wrapper script) as namedBinary / --named-binary.'
+          : ''
+      }`,
     });
   }
 

@@ -236,6 +236,8 @@ describe('the genuine named of the version under test', () => {
       expect((await readFile(program, 'latin1')).startsWith('#!')).toBe(true);
       expect(wrapped.facts.identity).toBe('unverified');
       expect(wrapped.facts.identityNotes.join('\n')).toMatch(/is a script, not named's executable/);
+      const finding = wrapped.findings.find((f) => f.code === 'named-identity-not-verified');
+      expect(finding?.remedy).toMatch(/pass its executable .* as namedBinary \/ --named-binary/);
     }
   });
 });
