@@ -96,11 +96,19 @@ const codes = (d: StorageDiagnosis): FindingCode[] => d.findings.map((f) => f.co
 const finding = (d: StorageDiagnosis, code: FindingCode) =>
   d.findings.find((f) => f.code === code)!;
 
-/** `rndc sync` succeeds while named logs the dump failure; returns the log line. */
+/**
+ * `rndc sync` succeeds while named logs the dump failure; returns the log line. BIND 9.20 opens
+ * the temp file before it answers, so a dump failing at open() is refused at once with
+ * "permission denied" (a read-only mount too); the log line is the same.
+ */
 async function syncFailsInLog(lab: Lab, zone: string, pattern: RegExp): Promise<string> {
   const since = lab.named.logOffset();
   const reply = await lab.rndc.sync(zone);
-  expect(reply.isOk()).toBe(true);
+  if (lab.named.bindVersion === '9.20' && /: open: /.test(pattern.source)) {
+    expect(reply.isErr() && reply.error.response?.err).toBe('permission denied');
+  } else {
+    expect(reply.isOk()).toBe(true);
+  }
   return lab.named.waitForLog(pattern, { since, timeoutMs: 5000 });
 }
 
