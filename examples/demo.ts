@@ -13,7 +13,7 @@ const rndc = RndcClient.connect({
   port: named.controlPort,
   key: named.keys['hmac-sha256'],
   // Where named logs and its pid: dump verification reads the log and diagnoses from named's view.
-  named: { log: named.logFile, pid: named.pid },
+  named: { log: named.logFile, pid: named.pid, binary: named.namedBinary },
 });
 
 try {

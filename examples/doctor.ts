@@ -27,6 +27,8 @@ async function doctor(title: string, named: NamedInstance): Promise<void> {
   const diagnosis = await diagnoseZoneStorage({
     zoneFile: zone.path,
     namedPid: named.pid,
+    // named's executable (BIND under /opt here, for other versions): its identity is checked.
+    namedBinary: named.namedBinary,
     origin: zone.name,
   });
   if (diagnosis.isErr()) {

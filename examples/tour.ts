@@ -9,13 +9,13 @@ import { startNamed } from '../src/testing/index.js';
 
 // In your code these come from your configuration; here, from a throwaway named.
 const named = await startNamed();
-const { controlPort: port, dnsPort, logFile: log, pid } = named;
+const { controlPort: port, dnsPort, logFile: log, pid, namedBinary: binary } = named;
 const key = named.keys['hmac-sha256'];
 const zoneFile = named.zones.find((zone) => zone.name === 'dyn.test')?.path ?? '';
 
 // tour:start
 // Control channel: typed replies and typed errors, never exceptions.
-const rndc = RndcClient.connect({ port, key, named: { log, pid } });
+const rndc = RndcClient.connect({ port, key, named: { log, pid, binary } });
 const status = (await rndc.status()).unwrap();
 console.log(`${status.version}: ${status.numberOfZones} zones`);
 const zone = await rndc.zonestatus('dyn.test');
@@ -31,7 +31,7 @@ const synced = await rndc.sync('dyn.test', { verify: true });
 console.log(synced.isOk() ? synced.value.dump?.summary : synced.error.describe());
 
 // Doctor: why named could not write the zone (mounts, permissions, sticky dirs, NFS…).
-const doctor = await diagnoseZoneStorage({ zoneFile, namedPid: pid });
+const doctor = await diagnoseZoneStorage({ zoneFile, namedPid: pid, namedBinary: binary });
 console.log(doctor.isOk() ? `${doctor.value.findings.length} problem(s)` : doctor.error.message);
 updates.close();
 await rndc.close();

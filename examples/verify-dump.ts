@@ -13,7 +13,7 @@ async function demo(title: string, named: Awaited<ReturnType<typeof startNamed>>
   const rndc = RndcClient.connect({
     port: named.controlPort,
     key: named.keys['hmac-sha256'],
-    named: { log: named.logFile, pid: named.pid },
+    named: { log: named.logFile, pid: named.pid, binary: named.namedBinary },
   });
   const updates = new UpdateClient({
     server: '127.0.0.1',

@@ -4,6 +4,7 @@
  * `--wait 5`), `--` to end the options. Parsing stops at the first operand when asked to (rndc's
  * global options end at the command word). Errors are values: a message for the user.
  */
+import { resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
 
@@ -197,6 +198,17 @@ export function parseSeconds(text: string): number | undefined {
 /** Parses a pid; undefined when it is not a positive integer. */
 export function parsePid(text: string): number | undefined {
   return parseWholeNumber(text, 1, 4_194_304);
+}
+
+/**
+ * `--named-binary PATH`: named's executable, absolute (relative to the working directory as
+ * given on the command line). Whether it can be trusted is the identity check's business.
+ */
+export function namedBinaryOption(
+  text: string | undefined,
+  io: { cwd: string },
+): string | undefined {
+  return text === undefined ? undefined : resolve(io.cwd, text);
 }
 
 /** `--named-pid PID` of `options`: the pid, nothing when not given, or the usage message. */

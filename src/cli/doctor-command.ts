@@ -13,7 +13,13 @@ import {
   type StorageDiagnosis,
 } from '../dump/diagnose.js';
 import { namedDirectory } from '../dump/named-config.js';
-import { type GlobalSettings, namedPidOption, optionText, parseArgs } from './args.js';
+import {
+  type GlobalSettings,
+  namedBinaryOption,
+  namedPidOption,
+  optionText,
+  parseArgs,
+} from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import type { CliIo } from './io.js';
 import { formatError, jsonError, type PrintableError, writeJson } from './output.js';
@@ -32,6 +38,7 @@ const DOCTOR_OPTIONS = [
   { long: 'named-user', value: true, key: 'namedUser' },
   { long: 'named-conf', value: true, key: 'namedConf' },
   { long: 'named-dir', value: true, key: 'namedDir' },
+  { long: 'named-binary', value: true, key: 'namedBinary' },
 ] as const;
 
 interface ZoneContext {
@@ -57,7 +64,7 @@ const IDENTITY_TEXT: Record<string, string> = {
   unverified:
     'NOT VERIFIED: the process given is not the host’s named; named’s access was not checked',
   unknown:
-    'not found: named’s access was not checked (pass --named-pid, --named-conf or --named-user)',
+    'not found: named’s access was not checked (pass --named-pid, --named-conf, --named-binary or --named-user)',
 };
 
 /** `doctor …`; `args` are the words after `doctor`. */
@@ -81,6 +88,7 @@ export async function doctorCommand(
   if (pid.isErr()) return usageError(io, pid.error, 'doctor');
   const namedPid = pid.value;
   const namedUser = text('namedUser');
+  const namedBinary = namedBinaryOption(text('namedBinary'), io);
 
   const fail = (error: PrintableError): number => {
     if (json)
@@ -107,6 +115,7 @@ export async function doctorCommand(
     ...(context.value.bootTime !== undefined ? { namedBootTime: context.value.bootTime } : {}),
     ...(namedPid !== undefined ? { namedPid } : {}),
     ...(options.trustNamedPid === true ? { trustNamedPid: true } : {}),
+    ...(namedBinary !== undefined ? { namedBinary } : {}),
     ...(namedUser !== undefined ? { namedUser } : {}),
     ...(servedSerial !== undefined ? { servedSerial } : {}),
     ...(zone !== undefined ? { origin: zone } : {}),

@@ -13,11 +13,13 @@ Commands of ${PROGRAM} itself:
       send the command, wait until the zone file on disk holds the served serial, print the
       evidence. Exit 0 written, 1 failed, 3 not proven before the deadline.
       VERIFY OPTIONS: --named-log PATH  --named-dir DIR  --named-conf PATH  --named-pid PID
-                      --zone-file PATH  --wait SECONDS (default 10)
+                      --named-binary PATH  --zone-file PATH  --wait SECONDS (default 10)
   doctor [ZONE [class [view]] | --zone-file PATH] [--named-pid PID [--trust-named-pid]]
-         [--named-user USER] [--named-conf PATH] [--named-dir DIR]
+         [--named-user USER] [--named-conf PATH] [--named-dir DIR] [--named-binary PATH]
       why named cannot write the zone to disk, with remedies. Exit 0 healthy, 1 problems, 2
-      could not diagnose.
+      could not diagnose. --named-binary: named's executable when not /usr/sbin/named or
+      /usr/local/sbin/named (the program itself, not a wrapper script; root-owned), against
+      which named's process is verified.
   triggers
       the table of operations that make named write zone files, and when.
   update [ARGS…]

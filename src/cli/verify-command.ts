@@ -10,6 +10,7 @@ import { namedDirectory } from '../dump/named-config.js';
 import type { DumpEvidence } from '../dump/verify.js';
 import {
   type GlobalSettings,
+  namedBinaryOption,
   namedPidOption,
   optionText,
   parseArgs,
@@ -43,6 +44,7 @@ const VERIFY_OPTIONS = [
   { long: 'named-dir', value: true, key: 'namedDir' },
   { long: 'named-conf', value: true, key: 'namedConf' },
   { long: 'named-pid', value: true, key: 'namedPid' },
+  { long: 'named-binary', value: true, key: 'namedBinary' },
   { long: 'zone-file', value: true, key: 'zoneFile' },
   { long: 'wait', value: true, key: 'wait' },
 ] as const;
@@ -126,11 +128,13 @@ export async function verifyCommand(
   const { client, server } = connection.value;
   const log = text('namedLog');
   const zoneFile = text('zoneFile');
+  const namedBinary = namedBinaryOption(text('namedBinary'), io);
   const verify = {
     ...(log !== undefined ? { log } : {}),
     ...(directory !== undefined ? { directory } : {}),
     ...(zoneFile !== undefined ? { zoneFile } : {}),
     ...(namedPid.value !== undefined ? { namedPid: namedPid.value } : {}),
+    ...(namedBinary !== undefined ? { namedBinary } : {}),
     ...(waitSeconds !== undefined ? { timeoutMs: Math.round(waitSeconds * 1000) } : {}),
   };
   const zoneOptions = {

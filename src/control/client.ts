@@ -86,6 +86,13 @@ export interface RndcClientOptions {
     readonly directory?: string;
     /** named's process ID (the storage diagnosis checks access as named's user). */
     readonly pid?: number;
+    /**
+     * named's executable, when not `/usr/sbin/named` or `/usr/local/sbin/named` (BIND under
+     * `/opt`, a distribution's own path): the storage diagnosis verifies named's identity
+     * against it. The executable itself, not a wrapper script; only root may be able to change
+     * it (see `DiagnoseOptions.namedBinary`).
+     */
+    readonly binary?: string;
   };
 }
 
@@ -129,6 +136,8 @@ export interface VerifyDumpOptions {
   readonly zoneFile?: string;
   /** named's pid, for the storage diagnosis. */
   readonly namedPid?: number;
+  /** named's executable, for the storage diagnosis's identity check (client option `named.binary`). */
+  readonly namedBinary?: string;
   /**
    * How long verification may take, the picture before the command and the proof after it
    * together (diagnosis included); it settles by then whatever the files do. Default 10 s.
@@ -187,6 +196,7 @@ export class RndcClient {
     log?: string | undefined;
     directory?: string | undefined;
     namedPid?: number | undefined;
+    namedBinary?: string | undefined;
   };
 
   private constructor(options: RndcClientOptions) {
@@ -198,6 +208,7 @@ export class RndcClient {
       log: options.named?.log,
       directory: options.named?.directory,
       namedPid: options.named?.pid,
+      namedBinary: options.named?.binary,
     };
     const key = options.key instanceof Key ? options.key : Key.from(options.key);
     const validated = key instanceof Key ? Ok(key) : key;
@@ -1003,6 +1014,7 @@ export class RndcClient {
     const log = verify.log ?? this.#dump.log;
     const directory = verify.directory ?? this.#dump.directory;
     const namedPid = verify.namedPid ?? this.#dump.namedPid;
+    const namedBinary = verify.namedBinary ?? this.#dump.namedBinary;
     return {
       rndc: this,
       zone,
@@ -1012,6 +1024,7 @@ export class RndcClient {
       ...(directory !== undefined ? { directory } : {}),
       ...(log !== undefined ? { log } : {}),
       ...(namedPid !== undefined ? { namedPid } : {}),
+      ...(namedBinary !== undefined ? { namedBinary } : {}),
       ...(verify.timeoutMs !== undefined ? { timeoutMs: verify.timeoutMs } : {}),
       ...(verify.diagnose !== undefined ? { diagnose: verify.diagnose } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),

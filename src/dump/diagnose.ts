@@ -78,7 +78,16 @@ export interface DiagnoseOptions {
   readonly namedConf?: string;
   /** named's pid file, when not the one named.conf names. */
   readonly pidFile?: string;
-  /** The host's named binary. Default `/usr/sbin/named` (else `/usr/local/sbin/named`). */
+  /**
+   * The host's named executable, for the `exe` identity check: the process taken for named must
+   * run this very file (same device and inode). Default `/usr/sbin/named` (else
+   * `/usr/local/sbin/named`); name it when BIND is installed elsewhere (`/opt/bind/sbin/named`).
+   * It must be the executable itself, not a wrapper script (the kernel runs a script's
+   * interpreter, so no process runs a script: {@link StorageFacts.identityNotes} says so), and
+   * only root may be able to change it — a regular file owned by root, writable by no one else,
+   * reached through root-owned directories and links — or the check cannot pass: whoever could
+   * replace it could have their own process adopted as named.
+   */
   readonly namedBinary?: string;
   /**
    * named's boot time from `rndc status` (an authenticated answer): the process taken for named
@@ -888,8 +897,11 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
           .map((c) => `${c.check}: ${c.passed === false ? 'failed' : 'not checked'}: ${c.detail}`),
         'named is recognised only by facts an ordinary user cannot forge: the host named binary, the host user namespace, started by root',
       ],
-      remedy:
-        "Pass named's real pid (from its pid file, e.g. /run/named/named.pid), run as root, or pass namedUser / --named-user with the user named runs as.",
+      remedy: `Pass named's real pid (from its pid file, e.g. /run/named/named.pid), run as root, or pass namedUser / --named-user with the user named runs as.${
+        facts.identityChecks.some((c) => c.check === 'exe' && c.passed !== true)
+          ? ' If named is installed elsewhere than /usr/sbin/named, pass its executable (what readlink /proc/<pid>/exe shows, not a wrapper script) as namedBinary / --named-binary.'
+          : ''
+      }`,
     });
   }
 

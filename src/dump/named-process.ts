@@ -9,8 +9,9 @@
  * is accepted as named only on facts such a user cannot forge:
  *
  * - **exe**: `/proc/<pid>/exe` is the host's named binary (same device and inode as
- *   `/usr/sbin/named` seen from this process: `stat()` of the magic link reaches the executable
- *   itself, whatever the process's mount namespace shows);
+ *   `/usr/sbin/named`, or the `namedBinary` the caller names, seen from this process: `stat()` of
+ *   the magic link reaches the executable itself, whatever the process's mount namespace shows).
+ *   That binary must be one only root can change (named-binary.ts), or the check cannot pass;
  * - **user namespace**: the process is in the host's initial user namespace
  *   (`/proc/<pid>/ns/user` equals `/proc/1/ns/user`): in a child namespace "root" is any user;
  * - **owner**: it runs as root, or as the user of its `-u` option while still holding
@@ -31,6 +32,7 @@ import { isAbsolute, posix } from 'node:path';
 import { readRegularFile } from '../files/regular-file.js';
 import { loadConfigFile } from '../keys/load.js';
 import { keyword } from '../keys/tree.js';
+import { type NamedBinary, trustedNamedBinary } from './named-binary.js';
 
 /** Where a candidate pid came from. */
 export type NamedPidSource = 'option' | 'pid-file' | 'scan';
@@ -97,7 +99,12 @@ export interface FindNamedOptions {
   readonly pidFile?: string;
   /** named.conf, to read `pid-file` (and `directory` for a relative one). */
   readonly configFile?: string;
-  /** The host's named binary. Default: the first of `/usr/sbin/named`, `/usr/local/sbin/named`. */
+  /**
+   * The host's named executable (not a wrapper script): the `exe` check compares with it. It
+   * must be a root-owned regular file that no one else can write, reached through root-owned
+   * directories and links (see `named-binary.ts`); otherwise the `exe` check cannot pass.
+   * Default: the first of `/usr/sbin/named`, `/usr/local/sbin/named`.
+   */
   readonly namedBinary?: string;
   /** named's boot time from `rndc status`: the process must have started then. */
   readonly bootTime?: Date;
@@ -108,7 +115,6 @@ export interface FindNamedOptions {
   readonly signal?: AbortSignal;
 }
 
-const DEFAULT_BINARIES = ['/usr/sbin/named', '/usr/local/sbin/named'];
 /** Debian's and Fedora's compiled-in default `pid-file`. */
 const DEFAULT_PID_FILES = ['/run/named/named.pid', '/var/run/named/named.pid'];
 const CAP_NET_BIND_SERVICE = 10n;
@@ -127,7 +133,7 @@ const USER_HZ = 100;
  */
 export async function findNamedProcess(options: FindNamedOptions): Promise<NamedProcessSearch> {
   const notes: string[] = [];
-  const binary = await hostBinary(options.namedBinary);
+  const binary = await trustedNamedBinary(options.namedBinary);
   if (binary.stats === undefined) notes.push(binary.note);
   const context: CheckContext = {
     binary,
@@ -182,36 +188,11 @@ export function failedChecks(process: NamedProcess): string {
 
 // ---------------------------------------------------------------------------------------------
 
-interface HostBinary {
-  readonly path: string;
-  readonly stats?: Stats;
-  readonly note: string;
-}
-
 interface CheckContext {
-  readonly binary: HostBinary;
+  readonly binary: NamedBinary;
   /** The host's initial user namespace and ours (the same unless we run in a container). */
   readonly userNamespaces: readonly string[];
   readonly bootTime?: Date;
-}
-
-async function hostBinary(given: string | undefined): Promise<HostBinary> {
-  const candidates = given !== undefined ? [given] : DEFAULT_BINARIES;
-  for (const path of candidates) {
-    if (!isAbsolute(path)) {
-      return { path, note: `named binary ${path} is not an absolute path` };
-    }
-    try {
-      const st = await stat(path);
-      if (st.isFile()) return { path, stats: st, note: '' };
-    } catch {
-      // next candidate
-    }
-  }
-  return {
-    path: candidates.join(' or '),
-    note: `the host's named binary (${candidates.join(', ')}) was not found: named's identity cannot be verified`,
-  };
 }
 
 /**
@@ -271,7 +252,7 @@ export async function isSameProcess(process: NamedProcess): Promise<boolean> {
   return (await processStartTime(process.pid)) === process.startTime;
 }
 
-async function exeCheck(pid: number, binary: HostBinary): Promise<IdentityCheck> {
+async function exeCheck(pid: number, binary: NamedBinary): Promise<IdentityCheck> {
   if (binary.stats === undefined) return { check: 'exe', passed: undefined, detail: binary.note };
   let exe: Stats;
   try {
@@ -290,8 +271,17 @@ async function exeCheck(pid: number, binary: HostBinary): Promise<IdentityCheck>
   return {
     check: 'exe',
     passed: false,
-    detail: `runs ${link} (device ${exe.dev}, inode ${exe.ino}), not the host's ${binary.path} (device ${binary.stats.dev}, inode ${binary.stats.ino})${link.endsWith(' (deleted)') ? ': named was upgraded since it started, restart it' : ''}`,
+    detail: `runs ${link} (device ${exe.dev}, inode ${exe.ino}), not the host's ${binary.path} (device ${binary.stats.dev}, inode ${binary.stats.ino})${exeHint(link)}`,
   };
+}
+
+/** What to do when the process runs another executable than the one compared with. */
+function exeHint(link: string): string {
+  if (link.endsWith(' (deleted)')) return ': named was upgraded since it started, restart it';
+  // Another installation (BIND in /opt, /usr/local…): the operator may name it, if it is named.
+  return isAbsolute(link)
+    ? `: if ${link} is the named you run, pass it as namedBinary (rndc-js --named-binary ${link})`
+    : '';
 }
 
 async function userNamespaceCheck(

@@ -79,6 +79,11 @@ export interface VerifyOptions {
   readonly since?: Date;
   /** named's pid, for the storage diagnosis on failure (its uid, capabilities and mounts). */
   readonly namedPid?: number;
+  /**
+   * named's executable, when not `/usr/sbin/named` or `/usr/local/sbin/named`: the storage
+   * diagnosis verifies named's identity against it (`namedBinary` of {@link diagnoseZoneStorage}).
+   */
+  readonly namedBinary?: string;
   /** Run {@link diagnoseZoneStorage} when the dump failed or could not be proven. Default true. */
   readonly diagnose?: boolean;
   /** Stops waiting at once; the verdict is then `unknown` (a `not-verified` error for sync/freeze). */
@@ -931,6 +936,7 @@ async function diagnosisFor(
     timeoutMs: Math.max(1, run.deadline - Date.now()),
     signal: run.signal,
     ...(options.namedPid !== undefined ? { namedPid: options.namedPid } : {}),
+    ...(options.namedBinary !== undefined ? { namedBinary: options.namedBinary } : {}),
   });
   return diagnosis.isOk() ? diagnosis.value : undefined;
 }

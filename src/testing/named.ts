@@ -3,7 +3,14 @@
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -212,6 +219,17 @@ export interface NamedInstance {
   readonly bindVersion: BindVersion | undefined;
   /** The exact command line named was started with. */
   readonly command: readonly string[];
+  /**
+   * The executable the running named really is: `/proc/<pid>/exe` read once named is ready
+   * (after {@link NamedInstance.restart}, of the new process). It is not the program started
+   * when that is a wrapper script (`/opt/bind/9.20/bin/named` execs
+   * `/opt/bind/9.20/root/usr/sbin/named`), and it is what the storage doctor's `exe` identity
+   * check compares with: pass it as `namedBinary` to `diagnoseZoneStorage()`, as
+   * `named.binary` / `verify.namedBinary` to the client's verified sync and freeze, and as
+   * `--named-binary` to `rndc-js doctor` or `sync --verify`. For the machine's own BIND it is
+   * `/usr/sbin/named`. (When `/proc` cannot be read, the program started.)
+   */
+  readonly namedBinary: string;
   /**
    * Settles when named has exited (for whatever reason). Never rejects. After
    * {@link NamedInstance.restart}, the exit of the new process.
@@ -612,6 +630,7 @@ async function attemptStart(
     }
     server = new NamedServer({
       command,
+      namedPath,
       env: { ...process.env, ...options.env },
       dir,
       keepDir,
@@ -661,6 +680,8 @@ async function chownTree(path: string, owner: Owner): Promise<void> {
 
 interface ServerInit {
   readonly command: readonly string[];
+  /** The named program started (maybe a wrapper script), at the end of `command`'s prefix. */
+  readonly namedPath: string;
   readonly env: NodeJS.ProcessEnv;
   readonly dir: string;
   readonly keepDir: boolean;
@@ -703,6 +724,7 @@ class NamedServer implements NamedInstance {
   readonly bindVersion: BindVersion | undefined;
   version: string | undefined;
   readonly command: readonly string[];
+  namedBinary: string;
 
   readonly #init: ServerInit;
   readonly #registration: Registered;
@@ -732,6 +754,7 @@ class NamedServer implements NamedInstance {
     this.user = init.user;
     this.bindVersion = init.bindVersion;
     this.command = init.command;
+    this.namedBinary = init.namedPath;
     this.#registration = {
       pid: undefined,
       removeDir: init.keepDir ? undefined : init.dir,
@@ -1021,6 +1044,8 @@ class NamedServer implements NamedInstance {
           ...controlPorts.map((port) => ({ port, tcp: true, udp: false })),
         ]);
         this.version = /starting BIND (\S+)/.exec(text)?.[1];
+        // Read now that the program started (a wrapper, unshare, sh) has exec'ed named.
+        this.namedBinary = runningExecutable(this.pid) ?? this.#init.namedPath;
         if (shared && shared.length > 0) {
           throw new NamedStartError(
             'address-in-use',
@@ -1048,6 +1073,16 @@ class NamedServer implements NamedInstance {
       }
       await sleep(READY_POLL_MS);
     }
+  }
+}
+
+/** `/proc/<pid>/exe` of a running process, as a path; undefined when it cannot be read. */
+function runningExecutable(pid: number): string | undefined {
+  try {
+    const link = readlinkSync(`/proc/${pid}/exe`);
+    return isAbsolute(link) && !link.endsWith(' (deleted)') ? link : undefined;
+  } catch {
+    return undefined;
   }
 }
 

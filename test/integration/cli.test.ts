@@ -499,14 +499,25 @@ describe('sync/freeze --verify', () => {
 
 describe('doctor', () => {
   it('healthy zone: no problems, exit 0; --json; --zone-file', async () => {
-    const text = await cli(['-c', conf, 'doctor', 'dyn.test', '--named-pid', String(named.pid)]);
+    // --named-binary: the version under test may be BIND under /opt (its executable, not a
+    // wrapper); the identity is verified against it.
+    const binary = ['--named-binary', named.namedBinary];
+    const text = await cli([
+      '-c',
+      conf,
+      'doctor',
+      'dyn.test',
+      '--named-pid',
+      String(named.pid),
+      ...binary,
+    ]);
     expect(text.exitCode, text.stderr).toBe(0);
     expect(text.stdout).toMatch(/^zone storage diagnosis of dyn\.test$/m);
     expect(text.stdout).toMatch(/^ {2}zone file: +\/.*zones\/dyn\.test\.db$/m);
     expect(text.stdout).toMatch(/^ {2}identity: +from --named-pid, verified /m);
     expect(text.stdout).toMatch(/^no problems found/m);
 
-    const document = await cli(['-c', conf, '--json', 'doctor', 'dyn.test']);
+    const document = await cli(['-c', conf, '--json', 'doctor', 'dyn.test', ...binary]);
     expect(document.exitCode).toBe(0);
     const d = json(document);
     expect(d).toMatchObject({ ok: true, zone: 'dyn.test', error: null });
@@ -521,6 +532,7 @@ describe('doctor', () => {
       path,
       '--named-pid',
       String(named.pid),
+      ...binary,
       '--json',
     ]);
     expect(byFile.exitCode, byFile.stderr).toBe(0);
@@ -575,6 +587,8 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
       broken.logFile,
       '--named-pid',
       String(broken.pid),
+      '--named-binary',
+      broken.namedBinary,
     ]);
 
   it('sync --verify: rndc says nothing, rndc-js says failed at open, why, and what to do', async () => {
@@ -639,12 +653,22 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
       'dyn.test',
       '--named-pid',
       String(broken.pid),
+      '--named-binary',
+      broken.namedBinary,
     ]);
     expect(text.exitCode, text.stderr).toBe(1);
     expect(text.stdout).toMatch(/^ {2}named runs as: .*uid 65534/m);
     expect(text.stdout).toMatch(/^ {2}ERROR zone-dir-not-writable: /m);
     expect(text.stdout).toMatch(/^ {6}remedy: /m);
-    const document = await cli(['-c', brokenConf, '--json', 'doctor', 'dyn.test']);
+    const document = await cli([
+      '-c',
+      brokenConf,
+      '--json',
+      'doctor',
+      'dyn.test',
+      '--named-binary',
+      broken.namedBinary,
+    ]);
     expect(document.exitCode).toBe(1);
     const d = json(document);
     expect(d.ok).toBe(false);

@@ -11,18 +11,20 @@ import {
   mkdir,
   mkdtemp,
   readFile,
+  readlink,
+  realpath,
   rm,
   symlink,
   utimes,
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { diagnoseZoneStorage, type StorageDiagnosis } from '../../src/dump/diagnose.js';
 import { findNamedProcess } from '../../src/dump/named-process.js';
-import { freePort, runBinary, startNamed } from '../../src/testing/index.js';
+import { findBinary, freePort, runBinary, startNamed } from '../../src/testing/index.js';
 
 const NOBODY = 65534;
 // The CLI from source (as the other CLI tests run it): a stale dist/ must not decide the verdict.
@@ -182,7 +184,6 @@ describe("a local user's fake named in its own user + mount namespace", () => {
     expect((await readFile(`/proc/${f.pid}/status`, 'utf8')).match(/^Uid:\s+(\d+)/m)?.[1]).toBe(
       String(NOBODY),
     );
-    const { readlink } = await import('node:fs/promises');
     expect(await readlink(`/proc/${f.pid}/ns/user`)).not.toBe(await readlink('/proc/self/ns/user'));
   });
 
@@ -347,6 +348,80 @@ describe("the host's real named binary, run by a local user in its own user name
   });
 });
 
+describe("the version under test's named (BIND under /opt too), run by a local user in its own user namespace", () => {
+  it('named as namedBinary: passes the exe check, fails user-namespace and owner: never taken for named, nothing run', async () => {
+    const f = requireFake();
+    // The program startNamed would run: a wrapper script for /opt/bind/<v>, or named itself.
+    const program = findBinary('named');
+    if (program === undefined) throw new Error('named not found');
+    const dir = join(f.base, 'real-version');
+    await mkdir(dir, { mode: 0o755 });
+    const port = await freePort();
+    await writeFile(
+      join(dir, 'named.conf'),
+      `options { directory "${dir}"; listen-on port ${port} { 127.0.0.1; }; listen-on-v6 { none; };\n` +
+        '  pid-file none; session-keyfile none; recursion no; };\ncontrols { };\n',
+    );
+    await chown(dir, NOBODY, NOBODY);
+    await chown(join(dir, 'named.conf'), NOBODY, NOBODY);
+    const evil = join(f.base, 'fake', 'evil.sh');
+    const child = spawn(
+      '/usr/bin/setpriv',
+      [
+        `--reuid=${NOBODY}`,
+        `--regid=${NOBODY}`,
+        '--clear-groups',
+        '--',
+        '/usr/bin/unshare',
+        '-Urm',
+        '/bin/sh',
+        '-c',
+        `mount --bind ${evil} /usr/bin/setpriv && mount --bind ${evil} /usr/bin/nsenter && cd ${f.base}/zones && exec ${program} -f -4 -c ${dir}/named.conf`,
+      ],
+      { stdio: 'ignore' },
+    );
+    try {
+      const pid = child.pid!;
+      // Once the wrapper (if any) has exec'ed named, /proc/<pid>/exe is named's executable.
+      let exe = '';
+      await until(
+        async () => {
+          exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
+          return basename(exe) === 'named';
+        },
+        20_000,
+        "the user's named to start",
+      );
+      // The executable itself (behind the wrapper), as an operator names it.
+      const namedBinary = exe;
+      expect(exe.startsWith('/opt/bind/') || exe === (await realpath('/usr/sbin/named'))).toBe(
+        true,
+      );
+      const checked = await findNamedProcess({ pid, namedBinary });
+      const passed = Object.fromEntries(checked.process!.checks.map((c) => [c.check, c.passed]));
+      expect(passed).toEqual({ exe: true, 'user-namespace': false, owner: false });
+      expect(checked.process!.verified).toBe(false);
+      const given = (
+        await diagnoseZoneStorage({
+          zoneFile: f.zoneFile,
+          namedPid: pid,
+          namedBinary,
+          timeoutMs: 20_000,
+        })
+      ).unwrap();
+      expect(given.facts.identity).toBe('unverified');
+      expect(given.facts.uid).toBeUndefined();
+      const auto = (
+        await diagnoseZoneStorage({ zoneFile: f.zoneFile, namedBinary, timeoutMs: 20_000 })
+      ).unwrap();
+      expect(auto.facts.pid).not.toBe(pid);
+      await expectNothingRan(f);
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+});
+
 describe('pid files', () => {
   it("a pid file the fake's user wrote, naming the fake: the process checks refuse it", async () => {
     const f = requireFake();
@@ -378,7 +453,7 @@ describe('pid files', () => {
       expect(found.notes.join('\n')).toMatch(/not trusted \(directory writable by others\)/);
       // The same file in a directory only root writes: trusted, and the process verified.
       await chmod(open, 0o755);
-      const trusted = await findNamedProcess({ pidFile });
+      const trusted = await findNamedProcess({ pidFile, namedBinary: named.namedBinary });
       expect(trusted.process).toMatchObject({ pid: named.pid, source: 'pid-file', verified: true });
     } finally {
       await rm(open, { recursive: true, force: true });
@@ -397,7 +472,12 @@ describe('the genuine named', () => {
     try {
       const zoneFile = named.zones.find((z) => z.name === 'dyn.test')!.path;
       const byPidFile = (
-        await diagnoseZoneStorage({ zoneFile, namedConf: named.configFile, timeoutMs: 20_000 })
+        await diagnoseZoneStorage({
+          zoneFile,
+          namedConf: named.configFile,
+          namedBinary: named.namedBinary,
+          timeoutMs: 20_000,
+        })
       ).unwrap();
       expect(byPidFile.facts.identity).toBe('pid-file');
       expect(byPidFile.facts.pid).toBe(named.pid);
@@ -413,6 +493,7 @@ describe('the genuine named', () => {
       const status = (await rndc.status()).unwrap();
       const withBoot = await findNamedProcess({
         pid: named.pid,
+        namedBinary: named.namedBinary,
         ...(status.bootTime ? { bootTime: status.bootTime } : {}),
       });
       expect(status.bootTime).toBeInstanceOf(Date);
@@ -421,12 +502,18 @@ describe('the genuine named', () => {
       // A boot time an hour off: not the named the control channel talks to.
       const wrongBoot = await findNamedProcess({
         pid: named.pid,
+        namedBinary: named.namedBinary,
         bootTime: new Date(status.bootTime!.getTime() - 3_600_000),
       });
       expect(wrongBoot.process?.verified).toBe(false);
 
       const given = (
-        await diagnoseZoneStorage({ zoneFile, namedPid: named.pid, timeoutMs: 20_000 })
+        await diagnoseZoneStorage({
+          zoneFile,
+          namedPid: named.pid,
+          namedBinary: named.namedBinary,
+          timeoutMs: 20_000,
+        })
       ).unwrap();
       expect(given.facts.identity).toBe('pid');
       expect(given.findings).toEqual([]);

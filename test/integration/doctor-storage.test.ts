@@ -74,7 +74,11 @@ async function start(tmpfs?: string): Promise<Lab> {
   });
   const lab: Lab = {
     named,
-    rndc: RndcClient.connect({ port: named.controlPort, key: named.keys['hmac-sha256'] }),
+    rndc: RndcClient.connect({
+      port: named.controlPort,
+      key: named.keys['hmac-sha256'],
+      named: { binary: named.namedBinary },
+    }),
     updates: new UpdateClient({
       server: '127.0.0.1',
       port: named.dnsPort,
@@ -119,6 +123,7 @@ async function diagnose(lab: Lab, timeoutMs = 20_000): Promise<StorageDiagnosis>
     await diagnoseZoneStorage({
       zoneFile: lab.zoneFile,
       namedPid: lab.named.pid,
+      namedBinary: lab.named.namedBinary,
       origin: ZONE,
       servedSerial: served,
       timeoutMs,

@@ -28,7 +28,9 @@ it.each(examples)('examples/%s runs', async (name) => {
   expect(run.stderr).toBe('');
   expect(run.exitCode).toBe(0);
   if (name === 'demo.ts') {
-    expect(run.stdout).toMatch(/version +BIND 9\.18/);
+    // The BIND under test (RNDC_BIND_VERSION; the machine's own 9.18 without it).
+    const release = (selectedBindVersion() ?? '9.18').replace('.', '\\.');
+    expect(run.stdout).toMatch(new RegExp(`version +BIND ${release}\\.`));
     expect(run.stdout).toMatch(
       /update demo\.dyn\.test → journal written; zone file expected between/,
     );
@@ -118,7 +120,8 @@ it.each(examples)('examples/%s runs', async (name) => {
     expect(run.stdout).toMatch(/^# fail 0$/m);
   }
   if (name === 'tour.ts') {
-    expect(run.stdout).toMatch(/^BIND 9\.18.*: \d+ zones$/m);
+    const release = (selectedBindVersion() ?? '9.18').replace('.', '\\.');
+    expect(run.stdout).toMatch(new RegExp(`^BIND ${release}\\..*: \\d+ zones$`, 'm'));
     expect(run.stdout).toMatch(/^dyn\.test serial \d+$/m);
     expect(run.stdout).toMatch(/^journal written; zone file expected between/m);
     expect(run.stdout).toMatch(/now holds serial \d+, the serial named serves/);

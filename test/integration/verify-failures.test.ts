@@ -38,7 +38,7 @@ async function lab(options: StartNamedOptions) {
   const rndc = RndcClient.connect({
     port: named.controlPort,
     key: named.keys['hmac-sha256'],
-    named: { log: named.logFile, pid: named.pid },
+    named: { log: named.logFile, pid: named.pid, binary: named.namedBinary },
   });
   const updates = new UpdateClient({
     server: '127.0.0.1',
