@@ -30,6 +30,7 @@ import {
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { fakeIo } from '../helpers/cli-io.js';
+import { dumpBehaviour } from '../helpers/dump-versions.js';
 
 const ROOT = resolve('.');
 const MAIN = join(ROOT, 'src/cli/main.ts');
@@ -578,9 +579,15 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
     ]);
 
   it('sync --verify: rndc says nothing, rndc-js says failed at open, why, and what to do', async () => {
+    const behaviour = dumpBehaviour(broken.bindVersion);
     await addRecord(broken);
+    // BIND's rndc: success before 9.20; on 9.20 one line, `permission denied`, and nothing else.
     const reference = await runRndcBinary(broken, ['sync', 'dyn.test']);
-    expect(reference).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    expect(reference).toMatchObject({
+      exitCode: behaviour.rndcSyncOpenFailure.exitCode,
+      stdout: behaviour.rndcSyncOpenFailure.stdout,
+    });
+    expect(reference.stderr).toMatch(behaviour.rndcSyncOpenFailure.stderr);
     await addRecord(broken);
     const result = await syncVerify();
     expect(result.exitCode, result.stderr).toBe(1);
@@ -610,6 +617,8 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
       'zone-dir-not-writable',
     );
     expect(document.evidence.logEvents[0].lines.join('\n')).toMatch(/dumping master file/);
+    // named's own answer: none when it said success, its failure when it refused (9.20).
+    expect(document.reply?.err ?? null).toBe(behaviour.openFailureAnswer?.sync ?? null);
   });
 
   it('sync --verify --clean: the clean is refused with the reason, exit 1, the journal kept', async () => {
