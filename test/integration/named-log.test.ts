@@ -6,9 +6,9 @@ import { spawnSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
-  existsSync,
   chownSync,
   copyFileSync,
+  existsSync,
   mkdirSync,
   mkdtempSync,
   readdirSync,
