@@ -2,6 +2,7 @@
 // broken one yields exactly the expected finding codes, and (where possible) the real dump
 // failure is shown: `rndc sync` succeeds while named logs "dumping master file: …".
 import { execFile } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { chmod, chown, copyFile, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +13,7 @@ import {
   type FindingCode,
   type StorageDiagnosis,
 } from '../../src/dump/diagnose.js';
+import { parseNamedLog } from '../../src/dump/log.js';
 import { readZoneFileSerial } from '../../src/dump/zonefile.js';
 import {
   canUseMountNamespace,
@@ -21,6 +23,7 @@ import {
 } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
+import { dumpBehaviour } from '../helpers/dump-versions.js';
 
 const NOBODY = 65534;
 const mountNamespace = await canUseMountNamespace();
@@ -79,6 +82,9 @@ async function diagnose(
   const result = await diagnoseZoneStorage({
     zoneFile: zoneOf(lab, zone).path,
     namedPid: lab.named.pid,
+    // The named that runs (9.16/9.20 from /opt/bind): until named-binary detection lands, the
+    // identity check is given that binary (the identity helper's work; the lead merges).
+    namedBinary: realpathSync(`/proc/${lab.named.pid}/exe`),
     origin: zone,
     servedSerial: await served(lab, zone),
     ...extra,
@@ -90,11 +96,18 @@ const codes = (d: StorageDiagnosis): FindingCode[] => d.findings.map((f) => f.co
 const finding = (d: StorageDiagnosis, code: FindingCode) =>
   d.findings.find((f) => f.code === code)!;
 
-/** `rndc sync` succeeds while named logs the dump failure; returns the log line. */
+/**
+ * `rndc sync` succeeds while named logs the dump failure (on 9.20 a temp file that cannot be
+ * created fails the sync at once: the answer is that failure); returns the log line.
+ */
 async function syncFailsInLog(lab: Lab, zone: string, pattern: RegExp): Promise<string> {
   const since = lab.named.logOffset();
   const reply = await lab.rndc.sync(zone);
-  expect(reply.isOk()).toBe(true);
+  const answer = / open: /.test(pattern.source)
+    ? dumpBehaviour(lab.named.bindVersion).openFailureAnswer
+    : undefined;
+  if (answer) expect(reply.isErr() && reply.error.response?.err).toBe(answer.sync);
+  else expect(reply.isOk()).toBe(true);
   return lab.named.waitForLog(pattern, { since, timeoutMs: 5000 });
 }
 
@@ -409,10 +422,12 @@ describe('read-only mount of the zones directory (pattern 2)', () => {
     expect(hostView.findings).toEqual([]);
 
     (await add(lab, 'dyn.test')).unwrap();
+    // EROFS: `permission denied` from 9.18.17 on, `unexpected error` (with the errno) on 9.16.
+    const result = dumpBehaviour(lab.named.bindVersion).readOnlyMountOpenResult;
     await syncFailsInLog(
       lab,
       'dyn.test',
-      /dumping master file: zones\/tmp-[A-Za-z0-9]{10}: open: permission denied/,
+      new RegExp(`dumping master file: zones/tmp-[A-Za-z0-9]{10}: open: ${result}`),
     );
     expect(codes(await diagnose(lab, 'dyn.test', { journalFile }))).toEqual([
       'zone-dir-read-only-mount',
@@ -520,8 +535,11 @@ describe('zone file is a mount point (pattern 1, Kubernetes subPath)', () => {
       'dyn.test',
       /dumping master file: rename: zones\/dyn\.test\.db: unexpected error/,
     );
-    expect(lab.named.readLog()).toMatch(
-      /errno2result\.c:\d+:isc___errno2result\(\): unexpected error:/,
+    // The unmapped errno (EBUSY) is reported as the version does it (file.c:<line> with the
+    // errno on 9.16, errno2result.c:<line> without it later), joined into the failure.
+    const failed = parseNamedLog(lab.named.readLog()).filter((e) => e.kind === 'dump-failed');
+    expect(failed.at(-1)?.unexpectedErrorAt).toMatch(
+      dumpBehaviour(lab.named.bindVersion).unexpectedErrorAt,
     );
     const serial = await served(lab, 'dyn.test');
     const later = await diagnose(lab, 'dyn.test', { now: new Date(Date.now() + 2 * 60_000) });
