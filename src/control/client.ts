@@ -810,9 +810,10 @@ export class RndcClient {
           ? ' The zone is frozen nevertheless (thaw it when done).'
           : ' named did not freeze the zone: it still accepts updates.';
     }
+    const message = failed?.message ?? `named refused '${word}': ${reply.message}`;
     return new DumpError({
       kind: 'dump-failed',
-      message: `${failed?.message ?? `named refused '${word}': ${reply.message}`}${frozen}`,
+      message: frozen && !message.endsWith('.') ? `${message}.${frozen}` : `${message}${frozen}`,
       causes: failed?.causes ?? reply.causes,
       ...(evidence.remedy ? { remedy: evidence.remedy } : {}),
       evidence,
