@@ -640,6 +640,36 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
     await access(journal);
   });
 
+  it('freeze --verify: FAILED at open, exit 1, and whether the zone is frozen (9.20 refuses the freeze and leaves it thawed)', async () => {
+    const behaviour = dumpBehaviour(broken.bindVersion);
+    await addRecord(broken);
+    const result = await cli([
+      '-c',
+      brokenConf,
+      'freeze',
+      'dyn.test',
+      '--verify',
+      '--named-log',
+      broken.logFile,
+    ]);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^dyn\.test: FAILED$/m);
+    expect(result.stdout).toMatch(/^ {2}failed step: +open$/m);
+    expect(result.stdout).toMatch(/^ {2}remedy: +named cannot create files/m);
+    expect(result.stderr).toMatch(/^rndc-js: 'freeze' failed: /);
+    expect(result.stderr).toContain(
+      behaviour.frozenAfterFailedOpen
+        ? 'The zone is frozen nevertheless'
+        : 'named did not freeze the zone: it still accepts updates',
+    );
+    noStackTrace(result);
+    const status = await runRndcBinary(broken, ['zonestatus', 'dyn.test']);
+    expect(status.stdout).toMatch(
+      behaviour.frozenAfterFailedOpen ? /^frozen: yes$/m : /^frozen: no$/m,
+    );
+    expect((await runRndcBinary(broken, ['thaw', 'dyn.test'])).exitCode).toBe(0);
+  });
+
   it('doctor: the finding with its remedy, exit 1; --json', async () => {
     const text = await cli([
       '-c',
