@@ -135,10 +135,11 @@ export type {
   DumpSnapshot,
   DumpStep,
   DumpVerdict,
+  RefusedFlush,
   VerifyOptions,
   ZoneStatusSource,
 } from './dump/verify.js';
-export { snapshotZone, verifyZoneWritten } from './dump/verify.js';
+export { refusedFlush, snapshotZone, verifyZoneWritten } from './dump/verify.js';
 export type {
   ReadZoneFileOptions,
   ZoneFileErrorKind,

@@ -186,7 +186,9 @@ export async function verifyCommand(
   const interrupted = io.signal.aborted && evidence?.verdict !== 'failed';
   const status = interrupted ? EXIT_INTERRUPTED : exitFor(evidence);
   if (json) {
-    writeJson(io, verifyDocument(word, zone, clean, undefined, evidence, error));
+    // named's own failed answer, when it refused the dump (BIND 9.20+: failed at once).
+    const reply = error.cause instanceof RndcError ? error.cause.response : undefined;
+    writeJson(io, verifyDocument(word, zone, clean, reply, evidence, error));
   } else if (interrupted) {
     printInterrupted(
       io,

@@ -14,6 +14,7 @@ import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.j
 import {
   DEFAULT_VERIFY_TIMEOUT_MS,
   type DumpEvidence,
+  refusedFlush,
   snapshotZone,
   type VerifyOptions,
   verifyZoneWritten,
@@ -837,14 +838,20 @@ export class RndcClient {
     if (before.isErr()) return before;
     const snapshotMs = Date.now() - verifyStarted;
     const sent = await this.#retryAlreadyRunning(word, zone, options);
-    if (sent.isErr()) return sent;
+    // BIND 9.20 answers a dump that failed at once (the temp file cannot be created) with a
+    // failure instead of success: still a dump-failed verdict with the evidence and diagnosis.
+    const refused = sent.isErr() ? refusedFlush(sent.error.response) : undefined;
+    if (sent.isErr() && !refused) return sent;
     const verified = await verifyZoneWritten({
       ...verifyOptions,
       timeoutMs: Math.max(1, budget - snapshotMs),
       before: before.value,
+      ...(refused ? { refused } : {}),
     });
     if (verified.isErr()) return verified;
     const evidence = verified.value;
+    if (sent.isErr())
+      return Err(await this.#refusedDump(word, zone, options, evidence, sent.error));
     if (evidence.verdict !== 'written' && evidence.verdict !== 'nothing-pending') {
       const frozen =
         word === 'freeze' ? ' The zone is frozen nevertheless (thaw it when done).' : '';
@@ -867,6 +874,42 @@ export class RndcClient {
       return outcome.isErr() ? outcome : Ok({ ...sent.value, dump: evidence });
     }
     return Ok({ ...sent.value, dump: evidence });
+  }
+
+  /**
+   * The error of a sync/freeze that named refused because the dump failed (BIND 9.20+). A freeze
+   * refused so leaves the zone thawed (9.20 disables updates only after a successful flush); the
+   * zone's state is asked rather than assumed.
+   */
+  async #refusedDump(
+    word: 'sync' | 'freeze',
+    zone: string,
+    options: ZoneOptions,
+    evidence: DumpEvidence,
+    reply: RndcError,
+  ): Promise<DumpError> {
+    const outcome = dumpOutcome(evidence, 'the dump failed:');
+    const failed = outcome.isErr() ? outcome.error : undefined;
+    let frozen = '';
+    if (word === 'freeze') {
+      const { signal: _signal, ...statusOptions } = options;
+      const status = await this.zonestatus(zone, statusOptions);
+      frozen = status.isErr()
+        ? ' Whether the zone is frozen is unknown (zonestatus failed).'
+        : status.value.frozen === true
+          ? ' The zone is frozen nevertheless (thaw it when done).'
+          : ' named did not freeze the zone: it still accepts updates.';
+    }
+    const message = failed?.message ?? `named refused '${word}': ${reply.message}`;
+    return new DumpError({
+      kind: 'dump-failed',
+      message: frozen && !message.endsWith('.') ? `${message}.${frozen}` : `${message}${frozen}`,
+      causes: failed?.causes ?? reply.causes,
+      ...(evidence.remedy ? { remedy: evidence.remedy } : {}),
+      evidence,
+      cause: reply,
+      zone,
+    });
   }
 
   /**

@@ -7,9 +7,22 @@
  * of its forms, `print-category`, `print-severity`), as syslog/journald show them
  * (`Nov 24 17:47:11 host named[812]: …`, `2026-11-24T17:47:11.316123+00:00 host named[812]: …`)
  * and behind a container runtime's time stamp (`kubectl logs --timestamps`). Message texts
- * follow BIND 9.16 and 9.18 (`lib/dns/masterdump.c`, `lib/dns/journal.c`, `lib/dns/zone.c`,
- * `bin/named/server.c`, `bin/named/control.c`, `bin/named/main.c`, `lib/ns/update.c`,
- * `lib/isc/errno2result.c`).
+ * follow BIND 9.16, 9.18 and 9.20 (`lib/dns/masterdump.c`, `lib/dns/journal.c`,
+ * `lib/dns/zone.c`, `bin/named/server.c`, `bin/named/control.c`, `bin/named/main.c`,
+ * `lib/ns/update.c`, `lib/isc/errno2result.c`), checked against lines captured from 9.16.50,
+ * 9.18.49 and 9.20.23. Where the versions differ:
+ * - an errno BIND cannot map (EBUSY on rename; EROFS before 9.18.17) is reported in two lines
+ *   before the failure: `file.c:<line>: unexpected error:` + `unable to convert errno to
+ *   isc_result: 16: Device or resource busy` on 9.16 and 9.18.0–9.18.8;
+ *   `errno2result.c:<line>:isc___errno2result(): unexpected error:` + `file.c` (the errno is
+ *   lost) from 9.18.9 on, `<line>` being 119 or 122 up to 9.18.16 and 120 or 123 from 9.18.17
+ *   and in 9.20 (the first or the last line of the macro call, by compiler). All of them are
+ *   joined into the failure event;
+ * - EROFS (a read-only mount) is `permission denied` from 9.18.17 on, `unexpected error`
+ *   before;
+ * - 9.20 creates a dump's temp file before answering `sync`/`freeze`, so the `sync: dumping
+ *   zone` / `freezing zone` line carries the failure (`permission denied`) where older versions
+ *   log `success`, and `freeze` of all zones logs each failing zone at `error` severity.
  *
  * Parsing is pure, line by line, and never throws. {@link NamedLogWatcher} reads only the bytes
  * a log file gained since an offset.
@@ -90,13 +103,14 @@ export interface ZoneFields {
 
 /** errno details, known only where named logged them (9.16, 9.18.0–9.18.8). */
 export interface ErrnoFields {
-  /** The errno named could not map (`16` for EBUSY), when logged. */
+  /** The errno named could not map (`16` for EBUSY, `30` for EROFS on 9.16), when logged. */
   errno?: number;
   /** Its strerror text (`Device or resource busy`), when logged. */
   strerror?: string;
   /**
-   * Where named reported the unmapped errno, as printed: `errno2result.c:120` (9.18.9+, whose
-   * macro bug drops the errno and logs the caller's file name instead) or `file.c:393` (9.16).
+   * Where named reported the unmapped errno, as printed: `errno2result.c:120` or `:123`
+   * (9.18.17+ and 9.20; `:119`/`:122` in 9.18.9–9.18.16, whose macro bug drops the errno and
+   * logs the caller's file name instead) or the caller's `file.c:429` (9.16, 9.18.0–9.18.8).
    */
   unexpectedErrorAt?: string;
 }
@@ -235,7 +249,10 @@ export interface ControlCommandEvent extends NamedLogEventBase {
 /**
  * `sync: dumping zone 'Z/IN': success` (one zone, optionally `, removing journal file` for
  * `-clean`) or `dumping all zones: success`. Logged when the dump was *scheduled*: success does
- * not mean the file was written, and with `removesJournal` the journal is already gone.
+ * not mean the file was written, and with `removesJournal` the journal is already gone (9.16
+ * and 9.18 remove it even when the dump then fails). On 9.20 a dump whose temp file cannot be
+ * created fails before this line: `result` is then the failure (`permission denied`) and the
+ * journal is kept.
  */
 export interface SyncEvent extends NamedLogEventBase, ZoneFields {
   /** Discriminant: `'sync'`. */
@@ -250,7 +267,8 @@ export interface SyncEvent extends NamedLogEventBase, ZoneFields {
 
 /**
  * `freezing zone 'Z/IN': success|already frozen|already running` or `freezing all zones: …`.
- * Success means the dump was scheduled and updates are now refused.
+ * Success means the dump was scheduled and updates are now refused. On 9.20 a failure to
+ * create the temp file makes it `permission denied` (and the zone is not frozen).
  */
 export interface FreezeEvent extends NamedLogEventBase, ZoneFields {
   /** Discriminant: `'freeze'`. */

@@ -88,6 +88,67 @@ export interface VerifyOptions {
   readonly diagnose?: boolean;
   /** Stops waiting at once; the verdict is then `unknown` (a `not-verified` error for sync/freeze). */
   readonly signal?: AbortSignal;
+  /**
+   * named answered the command with a failure of the dump itself ({@link refusedFlush}): the
+   * verdict is then `failed` whatever the files show, and the log is read briefly for the line
+   * that says which step failed.
+   */
+  readonly refused?: RefusedFlush;
+}
+
+/**
+ * named's own failed answer to `sync` or `freeze`, when the dump failed before named answered.
+ * BIND 9.20 creates the temp file before answering (`zone_dump` → `dns_master_dumpasync` opens
+ * `tmp-XXXXXXXXXX` at once), so a zone directory named cannot write makes `sync` fail with
+ * `permission denied` and `freeze` with `permission denied` plus "Flushing the zone updates to
+ * disk failed." — and that freeze leaves the zone thawed. BIND 9.16 and 9.18 open the file later,
+ * on a worker, and answer success whatever happens.
+ */
+export interface RefusedFlush {
+  /** The command line named refused (`sync dyn.test`). */
+  readonly command: string;
+  /** named's result text (`permission denied`, `disc full`…). */
+  readonly result: string;
+  /** named's explanation, when it gave one (`Flushing the zone updates to disk failed.`). */
+  readonly text: string;
+}
+
+/** What 9.20's freeze says when its flush failed (`named_server_freeze`). */
+const FLUSH_FAILED_TEXT = 'Flushing the zone updates to disk failed.';
+
+/**
+ * Result texts BIND gives a file operation that failed (`isc___errno2result`, the same in 9.16,
+ * 9.18 and 9.20; EROFS is `permission denied` only since 9.18.17). A sync answered with one of
+ * these failed at writing the zone; other failures (`not found`, `already running`…) did not.
+ */
+const FILE_RESULTS: ReadonlySet<string> = new Set([
+  'permission denied',
+  'file not found',
+  'file already exists',
+  'invalid file',
+  'not a file',
+  'disc full',
+  'disc quota',
+  'I/O error',
+  'too many open files',
+  'out of memory',
+  'unexpected error',
+]);
+
+/**
+ * Whether a failed reply to `sync`/`freeze` says the dump itself failed (BIND 9.20+, see
+ * {@link RefusedFlush}); `undefined` for every other failure (unknown zone, already frozen,
+ * already running, not dynamic…), which says nothing about the zone file.
+ */
+export function refusedFlush(
+  response:
+    | { readonly command: string; readonly err: string | undefined; readonly text: string }
+    | undefined,
+): RefusedFlush | undefined {
+  if (response?.err === undefined) return undefined;
+  const flushFailed = response.text.split('\n').some((line) => line.trim() === FLUSH_FAILED_TEXT);
+  if (!flushFailed && !FILE_RESULTS.has(response.err)) return undefined;
+  return { command: response.command, result: response.err, text: response.text.trim() };
 }
 
 /** What the zone looked like before the command. */
@@ -541,6 +602,7 @@ async function verifyLoop(
   }
   state.before = before;
   const waitUntil = run.deadline - diagnosisReserveMs(options);
+  const refusedLogBy = Date.now() + REFUSED_LOG_WAIT_MS;
   const watcher = options.log ? new NamedLogWatcher(options.log) : undefined;
   state.logRead = watcher !== undefined;
   let logCursor = before.logOffset;
@@ -589,7 +651,8 @@ async function verifyLoop(
 
     const unsignedCurrent = fileSerial !== undefined && fileSerial === served;
     const signedCurrent = signedServed === undefined || signedSerial === signedServed;
-    if (unsignedCurrent && signedCurrent) {
+    // A refused flush is a failure even if the file looks current (named's word on its own dump).
+    if (unsignedCurrent && signedCurrent && !options.refused) {
       const unchanged = before.fileSerial === served && sameTime(before.mtime, mtime);
       const decision: Decision = unchanged
         ? {
@@ -610,6 +673,23 @@ async function verifyLoop(
     }
 
     const failure = state.events.find((event) => event.kind === 'dump-failed');
+    const refused = options.refused;
+    if (refused) {
+      // named said the dump failed: that is the verdict. The log line naming the step was
+      // written before the reply; it is waited for briefly (a log read a moment late).
+      if (failure || !watcher || Date.now() >= refusedLogBy || Date.now() >= waitUntil) {
+        return Ok(
+          await conclude(
+            options,
+            run,
+            state,
+            refusedDecision(file, refused, failure, served, fileSerial),
+          ),
+        );
+      }
+      await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
+      continue;
+    }
     if (failure && failure.kind === 'dump-failed') {
       const step = (failure.step ?? 'rename') as DumpStep;
       return Ok(
@@ -902,7 +982,43 @@ function describeFailure(
   fileSerial: number | undefined,
 ): string {
   const raw = failure.raw.at(-1) ?? '';
-  return `named failed to write ${file} (${failure.kind === 'dump-failed' ? failure.step : 'journal'}: ${'result' in failure ? failure.result : 'error'}); the file holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}. named logged: ${raw.trim()}`;
+  // BIND 9.16 and 9.18.0–9.18.8 log the errno they could not map (EROFS before 9.18.17, EBUSY).
+  const errno =
+    'errno' in failure && failure.errno !== undefined
+      ? `, errno ${failure.errno}${failure.strerror ? ` ${failure.strerror}` : ''}`
+      : '';
+  return `named failed to write ${file} (${failure.kind === 'dump-failed' ? failure.step : 'journal'}: ${'result' in failure ? failure.result : 'error'}${errno}); the file holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}. named logged: ${raw.trim()}`;
+}
+
+/** How long a refused flush waits for the log line that names the failed step. */
+const REFUSED_LOG_WAIT_MS = 1000;
+
+/** The verdict when named itself answered that the dump failed. */
+function refusedDecision(
+  file: string,
+  refused: RefusedFlush,
+  failure: NamedLogEvent | undefined,
+  served: number,
+  fileSerial: number | undefined,
+): Decision {
+  const answered = `named answered '${refused.command}' with "${refused.result}"${refused.text ? ` (${refused.text.replace(/\s*\n\s*/g, ' ')})` : ''}`;
+  if (failure?.kind === 'dump-failed') {
+    return {
+      verdict: 'failed',
+      failedStep: failure.step,
+      summary: `${answered}: ${describeFailure(file, failure, served, fileSerial)}`,
+      remedy: remedyFor(failure.step),
+    };
+  }
+  // No log line (no log given, or another channel): before answering, named only creates the
+  // temp file (BIND 9.20 dns_master_dumpasync), so a file error there is the open step.
+  const step: DumpStep = FILE_RESULTS.has(refused.result) ? 'open' : 'start';
+  return {
+    verdict: 'failed',
+    failedStep: step,
+    summary: `${answered}: named could not ${step === 'open' ? `create its temporary file next to ${file}` : 'start the dump'}; the file holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}`,
+    remedy: remedyFor(step),
+  };
 }
 
 function remedyFor(step: DumpStep): string {

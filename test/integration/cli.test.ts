@@ -30,6 +30,7 @@ import {
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { fakeIo } from '../helpers/cli-io.js';
+import { dumpBehaviour } from '../helpers/dump-versions.js';
 
 const ROOT = resolve('.');
 const MAIN = join(ROOT, 'src/cli/main.ts');
@@ -592,9 +593,15 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
     ]);
 
   it('sync --verify: rndc says nothing, rndc-js says failed at open, why, and what to do', async () => {
+    const behaviour = dumpBehaviour(broken.bindVersion);
     await addRecord(broken);
+    // BIND's rndc: success before 9.20; on 9.20 one line, `permission denied`, and nothing else.
     const reference = await runRndcBinary(broken, ['sync', 'dyn.test']);
-    expect(reference).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+    expect(reference).toMatchObject({
+      exitCode: behaviour.rndcSyncOpenFailure.exitCode,
+      stdout: behaviour.rndcSyncOpenFailure.stdout,
+    });
+    expect(reference.stderr).toMatch(behaviour.rndcSyncOpenFailure.stderr);
     await addRecord(broken);
     const result = await syncVerify();
     expect(result.exitCode, result.stderr).toBe(1);
@@ -624,6 +631,8 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
       'zone-dir-not-writable',
     );
     expect(document.evidence.logEvents[0].lines.join('\n')).toMatch(/dumping master file/);
+    // named's own answer: none when it said success, its failure when it refused (9.20).
+    expect(document.reply?.err ?? null).toBe(behaviour.openFailureAnswer?.sync ?? null);
   });
 
   it('sync --verify --clean: the clean is refused with the reason, exit 1, the journal kept', async () => {
@@ -643,6 +652,36 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
     noStackTrace(result);
     // The journal, the only persistent copy of the changes, is still there.
     await access(journal);
+  });
+
+  it('freeze --verify: FAILED at open, exit 1, and whether the zone is frozen (9.20 refuses the freeze and leaves it thawed)', async () => {
+    const behaviour = dumpBehaviour(broken.bindVersion);
+    await addRecord(broken);
+    const result = await cli([
+      '-c',
+      brokenConf,
+      'freeze',
+      'dyn.test',
+      '--verify',
+      '--named-log',
+      broken.logFile,
+    ]);
+    expect(result.exitCode, result.stderr).toBe(1);
+    expect(result.stdout).toMatch(/^dyn\.test: FAILED$/m);
+    expect(result.stdout).toMatch(/^ {2}failed step: +open$/m);
+    expect(result.stdout).toMatch(/^ {2}remedy: +named cannot create files/m);
+    expect(result.stderr).toMatch(/^rndc-js: 'freeze' failed: /);
+    expect(result.stderr).toContain(
+      behaviour.frozenAfterFailedOpen
+        ? 'The zone is frozen nevertheless'
+        : 'named did not freeze the zone: it still accepts updates',
+    );
+    noStackTrace(result);
+    const status = await runRndcBinary(broken, ['zonestatus', 'dyn.test']);
+    expect(status.stdout).toMatch(
+      behaviour.frozenAfterFailedOpen ? /^frozen: yes$/m : /^frozen: no$/m,
+    );
+    expect((await runRndcBinary(broken, ['thaw', 'dyn.test'])).exitCode).toBe(0);
   });
 
   it('doctor: the finding with its remedy, exit 1; --json', async () => {

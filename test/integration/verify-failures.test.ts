@@ -8,6 +8,7 @@ import { chmod, chown, copyFile, mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
+import { RndcError } from '../../src/control/errors.js';
 import type { DumpError } from '../../src/dump/errors.js';
 import { verifyZoneWritten } from '../../src/dump/verify.js';
 import {
@@ -20,6 +21,7 @@ import {
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { lookup } from '../helpers/dns.js';
+import { dumpBehaviour } from '../helpers/dump-versions.js';
 
 const NOBODY = 65534;
 // Keeps the journal writable when the zone directory is not (otherwise UPDATEs fail first).
@@ -66,8 +68,13 @@ async function expectHiddenFailure(
   finding: string,
 ) {
   await l.add();
+  const behaviour = dumpBehaviour(l.named.bindVersion);
   const binary = await runRndcBinary(l.named, ['sync', 'dyn.test']);
-  expect(binary).toMatchObject({ exitCode: 0, stdout: '', stderr: '' });
+  // BIND's rndc: success, except on 9.20 for a temp file it cannot create (it fails at once).
+  const expected =
+    step === 'open' ? behaviour.rndcSyncOpenFailure : { exitCode: 0, stdout: '', stderr: /^$/ };
+  expect(binary).toMatchObject({ exitCode: expected.exitCode, stdout: expected.stdout });
+  expect(binary.stderr).toMatch(expected.stderr);
   // Asked after the fact ("did that sync work?"), verification looks back and sees the failure.
   const afterwards = (
     await verifyZoneWritten({
@@ -89,6 +96,15 @@ async function expectHiddenFailure(
   expect(error.evidence?.fileSerialAfter).toBeLessThan(error.evidence!.servedSerial);
   expect(error.evidence?.diagnosis?.findings.map((f) => f.code)).toContain(finding);
   expect(error.describe()).toContain('Remedy:');
+  // Where named refused the sync (9.20, open), its answer is the cause and is in the summary.
+  const refused = step === 'open' && behaviour.openFailureAnswer !== undefined;
+  expect(error.cause instanceof RndcError).toBe(refused);
+  if (refused) {
+    expect((error.cause as RndcError).response?.err).toBe(behaviour.openFailureAnswer?.sync);
+    expect(error.evidence?.summary).toMatch(
+      /^named answered 'sync dyn\.test' with "permission denied": /,
+    );
+  }
   return error;
 }
 
@@ -108,6 +124,45 @@ describe('rndc says success; verification says failed, and why', () => {
     expect(
       error.evidence?.logEvents.some((e) => e.kind === 'dump-failed' && e.step === 'open'),
     ).toBe(true);
+    await l.close();
+  });
+
+  it('read-only zone directory: a verified freeze fails at open and says whether the zone is frozen; sync -clean keeps the journal and leaves the zone thawed', async () => {
+    const l = await lab({
+      user: 'nobody',
+      zones: [{ name: 'dyn.test', kind: 'dynamic', options: JOURNAL_ELSEWHERE }],
+      beforeStart: async ({ dir }) => {
+        await mkdir(join(dir, 'jnl'));
+        await chown(join(dir, 'jnl'), NOBODY, NOBODY);
+        await chmod(join(dir, 'zones'), 0o555);
+      },
+    });
+    const behaviour = dumpBehaviour(l.named.bindVersion);
+    await l.add();
+    const frozen = (await l.rndc.freeze('dyn.test', { verify: true })).unwrapErr() as DumpError;
+    expect(frozen.kind).toBe('dump-failed');
+    expect(frozen.evidence).toMatchObject({ verdict: 'failed', failedStep: 'open' });
+    expect(frozen.remedy).toMatch(/named cannot create files/);
+    // 9.16/9.18 freeze although the dump fails; 9.20 refuses the freeze and stays thawed.
+    const isFrozen = (await l.rndc.zonestatus('dyn.test')).unwrap().frozen;
+    expect(isFrozen).toBe(behaviour.frozenAfterFailedOpen);
+    expect(frozen.message).toContain(
+      isFrozen ? 'The zone is frozen nevertheless' : 'named did not freeze the zone',
+    );
+    (await l.rndc.thaw('dyn.test', { wait: true })).unwrap();
+
+    await l.add();
+    const journal = join(l.named.dir, 'jnl/dyn.test.db.jnl');
+    const cleaned = (await l.rndc.sync('dyn.test', { verify: true, clean: true })).unwrapErr();
+    expect(cleaned).toMatchObject({ kind: 'clean-refused' });
+    expect((cleaned as DumpError).evidence).toMatchObject({
+      verdict: 'failed',
+      failedStep: 'open',
+    });
+    expect(existsSync(journal)).toBe(true);
+    // Thawed again whatever the version did with the freeze: updates are accepted.
+    expect((await l.rndc.zonestatus('dyn.test')).unwrap().frozen).toBe(false);
+    await l.add();
     await l.close();
   });
 
