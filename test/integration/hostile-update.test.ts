@@ -1,10 +1,10 @@
 // The hostile test suite of dynamic update: a fake DNS server (test/helpers/fake-dns.ts) answers
 // the client's signed updates with forgeries — empty, short and truncated MACs, other keys,
 // unsigned replies of every RCODE, unsigned TSIG errors, replays, TC, floods, trickled and
-// never-ending bytes — alone or ahead of the genuine reply of a real named 9.18. For each: the
-// outcome RFC 8945 §5.4 requires, settlement by the deadline (+ 2 s for a loaded machine), the
-// count of forged replies rejected and, for floods, a bound on RSS growth. Figures are printed
-// (`hostile:` lines) for the reliability report.
+// never-ending bytes — alone or ahead of the genuine reply of a real named (the run's BIND
+// version). For each: the outcome RFC 8945 §5.4 requires, settlement by the deadline (+ 2 s for a
+// loaded machine), the count of forged replies rejected and, for floods, a bound on RSS growth.
+// Figures are printed (`hostile:` lines) for the reliability report.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';

@@ -1,4 +1,5 @@
-// Differential: the real nsupdate (BIND 9.18) is the referee for parseNsupdateScript.
+// Differential: the real nsupdate (the same BIND version as the run: RNDC_BIND_VERSION, else the
+// machine's) is the referee for parseNsupdateScript; the syntax errors are worded alike in 9.16-9.20.
 // - Malformed scripts: nsupdate exits 1 and prints exactly our `nsupdateStderr`; the script cut
 //   just before our error line is accepted (exit 0), so the error is at the line we report.
 // - Valid scripts: nsupdate's `show` prints the prereq/update sections our parse implies.
