@@ -1,4 +1,4 @@
-// Dynamic UPDATE with TSIG against a real named 9.18: algorithms, every row of the error matrix,
+// Dynamic UPDATE with TSIG against a real named: algorithms, every row of the error matrix,
 // tampered replies, TCP, TC fallback, zone discovery and a 10,000-update run.
 import { createSocket } from 'node:dgram';
 import { connect, createServer } from 'node:net';
