@@ -1,5 +1,6 @@
 // quoteArgument and allowedOnReadOnlyChannel against the real thing: BIND's own `rndc` tool
-// sends our text to a throwaway named (the run's BIND version) and named tells us what its lexer read.
+// sends our text to a throwaway named (the run's BIND version) and named tells us what its lexer
+// read.
 //
 // `zonestatus <zone> IN <view>` answers `no matching view '<view>'` with the view token
 // copied verbatim (server.c zone_from_args), so the error text shows exactly the token named
