@@ -274,7 +274,10 @@ describe('a forged reply first, then the genuine one: the genuine one is accepte
       macBytes: 32,
       checks: ['key', 'mac-length', 'mac', 'time', 'original-id'],
     });
-    expect(result.ignoredReplyCount).toBe(1);
+    // One forgery per copy the fake received: a loaded machine may have resent the update
+    // (named slower than the 300 ms retry interval), and each copy's forgery is ignored.
+    expect(result.ignoredReplyCount).toBeGreaterThanOrEqual(1);
+    expect(result.ignoredReplyCount).toBeLessThanOrEqual(server.requests.length);
     expect(await lookup(named.dnsPort, name, 'A')).toHaveLength(1);
   });
 });
