@@ -41,6 +41,7 @@ export {
   type WaitForLogOptions,
   type ZoneSpec,
 } from './named.js';
+export { type NamedVersionReport, namedVersion, toolsBindVersion } from './named-version.js';
 export { freePort, freePorts } from './ports.js';
 export {
   type BinaryResult,

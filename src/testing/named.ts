@@ -27,6 +27,7 @@ import {
   type BindVersion,
   bindVersionBinDir,
   isBindVersion,
+  SUPPORTED_BIND_VERSIONS,
   selectedBindVersion,
 } from './bind-versions.js';
 import { type Registered, register, startWatchdog, type Watchdog } from './cleanup.js';
@@ -43,6 +44,7 @@ import {
   type ZoneKind,
 } from './config.js';
 import { type MountNamespaceOptions, mountNamespaceCommand } from './mount-namespace.js';
+import { namedVersion } from './named-version.js';
 import { freePorts, portsSharedWithOthers } from './ports.js';
 import { findBinary, runBinary, runRndcBinary } from './rndc-binary.js';
 
@@ -356,8 +358,7 @@ const LOG_POLL_MS = 25;
  * }
  */
 export async function startNamed(options: StartNamedOptions = {}): Promise<NamedInstance> {
-  const requested =
-    options.namedPath === undefined ? (options.version ?? selectedBindVersion()) : undefined;
+  const requested = options.namedPath === undefined ? requestedVersion(options) : undefined;
   const namedPath =
     options.namedPath ?? findBinary('named', requested === undefined ? {} : { version: requested });
   if (namedPath === undefined || !existsSync(namedPath)) {
@@ -393,24 +394,24 @@ export async function startNamed(options: StartNamedOptions = {}): Promise<Named
   }
 }
 
-/** `named -v` of each binary, asked once per process. */
-const versionCache = new Map<string, Promise<{ text: string; line: BindVersion | undefined }>>();
-
-/** What `named -v` prints (`BIND 9.20.23-1~deb13u1~bpo12+1-Debian (Stable Release) <id:>`). */
-function namedVersion(path: string): Promise<{ text: string; line: BindVersion | undefined }> {
-  let cached = versionCache.get(path);
-  if (cached === undefined) {
-    cached = runBinary(path, ['-v'], { timeoutMs: 15_000 }).then(
-      (run) => {
-        const text = run.stdout.trim();
-        const line = /^BIND (\d+\.\d+)\./.exec(text)?.[1];
-        return { text, line: line !== undefined && isBindVersion(line) ? line : undefined };
-      },
-      () => ({ text: '', line: undefined }),
+/** The version asked for by the option or `RNDC_BIND_VERSION`, checked (a typo is not "any"). */
+function requestedVersion(options: StartNamedOptions): BindVersion | undefined {
+  const asked: unknown = options.version;
+  if (asked !== undefined) {
+    if (typeof asked === 'string' && isBindVersion(asked)) return asked;
+    throw new NamedStartError(
+      'bad-option',
+      `version ${JSON.stringify(asked)} is not a supported BIND version`,
+      { remedy: `pass one of ${SUPPORTED_BIND_VERSIONS.join(', ')}` },
     );
-    versionCache.set(path, cached);
   }
-  return cached;
+  try {
+    return selectedBindVersion();
+  } catch (error) {
+    throw new NamedStartError('bad-option', (error as Error).message, {
+      remedy: `set RNDC_BIND_VERSION to one of ${SUPPORTED_BIND_VERSIONS.join(', ')}, or unset it`,
+    });
+  }
 }
 
 /** Current byte length of an instance's named.log (0 when it does not exist yet). */

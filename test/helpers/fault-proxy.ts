@@ -8,11 +8,12 @@
  * is the handshake reply), to `times` frames in all when given (then the proxy passes), and can
  * be changed at any time with `setMode`.
  */
-import { createSocket, type Socket as UdpSocket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { connect, createServer, type Server, type Socket } from 'node:net';
 import { listenOnOnePort } from './dns-port.js';
 import { frameSplitter } from './frames.js';
+import { startUdpRelay } from './udp-relay.js';
 
 /** What the proxy does to server frames. */
 export type FaultMode = FaultKind & { readonly times?: number };
@@ -264,26 +265,14 @@ export interface UdpRecorder {
 }
 
 export async function startUdpRecorder(targetPort: number): Promise<UdpRecorder> {
-  const front = createSocket('udp4');
-  const backs = new Set<UdpSocket>();
   const received: Buffer[] = [];
-  front.on('message', (message, from) => {
-    received.push(Buffer.from(message));
-    const back = createSocket('udp4');
-    backs.add(back);
-    back.on('message', (reply) => front.send(reply, from.port, from.address));
-    back.on('error', () => {});
-    back.send(message, targetPort, '127.0.0.1');
-  });
-  await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
-  return {
-    port: front.address().port,
-    received,
-    close: async () => {
-      for (const back of backs) back.close();
-      await new Promise<void>((resolve) => front.close(() => resolve()));
+  const relay = await startUdpRelay(targetPort, {
+    query: (message) => {
+      received.push(Buffer.from(message));
+      return undefined;
     },
-  };
+  });
+  return { port: relay.port, received, close: () => relay.close() };
 }
 
 /**

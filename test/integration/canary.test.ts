@@ -30,6 +30,7 @@ import {
   secretForms,
 } from '../helpers/canary.js';
 import { startTamperProxy } from '../helpers/tamper-proxy.js';
+import { startUdpRelay } from '../helpers/udp-relay.js';
 
 /** The canary with its last byte changed: a wrong secret that still carries the canary. */
 const WRONG_BYTES = Buffer.concat([
@@ -567,21 +568,19 @@ describe('CLI', () => {
       macs.push({ form: 'TSIG MAC (base64)', text: mac.toString('base64').slice(0, 20) });
       macs.push({ form: 'TSIG MAC (hex)', text: mac.toString('hex').slice(0, 20) });
     };
-    const relay = createSocket('udp4');
-    await new Promise<void>((resolve) => relay.bind(0, '127.0.0.1', resolve));
-    closers.push(() => relay.close());
-    relay.on('message', (query, from) => {
-      tsigMac(query);
-      const back = createSocket('udp4');
-      back.on('message', (reply) => {
+    const relay = await startUdpRelay(named.dnsPort, {
+      query: (query) => {
+        tsigMac(query);
+        return undefined;
+      },
+      reply: (reply) => {
         tsigMac(reply);
-        relay.send(reply, from.port, from.address);
-        back.close();
-      });
-      back.send(query, named.dnsPort, '127.0.0.1');
+        return undefined;
+      },
     });
+    closers.push(() => relay.close());
     const updateScript = (owner: string) =>
-      `server 127.0.0.1 ${relay.address().port}\nzone dyn.test\nupdate add ${owner}.dyn.test. 300 A 192.0.2.9\nsend\nanswer\n`;
+      `server 127.0.0.1 ${relay.port}\nzone dyn.test\nupdate add ${owner}.dyn.test. 300 A 192.0.2.9\nsend\nanswer\n`;
     const viaProxy = ['-c', conf, '-p', String(proxy.port)];
     const runs = {
       status: await cli([...viaProxy, 'status']),

@@ -21,6 +21,8 @@ import { runCli } from '../../src/cli/run.js';
 import { dumpTriggers } from '../../src/dump/triggers.js';
 import {
   type BinaryResult,
+  type BindVersion,
+  findBinary,
   freePort,
   type NamedInstance,
   runBinary,
@@ -35,6 +37,13 @@ import { dumpBehaviour } from '../helpers/dump-versions.js';
 const ROOT = resolve('.');
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const NOBODY = 65534;
+
+/** rndc's first line when named closes the connection unanswered (a key it does not accept). */
+const RNDC_EOF_LINE: Record<BindVersion, string> = {
+  '9.16': 'rndc: connection to remote host closed',
+  '9.18': 'rndc: connection to remote host closed.',
+  '9.20': 'rndc: connection to remote host closed.',
+};
 
 let named: NamedInstance;
 let conf: string;
@@ -185,12 +194,19 @@ describe('rndc mode: identical to rndc (program name aside)', () => {
       wrong,
       (await readFile(conf, 'utf8')).replace(/algorithm\s+[^;]+;/, 'algorithm hmac-sha512;'),
     );
-    const reference = await runBinary('rndc', ['-c', wrong, 'status']);
+    const version = named.bindVersion;
+    if (version === undefined) throw new Error(`unsupported named ${named.version}`);
+    const reference = await runBinary(findBinary('rndc', { version }) ?? 'rndc', [
+      '-c',
+      wrong,
+      'status',
+    ]);
     const ours = await cli(['-c', wrong, 'status']);
     expect(reference.exitCode).toBe(1);
     expect(ours.exitCode).toBe(1);
+    // rndc-js prints one line whatever the version (9.18's and 9.20's); 9.16's rndc lacks the period.
+    expect(reference.stderr.split('\n')[0]).toBe(RNDC_EOF_LINE[version]);
     const first = ours.stderr.split('\n')[0];
-    expect(first).toBe(reference.stderr.split('\n')[0]?.replace(/^rndc:/, 'rndc-js:'));
     expect(first).toBe('rndc-js: connection to remote host closed.');
     expect(ours.stderr).toMatch(/^ {2}- the key algorithm differs/m);
     noStackTrace(ours);

@@ -1,4 +1,4 @@
-// Fault injection on dynamic update against a real named 9.18: named stopped (timeout after
+// Fault injection on dynamic update against a real named: named stopped (timeout after
 // identical retries), nothing listening (ICMP port unreachable), a TCP path that stalls, named
 // killed during a TCP update, close() with updates in flight, and recovery after a restart. Every
 // send settles with a typed error before its deadline (+ a margin for a loaded CI machine).

@@ -1,4 +1,4 @@
-// Fault injection on the control channel against a real named 9.18: SIGKILL and SIGSTOP of named,
+// Fault injection on the control channel against a real named: SIGKILL and SIGSTOP of named,
 // restart under an idle pool, connection refused, and a proxy that stalls, truncates, resets,
 // duplicates, delays or splits replies. Every call must settle with a typed error before its
 // deadline (+ a margin for a loaded CI machine; not a performance bound), nothing may be left

@@ -1,17 +1,23 @@
 // The hostile test suite of dynamic update: a fake DNS server (test/helpers/fake-dns.ts) answers
 // the client's signed updates with forgeries — empty, short and truncated MACs, other keys,
 // unsigned replies of every RCODE, unsigned TSIG errors, replays, TC, floods, trickled and
-// never-ending bytes — alone or ahead of the genuine reply of a real named 9.18. For each: the
-// outcome RFC 8945 §5.4 requires, settlement by the deadline (+ 2 s for a loaded machine), the
-// count of forged replies rejected and, for floods, a bound on RSS growth. Figures are printed
-// (`hostile:` lines) for the reliability report.
+// never-ending bytes — alone or ahead of the genuine reply of a real named (the run's BIND
+// version). For each: the outcome RFC 8945 §5.4 requires, settlement by the deadline (+ 2 s for a
+// loaded machine), the count of forged replies rejected and, for floods, a bound on RSS growth.
+// Figures are printed (`hostile:` lines) for the reliability report.
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Key } from '../../src/keys/key.js';
-import { type NamedInstance, runBinary, startNamed } from '../../src/testing/index.js';
+import {
+  type BindVersion,
+  type NamedInstance,
+  runBinary,
+  startNamed,
+  toolsBindVersion,
+} from '../../src/testing/index.js';
 import { UpdateClient, type UpdateClientOptions } from '../../src/update/client.js';
 import { Name, parseName } from '../../src/update/names.js';
 import { runNsupdateScript } from '../../src/update/nsupdate.js';
@@ -177,7 +183,11 @@ describe('forged replies alone: discarded, the send times out by its deadline, m
         }
       }
     });
-    const { value, ms } = await timed(client(server.port, { tries: 1 }).send(anUpdate().update));
+    // One send, listened to until the deadline (not only the 300 ms retry interval): on a loaded
+    // machine the 104 datagrams are not all read within 300 ms.
+    const { value, ms } = await timed(
+      client(server.port, { tries: 1, retryIntervalMs: DEADLINE_MS }).send(anUpdate().update),
+    );
     const error = value.unwrapErr();
     expect(error.kind).toBe('timeout');
     expect(error.mayHaveApplied).toBe(true);
@@ -268,7 +278,10 @@ describe('a forged reply first, then the genuine one: the genuine one is accepte
       macBytes: 32,
       checks: ['key', 'mac-length', 'mac', 'time', 'original-id'],
     });
-    expect(result.ignoredReplyCount).toBe(1);
+    // One forgery per copy the fake received: a loaded machine may have resent the update
+    // (named slower than the 300 ms retry interval), and each copy's forgery is ignored.
+    expect(result.ignoredReplyCount).toBeGreaterThanOrEqual(1);
+    expect(result.ignoredReplyCount).toBeLessThanOrEqual(server.requests.length);
     expect(await lookup(named.dnsPort, name, 'A')).toHaveLength(1);
   });
 });
@@ -585,6 +598,16 @@ describe('differential: nsupdate against the same fake server', () => {
   );
 });
 
+/**
+ * nsupdate's one line for a message over 65,535 bytes names the BIND function that failed: 9.16
+ * still called dns_request_createvia(). rndc-js prints its own sentence on every version.
+ */
+const NSUPDATE_TOO_LARGE: Record<BindVersion, string> = {
+  '9.16': 'dns_request_createvia: ran out of space',
+  '9.18': 'dns_request_create: ran out of space',
+  '9.20': 'dns_request_create: ran out of space',
+};
+
 describe('an update too large for one DNS message (65,535 bytes): a typed error, nothing sent', () => {
   it('3,000 A records, over UDP/TCP and forced TCP → too-large with the size and the limit', async () => {
     const server = await fake(() => {});
@@ -620,7 +643,9 @@ describe('an update too large for one DNS message (65,535 bytes): a typed error,
     const y = `hmac-sha256:${key.name}:${key.secretBytes().toString('base64')}`;
     const theirs = await runBinary('nsupdate', ['-y', y], { input: script, timeoutMs: 60_000 });
     expect(theirs.exitCode).toBe(1);
-    expect(theirs.stderr.trim().split('\n')).toEqual(['dns_request_create: ran out of space']);
+    const version = await toolsBindVersion();
+    if (version === undefined) throw new Error('no supported BIND tools found');
+    expect(theirs.stderr.trim().split('\n')).toEqual([NSUPDATE_TOO_LARGE[version]]);
     const root = new URL('../..', import.meta.url).pathname;
     const ours = await runBinary(
       process.execPath,
@@ -650,6 +675,7 @@ describe('65,537+ concurrent sends: IDs are queued, never spun for', () => {
     );
     const started = performance.now();
     const sends = updates.map((u) => c.send(u));
+    const queuedMs = performance.now() - started;
     // From here on the caller does nothing synchronous. While the sends are in flight (before
     // their deadlines, when 65,536 of them time out at once), the longest gap between two ticks
     // of a 10 ms timer is how long the library kept the event loop to itself.
@@ -672,11 +698,13 @@ describe('65,537+ concurrent sends: IDs are queued, never spun for', () => {
       // Those that got no ID (or no turn) before their deadline sent nothing, and say so.
       const unsent = results.filter((r) => r.isErr() && !r.error.mayHaveApplied).length;
       expect(server.requests.length).toBeLessThanOrEqual(COUNT - unsent);
-      expect(ticks).toBeGreaterThan(10);
+      // The timer ran while sends were in flight (how often depends on the machine's load:
+      // 345 ticks idle, 9 with a load of 11 on 2 cores); the stall bound is the real check.
+      expect(ticks).toBeGreaterThan(0);
       expect(inFlightStall).toBeLessThan(DEADLINE);
       expect(ms).toBeLessThan(DEADLINE + 60_000);
       report(
-        `${COUNT} concurrent sends: all settled as timeouts in ${Math.round(ms)} ms (deadline ${DEADLINE} ms), ${unsent} never sent; longest event-loop stall in flight ${Math.round(inFlightStall)} ms, while 65,536 deadlines expire at once ${Math.round(settleStall)} ms`,
+        `${COUNT} concurrent sends: all settled as timeouts in ${Math.round(ms)} ms (deadline ${DEADLINE} ms), ${unsent} never sent; queued in ${Math.round(queuedMs)} ms, ${ticks} timer ticks in flight, longest event-loop stall in flight ${Math.round(inFlightStall)} ms, while 65,536 deadlines expire at once ${Math.round(settleStall)} ms`,
       );
     } finally {
       clearInterval(ticker);

@@ -6,6 +6,7 @@ import { RndcClient } from '../../src/control/client.js';
 import { Key } from '../../src/keys/key.js';
 import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { startTamperProxy } from '../helpers/tamper-proxy.js';
+import { startUdpRelay } from '../helpers/udp-relay.js';
 
 let named: NamedInstance;
 
@@ -94,7 +95,6 @@ it('secrets and MACs appear in no log line, error, inspect output or JSON', asyn
 });
 
 it('UPDATE: secrets and TSIG MACs appear in no log line, error or inspect output', async () => {
-  const { createSocket } = await import('node:dgram');
   const { UpdateClient } = await import('../../src/update/client.js');
   const { Update } = await import('../../src/update/update.js');
   const { runNsupdateScript } = await import('../../src/update/nsupdate.js');
@@ -107,24 +107,22 @@ it('UPDATE: secrets and TSIG MACs appear in no log line, error or inspect output
     if (size === 64)
       macs.push(Buffer.from(packet.subarray(packet.length - 6 - 64, packet.length - 6)));
   };
-  const front = createSocket('udp4');
-  await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
-  front.on('message', (query, from) => {
-    recordMac(query);
-    const back = createSocket('udp4');
-    back.on('message', (reply) => {
+  const front = await startUdpRelay(named.dnsPort, {
+    query: (query) => {
+      recordMac(query);
+      return undefined;
+    },
+    reply: (reply) => {
       recordMac(reply);
-      front.send(reply, from.port, from.address);
-      back.close();
-    });
-    back.send(query, named.dnsPort, '127.0.0.1');
+      return undefined;
+    },
   });
   const logged: string[] = [];
   const previousLog = createDebug.log;
   createDebug.log = (...args: unknown[]) => logged.push(args.map(String).join(' '));
   createDebug.enable('rndc:*');
   try {
-    const good = new UpdateClient({ server: '127.0.0.1', port: front.address().port, key });
+    const good = new UpdateClient({ server: '127.0.0.1', port: front.port, key });
     (await good.send(new Update('dyn.test').add('secret-test 300 A 192.0.2.1'))).unwrap();
     const failure = (
       await good.send(new Update('dyn.test').absent('secret-test').add('x 300 A 192.0.2.1'))
@@ -177,6 +175,6 @@ it('UPDATE: secrets and TSIG MACs appear in no log line, error or inspect output
   } finally {
     createDebug.log = previousLog;
     createDebug.disable();
-    front.close();
+    await front.close();
   }
 });

@@ -1,4 +1,4 @@
-// Dynamic UPDATE with TSIG against a real named 9.18: algorithms, every row of the error matrix,
+// Dynamic UPDATE with TSIG against a real named: algorithms, every row of the error matrix,
 // tampered replies, TCP, TC fallback, zone discovery and a 10,000-update run.
 import { createSocket } from 'node:dgram';
 import { connect, createServer } from 'node:net';
@@ -10,6 +10,7 @@ import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { axfr, lookup } from '../helpers/dns.js';
 import { parseRequest, replyTo, signReply } from '../helpers/fake-dns.js';
+import { startUdpRelay } from '../helpers/udp-relay.js';
 
 let named: NamedInstance;
 const clients: UpdateClient[] = [];
@@ -118,30 +119,23 @@ describe('the error matrix (research/update-tsig.md §2.6, §3.2)', () => {
 
   it('a request MAC cut below the minimum length in flight → FORMERR(BADSIG), unauthenticated', async () => {
     // Rewrite our request: keep 8 of the 32 MAC bytes and fix MAC size and RDLENGTH.
-    const front = createSocket('udp4');
-    await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
-    front.on('message', (query, from) => {
-      const macSizeAt = query.length - 6 - 32 - 2;
-      const cut = Buffer.concat([
-        query.subarray(0, macSizeAt + 2 + 8),
-        query.subarray(query.length - 6),
-      ]);
-      cut.writeUInt16BE(8, macSizeAt);
-      // RDATA = algorithm name (hmac-sha256. = 13 bytes), time (6), fudge (2), MAC size, …
-      const rdlengthAt = macSizeAt - 8 - 13 - 2;
-      cut.writeUInt16BE(cut.readUInt16BE(rdlengthAt) - 24, rdlengthAt);
-      const back = createSocket('udp4');
-      back.on('message', (reply) => {
-        front.send(reply, from.port, from.address);
-        back.close();
-      });
-      back.send(cut, named.dnsPort, '127.0.0.1');
+    const relay = await startUdpRelay(named.dnsPort, {
+      query: (query) => {
+        const macSizeAt = query.length - 6 - 32 - 2;
+        const cut = Buffer.concat([
+          query.subarray(0, macSizeAt + 2 + 8),
+          query.subarray(query.length - 6),
+        ]);
+        cut.writeUInt16BE(8, macSizeAt);
+        // RDATA = algorithm name (hmac-sha256. = 13 bytes), time (6), fudge (2), MAC size, …
+        const rdlengthAt = macSizeAt - 8 - 13 - 2;
+        cut.writeUInt16BE(cut.readUInt16BE(rdlengthAt) - 24, rdlengthAt);
+        return cut;
+      },
     });
     try {
       const error = (
-        await client({ port: front.address().port }).send(
-          new Update('dyn.test').add('short 300 A 192.0.2.1'),
-        )
+        await client({ port: relay.port }).send(new Update('dyn.test').add('short 300 A 192.0.2.1'))
       ).unwrapErr();
       expect(error).toMatchObject({
         kind: 'BADSIG',
@@ -151,7 +145,7 @@ describe('the error matrix (research/update-tsig.md §2.6, §3.2)', () => {
       });
       expect(error.message).toContain('update failed: FORMERR(BADSIG)');
     } finally {
-      front.close();
+      await relay.close();
     }
   });
 
@@ -235,18 +229,8 @@ describe('the error matrix (research/update-tsig.md §2.6, §3.2)', () => {
 });
 
 /** A UDP "man in the middle" that forwards to named and lets a test rewrite replies. */
-async function udpProxy(rewrite: (reply: Buffer) => Buffer[]) {
-  const front = createSocket('udp4');
-  await new Promise<void>((resolve) => front.bind(0, '127.0.0.1', resolve));
-  front.on('message', (query, from) => {
-    const back = createSocket('udp4');
-    back.on('message', (reply) => {
-      for (const out of rewrite(reply)) front.send(out, from.port, from.address);
-      back.close();
-    });
-    back.send(query, named.dnsPort, '127.0.0.1');
-  });
-  return { port: front.address().port, close: () => front.close() };
+function udpProxy(rewrite: (reply: Buffer) => Buffer[]) {
+  return startUdpRelay(named.dnsPort, { reply: rewrite });
 }
 
 describe('replies are verified', () => {
@@ -264,7 +248,7 @@ describe('replies are verified', () => {
       ).unwrap();
       expect(result.ignoredReplies.join()).toContain('does not verify');
     } finally {
-      proxy.close();
+      await proxy.close();
     }
   });
 
@@ -283,7 +267,7 @@ describe('replies are verified', () => {
       expect(error.kind).toBe('timeout');
       expect(error.message).toContain('does not verify');
     } finally {
-      proxy.close();
+      await proxy.close();
     }
   });
 
@@ -306,7 +290,7 @@ describe('replies are verified', () => {
       expect(error.ignoredReplies).toBe(1);
       expect(error.message).toContain('an unsigned reply to a signed request');
     } finally {
-      proxy.close();
+      await proxy.close();
     }
   });
 });
