@@ -3,17 +3,7 @@
 // --verify, doctor and triggers are checked for their text, their --json documents and their exit
 // codes, healthy and broken; no output ever shows the key's secret.
 import { spawn } from 'node:child_process';
-import {
-  access,
-  chmod,
-  chown,
-  copyFile,
-  mkdir,
-  mkdtemp,
-  readFile,
-  rm,
-  writeFile,
-} from 'node:fs/promises';
+import { access, copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,10 +23,10 @@ import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { fakeIo } from '../helpers/cli-io.js';
 import { dumpBehaviour } from '../helpers/dump-versions.js';
+import { readOnlyZonesDir } from '../helpers/layouts.js';
 
 const ROOT = resolve('.');
 const MAIN = join(ROOT, 'src/cli/main.ts');
-const NOBODY = 65534;
 
 /** rndc's first line when named closes the connection unanswered (a key it does not accept). */
 const RNDC_EOF_LINE: Record<BindVersion, string> = {
@@ -576,16 +566,7 @@ describe('a zone directory named cannot write (named -u nobody, chmod 555)', () 
   let brokenConf: string;
 
   beforeAll(async () => {
-    broken = await startNamed({
-      user: 'nobody',
-      // The journal elsewhere stays writable, so UPDATEs work and only the dump fails.
-      zones: [{ name: 'dyn.test', kind: 'dynamic', options: 'journal "jnl/dyn.test.db.jnl";' }],
-      beforeStart: async ({ dir }) => {
-        await mkdir(join(dir, 'jnl'));
-        await chown(join(dir, 'jnl'), NOBODY, NOBODY);
-        await chmod(join(dir, 'zones'), 0o555);
-      },
-    });
+    broken = await startNamed(readOnlyZonesDir());
     cleanups.push(() => broken.stop());
     brokenConf = broken.rndcConfFile();
   });

@@ -23,8 +23,8 @@ import {
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { dumpBehaviour } from '../helpers/dump-versions.js';
+import { JOURNAL_ELSEWHERE, NOBODY, readOnlyZonesDir } from '../helpers/layouts.js';
 
-const NOBODY = 65534;
 const mountNamespace = await canUseMountNamespace();
 
 interface Lab {
@@ -119,8 +119,6 @@ function skipWithoutMountNamespace(): boolean {
   expect(mountNamespace.reason).not.toBe('');
   return true;
 }
-
-const JOURNAL_ELSEWHERE = 'journal "jnl/dyn.test.db.jnl";';
 
 /**
  * Adds `user:<uid>:rwx` (and mask rwx) to a directory's access ACL by writing the
@@ -255,15 +253,7 @@ describe('healthy set-ups: no findings', () => {
 
 describe('zone directory not writable (pattern 2)', () => {
   it('chmod 555 on the zones directory, named -u nobody → zone-dir-not-writable', async () => {
-    const lab = await start({
-      user: 'nobody',
-      zones: [{ name: 'dyn.test', kind: 'dynamic', options: JOURNAL_ELSEWHERE }],
-      beforeStart: async ({ dir }) => {
-        await mkdir(join(dir, 'jnl'));
-        await chown(join(dir, 'jnl'), NOBODY, NOBODY);
-        await chmod(join(dir, 'zones'), 0o555);
-      },
-    });
+    const lab = await start(readOnlyZonesDir());
     const journalFile = join(lab.named.dir, 'jnl/dyn.test.db.jnl');
     expect(codes(await diagnose(lab, 'dyn.test', { journalFile }))).toEqual([
       'zone-dir-not-writable',

@@ -25,19 +25,11 @@ import { RndcClient } from '../../src/control/client.js';
 import { diagnoseZoneStorage, type StorageDiagnosis } from '../../src/dump/diagnose.js';
 import { findNamedProcess } from '../../src/dump/named-process.js';
 import { findBinary, freePort, runBinary, startNamed } from '../../src/testing/index.js';
+import { until } from '../helpers/until.js';
 
 const NOBODY = 65534;
 // The CLI from source (as the other CLI tests run it): a stale dist/ must not decide the verdict.
 const CLI_ARGS = ['--import', 'tsx', resolve('src/cli/main.ts')];
-
-/** Waits for `check` to hold, up to `ms`: a deadline on evidence, not a sleep. */
-async function until(check: () => boolean | Promise<boolean>, ms: number, what: string) {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** Why this machine cannot run the scenario, or undefined. A reason FAILS the test (no skip). */
 async function userNamespacesUnavailable(): Promise<string | undefined> {
@@ -53,6 +45,25 @@ async function userNamespacesUnavailable(): Promise<string | undefined> {
     return `an unprivileged user cannot create a user+mount namespace here: ${probe.stderr.trim()}`;
   }
   return undefined;
+}
+
+/** Runs a shell script as a local user (nobody) in its own user + mount namespace: the attacker. */
+function asUserInOwnNamespaces(script: string): ReturnType<typeof spawn> {
+  return spawn(
+    '/usr/bin/setpriv',
+    [
+      `--reuid=${NOBODY}`,
+      `--regid=${NOBODY}`,
+      '--clear-groups',
+      '--',
+      '/usr/bin/unshare',
+      '-Urm',
+      '/bin/sh',
+      '-c',
+      script,
+    ],
+    { stdio: 'ignore' },
+  );
 }
 
 interface Fake {
@@ -108,21 +119,7 @@ async function startFake(): Promise<Fake> {
     `echo ok > ${ready}`,
     `exec ${join(fakeDir, 'capdrop')} --inh-caps=-all --bounding-set=-all -- ${join(fakeDir, 'named')} 600`,
   ].join('\n');
-  const child = spawn(
-    '/usr/bin/setpriv',
-    [
-      `--reuid=${NOBODY}`,
-      `--regid=${NOBODY}`,
-      '--clear-groups',
-      '--',
-      '/usr/bin/unshare',
-      '-Urm',
-      '/bin/sh',
-      '-c',
-      script,
-    ],
-    { stdio: 'ignore', detached: false },
-  );
+  const child = asUserInOwnNamespaces(script);
   const pid = child.pid!;
   await until(
     async () => {
@@ -167,6 +164,48 @@ function requireFake(): Fake {
 }
 
 /** Fails with what the planted script wrote (e.g. "ran as uid 0: /usr/bin/setpriv …"). */
+/**
+ * Starts `program` (a real named, or the wrapper that execs one) as a local user (nobody) in its
+ * own user + mount namespace, with the fake's script mounted over setpriv and nsenter there, and
+ * waits until /proc/<pid>/exe is named's executable.
+ */
+async function startUsersNamed(
+  f: Fake,
+  name: string,
+  program: string,
+): Promise<{ child: ReturnType<typeof spawn>; pid: number; exe: string }> {
+  const dir = join(f.base, name);
+  await mkdir(dir, { mode: 0o755 });
+  const port = await freePort();
+  await writeFile(
+    join(dir, 'named.conf'),
+    `options { directory "${dir}"; listen-on port ${port} { 127.0.0.1; }; listen-on-v6 { none; };\n` +
+      '  pid-file none; session-keyfile none; recursion no; };\ncontrols { };\n',
+  );
+  await chown(dir, NOBODY, NOBODY);
+  await chown(join(dir, 'named.conf'), NOBODY, NOBODY);
+  const evil = join(f.base, 'fake', 'evil.sh');
+  const child = asUserInOwnNamespaces(
+    `mount --bind ${evil} /usr/bin/setpriv && mount --bind ${evil} /usr/bin/nsenter && cd ${f.base}/zones && exec ${program} -f -4 -c ${dir}/named.conf`,
+  );
+  const pid = child.pid!;
+  let exe = '';
+  try {
+    await until(
+      async () => {
+        exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
+        return basename(exe) === 'named';
+      },
+      20_000,
+      "the user's named to start",
+    );
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw e;
+  }
+  return { child, pid, exe };
+}
+
 async function expectNothingRan(f: Fake) {
   const ran = await readFile(f.marker, 'utf8').catch(() => '');
   expect(ran, "the fake named's script ran as root").toBe('');
@@ -294,40 +333,8 @@ describe("a local user's fake named in its own user + mount namespace", () => {
 describe("the host's real named binary, run by a local user in its own user namespace", () => {
   it('passes the exe check but not the user-namespace and owner checks: never taken for named, nothing run', async () => {
     const f = requireFake();
-    const dir = join(f.base, 'real');
-    await mkdir(dir, { mode: 0o755 });
-    const port = await freePort();
-    await writeFile(
-      join(dir, 'named.conf'),
-      `options { directory "${dir}"; listen-on port ${port} { 127.0.0.1; }; listen-on-v6 { none; };\n` +
-        '  pid-file none; session-keyfile none; recursion no; };\ncontrols { };\n',
-    );
-    await chown(dir, NOBODY, NOBODY);
-    await chown(join(dir, 'named.conf'), NOBODY, NOBODY);
-    const evil = join(f.base, 'fake', 'evil.sh');
-    const child = spawn(
-      '/usr/bin/setpriv',
-      [
-        `--reuid=${NOBODY}`,
-        `--regid=${NOBODY}`,
-        '--clear-groups',
-        '--',
-        '/usr/bin/unshare',
-        '-Urm',
-        '/bin/sh',
-        '-c',
-        `mount --bind ${evil} /usr/bin/setpriv && mount --bind ${evil} /usr/bin/nsenter && cd ${f.base}/zones && exec /usr/sbin/named -f -4 -c ${dir}/named.conf`,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { child, pid } = await startUsersNamed(f, 'real', '/usr/sbin/named');
     try {
-      const pid = child.pid!;
-      await until(
-        async () =>
-          (await readFile(`/proc/${pid}/comm`, 'utf8').catch(() => '')).trim() === 'named',
-        20_000,
-        "the user's named to start",
-      );
       const checked = await findNamedProcess({ pid });
       const passed = Object.fromEntries(checked.process!.checks.map((c) => [c.check, c.passed]));
       expect(passed).toEqual({ exe: true, 'user-namespace': false, owner: false });
@@ -354,44 +361,8 @@ describe("the version under test's named (BIND under /opt too), run by a local u
     // The program startNamed would run: a wrapper script for /opt/bind/<v>, or named itself.
     const program = findBinary('named');
     if (program === undefined) throw new Error('named not found');
-    const dir = join(f.base, 'real-version');
-    await mkdir(dir, { mode: 0o755 });
-    const port = await freePort();
-    await writeFile(
-      join(dir, 'named.conf'),
-      `options { directory "${dir}"; listen-on port ${port} { 127.0.0.1; }; listen-on-v6 { none; };\n` +
-        '  pid-file none; session-keyfile none; recursion no; };\ncontrols { };\n',
-    );
-    await chown(dir, NOBODY, NOBODY);
-    await chown(join(dir, 'named.conf'), NOBODY, NOBODY);
-    const evil = join(f.base, 'fake', 'evil.sh');
-    const child = spawn(
-      '/usr/bin/setpriv',
-      [
-        `--reuid=${NOBODY}`,
-        `--regid=${NOBODY}`,
-        '--clear-groups',
-        '--',
-        '/usr/bin/unshare',
-        '-Urm',
-        '/bin/sh',
-        '-c',
-        `mount --bind ${evil} /usr/bin/setpriv && mount --bind ${evil} /usr/bin/nsenter && cd ${f.base}/zones && exec ${program} -f -4 -c ${dir}/named.conf`,
-      ],
-      { stdio: 'ignore' },
-    );
+    const { child, pid, exe } = await startUsersNamed(f, 'real-version', program);
     try {
-      const pid = child.pid!;
-      // Once the wrapper (if any) has exec'ed named, /proc/<pid>/exe is named's executable.
-      let exe = '';
-      await until(
-        async () => {
-          exe = await readlink(`/proc/${pid}/exe`).catch(() => '');
-          return basename(exe) === 'named';
-        },
-        20_000,
-        "the user's named to start",
-      );
       // The executable itself (behind the wrapper), as an operator names it.
       const namedBinary = exe;
       expect(exe.startsWith('/opt/bind/') || exe === (await realpath('/usr/sbin/named'))).toBe(

@@ -27,18 +27,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseZoneStorage } from '../../src/dump/diagnose.js';
 import { findNamedProcess, type NamedProcess } from '../../src/dump/named-process.js';
 import { findBinary, type NamedInstance, runBinary, startNamed } from '../../src/testing/index.js';
+import { until } from '../helpers/until.js';
 
 const NOBODY = 65534;
 const CLI_ARGS = ['--import', 'tsx', resolve('src/cli/main.ts')];
-
-/** Waits for `check` to hold, up to `ms`: a deadline on evidence, not a sleep. */
-async function until(check: () => Promise<boolean>, ms: number, what: string): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 /** A root-run process (host user namespace, uid 0: the owner check passes) running `exe`. */
 async function runAsRoot(exe: string, cwd: string): Promise<ChildProcess> {
@@ -159,36 +151,27 @@ describe('namedBinary must be a file only root can change', () => {
     );
   });
 
+  /** `rndc-js doctor` on the lab's zone and named pid, naming `namedBinary` as named's program. */
+  const doctor = (namedBinary: string) =>
+    runBinary(
+      process.execPath,
+      [
+        ...CLI_ARGS,
+        'doctor',
+        '--zone-file',
+        zoneFile,
+        '--named-pid',
+        String(daemon.pid),
+        '--named-binary',
+        namedBinary,
+      ],
+      { timeoutMs: 60_000 },
+    );
+
   it("rndc-js doctor --named-binary: verified with the trusted path (relative to the working directory), refused with the user's link", async () => {
-    const good = await runBinary(
-      process.execPath,
-      [
-        ...CLI_ARGS,
-        'doctor',
-        '--zone-file',
-        zoneFile,
-        '--named-pid',
-        String(daemon.pid),
-        '--named-binary',
-        relative(process.cwd(), trusted),
-      ],
-      { timeoutMs: 60_000 },
-    );
+    const good = await doctor(relative(process.cwd(), trusted));
     expect(good.stdout).toMatch(/identity: +from --named-pid, verified/);
-    const bad = await runBinary(
-      process.execPath,
-      [
-        ...CLI_ARGS,
-        'doctor',
-        '--zone-file',
-        zoneFile,
-        '--named-pid',
-        String(daemon.pid),
-        '--named-binary',
-        join(base, 'user-link'),
-      ],
-      { timeoutMs: 60_000 },
-    );
+    const bad = await doctor(join(base, 'user-link'));
     expect(bad.stdout).toMatch(/NOT VERIFIED/);
     expect(bad.stdout).toMatch(/exe not checked: named binary .*user-link is not trusted/);
     expect(bad.stdout).toMatch(/named runs as: unknown/);

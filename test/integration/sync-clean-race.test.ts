@@ -27,6 +27,7 @@ import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { requestCommand, startFaultProxy } from '../helpers/fault-proxy.js';
 import { frameSplitter } from '../helpers/frames.js';
+import { until } from '../helpers/until.js';
 
 const mountNamespace = await canUseMountNamespace();
 let named: NamedInstance | undefined;
@@ -72,14 +73,6 @@ async function gatingProxy(target: number, match: RegExp, gate: () => Promise<vo
   };
 }
 
-async function until(what: string, condition: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
-
 it('a concurrent updater and a failing second dump: every acknowledged update survives a restart', {
   timeout: 180_000,
 }, async () => {
@@ -120,9 +113,9 @@ it('a concurrent updater and a failing second dump: every acknowledged update su
     const acked = acknowledged.length;
     const refusedBefore = refused;
     await until(
-      'an acknowledged update, or 20 refused ones, during the hold',
       () => acknowledged.length > acked || refused >= refusedBefore + 20,
       30_000,
+      'an acknowledged update, or 20 refused ones, during the hold',
     );
     // The zone file becomes a mount point: named's next dump fails at rename() (EBUSY).
     const copy = `${zoneFile}.seed`;
@@ -146,13 +139,13 @@ it('a concurrent updater and a failing second dump: every acknowledged update su
     named: { log: named.logFile, pid: named.pid },
   });
   try {
-    await until('some acknowledged updates', () => acknowledged.length >= 5, 30_000);
+    await until(() => acknowledged.length >= 5, 30_000, 'some acknowledged updates');
     const result = await rndc.sync('dyn.test', { verify: { timeoutMs: 20_000 }, clean: true });
     const outcome = result.isOk() ? 'ok' : `${result.error.kind}: ${result.error.message}`;
     expect(mounted).toBe(true);
     // Updates go on after the call: the zone must accept them again (thawed).
     const count = acknowledged.length;
-    await until('updates after the call', () => acknowledged.length >= count + 3, 30_000);
+    await until(() => acknowledged.length >= count + 3, 30_000, 'updates after the call');
     expect((await rndc.zonestatus('dyn.test')).unwrap().frozen).toBe(false);
     running = false;
     await updater;

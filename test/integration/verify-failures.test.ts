@@ -22,10 +22,9 @@ import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { lookup } from '../helpers/dns.js';
 import { dumpBehaviour } from '../helpers/dump-versions.js';
+import { JOURNAL_ELSEWHERE, NOBODY, readOnlyZonesDir } from '../helpers/layouts.js';
 
-const NOBODY = 65534;
 // Keeps the journal writable when the zone directory is not (otherwise UPDATEs fail first).
-const JOURNAL_ELSEWHERE = 'journal "jnl/dyn.test.db.jnl";';
 const mountNamespace = await canUseMountNamespace();
 const instances: NamedInstance[] = [];
 let counter = 0;
@@ -110,15 +109,7 @@ async function expectHiddenFailure(
 
 describe('rndc says success; verification says failed, and why', () => {
   it('read-only zone directory (chmod 555, named -u nobody) → open', async () => {
-    const l = await lab({
-      user: 'nobody',
-      zones: [{ name: 'dyn.test', kind: 'dynamic', options: JOURNAL_ELSEWHERE }],
-      beforeStart: async ({ dir }) => {
-        await mkdir(join(dir, 'jnl'));
-        await chown(join(dir, 'jnl'), NOBODY, NOBODY);
-        await chmod(join(dir, 'zones'), 0o555);
-      },
-    });
+    const l = await lab(readOnlyZonesDir());
     const error = await expectHiddenFailure(l, 'open', 'zone-dir-not-writable');
     expect(error.evidence?.newTmpFiles).toEqual([]);
     expect(
@@ -128,15 +119,7 @@ describe('rndc says success; verification says failed, and why', () => {
   });
 
   it('read-only zone directory: a verified freeze fails at open and says whether the zone is frozen; sync -clean keeps the journal and leaves the zone thawed', async () => {
-    const l = await lab({
-      user: 'nobody',
-      zones: [{ name: 'dyn.test', kind: 'dynamic', options: JOURNAL_ELSEWHERE }],
-      beforeStart: async ({ dir }) => {
-        await mkdir(join(dir, 'jnl'));
-        await chown(join(dir, 'jnl'), NOBODY, NOBODY);
-        await chmod(join(dir, 'zones'), 0o555);
-      },
-    });
+    const l = await lab(readOnlyZonesDir());
     const behaviour = dumpBehaviour(l.named.bindVersion);
     await l.add();
     const frozen = (await l.rndc.freeze('dyn.test', { verify: true })).unwrapErr() as DumpError;

@@ -9,59 +9,12 @@ import { parseServerStatus, parseZoneStatus } from '../../src/control/parse.js';
 import { renderLikeRndc } from '../../src/control/render.js';
 import { resultName, rndcResultId } from '../../src/control/result-codes.js';
 import { compareVersion, parseVersionText, versionFromStatus } from '../../src/control/versions.js';
+import { CONTROL_H_916_918, CONTROL_H_920 } from '../helpers/control-h.js';
 import { untypedStatusLines, untypedZoneLines } from '../helpers/status-lines.js';
 
 const V916 = { major: 9, minor: 16, patch: 50 };
 const V918 = { major: 9, minor: 18, patch: 49 };
 const V920 = { major: 9, minor: 20, patch: 23 };
-
-const COMMON = [
-  'addzone',
-  'delzone',
-  'dnssec',
-  'dnstap',
-  'dnstap-reopen',
-  'dumpdb',
-  'flush',
-  'flushname',
-  'flushtree',
-  'freeze',
-  'halt',
-  'loadkeys',
-  'managed-keys',
-  'modzone',
-  'notify',
-  'notrace',
-  'nta',
-  'null',
-  'querylog',
-  'reconfig',
-  'recursing',
-  'refresh',
-  'reload',
-  'retransfer',
-  'scan',
-  'secroots',
-  'serve-stale',
-  'showzone',
-  'sign',
-  'signing',
-  'stats',
-  'status',
-  'stop',
-  'sync',
-  'tcp-timeouts',
-  'testgen',
-  'thaw',
-  'trace',
-  'unfreeze',
-  'validation',
-  'zonestatus',
-];
-/** control.h at v9.16.50 and at v9.18.49 (the same 44 words). */
-const CONTROL_H_916_918 = [...COMMON, 'timerpoke', 'tsig-delete', 'tsig-list'];
-/** control.h at v9.20.23. */
-const CONTROL_H_920 = [...COMMON, 'fetchlimit', 'memprof', 'reset-stats', 'responselog', 'skr'];
 
 function words(version: typeof V916): string[] {
   return commandsIn(version)
