@@ -9,6 +9,7 @@ import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import { axfr, lookup } from '../helpers/dns.js';
+import { listenOnOnePort } from '../helpers/dns-port.js';
 import { parseRequest, replyTo, signReply } from '../helpers/fake-dns.js';
 import { startUdpRelay } from '../helpers/udp-relay.js';
 
@@ -315,8 +316,6 @@ describe('transport', () => {
     const key = named.keys['hmac-sha256'];
     const fakeKey = { name: `${key.name}.`, algorithm: key.algorithm, secret: key.secretBytes() };
     const udp = createSocket('udp4');
-    await new Promise<void>((resolve) => udp.bind(0, '127.0.0.1', resolve));
-    const port = udp.address().port;
     udp.on('message', (query, from) => {
       const request = parseRequest(query, 'udp', 0);
       const tc = signReply(replyTo(request, { truncated: true }), request, fakeKey);
@@ -328,7 +327,8 @@ describe('transport', () => {
       socket.on('error', () => upstream.destroy());
       upstream.on('error', () => socket.destroy());
     });
-    await new Promise<void>((resolve) => tcp.listen(port, '127.0.0.1', resolve));
+    // One port for both (three suites run side by side: a port free for UDP may be taken for TCP).
+    const port = await listenOnOnePort(tcp, udp);
     try {
       const result = (
         await client({ port }).send(new Update('dyn.test').add('tc 300 A 192.0.2.4'))
