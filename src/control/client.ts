@@ -35,6 +35,7 @@ import {
 import {
   classifyFailure,
   RndcError,
+  type RndcErrorDetails,
   type RndcResponse,
   type ScheduledDiskEffect,
 } from './errors.js';
@@ -368,7 +369,8 @@ export class RndcClient {
       const diskEffect = scheduledDiskEffect(line);
       return Ok(diskEffect ? { ...response, diskEffect } : response);
     }
-    const classified = classifyFailure(err, response.text, allowedReadOnly);
+    const classified =
+      flushRefusedClassification(response) ?? classifyFailure(err, response.text, allowedReadOnly);
     return Err(
       new RndcError({
         ...classified,
@@ -1207,4 +1209,35 @@ function toRndcError(error: RndcLibraryError, server: string): RndcError {
 function firstLine(text: string): string {
   const line = text.split('\n', 1)[0] ?? '';
   return line.length > 200 ? `${line.slice(0, 200)}…` : line;
+}
+
+/**
+ * A `sync`/`freeze` that named answered with a file error: BIND 9.20 creates the zone's temp file
+ * before it answers (9.16 and 9.18 answer success and fail in the log), so the answer itself says
+ * the zone file could not be written. The causes and remedy point at the verified call and the
+ * doctor, which name the failed step and why.
+ */
+function flushRefusedClassification(
+  response: RndcResponse,
+): Pick<RndcErrorDetails, 'kind' | 'causes' | 'remedy'> | undefined {
+  const word = response.command.trim().split(/\s+/, 1)[0]?.toLowerCase();
+  if (word !== 'sync' && word !== 'freeze') return undefined;
+  const refused = refusedFlush(response);
+  if (!refused) return undefined;
+  return {
+    kind: 'command-failed',
+    causes: [
+      `named could not write the zone file (${refused.result}): it could not create its temporary ` +
+        "file in the zone file's directory (BIND 9.20 answers this at once)",
+      "the directory is not writable by named's user, or is a read-only mount (a ConfigMap, " +
+        'a read-only volume)',
+      word === 'freeze'
+        ? 'on BIND 9.20 the zone was not frozen: it still takes updates'
+        : 'the changes are still only in the journal and in memory',
+    ],
+    remedy:
+      'run the same command with verification (`rndc-js sync ZONE --verify`, or `{ verify: true }`) ' +
+      "for the failed step, named's log line and the diagnosis, or `rndc-js doctor --zone-file " +
+      'FILE`; make the directory writable by named, and do not use `sync -clean` until a dump succeeds',
+  };
 }

@@ -108,8 +108,13 @@ async function syncFailsInLog(lab: Lab, zone: string, pattern: RegExp): Promise<
   const answer = / open: /.test(pattern.source)
     ? dumpBehaviour(lab.named.bindVersion).openFailureAnswer
     : undefined;
-  if (answer) expect(reply.isErr() && reply.error.response?.err).toBe(answer.sync);
-  else expect(reply.isOk()).toBe(true);
+  if (answer) {
+    const error = reply.unwrapErr();
+    expect(error.response?.err).toBe(answer.sync);
+    // Even unverified, the error says what named's answer means and where to look next.
+    expect(error.causes[0]).toMatch(/could not create its temporary file/);
+    expect(error.remedy).toMatch(/--verify/);
+  } else expect(reply.isOk()).toBe(true);
   return lab.named.waitForLog(pattern, { since, timeoutMs: 5000 });
 }
 
