@@ -1236,7 +1236,7 @@ function flushRefusedClassification(
         : 'the changes are still only in the journal and in memory',
     ],
     remedy:
-      'run the same command with verification (`rndc-js sync ZONE --verify`, or `{ verify: true }`) ' +
+      `run the same command with verification (\`rndc-js ${word} ZONE --verify\`, or \`{ verify: true }\`) ` +
       "for the failed step, named's log line and the diagnosis, or `rndc-js doctor --zone-file " +
       'FILE`; make the directory writable by named, and do not use `sync -clean` until a dump succeeds',
   };
