@@ -27,8 +27,8 @@ import {
   type CommandArgument,
   commandInfo,
   formatCommand,
-  tokenizeCommandLine,
   unavailableIn,
+  versionSensitive,
   type ZoneRef,
   zoneArgs,
 } from './commands.js';
@@ -1157,20 +1157,6 @@ export class RndcClient {
   }
 }
 
-/**
- * Whether a line uses a word or option that not every BIND release has (the catalog's
- * `addedIn`/`removedIn`/`optionsAddedIn`): only then is the server's version needed first.
- */
-function versionSensitive(line: string): boolean {
-  const info = commandInfo(line);
-  if (info === undefined) return false;
-  if (info.addedIn !== undefined || info.removedIn !== undefined) return true;
-  const options = info.optionsAddedIn;
-  if (options === undefined) return false;
-  const option = tokenizeCommandLine(line)?.[1]?.toLowerCase();
-  return option !== undefined && Object.hasOwn(options, option);
-}
-
 /** The disk effect of a successful command line, from the trigger table or the command catalog. */
 function scheduledDiskEffect(line: string): ScheduledDiskEffect | undefined {
   const words = line.trim().split(/\s+/);
@@ -1220,7 +1206,7 @@ function firstLine(text: string): string {
 function flushRefusedClassification(
   response: RndcResponse,
 ): Pick<RndcErrorDetails, 'kind' | 'causes' | 'remedy'> | undefined {
-  const word = response.command.trim().split(/\s+/, 1)[0]?.toLowerCase();
+  const word = commandInfo(response.command)?.word;
   if (word !== 'sync' && word !== 'freeze') return undefined;
   const refused = refusedFlush(response);
   if (!refused) return undefined;

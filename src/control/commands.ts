@@ -697,12 +697,34 @@ export function unavailableIn(
       availableIn: `BIND before ${info.removedIn}${info.addedIn ? ` (from ${info.addedIn})` : ''}`,
     };
   }
-  const option = tokenizeCommandLine(line)?.[1]?.toLowerCase();
-  const since = option === undefined ? undefined : info.optionsAddedIn?.[option];
-  if (option !== undefined && since !== undefined && compareVersion(version, since) < 0) {
+  const versioned = versionedOption(info, line);
+  if (versioned !== undefined && compareVersion(version, versioned.since) < 0) {
+    const { option, since } = versioned;
     return { word, option, addedIn: since, availableIn: `BIND ${since} and later` };
   }
   return undefined;
+}
+
+/** The line's option (its second token) when only some releases know it, with the first that does. */
+function versionedOption(
+  info: CommandInfo,
+  line: string,
+): { readonly option: string; readonly since: string } | undefined {
+  if (info.optionsAddedIn === undefined) return undefined;
+  const option = tokenizeCommandLine(line)?.[1]?.toLowerCase();
+  const since = option === undefined ? undefined : info.optionsAddedIn[option];
+  return option === undefined || since === undefined ? undefined : { option, since };
+}
+
+/**
+ * Whether a line uses a word or option that not every BIND release has (`addedIn`, `removedIn`,
+ * `optionsAddedIn`): only then does the server's version decide whether it may be sent.
+ */
+export function versionSensitive(line: string): boolean {
+  const info = commandInfo(line);
+  if (info === undefined) return false;
+  if (info.addedIn !== undefined || info.removedIn !== undefined) return true;
+  return versionedOption(info, line) !== undefined;
 }
 
 /**

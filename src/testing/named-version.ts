@@ -3,6 +3,7 @@
  * it to check that the version asked for is the version started, and differential tests use it
  * to pick the reference tool's expected output where BIND's wording changed between versions.
  */
+import { parseVersionText } from '../control/versions.js';
 import { type BindVersion, isBindVersion, selectedBindVersion } from './bind-versions.js';
 import { findBinary, runBinary } from './rndc-binary.js';
 
@@ -30,7 +31,7 @@ export function namedVersion(namedPath: string): Promise<NamedVersionReport> {
     cached = runBinary(namedPath, ['-v'], { timeoutMs: 15_000 }).then(
       (run) => {
         const text = run.stdout.trim().split('\n')[0] ?? '';
-        const line = /^BIND (\d+\.\d+)\./.exec(text)?.[1];
+        const line = parseVersionText(text)?.series;
         return { text, line: line !== undefined && isBindVersion(line) ? line : undefined };
       },
       () => ({ text: '', line: undefined }),
