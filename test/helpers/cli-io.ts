@@ -1,4 +1,5 @@
 // An in-memory CliIo for calling CLI commands in-process: captures what they print.
+import { resolve } from 'node:path';
 import type { CliIo } from '../../src/cli/io.js';
 
 export interface FakeIoOptions {
@@ -26,3 +27,9 @@ export function fakeIo(options: FakeIoOptions = {}): CliIo & { out(): string; er
     err: () => err,
   };
 }
+
+/**
+ * `node` arguments that run the CLI from source (through tsx), as a separate process: a stale
+ * dist/ must not decide a test's verdict.
+ */
+export const CLI_FROM_SOURCE: readonly string[] = ['--import', 'tsx', resolve('src/cli/main.ts')];

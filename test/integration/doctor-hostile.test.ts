@@ -19,17 +19,15 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, join, resolve } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import { diagnoseZoneStorage, type StorageDiagnosis } from '../../src/dump/diagnose.js';
 import { findNamedProcess } from '../../src/dump/named-process.js';
 import { findBinary, freePort, runBinary, startNamed } from '../../src/testing/index.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
+import { NOBODY } from '../helpers/layouts.js';
 import { until } from '../helpers/until.js';
-
-const NOBODY = 65534;
-// The CLI from source (as the other CLI tests run it): a stale dist/ must not decide the verdict.
-const CLI_ARGS = ['--import', 'tsx', resolve('src/cli/main.ts')];
 
 /** Why this machine cannot run the scenario, or undefined. A reason FAILS the test (no skip). */
 async function userNamespacesUnavailable(): Promise<string | undefined> {
@@ -307,14 +305,14 @@ describe("a local user's fake named in its own user + mount namespace", () => {
     const f = requireFake();
     const auto = await runBinary(
       process.execPath,
-      [...CLI_ARGS, 'doctor', '--zone-file', f.zoneFile],
+      [...CLI_FROM_SOURCE, 'doctor', '--zone-file', f.zoneFile],
       {
         timeoutMs: 60_000,
       },
     );
     const given = await runBinary(
       process.execPath,
-      [...CLI_ARGS, 'doctor', '--zone-file', f.zoneFile, '--named-pid', String(f.pid)],
+      [...CLI_FROM_SOURCE, 'doctor', '--zone-file', f.zoneFile, '--named-pid', String(f.pid)],
       { timeoutMs: 60_000 },
     );
     await expectNothingRan(f);

@@ -22,15 +22,14 @@ import {
   writeFile,
 } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative, resolve } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { diagnoseZoneStorage } from '../../src/dump/diagnose.js';
 import { findNamedProcess, type NamedProcess } from '../../src/dump/named-process.js';
 import { findBinary, type NamedInstance, runBinary, startNamed } from '../../src/testing/index.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
+import { NOBODY } from '../helpers/layouts.js';
 import { until } from '../helpers/until.js';
-
-const NOBODY = 65534;
-const CLI_ARGS = ['--import', 'tsx', resolve('src/cli/main.ts')];
 
 /** A root-run process (host user namespace, uid 0: the owner check passes) running `exe`. */
 async function runAsRoot(exe: string, cwd: string): Promise<ChildProcess> {
@@ -156,7 +155,7 @@ describe('namedBinary must be a file only root can change', () => {
     runBinary(
       process.execPath,
       [
-        ...CLI_ARGS,
+        ...CLI_FROM_SOURCE,
         'doctor',
         '--zone-file',
         zoneFile,

@@ -12,8 +12,8 @@ import { diagnoseZoneStorage, type StorageDiagnosis } from '../../src/dump/diagn
 import { type NamedInstance, runBinary, startNamed } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
+import { NOBODY } from '../helpers/layouts.js';
 
-const NOBODY = 65534;
 const ZONE = 'dyn.test';
 const CLI = resolve('dist/cli.js');
 
