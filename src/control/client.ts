@@ -14,10 +14,11 @@ import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.j
 import {
   DEFAULT_VERIFY_TIMEOUT_MS,
   type DumpEvidence,
+  dumpOutcome,
+  gatherDumpEvidence,
   refusedFlush,
   snapshotZone,
   type VerifyOptions,
-  verifyZoneWritten,
 } from '../dump/verify.js';
 import { type ConfigError, RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
@@ -167,21 +168,6 @@ function cleanRefused(zone: string, evidence: DumpEvidence): DumpError {
     evidence,
     zone,
   });
-}
-
-/** A verdict that is not "written" becomes a DumpError carrying the evidence. */
-function dumpOutcome(evidence: DumpEvidence, lead: string): Result<DumpEvidence, DumpError> {
-  if (evidence.verdict === 'written' || evidence.verdict === 'nothing-pending') return Ok(evidence);
-  return Err(
-    new DumpError({
-      kind: evidence.verdict === 'failed' ? 'dump-failed' : 'not-verified',
-      message: `${lead} ${evidence.summary}`,
-      ...(evidence.remedy ? { remedy: evidence.remedy } : {}),
-      causes: evidence.diagnosis?.findings.map((finding) => finding.title) ?? [],
-      evidence,
-      zone: evidence.zone,
-    }),
-  );
 }
 
 /** A client for BIND's rndc control channel. Create with {@link RndcClient.connect}. */
@@ -585,7 +571,7 @@ export class RndcClient {
     options: ZoneOptions &
       Omit<DumpCommandOptions, 'verify'> & { readonly verify?: VerifyDumpOptions } = {},
   ): Reply<DumpEvidence, DumpError> {
-    const verified = await verifyZoneWritten({
+    const verified = await gatherDumpEvidence({
       ...this.#verifyOptions(zone, options),
       timeoutMs: options.verify?.timeoutMs ?? 16 * 60_000,
       pollMs: 1000,
@@ -844,7 +830,7 @@ export class RndcClient {
     // failure instead of success: still a dump-failed verdict with the evidence and diagnosis.
     const refused = sent.isErr() ? refusedFlush(sent.error.response) : undefined;
     if (sent.isErr() && !refused) return sent;
-    const verified = await verifyZoneWritten({
+    const verified = await gatherDumpEvidence({
       ...verifyOptions,
       timeoutMs: Math.max(1, budget - snapshotMs),
       before: before.value,

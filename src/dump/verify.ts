@@ -23,10 +23,10 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
-import { diagnoseZoneStorage, type StorageDiagnosis } from './diagnose.js';
+import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './diagnose.js';
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
-import { type NamedLogEvent, NamedLogWatcher } from './log.js';
+import { type JournalFailedEvent, type NamedLogEvent, NamedLogWatcher } from './log.js';
 import { namedDirectory } from './named-config.js';
 import { readZoneFileSerial } from './zonefile.js';
 
@@ -62,6 +62,11 @@ export interface VerifyOptions {
   readonly directory?: string;
   /** named's log file, for the dump error lines (strongly recommended). */
   readonly log?: string;
+  /**
+   * The zone's journal, when the zone statement has a `journal` option; relative paths are
+   * relative to named's `directory`. Default: the zone file plus `.jnl` (BIND's default).
+   */
+  readonly journalFile?: string;
   /**
    * How long the call may take, storage diagnosis included: it settles by then whatever the
    * files do (a FIFO, a hung file system). Default 10 s. {@link snapshotZone} settles by it too.
@@ -258,6 +263,11 @@ export interface DumpEvidence {
 }
 
 const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
+/**
+ * How far back evidence counts when no `since` is given: 16 minutes, one retry period of named's
+ * failed dumps (676–900 s), so a failure that keeps repeating is always in the window.
+ */
+const LOOK_BACK_MS = 16 * 60_000;
 /** Default `timeoutMs` of verification. */
 export const DEFAULT_VERIFY_TIMEOUT_MS = 10_000;
 
@@ -275,14 +285,69 @@ export async function snapshotZone(
 }
 
 /**
- * Proves (or disproves) that the zone's file on disk holds what named serves. Pass `before`
- * when a command was just sent (sync and freeze do); without it the current state is the baseline,
- * which suits waiting for named's own delayed dump after updates.
+ * Proves (or disproves) that the zone's file on disk holds what named serves, and that named can
+ * keep the zone's next change (its journal). Pass `before` when a command was just sent (sync and
+ * freeze do); without it the current state is the baseline, which suits waiting for named's own
+ * delayed dump after updates.
+ *
+ * The rule is the one of `sync`/`freeze` with `verify`: `Ok` only for a proven verdict (`written`
+ * or `nothing-pending`); a `failed` verdict is a `DumpError` of kind `dump-failed` and an
+ * unproven one (`unknown`) of kind `not-verified`, each carrying the evidence (`error.evidence`,
+ * with the storage diagnosis). A dump that failed and a zone whose journal named cannot create
+ * or write (`failedStep: 'journal'`: every UPDATE fails, even while the file holds the served
+ * serial) are both failures.
  *
  * Settles by `timeoutMs` (storage diagnosis included) whatever the files do; when the deadline
  * cuts a file operation off, the verdict is `unknown` and the summary names what hung.
+ *
+ * @example
+ * const checked = await verifyZoneWritten({ rndc, zone: 'example.com', log: '/var/log/named.log' });
+ * if (checked.isErr()) console.error(checked.error.describe(), checked.error.evidence?.failedStep);
  */
 export async function verifyZoneWritten(
+  options: VerifyOptions,
+): Promise<Result<DumpEvidence, DumpError>> {
+  const gathered = await gatherDumpEvidence(options);
+  if (gathered.isErr()) return gathered;
+  const zone = options.zone;
+  return dumpOutcome(
+    gathered.value,
+    gathered.value.verdict === 'failed'
+      ? `the zone file of ${zone} was not written:`
+      : `the zone file of ${zone} was not proven written:`,
+  );
+}
+
+/**
+ * A verdict that is not proven (`written`, `nothing-pending`) becomes a DumpError carrying the
+ * evidence: `dump-failed` for `failed`, `not-verified` for `unknown`. `lead` opens the message of
+ * a dump failure; a zone that cannot keep changes (step `journal`) says so instead.
+ */
+export function dumpOutcome(evidence: DumpEvidence, lead: string): Result<DumpEvidence, DumpError> {
+  if (evidence.verdict === 'written' || evidence.verdict === 'nothing-pending') return Ok(evidence);
+  const message =
+    evidence.failedStep === 'journal'
+      ? `${evidence.zone} cannot keep changes: ${evidence.summary}`
+      : `${lead} ${evidence.summary}`;
+  return Err(
+    new DumpError({
+      kind: evidence.verdict === 'failed' ? 'dump-failed' : 'not-verified',
+      message,
+      ...(evidence.remedy ? { remedy: evidence.remedy } : {}),
+      causes: evidence.diagnosis?.findings.map((finding) => finding.title) ?? [],
+      evidence,
+      zone: evidence.zone,
+    }),
+  );
+}
+
+/**
+ * {@link verifyZoneWritten} without the rule: every verdict reached is `Ok` with its evidence
+ * (for `sync`/`freeze`, which word their own errors). Not exported from the package.
+ *
+ * @internal
+ */
+export async function gatherDumpEvidence(
   options: VerifyOptions,
 ): Promise<Result<DumpEvidence, DumpError>> {
   const started = Date.now();
@@ -453,6 +518,17 @@ async function serialOf(
   return { problem: { message: read.error.message, remedy: read.error.remedy || undefined } };
 }
 
+/** The zone's journal: `journalFile` (relative to named's directory), else `<zone file>.jnl`. */
+function journalPathOf(
+  options: VerifyOptions,
+  zoneFile: string,
+  directory: string | undefined,
+): string {
+  const configured = options.journalFile;
+  if (configured === undefined || configured === '') return `${zoneFile}.jnl`;
+  return isAbsolute(configured) ? configured : resolve(directory ?? dirname(zoneFile), configured);
+}
+
 /** The journal, and why it could not be read (a missing journal is normal: no problem). */
 async function journalOf(
   file: string,
@@ -523,7 +599,7 @@ async function takeSnapshot(
   const { file, directory } = zoneFile.value;
   const [observed, journal] = await Promise.all([
     observeFiles(file, options.zone, directory, false, run),
-    journalOf(file, run),
+    journalOf(journalPathOf(options, file, directory), run),
   ]);
   const logPath = options.log;
   const problems = [...observed.problems, ...(journal.problem ? [journal.problem] : [])];
@@ -590,7 +666,7 @@ async function verifyLoop(
     if (snapshot.isErr()) return snapshot;
     // Looking back: the command (and its failure) may be over already, so evidence from the
     // window counts — errors logged since then, temp files created since then.
-    eventsSince = options.since ?? new Date(Date.now() - 16 * 60_000);
+    eventsSince = options.since ?? new Date(Date.now() - LOOK_BACK_MS);
     const since = eventsSince;
     const older = new Set<string>();
     for (const name of snapshot.value.tmpFiles) {
@@ -608,6 +684,7 @@ async function verifyLoop(
   let logCursor = before.logOffset;
   const seenLines = new Set<string>();
   const file = before.zoneFile;
+  const journalPath = journalPathOf(options, file, before.directory);
   let lastTmpSizes = new Map<string, number>();
   let stableTmpPolls = 0;
   for (;;) {
@@ -626,7 +703,7 @@ async function verifyLoop(
       const next = watcher.mark();
       const events = await run.inFlight.track(
         `reading named's log ${watcher.path}`,
-        relevantEvents(watcher, logCursor, file, eventsSince, run),
+        relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run),
       );
       for (const event of events) {
         const key = event.raw.join('\n');
@@ -667,7 +744,16 @@ async function verifyLoop(
             summary: `${file} now holds serial ${served}, the serial named serves`,
             remedy: undefined,
           };
-      const result = await conclude(options, run, state, decision);
+      // The file is current; whether the zone can take a change at all is the journal's part.
+      state.decided = decision;
+      const checked = await checkJournal(options, run, state, {
+        file,
+        journalPath,
+        served,
+        dynamic: status.value.dynamic === true,
+        watcher,
+      });
+      const result = await conclude(options, run, state, checked.decision ?? decision, checked);
       log('%s: %s', options.zone, result.summary);
       return Ok(result);
     }
@@ -755,21 +841,31 @@ function unproven(state: VerifyState, logRead: boolean, cutOff?: string): Decisi
   };
 }
 
-/** Reads the journal and, for a bad verdict, diagnoses the storage, within the deadline. */
+/**
+ * Reads the journal and, for a bad verdict, diagnoses the storage, within the deadline. A
+ * diagnosis already made (by the journal check) is used as it is.
+ */
 async function conclude(
   options: VerifyOptions,
   run: Run,
   state: VerifyState,
   decision: Decision,
+  made?: JournalCheck,
 ): Promise<DumpEvidence> {
   state.decided = decision;
-  const journal = await journalOf(state.before?.zoneFile ?? '', run);
+  const before = state.before;
+  const journal = before
+    ? await journalOf(journalPathOf(options, before.zoneFile, before.directory), run)
+    : {};
   let diagnosis: StorageDiagnosis | undefined;
   let diagnosisCutOff = false;
-  if (decision.verdict === 'failed' || decision.verdict === 'unknown') {
+  if (made?.diagnosed) {
+    diagnosis = decision.verdict === 'failed' ? made.diagnosis : undefined;
+    diagnosisCutOff = made.cutOff === true;
+  } else if (decision.verdict === 'failed' || decision.verdict === 'unknown') {
     if (options.diagnose !== false && !run.signal.aborted) {
       diagnosis = await settleBy(
-        diagnosisFor(options, state.before?.zoneFile ?? '', state.served ?? 0, run),
+        diagnosisFor(options, state.before?.zoneFile ?? '', state.served ?? 0, run, state),
         // A little before the deadline, so the evidence (not the bare deadline verdict) is returned.
         run.deadline - 20,
         () => {
@@ -784,9 +880,164 @@ async function conclude(
     journal,
     diagnosis,
     ...(diagnosisCutOff
-      ? { note: 'the storage diagnosis did not finish before the deadline' }
+      ? {
+          note: made?.diagnosed
+            ? 'the journal check (storage diagnosis) did not finish before the deadline'
+            : 'the storage diagnosis did not finish before the deadline',
+        }
       : {}),
   });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The journal: can the zone take a change at all?
+
+/** What the journal check found, and the diagnosis it made (to be reused, not made again). */
+interface JournalCheck {
+  /** A `failed` verdict at step `journal`, when named cannot keep a change. */
+  readonly decision?: Decision;
+  /** Whether the storage diagnosis was run (even if it gave nothing). */
+  readonly diagnosed: boolean;
+  readonly diagnosis?: StorageDiagnosis | undefined;
+  /** The diagnosis was cut off by the deadline. */
+  readonly cutOff?: boolean;
+}
+
+/**
+ * Findings that, while the journal does not exist yet and would be created in the zone
+ * directory, mean named cannot create it: the first UPDATE fails.
+ */
+const JOURNAL_DIRECTORY_BLOCKED: ReadonlySet<FindingCode> = new Set<FindingCode>([
+  'zone-dir-not-writable',
+  'zone-dir-read-only-mount',
+  'filesystem-no-inodes',
+]);
+
+/**
+ * A zone file that holds the served serial proves nothing about updates: when named cannot
+ * create or write the zone's journal, every UPDATE gets SERVFAIL (named logs `<journal>: create:
+ * permission denied` then `journal open failed`, BIND 9.16–9.20) and the served serial never
+ * moves, so the file always looks current. Two kinds of evidence say so:
+ *
+ * - named's log: a journal failure of this zone's journal in the look-back window (`since`,
+ *   default 16 minutes) that no journal write followed (the journal is still absent, or older
+ *   than the failure). A line without a time counts only while the journal is absent.
+ * - the storage diagnosis, for a dynamic zone: the journal is not writable by named, or it does
+ *   not exist yet and named cannot create files where it would be created (a zone directory
+ *   named cannot write, a read-only mount, no free inodes). A dynamic zone with no journal yet in
+ *   a directory named can write is healthy: the first UPDATE creates the journal.
+ */
+async function checkJournal(
+  options: VerifyOptions,
+  run: Run,
+  state: VerifyState,
+  zone: {
+    readonly file: string;
+    readonly journalPath: string;
+    readonly served: number;
+    readonly dynamic: boolean;
+    readonly watcher: NamedLogWatcher | undefined;
+  },
+): Promise<JournalCheck> {
+  const { journalPath } = zone;
+  const info = await run.inFlight.track(
+    `stat ${journalPath}`,
+    stat(journalPath).catch(() => undefined),
+  );
+  const present = info !== undefined;
+  const failures = zone.watcher
+    ? await journalFailuresLogged(options, run, state, zone.watcher, journalPath, info?.mtime)
+    : [];
+  let diagnosis: StorageDiagnosis | undefined;
+  let cutOff = false;
+  const diagnose = options.diagnose !== false && zone.dynamic && !run.signal.aborted;
+  if (diagnose) {
+    diagnosis = await settleBy(
+      diagnosisFor(options, zone.file, zone.served, run, state),
+      run.deadline - 20,
+      () => {
+        cutOff = true;
+        return undefined;
+      },
+      run.signal,
+    );
+  }
+  const blocking = diagnosis?.findings.find(
+    (finding) =>
+      finding.severity === 'error' &&
+      (finding.code === 'journal-not-writable' ||
+        (!present &&
+          diagnosis?.facts.journalDir === undefined &&
+          JOURNAL_DIRECTORY_BLOCKED.has(finding.code))),
+  );
+  const made = { diagnosed: diagnose, diagnosis, cutOff };
+  if (failures.length === 0 && !blocking) return made;
+  const latest = failures.at(-1);
+  const what = present ? 'write' : 'create';
+  const logged = latest
+    ? `; named logged ${failures.length === 1 ? 'a journal failure' : `${failures.length} journal failures`}${latest.time ? `, the last at ${latest.time.toISOString()}` : ''}: ${latest.raw.at(-1)?.trim() ?? ''}`
+    : '';
+  const found = blocking ? `; ${blocking.title}` : '';
+  const untried =
+    !latest && !present ? ' (no update has been tried yet: the first one will fail)' : '';
+  return {
+    ...made,
+    decision: {
+      verdict: 'failed',
+      failedStep: 'journal',
+      summary: `named cannot ${what} the journal ${journalPath}: every UPDATE of ${options.zone} fails with SERVFAIL and no change can be kept${untried}. ${zone.file} holds serial ${zone.served}, the serial named serves: nothing is lost, but nothing can be added${logged}${found}`,
+      remedy:
+        blocking?.remedy ??
+        `make the journal's directory writable for named's user (read-only mounts and ConfigMap directories never are), or point the zone's \`journal\` statement at a writable volume; then send one UPDATE: it succeeds only once named can ${what} ${journalPath}`,
+    },
+  };
+}
+
+/**
+ * Journal failures of this journal named logged in the look-back window and that no journal
+ * write followed; the update failures of the zone that went with them are added to the evidence.
+ */
+async function journalFailuresLogged(
+  options: VerifyOptions,
+  run: Run,
+  state: VerifyState,
+  watcher: NamedLogWatcher,
+  journalPath: string,
+  journalMtime: Date | undefined,
+): Promise<JournalFailedEvent[]> {
+  const since = options.since ?? new Date(state.started - LOOK_BACK_MS);
+  const events = await run.inFlight.track(
+    `reading named's log ${watcher.path}`,
+    watcher
+      .eventsSince(0, { deadline: run.deadline, signal: run.signal })
+      .catch((): NamedLogEvent[] => []),
+  );
+  const inWindow = (event: NamedLogEvent) => !event.time || event.time >= since;
+  const failures = events.filter(
+    (event): event is JournalFailedEvent =>
+      event.kind === 'journal-failed' &&
+      isJournalOf(event, journalPath) &&
+      inWindow(event) &&
+      (journalMtime === undefined
+        ? true
+        : event.time !== undefined && event.time.getTime() > journalMtime.getTime()),
+  );
+  if (failures.length === 0) return [];
+  const first = failures[0]?.time;
+  const updates = events.filter(
+    (event) =>
+      event.kind === 'update-failed' &&
+      event.zone === options.zone.replace(/\.$/, '') &&
+      /journal/.test(event.reason) &&
+      inWindow(event) &&
+      (first === undefined || (event.time !== undefined && event.time >= first)),
+  );
+  const seen = new Set(state.events.map((event) => event.raw.join('\n')));
+  const added = [...failures, ...updates]
+    .filter((event) => !seen.has(event.raw.join('\n')))
+    .sort((a, b) => a.lineNumber - b.lineNumber);
+  state.events.push(...added);
+  return failures;
 }
 
 /** The deadline's verdict: what was seen so far, and what was still in flight. */
@@ -955,6 +1206,7 @@ async function relevantEvents(
   watcher: NamedLogWatcher,
   offset: number,
   file: string,
+  journalPath: string,
   since: Date | undefined,
   run: Run,
 ): Promise<NamedLogEvent[]> {
@@ -964,15 +1216,19 @@ async function relevantEvents(
   return events.filter((event) => {
     if (event.kind !== 'dump-failed' && event.kind !== 'journal-failed') return false;
     if (since && event.time && event.time < since) return false;
-    const path = 'file' in event ? event.file : undefined;
+    if (event.kind === 'journal-failed') return isJournalOf(event, journalPath);
+    const path = event.file;
     // named logs the configured (relative) path or the temp file in the same directory.
-    return (
-      !path ||
-      basename(path) === name ||
-      basename(path).startsWith('tmp-') ||
-      path.endsWith(`${name}.jnl`)
-    );
+    return !path || basename(path) === name || basename(path).startsWith('tmp-');
   });
+}
+
+/**
+ * Whether a journal failure line is about this journal. named prints the journal as configured
+ * (relative to its directory, or absolute), so the file name is compared, as for the zone file.
+ */
+function isJournalOf(event: JournalFailedEvent, journalPath: string): boolean {
+  return basename(event.file) === basename(journalPath);
 }
 
 function describeFailure(
@@ -1042,6 +1298,7 @@ async function diagnosisFor(
   file: string,
   served: number,
   run: Run,
+  state?: VerifyState,
 ): Promise<StorageDiagnosis | undefined> {
   if (options.diagnose === false) return undefined;
   // Within the caller's deadline: what is left of it (the diagnosis settles by it).
@@ -1049,6 +1306,7 @@ async function diagnosisFor(
     zoneFile: file,
     servedSerial: served,
     origin: options.zone,
+    journalFile: journalPathOf(options, file, state?.before?.directory),
     timeoutMs: Math.max(1, run.deadline - Date.now()),
     signal: run.signal,
     ...(options.namedPid !== undefined ? { namedPid: options.namedPid } : {}),
