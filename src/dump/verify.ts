@@ -977,7 +977,13 @@ async function checkJournal(
   const logged = latest
     ? `; named logged ${failures.length === 1 ? 'a journal failure' : `${failures.length} journal failures`}${latest.time ? `, the last at ${latest.time.toISOString()}` : ''}: ${latest.raw.at(-1)?.trim() ?? ''}`
     : '';
-  const found = blocking ? `; ${blocking.title}` : '';
+  const identity = diagnosis?.facts.identity;
+  // Logged, but nothing wrong to be seen now (with named's identity known): perhaps fixed since.
+  const found = blocking
+    ? `; ${blocking.title}`
+    : diagnosis && identity !== 'unknown' && identity !== 'unverified'
+      ? '; the storage diagnosis finds no cause now: if it was fixed since, one UPDATE proves it (it creates or writes the journal)'
+      : '';
   const untried =
     !latest && !present ? ' (no update has been tried yet: the first one will fail)' : '';
   return {
