@@ -27,10 +27,12 @@ async function demo(title: string, named: Awaited<ReturnType<typeof startNamed>>
     const binary = await runRndcBinary(named, ['sync', 'dyn.test']);
     console.log(`rndc sync dyn.test → exit ${binary.exitCode} ("success")`);
     // Did that sync really write the file? (This also waits for its asynchronous dump to end.)
-    const check = (
-      await verifyZoneWritten({ rndc, zone: 'dyn.test', log: named.logFile })
-    ).unwrap();
-    console.log(`verifyZoneWritten → ${check.verdict}`);
+    // Ok only when proven; a failed or unproven verdict is a DumpError carrying the evidence.
+    const check = await verifyZoneWritten({ rndc, zone: 'dyn.test', log: named.logFile });
+    const verdict = check.isOk() ? check.value.verdict : check.error.evidence?.verdict;
+    console.log(
+      `verifyZoneWritten → ${verdict ?? `error ${check.isErr() ? check.error.kind : ''}`}`,
+    );
     (await updates.send(new Update('dyn.test').add('web2 300 A 192.0.2.81'))).unwrap();
     const verified = await rndc.sync('dyn.test', { verify: true });
     if (verified.isOk()) {

@@ -132,8 +132,10 @@ describe('a FIFO as the journal', { timeout: 60_000 }, () => {
       }),
     );
     expect(ms).toBeLessThan(SETTLE_BOUND_MS);
-    const evidence = value.unwrap();
-    // An update is pending and nothing dumped it: not proven, and the journal is named.
+    // An update is pending and nothing dumped it: not proven (an Err), and the journal is named.
+    const error = value.unwrapErr();
+    expect(error.kind).toBe('not-verified');
+    const evidence = error.evidence!;
     expect(evidence.verdict).toBe('unknown');
     expect(evidence.journalAfter).toBeUndefined();
     expect(evidence.fileProblems.join('\n')).toMatch(FIFO_JOURNAL);
@@ -251,7 +253,9 @@ describe('a FIFO as the zone file, and as an $INCLUDEd file', { timeout: 60_000 
         verifyZoneWritten({ rndc: l.rndc, zone: 'dyn.test', timeoutMs: TIMEOUT_MS }),
       );
       expect(verified.ms).toBeLessThan(SETTLE_BOUND_MS);
-      const evidence = verified.value.unwrap();
+      const unproven = verified.value.unwrapErr();
+      expect(unproven.kind).toBe('not-verified');
+      const evidence = unproven.evidence!;
       expect(evidence.verdict).toBe('unknown');
       expect(evidence.summary).toMatch(/soa\.inc is a FIFO, not a regular file/);
       expect(evidence.fileProblems.join('\n')).toMatch(/soa\.inc is a FIFO/);
@@ -291,7 +295,9 @@ describe('a FIFO as the zone file, and as an $INCLUDEd file', { timeout: 60_000 
       }),
     );
     expect(ms).toBeLessThan(SETTLE_BOUND_MS);
-    const evidence = value.unwrap();
+    const error = value.unwrapErr();
+    expect(error.kind).toBe('not-verified');
+    const evidence = error.evidence!;
     expect(evidence.verdict).toBe('unknown');
     expect(evidence.fileSerialAfter).toBeUndefined();
     expect(evidence.summary).toMatch(

@@ -75,6 +75,7 @@ async function expectHiddenFailure(
   expect(binary).toMatchObject({ exitCode: expected.exitCode, stdout: expected.stdout });
   expect(binary.stderr).toMatch(expected.stderr);
   // Asked after the fact ("did that sync work?"), verification looks back and sees the failure.
+  // A failed verdict is an Err, as for sync/freeze.
   const afterwards = (
     await verifyZoneWritten({
       rndc: l.rndc,
@@ -83,9 +84,10 @@ async function expectHiddenFailure(
       timeoutMs: 5000,
       diagnose: false,
     })
-  ).unwrap();
-  expect(afterwards.verdict).toBe('failed');
-  expect(afterwards.failedStep).toBe(step);
+  ).unwrapErr();
+  expect(afterwards.kind).toBe('dump-failed');
+  expect(afterwards.evidence?.verdict).toBe('failed');
+  expect(afterwards.evidence?.failedStep).toBe(step);
   await l.add();
   const result = await l.rndc.sync('dyn.test', { verify: true });
   const error = result.unwrapErr() as DumpError;

@@ -114,9 +114,12 @@ describe('a healthy zone', () => {
 
   it('without the command a pending change stays unproven until the deadline (no false "written")', async () => {
     await add('dyn.test');
-    const evidence = (
+    // Not proven is an error, as for sync/freeze: `not-verified`, carrying the evidence.
+    const error = (
       await verifyZoneWritten({ rndc, zone: 'dyn.test', log: named.logFile, timeoutMs: 500 })
-    ).unwrap();
+    ).unwrapErr();
+    expect(error.kind).toBe('not-verified');
+    const evidence = error.evidence!;
     expect(evidence.verdict).toBe('unknown');
     expect(evidence.fileSerialAfter).toBeLessThan(evidence.servedSerial);
     // And rndc's own sync then fixes it.

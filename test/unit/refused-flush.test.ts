@@ -88,7 +88,7 @@ describe('verifyZoneWritten with a refused flush', () => {
           logOffset: 0,
         },
       })
-    ).unwrap();
+    ).unwrapErr().evidence!;
     expect(evidence).toMatchObject({ verdict: 'failed', failedStep: 'open' });
     expect(evidence.summary).toMatch(
       /^named answered 'sync dyn\.test' with "permission denied": named failed to write .* \(open: permission denied\)/,
@@ -107,7 +107,7 @@ describe('verifyZoneWritten with a refused flush', () => {
         diagnose: false,
         refused,
       })
-    ).unwrap();
+    ).unwrapErr().evidence!;
     expect(evidence).toMatchObject({ verdict: 'failed', failedStep: 'open' });
     expect(evidence.summary).toMatch(/^named answered 'sync dyn\.test' with "permission denied": /);
   });

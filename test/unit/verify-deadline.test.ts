@@ -61,7 +61,9 @@ describe('settling by the deadline whatever is stuck', () => {
       }),
     );
     expect(ms).toBeLessThan(BOUND_MS);
-    const evidence = value.unwrap();
+    const error = value.unwrapErr();
+    expect(error.kind).toBe('not-verified');
+    const evidence = error.evidence!;
     expect(evidence.verdict).toBe('unknown');
     expect(evidence.summary).toMatch(/cut off while asking named for the state of dyn\.test/);
     expect(evidence).toMatchObject({ servedSerial: 6, fileSerialAfter: 5, fileProblems: [] });
@@ -82,6 +84,6 @@ describe('settling by the deadline whatever is stuck', () => {
     setTimeout(() => controller.abort(), 100);
     const { value, ms } = await timed(work);
     expect(ms).toBeLessThan(BOUND_MS);
-    expect(value.unwrap().verdict).toBe('unknown');
+    expect(value.unwrapErr().evidence?.verdict).toBe('unknown');
   });
 });
