@@ -531,10 +531,9 @@ function journalPathOf(
 
 /** The journal, and why it could not be read (a missing journal is normal: no problem). */
 async function journalOf(
-  file: string,
+  path: string,
   run: Run,
 ): Promise<{ journal?: JournalInfo; problem?: FileNote }> {
-  const path = `${file}.jnl`;
   const info = await run.inFlight.track(
     `reading ${path}`,
     readJournalInfo(path, { deadline: run.deadline, signal: run.signal }),

@@ -208,6 +208,7 @@ describe('named cannot create the journal: a verified sync/freeze says the zone 
     expect(existsSync(journalOf(l))).toBe(true);
     const proven = (await l.rndc.sync('dyn.test', { verify: true })).unwrap();
     expect(proven.dump).toMatchObject({ verdict: 'written' });
+    expect(proven.dump?.journalAfter?.path).toBe(journalOf(l));
     await l.close();
   });
 
@@ -263,6 +264,7 @@ describe('healthy layout (control)', () => {
     expect(existsSync(journalOf(l))).toBe(true);
     const written = (await l.rndc.sync('dyn.test', { verify: true })).unwrap();
     expect(written.dump?.verdict).toBe('written');
+    expect(written.dump?.journalAfter?.path).toBe(journalOf(l));
     const json = await l.cli(['--json', 'sync', 'dyn.test', '--verify']);
     expect(json.exitCode, json.stderr).toBe(0);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, error: null });
