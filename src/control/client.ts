@@ -137,6 +137,8 @@ export interface VerifyDumpOptions {
   readonly directory?: string;
   /** The zone file, when zonestatus's path is not the one to check. */
   readonly zoneFile?: string;
+  /** The zone's journal, when its zone statement has a `journal` option (default `<file>.jnl`). */
+  readonly journalFile?: string;
   /** named's pid, for the storage diagnosis. */
   readonly namedPid?: number;
   /** named's executable, for the storage diagnosis's identity check (client option `named.binary`). */
@@ -1052,6 +1054,7 @@ export class RndcClient {
       ...(options.class !== undefined ? { class: options.class } : {}),
       ...(options.view !== undefined ? { view: options.view } : {}),
       ...(verify.zoneFile !== undefined ? { zoneFile: verify.zoneFile } : {}),
+      ...(verify.journalFile !== undefined ? { journalFile: verify.journalFile } : {}),
       ...(directory !== undefined ? { directory } : {}),
       ...(log !== undefined ? { log } : {}),
       ...(namedPid !== undefined ? { namedPid } : {}),
