@@ -80,6 +80,7 @@ export interface VerifyOptions {
    * Without `before`: how far back dump errors in the log and new `tmp-*` files count as
    * evidence — "did the sync I ran earlier work?". Default: 16 minutes, one retry period of
    * named's failed dumps (676–900 s), so a failure that keeps repeating is always in the window.
+   * With or without `before`, how far back the log's journal failures count (same default).
    */
   readonly since?: Date;
   /** named's pid, for the storage diagnosis on failure (its uid, capabilities and mounts). */
@@ -211,7 +212,10 @@ export interface DumpEvidence {
   readonly zone: string;
   /** What the evidence proves: written, failed, not (yet) verified… */
   readonly verdict: DumpVerdict;
-  /** The dump step that failed (open, write, fsync, rename…), for a `failed` verdict. */
+  /**
+   * The dump step that failed (open, write, fsync, rename…), for a `failed` verdict; `journal`
+   * when the file is current but named cannot create or write the zone's journal.
+   */
   readonly failedStep: DumpStep | undefined;
   /** One sentence a person can read. */
   readonly summary: string;
