@@ -56,6 +56,8 @@ export interface PodManifest {
     readonly runAsUser: number;
     readonly runAsGroup: number;
     readonly fsGroup: number;
+    /** Namespaced sysctls, set in the pod's network namespace. */
+    readonly sysctls?: readonly { readonly name: string; readonly value: string }[];
   };
   readonly shareProcessNamespace: boolean;
   readonly initContainers: readonly ContainerSpec[];
@@ -243,6 +245,10 @@ export class EmulatedPod {
     const script = [
       'set -e',
       'ip link set lo up',
+      // Pod sysctls (net.*): /proc/sys/net shows the writer's network namespace.
+      ...(this.manifest.securityContext.sysctls ?? []).map(
+        ({ name, value }) => `echo ${q(value)} > ${q(`/proc/sys/${name.replaceAll('.', '/')}`)}`,
+      ),
       `mount -t tmpfs -o mode=0755 kubelet ${q(join(this.dir, 'kubelet'))}`,
       `mount -t tmpfs -o mode=0755 emptydir ${q(join(this.dir, 'emptydir'))}`,
     ];

@@ -308,6 +308,40 @@ describe('the example as a pod: non-root, no capabilities, ConfigMap/Secret/PVC 
   }, 120_000);
 });
 
+describe('the documented alternative: privileged ports through the pod sysctl', () => {
+  it('with net.ipv4.ip_unprivileged_port_start=53, named binds 53 and the control channel 953 without capabilities', async () => {
+    if (skipWithoutPods()) return;
+    const conf = (config['named.conf'] ?? '')
+      .replace(/port 9953/, 'port 953')
+      .replace(/listen-on port 5353/, 'listen-on port 53');
+    const withSysctl: PodManifest = {
+      ...manifest,
+      securityContext: {
+        ...manifest.securityContext,
+        sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '53' }],
+      },
+      configMaps: new Map([['bind-config', { ...config, 'named.conf': conf }]]),
+    };
+    const { pod, named: container } = await startPod(withSysctl);
+    const status = await pod.exec(container, [
+      'rndc',
+      '-c',
+      '/etc/bind/keys/rndc.conf',
+      '-p',
+      '953',
+      'status',
+    ]);
+    expect(status.stdout).toMatch(/server is up and running/);
+    expect(status.exitCode).toBe(0);
+    const added = await rndcJs(
+      pod,
+      ['update', '-k', '/etc/bind/keys/ddns.key'],
+      `server 127.0.0.1 53\nzone ${ZONE}\nupdate add host1.${ZONE}. 300 A 192.0.2.10\nsend\n`,
+    );
+    expect(added.exitCode).toBe(0);
+  }, 180_000);
+});
+
 describe("the example broken the seed's way: a ConfigMap file subPath-mounted onto the zone file", () => {
   it('updates work, the verified sync fails at rename (EBUSY), the doctor finds zone-file-mount-point', async () => {
     if (skipWithoutPods()) return;
