@@ -63,7 +63,9 @@ export type DumpTriggerId =
   | 'sigterm'
   | 'reload-dynamic'
   | 'reconfig'
-  | 'dumpdb';
+  | 'dumpdb'
+  | 'time-passing'
+  | 'outgoing-transfer';
 
 /** One way a dump (or the absence of one) comes about. */
 export interface DumpTrigger {
@@ -277,11 +279,11 @@ export const dumpTriggers: readonly DumpTrigger[] = Object.freeze(
       },
       {
         id: 'sigterm',
-        operation: 'SIGTERM (systemctl stop, Kubernetes pod stop)',
+        operation: 'SIGTERM or SIGINT (systemctl stop, docker stop, Kubernetes pod stop, Ctrl-C)',
         writes: [],
         timing: 'never',
-        note: 'flush-zones-on-shutdown defaults to no: logs "shutting down" and does not dump; with flush-zones-on-shutdown yes it behaves like rndc stop. Changes are lost if the journal is on ephemeral storage.',
-        source: `server.c:9846-9853, server.c:10307-10324 ${V}`,
+        note: 'Both signals end named the same way, and like rndc halt, not rndc stop: flush-zones-on-shutdown defaults to no, so named logs "shutting down" (no ": flushing changes") and dumps nothing. rndc stop sets the flush for that one shutdown. With flush-zones-on-shutdown yes both signals dump like rndc stop. Pending changes survive only in the journal: they are lost if it is on ephemeral storage.',
+        source: `app.c:226-230, server.c:9846-9853, server.c:10307-10324, control.c:183-203 ${V}`,
       },
       {
         id: 'reload-dynamic',
@@ -309,6 +311,22 @@ export const dumpTriggers: readonly DumpTrigger[] = Object.freeze(
         timing: 'async-now',
         note: 'Writes the dump-file (named_dump.db), never the zone files.',
         source: `server.c:11878 (named_server_dumpdb) ${V}`,
+      },
+      {
+        id: 'time-passing',
+        operation: 'Time passing with no change (no periodic save)',
+        writes: [],
+        timing: 'never',
+        note: 'named never saves a zone on a schedule: the zone timer dumps only a zone marked as changed, once, 676–900 s after the first change since the last dump (DNS_DUMP_DELAY 900 s minus jitter). A zone with nothing pending is never rewritten, however long named runs; a failed dump is retried on the same delay.',
+        source: `zone.c:11503-11520 (zone_maintenance: dumptime and DNS_ZONEFLG_NEEDDUMP) ${V}`,
+      },
+      {
+        id: 'outgoing-transfer',
+        operation: 'Outgoing AXFR, IXFR or SOA query (a secondary or dig reading the zone)',
+        writes: [],
+        timing: 'never',
+        note: 'Serving a transfer reads the current version of the zone in memory (an IXFR also reads the journal); nothing is written and no dump is scheduled. Neither an AXFR nor a secondary pulling the zone saves it: only a dump does.',
+        source: `xfrout.c:846, xfrout.c:960, xfrout.c:1020 (ns_xfr_start) ${V}`,
       },
     ] satisfies DumpTrigger[]
   ).map((trigger) => Object.freeze(trigger)),

@@ -60,6 +60,9 @@ describe('dumpTriggers', () => {
       sigterm: 'never',
       'reload-dynamic': 'never',
       dumpdb: 'async-now',
+      // Neither time alone nor serving the zone (AXFR/IXFR/SOA) writes anything.
+      'time-passing': 'never',
+      'outgoing-transfer': 'never',
     } satisfies Record<string, DumpTiming>);
     const byId = new Map(dumpTriggers.map((t) => [t.id, t]));
     expect(byId.get('update')?.writes).toEqual(['journal', 'zone-file']);
@@ -68,6 +71,9 @@ describe('dumpTriggers', () => {
     expect(byId.get('sync-clean')?.deletesJournal).toBe(true);
     expect(byId.get('sync')?.deletesJournal).toBeUndefined();
     expect(dumpTriggers.filter((t) => t.deletesJournal).map((t) => t.id)).toEqual(['sync-clean']);
+    // SIGINT ends named like SIGTERM (lib/isc/app.c), i.e. like rndc halt, not rndc stop.
+    expect(byId.get('sigterm')?.operation).toMatch(/SIGTERM or SIGINT/);
+    expect(byId.get('sigterm')?.note).toMatch(/like rndc halt, not rndc stop/);
   });
 
   describe('consistency with the command catalog (src/control/commands.ts)', () => {
