@@ -22,20 +22,33 @@ const MAX_OUTPUT = 64 * 1024;
 export type CheckzoneOutcome =
   /** It loaded the file: `serial` is the serial it reported. */
   | {
+      /** named-checkzone exited 0. */
       readonly verdict: 'passed';
+      /** The program run. */
       readonly program: string;
+      /** The serial of its `loaded serial N` line. */
       readonly serial: number | undefined;
+      /** What it printed (at most 64 KiB). */
       readonly output: string;
     }
   /** It refused the file (exit status not 0): `output` says why. */
   | {
+      /** named-checkzone exited non-zero. */
       readonly verdict: 'failed';
+      /** The program run. */
       readonly program: string;
+      /** Its exit status (null: ended by a signal). */
       readonly exitCode: number | null;
+      /** What it printed (at most 64 KiB). */
       readonly output: string;
     }
   /** Not run: no trusted named-checkzone, or it could not be started. `reason` says which. */
-  | { readonly verdict: 'not-run'; readonly reason: string };
+  | {
+      /** Not run. */
+      readonly verdict: 'not-run';
+      /** Why: not installed, not trusted, not requested, timed out. */
+      readonly reason: string;
+    };
 
 /** The first trusted named-checkzone among `given` (or the defaults), or why there is none. */
 export async function findCheckzone(

@@ -85,8 +85,11 @@ export type RecoverSource = 'auto' | 'tmp' | 'axfr';
 export interface RecoverOptions {
   /** The control-channel client of the named that serves the zone (for `zonestatus`). */
   readonly rndc: ZoneStatusSource;
+  /** The zone to recover. */
   readonly zone: string;
+  /** The zone's class, when not IN. */
   readonly class?: string;
+  /** The zone's view, when views are in use. */
   readonly view?: string;
   /** The zone file; default: zonestatus `files:` resolved against `directory`. */
   readonly zoneFile?: string;
@@ -102,36 +105,56 @@ export interface RecoverOptions {
   readonly source?: RecoverSource;
   /** Where to transfer from: named's DNS address and port, and the TSIG key allow-transfer wants. */
   readonly transfer?: {
+    /** named's DNS address. Default 127.0.0.1. */
     readonly host?: string;
+    /** named's DNS port. Default 53. */
     readonly port?: number;
+    /** TSIG key for `allow-transfer { key … }`: every message of the answer must verify. */
     readonly key?: Key | undefined;
+    /** Bound on the answer's bytes (see `receiveAxfr`). */
     readonly maxBytes?: number;
+    /** Bound on the answer's records. */
     readonly maxRecords?: number;
+    /** Longest wait for each message, in ms. */
     readonly messageTimeoutMs?: number;
   };
   /**
-   * named-checkzone to run: a path (root-owned, see {@link findCheckzone}), `false` not to run
+   * named-checkzone to run: a path (only root may control it and the directories above it), `false` not to run
    * it, default the first of `/usr/bin`, `/usr/sbin`, `/usr/local/bin`, `/usr/local/sbin`.
    */
   readonly checkzone?: string | false;
   /** How long the whole call may take. Default 120 s. */
   readonly timeoutMs?: number;
+  /** Stops the call (`aborted`); a copy in progress is removed. */
   readonly signal?: AbortSignal | undefined;
 }
 
 /** A proven copy of the zone. */
 export interface RecoveredZone {
+  /** The zone recovered. */
   readonly zone: string;
   /** The file written (absolute). */
   readonly path: string;
   /** Where its content came from. */
   readonly source:
-    | { readonly kind: 'tmp'; readonly file: string; readonly mtime: Date }
     | {
+        /** A copy of named's own tmp file. */
+        readonly kind: 'tmp';
+        /** The tmp file copied (left in place). */
+        readonly file: string;
+        /** Its modification time: when named wrote it. */
+        readonly mtime: Date;
+      }
+    | {
+        /** A zone transfer from named. */
         readonly kind: 'axfr';
+        /** `host#port`. */
         readonly server: string;
+        /** Records written. */
         readonly records: number;
+        /** Messages of the answer. */
         readonly messages: number;
+        /** Every message verified with the TSIG key. */
         readonly signed: boolean;
       };
   /** The serial in the written file; equal to {@link servedSerial}. */
@@ -144,6 +167,7 @@ export interface RecoveredZone {
   readonly zoneFileSerial: number | undefined;
   /** Format of the written file (a tmp file of a `masterfile-format raw` zone is raw). */
   readonly format: 'text' | 'raw';
+  /** Size of the written file. */
   readonly bytes: number;
   /** What named-checkzone said; `not-run` with the reason when it was not. */
   readonly checkzone: CheckzoneOutcome;

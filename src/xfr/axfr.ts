@@ -118,9 +118,13 @@ export class AxfrError extends RndcLibraryError<AxfrErrorKind> {
 
 /** One record of the zone, names absolute and RDATA without compression. */
 export interface AxfrRecord {
+  /** Owner name, absolute. */
   readonly name: Name;
+  /** RR type number. */
   readonly type: number;
+  /** Class number (always IN: other classes are refused). */
   readonly class: number;
+  /** TTL in seconds. */
   readonly ttl: number;
   /** Wire RDATA with every name expanded (no compression pointers). */
   readonly rdata: Buffer;
@@ -141,14 +145,15 @@ export interface AxfrOptions {
    * closing SOA left out). The next message is not read until the promise settles.
    */
   readonly onRecords: (records: readonly AxfrRecord[]) => void | Promise<void>;
-  /** Overall deadline in ms. Default {@link DEFAULT_AXFR_TIMEOUT_MS}. */
+  /** Overall deadline in ms. Default 120 000. */
   readonly timeoutMs?: number;
-  /** Longest wait for each complete message. Default {@link DEFAULT_AXFR_MESSAGE_TIMEOUT_MS}. */
+  /** Longest wait for each complete message, in ms. Default 15 000. */
   readonly messageTimeoutMs?: number;
-  /** Most bytes of answer accepted. Default {@link DEFAULT_AXFR_MAX_BYTES}. */
+  /** Most bytes of answer accepted. Default 512 MiB. */
   readonly maxBytes?: number;
-  /** Most records accepted. Default {@link DEFAULT_AXFR_MAX_RECORDS}. */
+  /** Most records accepted. Default 10 000 000. */
   readonly maxRecords?: number;
+  /** Ends the transfer at once (`aborted`). */
   readonly signal?: AbortSignal | undefined;
   /** The clock, seconds since the epoch (tests). Default: now. */
   readonly now?: () => number;
