@@ -418,7 +418,7 @@ function nextSteps(
   return [
     `The copy is safe in ${output}; named still serves the zone from memory and its journal.`,
     `Best: fix what makes the dumps fail (rndc-js doctor ${zone}), then \`rndc-js sync ${zone} --verify\`: named writes the file itself and the serials are proven equal.`,
-    `If the zone file must be replaced by hand: \`rndc freeze ${zone}\` (updates paused), \`cp ${output} ${zoneFile}\`${format === 'raw' ? ' (a raw-format file: the zone must keep masterfile-format raw)' : ''}, \`rndc thaw ${zone}\` (named reloads the file and removes the journal's applied part), then \`rndc-js sync ${zone} --verify\`.`,
+    `To put the copy in place by hand (storage fixed, or the zone file lost): \`rndc freeze ${zone}\` (updates paused), \`cp ${output} ${zoneFile}\`${format === 'raw' ? ' (a raw-format file: the zone must keep masterfile-format raw)' : ''}, \`rndc thaw ${zone}\` (named loads the copy: it holds the served serial, so the journal has nothing newer to replay), then \`rndc-js sync ${zone} --verify\`.`,
     'Keep the copy until a verified sync proves the zone file holds the served serial.',
   ];
 }

@@ -173,9 +173,16 @@ export async function startFakeAxfr(
       void Promise.resolve(
         scenario({
           request,
-          frame: (bytes) =>
-            alive() && (socket.write(Buffer.concat([u16(bytes.length), bytes])), true),
-          raw: (bytes) => alive() && (socket.write(bytes), true),
+          frame: (bytes) => {
+            if (!alive()) return false;
+            socket.write(Buffer.concat([u16(bytes.length), bytes]));
+            return true;
+          },
+          raw: (bytes) => {
+            if (!alive()) return false;
+            socket.write(bytes);
+            return true;
+          },
           end: () => socket.end(),
           open: alive,
           closed,
