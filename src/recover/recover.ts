@@ -159,7 +159,10 @@ export interface RecoveredZone {
       };
   /** The serial in the written file; equal to {@link servedSerial}. */
   readonly serial: number;
-  /** The serial named serves (`rndc zonestatus`). */
+  /**
+   * The serial named serves (`rndc zonestatus`); for an AXFR of an inline-signing zone, the
+   * signed serial (the transfer carries the signed zone).
+   */
   readonly servedSerial: number;
   /** The zone file named uses (left untouched). */
   readonly zoneFile: string;
@@ -244,6 +247,15 @@ export async function recoverZone(
     );
   }
 
+  // Inline-signing: named serves (and transfers) the signed zone, whose serial is its own; the
+  // zone file and its tmp files hold the unsigned zone.
+  const status = await options.rndc.zonestatus(options.zone, {
+    ...(options.class !== undefined ? { class: options.class } : {}),
+    ...(options.view !== undefined ? { view: options.view } : {}),
+    timeoutMs: Math.min(left(), 10_000),
+  });
+  const signedSerial = status.isOk() ? status.value.signedSerial : undefined;
+
   // 2. The output path, refused before anything is read when it could hurt named's files.
   const output = resolve(
     options.output ??
@@ -321,7 +333,8 @@ export async function recoverZone(
       ),
     );
   }
-  let served = servedSerial;
+  const transferred = copy.source.kind === 'axfr';
+  let served = transferred ? (signedSerial ?? servedSerial) : servedSerial;
   if (read.value.serial !== served) {
     // An update may have come in meanwhile: what named serves now decides.
     const now = await options.rndc.zonestatus(options.zone, {
@@ -329,7 +342,12 @@ export async function recoverZone(
       ...(options.view !== undefined ? { view: options.view } : {}),
       timeoutMs: Math.min(left(), 10_000),
     });
-    if (now.isOk() && now.value.serial !== undefined) served = now.value.serial;
+    const again = now.isOk()
+      ? transferred
+        ? (now.value.signedSerial ?? now.value.serial)
+        : now.value.serial
+      : undefined;
+    if (again !== undefined) served = again;
   }
   if (read.value.serial !== served) {
     return removeAnd(
@@ -505,6 +523,12 @@ async function newestTmpWithSerial(
     }
     if (read.value.serial !== serial) {
       skipped.push(`${basename(candidate.path)}: serial ${read.value.serial}, not ${serial}`);
+      continue;
+    }
+    if (read.value.sourceSerial !== undefined) {
+      // A dump of an inline-signing zone's signed copy (raw, with the unsigned serial in its
+      // header), not of the zone file.
+      skipped.push(`${basename(candidate.path)}: a dump of the signed zone, not of the zone file`);
       continue;
     }
     return { ...candidate, format: read.value.format };
