@@ -22,6 +22,7 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, opendir, realpath, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
+import { settleBy } from '../deadline.js';
 import type { ZoneStatusSource } from '../dump/verify.js';
 import { snapshotZone } from '../dump/verify.js';
 import { readZoneFileSerial } from '../dump/zonefile.js';
@@ -201,9 +202,55 @@ export function defaultOutputName(zone: string, serial: number): string {
 export async function recoverZone(
   options: RecoverOptions,
 ): Promise<Result<RecoveredZone, RecoverError>> {
-  const started = Date.now();
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
-  const deadline = started + timeoutMs;
+  const deadline = Date.now() + timeoutMs;
+  // The work stops at its next check when the call settles early; a file operation stuck in the
+  // kernel (a hung NFS mount) cannot be interrupted, so the call settles without it, and a copy
+  // that completes after that is removed: the caller was told there is none.
+  const controller = new AbortController();
+  const signal = options.signal
+    ? AbortSignal.any([options.signal, controller.signal])
+    : controller.signal;
+  const work = recoverWithin({ ...options, signal }, deadline);
+  try {
+    return await settleBy(
+      work,
+      deadline,
+      (why) => {
+        controller.abort();
+        void work.then((late) => {
+          if (late.isOk()) void rm(late.value.path, { force: true }).catch(() => {});
+        });
+        return Err(
+          new RecoverError(
+            {
+              kind: why === 'aborted' ? 'aborted' : 'timeout',
+              message:
+                why === 'aborted'
+                  ? `the recovery of ${options.zone} was aborted; nothing was kept`
+                  : `the recovery of ${options.zone} did not finish within ${timeoutMs} ms; nothing was kept`,
+              causes: [
+                'a large zone (the transfer or the copy takes longer)',
+                'a hung file system, or named not answering',
+              ],
+              remedy: 'allow more time (--wait SECONDS), and check named and the file systems',
+            },
+            options.zone,
+            undefined,
+          ),
+        );
+      },
+      options.signal,
+    );
+  } finally {
+    controller.abort();
+  }
+}
+
+async function recoverWithin(
+  options: RecoverOptions,
+  deadline: number,
+): Promise<Result<RecoveredZone, RecoverError>> {
   const left = () => Math.max(1, deadline - Date.now());
   const error = (
     kind: RecoverErrorKind,
@@ -287,7 +334,7 @@ export async function recoverZone(
       skipped,
     );
     if (tmp) {
-      written = await copyTmp(tmp, output, error);
+      written = await copyTmp(tmp, output, error, options.signal);
     } else if (source === 'tmp') {
       return Err(
         error(
@@ -589,6 +636,7 @@ async function copyTmp(
   tmp: TmpCandidate,
   output: string,
   makeError: MakeError,
+  signal: AbortSignal | undefined,
 ): Promise<Result<WrittenCopy, RecoverError>> {
   const opened = await openRegularFile(tmp.path, { followSymlinks: false });
   if (opened.isErr()) {
@@ -616,6 +664,7 @@ async function copyTmp(
     try {
       const buffer = Buffer.alloc(1024 * 1024);
       for (;;) {
+        if (signal?.aborted) throw new Error('stopped at the deadline');
         const { bytesRead } = await source.read(buffer, 0, buffer.length, bytes);
         if (bytesRead === 0) break;
         await target.write(buffer, 0, bytesRead);

@@ -136,3 +136,27 @@ it("the host's named-checkzone refuses a damaged tmp file: the copy is removed",
   const good = (await recoverZone({ ...base(), checkzone: '/usr/bin/named-checkzone' })).unwrap();
   expect(good.checkzone).toMatchObject({ verdict: 'passed', serial: 5 });
 });
+
+it('settles by timeoutMs while the AXFR server stalls, and keeps nothing', async () => {
+  const { message, soa, startFakeAxfr } = await import('../helpers/fake-axfr.js');
+  // The first message, then silence: the transfer's own timeouts are longer than the call's.
+  const server = await startFakeAxfr((c) => {
+    c.frame(message(c.request, 'z.test', [soa('z.test', 5)]));
+  });
+  try {
+    const started = Date.now();
+    const r = await recoverZone({
+      ...base(),
+      source: 'axfr',
+      transfer: { port: server.port, messageTimeoutMs: 60_000 },
+      timeoutMs: 800,
+    });
+    expect(r.unwrapErr().kind).toBe('timeout');
+    expect(r.unwrapErr().message).toMatch(/did not finish within 800 ms; nothing was kept/);
+    expect(Date.now() - started).toBeLessThan(3000);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(existsSync(join(out, 'z.test.recovered-5.zone'))).toBe(false);
+  } finally {
+    await server.close();
+  }
+});
