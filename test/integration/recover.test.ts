@@ -20,7 +20,7 @@ import {
 } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
-import { fakeIo } from '../helpers/cli-io.js';
+import { CLI_FROM_SOURCE, fakeIo } from '../helpers/cli-io.js';
 import { NOBODY, readOnlyZonesDir } from '../helpers/layouts.js';
 import { until } from '../helpers/until.js';
 
@@ -349,6 +349,30 @@ describe('transfers refused, and allowed with a key', () => {
         /BIND 9\.20 refuses outgoing transfers unless allow-transfer allows them/,
       );
       expect(run.err).toMatch(/allow-transfer \{ 127\.0\.0\.1; ::1; \}/);
+      await expect(stat(out)).rejects.toThrow(/ENOENT/);
+
+      // The real executable: exit status 1 and one JSON document naming the failure.
+      const proc = await runBinary(process.execPath, [
+        ...CLI_FROM_SOURCE,
+        '-c',
+        l.conf,
+        '--json',
+        'recover',
+        'dyn.test',
+        '--from',
+        'axfr',
+        '--dns-port',
+        String(l.named.dnsPort),
+        '--out',
+        out,
+      ]);
+      expect(proc.exitCode, proc.stderr).toBe(1);
+      expect(JSON.parse(proc.stdout)).toMatchObject({
+        ok: false,
+        command: 'recover',
+        path: null,
+        error: { kind: 'transfer-failed', message: expect.stringContaining('(REFUSED)') },
+      });
       await expect(stat(out)).rejects.toThrow(/ENOENT/);
     } finally {
       await l.close();
