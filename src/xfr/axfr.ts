@@ -369,8 +369,12 @@ class Transfer {
           while (!settled && queue.length > 0) {
             const frame = queue.shift()!;
             if (queue.length < QUEUE_HIGH_WATER) socket.resume();
+            // Our own writing (a slow disk) is not the server's stall: the per-message clock
+            // stops while a message is handled and starts again after it.
+            clearTimeout(idle);
             const outcome = await this.#handle(frame);
             if (settled) return;
+            armIdle();
             if (outcome.isErr()) {
               finish(Err(outcome.error));
               return;

@@ -92,6 +92,14 @@ describe('a signed multi-message transfer', () => {
     ]);
   });
 
+  it('a slow writer is not taken for a stalling server (the per-message clock waits for it)', async () => {
+    const { result } = await transfer((c) => stream(c), {
+      messageTimeoutMs: 300,
+      onRecords: () => new Promise((resolve) => setTimeout(resolve, 500)),
+    });
+    expect(result.unwrap()).toMatchObject({ messages: 3, signed: true });
+  });
+
   it('an unsigned message in the middle fails, naming message 2; nothing of it is handed on', async () => {
     const { result, received } = await transfer((c) =>
       stream(c, (m) => {
