@@ -150,6 +150,14 @@ export { readZoneFileSerial, ZoneFileError } from './dump/zonefile.js';
 export type { ConfigErrorKind, ErrorDetails, SourceLocation } from './errors.js';
 export { ConfigError, RndcLibraryError } from './errors.js';
 export * from './keys/index.js';
+export type { CheckzoneOutcome } from './recover/checkzone.js';
+export type {
+  RecoverErrorKind,
+  RecoveredZone,
+  RecoverOptions,
+  RecoverSource,
+} from './recover/recover.js';
+export { RecoverError, recoverZone } from './recover/recover.js';
 export type {
   FoundZone,
   SendOptions,
@@ -203,3 +211,5 @@ export { formatRdata, parseRdata, parseRecord, RecordError } from './update/rdat
 export type { TsigCheck } from './update/tsig.js';
 export type { RecordInput, UpdateOptions } from './update/update.js';
 export { Update } from './update/update.js';
+export type { AxfrErrorKind, AxfrOptions, AxfrRecord, AxfrSummary } from './xfr/axfr.js';
+export { AxfrError, receiveAxfr } from './xfr/axfr.js';

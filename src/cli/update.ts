@@ -302,7 +302,8 @@ function jsonSend(send: NsupdateSend): JsonSend {
 // ---------------------------------------------------------------------------------------------
 // The command
 
-interface Failure extends PrintableError {
+/** A failure of `update` before or instead of its sends. */
+export interface Failure extends PrintableError {
   readonly kind: string;
   readonly line?: number;
   /** Exact stderr text to print instead of `formatError` (nsupdate's syntax error text). */
@@ -357,8 +358,9 @@ async function readScript(
   }
 }
 
-async function loadKey(
-  args: UpdateArgs,
+/** The TSIG key of `-y` or `-k` (or `-l`'s session key); also used by `recover`. */
+export async function loadKey(
+  args: Pick<UpdateArgs, 'keyFile' | 'keyString' | 'local'>,
   io: CliIo,
   warnings: JsonUpdateWarning[],
 ): Promise<Result<Key | undefined, Failure>> {

@@ -24,6 +24,13 @@ Commands of ${PROGRAM} itself:
       the table of operations that make named write zone files, and when.
   update [ARGS…]
       send a TSIG-signed dynamic update (see ${PROGRAM} update --help).
+  recover ZONE [class [view]] [--out PATH] [--from auto|tmp|axfr] [-k keyfile | -y key]
+          [--dns-server ADDR] [--dns-port PORT] [--checkzone PATH | --no-checkzone]
+          [--named-dir DIR] [--named-conf PATH] [--zone-file PATH] [--journal PATH] [--wait SECONDS]
+      when named cannot write the zone file: save what it serves to a new file (default
+      ./ZONE.recovered-SERIAL.zone) from the newest tmp file with the served serial, else by
+      AXFR (-k/-y: TSIG key allow-transfer wants), proven by serial and named-checkzone. Never
+      overwrites the zone file; prints the next steps. Exit 0 recovered, 1 not.
 
 Options:
   -b address   source address          -c config    rndc.conf (default /etc/bind/rndc.conf)

@@ -88,12 +88,13 @@ async function checkBinary(path: string): Promise<Checked> {
 /** Resolves `path` by hand, checking every directory, link and the file (module comment). */
 async function walk(
   path: string,
+  label = 'named binary',
 ): Promise<
   | { readonly stats: Stats; readonly real: string }
   | { readonly stats?: undefined; readonly problem: string; readonly absent?: boolean }
 > {
   const untrusted = (what: string) => ({
-    problem: `named binary ${path} is not trusted: ${what}, so someone other than root could change what it names`,
+    problem: `${label} ${path} is not trusted: ${what}, so someone other than root could change what it names`,
   });
   const root = await lstatSafe('/');
   if (root === undefined || !trustedDirectory(root))
@@ -112,7 +113,7 @@ async function walk(
     const st = await lstatSafe(next);
     if (st === undefined) {
       return {
-        problem: `named binary ${path} was not found (${next} does not exist)`,
+        problem: `${label} ${path} was not found (${next} does not exist)`,
         absent: true,
       };
     }
@@ -129,7 +130,7 @@ async function walk(
     const last = pending.every((rest) => rest === '' || rest === '.');
     if (!last) {
       if (!st.isDirectory()) {
-        return { problem: `named binary ${path} was not found (${next} is not a directory)` };
+        return { problem: `${label} ${path} was not found (${next} is not a directory)` };
       }
       if (!trustedDirectory(st)) {
         return untrusted(`the directory ${next} is ${describeOwnership(st)}`);
@@ -137,13 +138,13 @@ async function walk(
       current = next;
       continue;
     }
-    if (!st.isFile()) return { problem: `named binary ${path} is not a regular file (${next})` };
+    if (!st.isFile()) return { problem: `${label} ${path} is not a regular file (${next})` };
     if (st.uid !== 0 || (st.mode & 0o022) !== 0) {
       return untrusted(`${next} is ${describeOwnership(st)}`);
     }
     return { stats: st, real: next };
   }
-  return { problem: `named binary ${path} names a directory, not a file` };
+  return { problem: `${label} ${path} names a directory, not a file` };
 }
 
 /** Owned by root, and writable by no one else unless sticky. */
@@ -179,4 +180,28 @@ async function firstBytes(path: string): Promise<string> {
 
 function lstatSafe(path: string): Promise<Stats | undefined> {
   return lstat(path).catch(() => undefined);
+}
+
+/**
+ * Whether only root controls the program at `path` (the same walk as for named: root-owned
+ * directories, links and file, nothing group- or world-writable). Scripts are accepted: this is
+ * for programs to run (named-checkzone, possibly a wrapper), not for identity checks.
+ * `label` starts the problem sentence (`named-checkzone /usr/bin/named-checkzone is not trusted…`).
+ */
+export async function trustedProgram(
+  path: string,
+  label: string,
+): Promise<
+  { readonly ok: true } | { readonly ok: false; readonly problem: string; readonly absent: boolean }
+> {
+  if (!isAbsolute(path) || path.includes('\0')) {
+    return {
+      ok: false,
+      problem: `${label} ${JSON.stringify(path)} is not an absolute path`,
+      absent: false,
+    };
+  }
+  const walked = await walk(path, label);
+  if (walked.stats !== undefined) return { ok: true };
+  return { ok: false, problem: walked.problem, absent: walked.absent === true };
 }
