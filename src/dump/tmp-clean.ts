@@ -203,8 +203,31 @@ const DEFAULT_TIMEOUT_MS = 30_000;
  * const r = await removeStaleTmpFiles({ rndc, zone: 'dyn.example.com', dryRun: true });
  * if (r.isOk()) for (const f of r.value.files) console.log(f.verdict, f.name, f.detail);
  */
-export async function removeStaleTmpFiles(
+export function removeStaleTmpFiles(
   options: RemoveStaleTmpFilesOptions,
+): Promise<Result<TmpCleanReport, TmpCleanError>> {
+  return removeStaleTmpFilesWith(options, {});
+}
+
+/**
+ * Points inside {@link removeStaleTmpFiles} where tests act as an attacker would (swap a file
+ * between the check and the unlink).
+ *
+ * @internal
+ */
+export interface TmpCleanHooks {
+  /** Called after a file was judged removable, before the last `lstat` and the `unlink`. */
+  readonly beforeRecheck?: (path: string) => Promise<void>;
+}
+
+/**
+ * {@link removeStaleTmpFiles} with test hooks.
+ *
+ * @internal
+ */
+export async function removeStaleTmpFilesWith(
+  options: RemoveStaleTmpFilesOptions,
+  hooks: TmpCleanHooks,
 ): Promise<Result<TmpCleanReport, TmpCleanError>> {
   const timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
@@ -223,7 +246,7 @@ export async function removeStaleTmpFiles(
   options.signal?.addEventListener('abort', forward, { once: true });
   // The work itself stops examining a little before the deadline, to report what it did.
   const soft = deadline - Math.min(2000, Math.round(timeoutMs / 10));
-  const work = clean(options, soft, stop.signal).catch(
+  const work = clean(options, soft, stop.signal, hooks).catch(
     (error: unknown) =>
       Err(
         new TmpCleanError({
@@ -274,6 +297,7 @@ async function clean(
   options: RemoveStaleTmpFilesOptions,
   deadline: number,
   signal: AbortSignal,
+  hooks: TmpCleanHooks,
 ): Promise<Result<TmpCleanReport, TmpCleanError>> {
   const { zone } = options;
   const expired = () => signal.aborted || Date.now() >= deadline;
@@ -449,6 +473,7 @@ async function clean(
         continue;
       }
     }
+    await hooks.beforeRecheck?.(path);
     // Right before the unlink: the same file, in the same directory.
     const again = await lstat(path, { bigint: true }).catch(() => undefined);
     const dirAgain = await lstat(zoneDir, { bigint: true }).catch(() => undefined);

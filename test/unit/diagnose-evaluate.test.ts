@@ -95,6 +95,11 @@ function healthy(): StorageFacts {
   };
 }
 
+function withoutFileSerial(): StorageFacts {
+  const { fileSerial: _unread, ...facts } = healthy();
+  return facts;
+}
+
 const codes = (facts: StorageFacts) =>
   evaluateStorage(facts)
     .map((f) => f.code)
@@ -316,9 +321,7 @@ describe('evaluateStorage', () => {
     expect(evaluateStorage({ ...healthy(), servedSerial: 13, tmpFiles: series })[0]).toMatchObject({
       severity: 'error',
     });
-    expect(
-      evaluateStorage({ ...healthy(), fileSerial: undefined, tmpFiles: series })[0],
-    ).toMatchObject({
+    expect(evaluateStorage({ ...withoutFileSerial(), tmpFiles: series })[0]).toMatchObject({
       severity: 'error',
     });
   });
