@@ -38,7 +38,7 @@ import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
-import { type FileType, fileType } from '../files/regular-file.js';
+import { fileType } from '../files/regular-file.js';
 import { namedDirectory } from './named-config.js';
 import type { ZoneStatusSource } from './verify.js';
 import { readZoneFileSerial } from './zonefile.js';
@@ -102,8 +102,8 @@ export interface TmpFileOutcome {
   readonly reason?: TmpKeptReason;
   /** Why, in words. */
   readonly detail: string;
-  /** What it is (`lstat`). */
-  readonly type: FileType | 'file';
+  /** What it is (`lstat`): `file`, `directory`, `symbolic link`, `FIFO`, `socket`, … */
+  readonly type: string;
   /** Size in bytes (regular files). */
   readonly size?: number;
   /** Modification time. */
