@@ -8,8 +8,9 @@
  * stays, one per attempt, and named never deletes it. Such a file may be the only complete copy
  * of the zone (after a `sync -clean`), so one is removed only when all of these hold:
  *
- * 1. **The zone is proven current**: the zone file is a regular file whose SOA serial equals the
- *    serial `rndc zonestatus` reports, and it did not change while it was read. Its mtime is then
+ * 1. **The zone is proven current**: the zone file is a regular file (not a symlink, not a mount
+ *    point) whose SOA serial equals the serial `rndc zonestatus` reports, and it did not change
+ *    while it was read. Its mtime is then
  *    the time of a dump that holds everything named served (a rename keeps the temp file's
  *    mtime). Without that proof nothing is removed — in particular not the newest temp file.
  * 2. The temp file was written before that dump (mtime strictly older than the zone file's) and
@@ -39,7 +40,9 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType } from '../files/regular-file.js';
+import { isMountPoint, parseMountInfo } from './mountinfo.js';
 import { namedDirectory } from './named-config.js';
+import { readText } from './named-process.js';
 import type { ZoneStatusSource } from './verify.js';
 import { readZoneFileSerial } from './zonefile.js';
 
@@ -562,6 +565,15 @@ async function proveCurrent(
         type === 'symbolic link'
           ? `${zoneFile} is a symbolic link: named has not dumped the zone since it was loaded (a dump replaces the link with a file)`
           : `${zoneFile} is a ${type}, not a regular file`,
+    };
+  }
+  // A file mounted onto the zone file (Kubernetes subPath, Docker -v file:file) is not named's
+  // dump: rename() onto it fails with EBUSY, so no dump can ever have written it.
+  const mounts = parseMountInfo((await readText('/proc/self/mountinfo')) ?? '');
+  if (mounts.isOk() && isMountPoint(mounts.value, zoneFile)) {
+    return {
+      current: false,
+      detail: `${zoneFile} is a mount point: named cannot rename a dump over it, so it proves no dump (the newest tmp file may hold the zone as named serves it)`,
     };
   }
   const read = await readZoneFileSerial(zoneFile, {

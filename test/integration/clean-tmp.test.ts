@@ -4,6 +4,7 @@
 // files leftovers (a warning, exit 0) instead of a failing dump retry loop (an error), and
 // `rndc-js clean-tmp` must remove exactly them — never while the zone is not proven current,
 // never a symlink, a directory, a fresh file or another zone's dump.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import {
   chmod,
@@ -79,6 +80,16 @@ function cli(args: readonly string[]): Promise<BinaryResult> {
 }
 
 const identity = () => ['--named-pid', String(named.pid), '--named-binary', named.namedBinary];
+
+function sh(cmd: string, ...args: string[]): Promise<string> {
+  return new Promise((resolve, reject) =>
+    execFile(cmd, args, { timeout: 20_000 }, (error, stdout, stderr) =>
+      error
+        ? reject(new Error(`${cmd} ${args.join(' ')}: ${stderr || error.message}`))
+        : resolve(stdout),
+    ),
+  );
+}
 
 async function tmpNames(): Promise<string[]> {
   return (await readdir(zones)).filter((name) => TMP.test(name));
@@ -245,5 +256,44 @@ describe('clean-tmp and the doctor after a repaired dump failure', () => {
       /ERROR stale-tmp-files: 1 leftover tmp file\(s\): earlier dumps failed at rename\(\)/,
     );
     expect(doctor.stdout).toMatch(/ERROR sticky-dir-foreign-file/);
+  });
+  it('repaired again: the failure’s tmp file is a leftover and goes; a file mounted onto the zone file (the seed’s subPath) proves nothing', async () => {
+    await chown(zoneFile, NOBODY, NOBODY);
+    const sync = await cli(['sync', 'dyn.test', '--verify', '--named-log', named.logFile]);
+    expect(sync.exitCode, sync.stdout + sync.stderr).toBe(0);
+    const [failed] = await tmpNames();
+    const cleaned = await cli(['clean-tmp', 'dyn.test']);
+    expect(cleaned.exitCode, cleaned.stdout).toBe(0);
+    expect(cleaned.stdout).toMatch(new RegExp(`^ {2}removed +${failed} `, 'm'));
+    expect(await tmpNames()).toEqual([]);
+
+    // An old tmp file of this zone, then a copy of the zone file bind-mounted onto it (in this
+    // mount namespace, named's too): same serial, newer mtime — and still no proof of a dump.
+    const old = join(zones, 'tmp-MountedOld');
+    await copyFile(zoneFile, old);
+    await utimes(old, minutesAgo(30), minutesAgo(30));
+    const seed = join(named.dir, 'seed.db');
+    await copyFile(zoneFile, seed);
+    const mounted = await sh('mount', '--bind', seed, zoneFile).then(
+      () => undefined,
+      (error: Error) => error.message,
+    );
+    if (mounted !== undefined) {
+      console.log(`mount-point case not run: cannot bind-mount here: ${mounted}`);
+      expect(mounted).not.toBe('');
+      return;
+    }
+    try {
+      const result = await cli(['clean-tmp', 'dyn.test']);
+      expect(result.exitCode, result.stdout).toBe(1);
+      expect(result.stdout).toMatch(/NOT PROVEN CURRENT$/m);
+      expect(result.stdout).toMatch(
+        /^ {2}proof: +.*is a mount point: named cannot rename a dump over it/m,
+      );
+      expect(result.stdout).toMatch(/^ {2}kept +tmp-MountedOld .*\[zone-not-current\]/m);
+      expect(existsSync(old)).toBe(true);
+    } finally {
+      await sh('umount', '-l', zoneFile).catch(() => {});
+    }
   });
 });
