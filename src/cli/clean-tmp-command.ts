@@ -2,7 +2,8 @@
  * `rndc-js clean-tmp ZONE [class [view]] [--dry-run]`: removeStaleTmpFiles as a command — removes
  * the `tmp-XXXXXXXXXX` leftovers of failed dumps once the zone file is proven to hold the served
  * serial, and prints each entry removed or kept, with the reason. Exit 0 done, 1 files kept
- * because the zone is not proven current or a removal failed, 2 could not examine.
+ * because the zone is not proven current, a removal failed or the listing was cut short, 2 could
+ * not examine.
  */
 import { resolve } from 'node:path';
 import { namedDirectory } from '../dump/named-config.js';
@@ -114,9 +115,11 @@ export async function cleanTmpCommand(
     return io.signal.aborted ? EXIT_INTERRUPTED : status;
   }
   const report = result.value;
-  const unresolved = report.files.some(
-    (f) => f.verdict === 'kept' && f.reason !== undefined && UNRESOLVED.has(f.reason),
-  );
+  const unresolved =
+    report.listingIncomplete ||
+    report.files.some(
+      (f) => f.verdict === 'kept' && f.reason !== undefined && UNRESOLVED.has(f.reason),
+    );
   const status = unresolved ? EXIT_KEPT : EXIT_CLEANED;
   if (json) {
     writeJson(io, {

@@ -808,7 +808,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
         : `${stale.length} leftover tmp file(s): earlier dumps failed at rename()`,
       evidence,
       remedy:
-        "Fix the rename failure first (see the other findings; when none explains it, the zone file is probably a mount point or the file system returned EBUSY/EXDEV/ESTALE, which named's log does not name). Then `rndc sync` the zone and verify the file serial equals the served serial, and only then delete the tmp-* files. If the journal is gone (rndc sync -clean) the newest tmp file is the only complete copy: stop named, copy it over the zone file, remove the stale journal, start named.",
+        "Fix the rename failure first (see the other findings; when none explains it, the zone file is probably a mount point or the file system returned EBUSY/EXDEV/ESTALE, which named's log does not name). Then `rndc sync` the zone and verify the file serial equals the served serial (`rndc-js sync ZONE --verify`), and only then remove the tmp-* files (`rndc-js clean-tmp ZONE` removes only those the proven dump covers). If the journal is gone (rndc sync -clean) the newest tmp file is the only complete copy: stop named, copy it over the zone file, remove the stale journal, start named.",
       pattern: 1,
     });
   }

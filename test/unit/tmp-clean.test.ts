@@ -8,6 +8,7 @@ import {
   lstat,
   mkdir,
   mkdtemp,
+  readdir,
   readFile,
   rename,
   rm,
@@ -233,6 +234,23 @@ describe('removeStaleTmpFiles', () => {
       }
     });
   });
+
+  it('a directory with more tmp-* entries than one run examines: the listing stops, says so, and the next run goes on', async () => {
+    const when = minutesAgo(30);
+    const names = Array.from({ length: 10_010 }, (_, i) => `tmp-${String(i).padStart(10, '0')}`);
+    for (const name of names) {
+      const path = join(zones, name);
+      await writeFile(path, '');
+      await utimes(path, when, when);
+    }
+    const first = (await removeStaleTmpFiles({ rndc: named(10), zone: 'dyn.test' })).unwrap();
+    expect(first.listingIncomplete).toBe(true);
+    expect(first.files).toHaveLength(10_000);
+    expect(first.removed).toBe(10_000);
+    const second = (await removeStaleTmpFiles({ rndc: named(10), zone: 'dyn.test' })).unwrap();
+    expect(second).toMatchObject({ listingIncomplete: false, removed: 10, kept: 0 });
+    expect((await readdir(zones)).filter((n) => n.startsWith('tmp-'))).toEqual([]);
+  }, 60_000);
 
   it('no such zone directory: an error value that says where, nothing thrown', async () => {
     zoneFile = join(scratch, 'nowhere/dyn.test.db');
