@@ -122,6 +122,15 @@ export {
 } from './dump/log.js';
 export type { MountInfoEntry } from './dump/mountinfo.js';
 export type {
+  RemoveStaleTmpFilesOptions,
+  TmpCleanErrorKind,
+  TmpCleanReport,
+  TmpFileOutcome,
+  TmpFileVerdict,
+  TmpKeptReason,
+} from './dump/tmp-clean.js';
+export { removeStaleTmpFiles, TmpCleanError } from './dump/tmp-clean.js';
+export type {
   DiskEffectOperation,
   DiskEffectReport,
   DiskTarget,

@@ -6,7 +6,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GLOBAL_OPTIONS, globalSettings, parseArgs } from './args.js';
+import { GLOBAL_OPTIONS, type GlobalSettings, globalSettings, parseArgs } from './args.js';
+import { cleanTmpCommand } from './clean-tmp-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { recoverCommand } from './recover-command.js';
@@ -14,7 +15,13 @@ import { rndcCommand } from './rndc-command.js';
 import { triggersCommand } from './triggers-command.js';
 import { updateCommand } from './update.js';
 import { USAGE, usageError } from './usage.js';
-import { verifyCommand, wantsVerify } from './verify-command.js';
+import {
+  UNVERIFIED_CLEAN_FLAG,
+  UNVERIFIED_CLEAN_WARNING,
+  verifyCommand,
+  wantsClean,
+  wantsVerify,
+} from './verify-command.js';
 
 /** Exit status after an unexpected exception (a bug): EX_SOFTWARE. */
 export const EXIT_INTERNAL = 70;
@@ -61,15 +68,46 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return triggersCommand(rest, settings, io);
     case 'recover':
       return recoverCommand(rest, settings, io);
+    case 'clean-tmp':
+      return cleanTmpCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
-      if (wantsVerify(rest)) return verifyCommand(word, rest, settings, io);
+      if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {
+        // rndc's raw behaviour, asked for by name: passed through as rndc sends it, with a warning.
+        if (wantsVerify(rest) || !wantsClean(rest)) {
+          return usageError(
+            io,
+            `${UNVERIFIED_CLEAN_FLAG} goes with -clean and without --verify (it sends rndc's unverified sync -clean)`,
+            'sync',
+          );
+        }
+        io.stderr.write(UNVERIFIED_CLEAN_WARNING);
+        const raw = rest
+          .filter((arg) => arg !== UNVERIFIED_CLEAN_FLAG)
+          .map((arg) => (arg === '--clean' ? '-clean' : arg));
+        return rndcMode(word, raw, settings, io);
+      }
+      // sync -clean verifies first: the journal is the only persistent copy of the changes.
+      if (wantsVerify(rest) || (word === 'sync' && wantsClean(rest))) {
+        return verifyCommand(word, rest, settings, io);
+      }
       break;
     default:
       break;
   }
-  // rndc mode. `--json` may also follow the command (no rndc command takes it); `--` ends that,
-  // and everything after it goes to named as written.
+  return rndcMode(word, rest, settings, io);
+}
+
+/**
+ * rndc mode. `--json` may also follow the command (no rndc command takes it); `--` ends that,
+ * and everything after it goes to named as written.
+ */
+function rndcMode(
+  word: string,
+  rest: readonly string[],
+  settings: GlobalSettings,
+  io: CliIo,
+): Promise<number> {
   const words: string[] = [word];
   let json = settings.json;
   let verbatim = false;

@@ -12,6 +12,11 @@ Commands of ${PROGRAM} itself:
   freeze ZONE [class [view]] --verify [VERIFY OPTIONS]
       send the command, wait until the zone file on disk holds the served serial, print the
       evidence. Exit 0 written, 1 failed, 3 not proven before the deadline.
+  sync [-clean] ZONE [class [view]] [VERIFY OPTIONS]
+      -clean (or --clean) always verifies first: the journal is deleted only after the dump is
+      proven; otherwise it is kept and the exit status is 1 (3 not proven).
+      --unverified-clean-may-lose-journal sends rndc's raw sync -clean (journal deleted before
+      the dump is written; a failed dump then loses every update at the next restart).
       VERIFY OPTIONS: --named-log PATH  --named-dir DIR  --named-conf PATH  --named-pid PID
                       --named-binary PATH  --zone-file PATH  --wait SECONDS (default 10)
   doctor [ZONE [class [view]] | --zone-file PATH] [--named-pid PID [--trust-named-pid]]
@@ -20,6 +25,11 @@ Commands of ${PROGRAM} itself:
       could not diagnose. --named-binary: named's executable when not /usr/sbin/named or
       /usr/local/sbin/named (the program itself, not a wrapper script; root-owned), against
       which named's process is verified.
+  clean-tmp ZONE [class [view]] [--dry-run] [--named-dir DIR] [--named-conf PATH]
+            [--zone-file PATH]
+      remove the tmp-XXXXXXXXXX leftovers of failed dumps, only once the zone file is proven to
+      hold the served serial, only older ones of this zone; prints what was removed and kept.
+      Exit 0 done, 1 kept because not proven current (or a removal failed), 2 could not examine.
   triggers
       the table of operations that make named write zone files, and when.
   update [ARGS…]

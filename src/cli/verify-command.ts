@@ -49,6 +49,23 @@ const VERIFY_OPTIONS = [
   { long: 'wait', value: true, key: 'wait' },
 ] as const;
 
+/**
+ * The flag that sends `sync -clean` as rndc does, unverified: named deletes the journal as soon
+ * as the dump is *scheduled*, so a dump that then fails leaves the changes only in memory.
+ */
+export const UNVERIFIED_CLEAN_FLAG = '--unverified-clean-may-lose-journal';
+
+/** The warning printed on stderr when {@link UNVERIFIED_CLEAN_FLAG} is used. */
+export const UNVERIFIED_CLEAN_WARNING = `${PROGRAM}: WARNING: ${UNVERIFIED_CLEAN_FLAG}: sending 'sync -clean' unverified, as rndc does. named deletes the journal when the dump is scheduled, not once it is written: if the dump fails, the changes exist only in named's memory and the next restart loses them. '${PROGRAM} sync ZONE -clean' deletes the journal only after proving the dump.\n`;
+
+/**
+ * True when these arguments of sync ask for the journal to be deleted (`-clean`, rndc's
+ * spelling, or `--clean`), wherever they are: rndc-js then verifies first.
+ */
+export function wantsClean(args: readonly string[]): boolean {
+  return args.some((arg) => arg === '-clean' || arg === '--clean');
+}
+
 /** True when these arguments of sync/freeze ask for verification (`--verify` before any `--`). */
 export function wantsVerify(args: readonly string[]): boolean {
   for (const arg of args) {
@@ -91,7 +108,13 @@ export async function verifyCommand(
   if (clean && word !== 'sync') return usageError(io, `--clean applies only to sync`, word);
   const [zone, zoneClass, view, ...extra] = operands;
   if (zone === undefined) {
-    return usageError(io, `${word} --verify needs a zone: ${word} ZONE --verify`, word);
+    return usageError(
+      io,
+      clean && options.verify !== true
+        ? `sync -clean needs a zone: ${PROGRAM} deletes a journal only after proving the dump of that zone (sync ZONE -clean); ${UNVERIFIED_CLEAN_FLAG} sends rndc's unverified sync -clean`
+        : `${word} --verify needs a zone: ${word} ZONE --verify`,
+      word,
+    );
   }
   if (extra.length > 0) return usageError(io, `unexpected argument '${extra[0]}'`, word);
   const text = (key: string) => optionText(options, key);

@@ -359,6 +359,8 @@ export interface StorageFacts {
   readonly fileSerialError?: string;
   /** The SOA serial named serves. */
   readonly servedSerial?: number;
+  /** The zone's name, when given (`origin`). */
+  readonly origin?: string;
   /** Leftover tmp files, oldest first: at most the newest 1,000 (see `tmpFileCount`). */
   readonly tmpFiles: readonly TmpFileFacts[];
   /** tmp files seen in the zone directory, when more than `tmpFiles` lists. */
@@ -755,9 +757,16 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
   }
 
   // --- stale tmp files ----------------------------------------------------------------------------------
-  const stale = facts.tmpFiles.filter(
+  const settled = facts.tmpFiles.filter(
     (t) => facts.now.getTime() - t.mtime.getTime() >= TMP_IN_FLIGHT_MS,
   );
+  // A zone file that holds the served serial and was written after a tmp file proves a dump
+  // succeeded since: that tmp file is a leftover of an earlier failure, not a failing loop.
+  const current = provenCurrent(facts);
+  const written = facts.zoneFileStat.mtime.getTime();
+  const leftovers = current ? settled.filter((t) => t.mtime.getTime() < written) : [];
+  const stale = current ? settled.filter((t) => t.mtime.getTime() >= written) : settled;
+  if (leftovers.length > 0) findings.push(leftoverTmpFinding(facts, leftovers));
   if (stale.length > 0) {
     const gaps = cadence(stale);
     const median = gaps.length > 0 ? medianOf(gaps) : undefined;
@@ -799,7 +808,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
         : `${stale.length} leftover tmp file(s): earlier dumps failed at rename()`,
       evidence,
       remedy:
-        "Fix the rename failure first (see the other findings; when none explains it, the zone file is probably a mount point or the file system returned EBUSY/EXDEV/ESTALE, which named's log does not name). Then `rndc sync` the zone and verify the file serial equals the served serial, and only then delete the tmp-* files. If the journal is gone (rndc sync -clean) the newest tmp file is the only complete copy: stop named, copy it over the zone file, remove the stale journal, start named.",
+        "Fix the rename failure first (see the other findings; when none explains it, the zone file is probably a mount point or the file system returned EBUSY/EXDEV/ESTALE, which named's log does not name). Then `rndc sync` the zone and verify the file serial equals the served serial (`rndc-js sync ZONE --verify`), and only then remove the tmp-* files (`rndc-js clean-tmp ZONE` removes only those the proven dump covers). If the journal is gone (rndc sync -clean) the newest tmp file is the only complete copy: stop named, copy it over the zone file, remove the stale journal, start named.",
       pattern: 1,
     });
   }
@@ -907,6 +916,46 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
 
   const order: Record<FindingSeverity, number> = { error: 0, warning: 1, info: 2 };
   return findings.sort((a, b) => order[a.severity] - order[b.severity]);
+}
+
+/**
+ * The zone file on disk is what named serves: it holds the served serial, it is a regular file
+ * named can rename over (not a mount point), and so a dump has succeeded since any tmp file
+ * older than it was left behind.
+ */
+function provenCurrent(facts: StorageFacts): boolean {
+  return (
+    facts.fileSerial !== undefined &&
+    facts.servedSerial !== undefined &&
+    facts.fileSerial === facts.servedSerial &&
+    facts.zoneFileStat.type === 'file' &&
+    facts.zoneFileMount === undefined
+  );
+}
+
+/** Most tmp file paths spelled out in the `rm` of the leftover finding's remedy. */
+const MAX_RM_PATHS = 10;
+
+/** tmp files older than a proven-current zone file: leftovers of a failure that is over. */
+function leftoverTmpFinding(facts: StorageFacts, leftovers: readonly TmpFileFacts[]): Finding {
+  const newest = leftovers[leftovers.length - 1]!;
+  const paths = leftovers.map((t) => posix.join(facts.zoneDir, t.name));
+  const shown = paths.slice(-MAX_RM_PATHS);
+  const zone = facts.origin ?? 'ZONE';
+  return {
+    code: 'stale-tmp-files',
+    severity: 'warning',
+    title: `${leftovers.length} tmp file(s) are leftovers of an earlier failure, safe to remove: ${leftovers
+      .slice(-3)
+      .map((t) => t.name)
+      .join(', ')}${leftovers.length > 3 ? ', …' : ''}`,
+    evidence: [
+      `${leftovers.length} tmp file(s)${facts.tmpFileCount !== undefined ? ` among the newest of ${facts.tmpFileCount}` : ''} in ${facts.zoneDir}, the newest written ${newest.mtime.toISOString()}`,
+      `the zone file holds serial ${facts.fileSerial}, the serial named serves, and was written ${facts.zoneFileStat.mtime.toISOString()}, after them: a dump has succeeded since they were left`,
+      'named leaves one tmp-XXXXXXXXXX per dump that failed after creating it, and never deletes them',
+    ],
+    remedy: `Remove them with \`rndc-js clean-tmp ${zone}\` (\`--dry-run\` lists first): it proves the zone current again and removes only tmp files of this zone at a serial the zone file already holds. By hand, only if no other zone keeps its files in ${facts.zoneDir}: \`rm -- ${shown.join(' ')}\`${paths.length > shown.length ? ` (and ${paths.length - shown.length} older)` : ''}.`,
+  };
 }
 
 function configMapEvidence(facts: StorageFacts): string[] {
@@ -1445,6 +1494,7 @@ async function gatherFacts(
     ...(fileSerial !== undefined ? { fileSerial } : {}),
     ...(fileSerialError !== undefined ? { fileSerialError } : {}),
     ...(options.servedSerial !== undefined ? { servedSerial: options.servedSerial } : {}),
+    ...(options.origin !== undefined ? { origin: options.origin } : {}),
     tmpFiles,
     ...(tmpFileCount > tmpFiles.length ? { tmpFileCount } : {}),
     ...(zoneDirListingIncomplete ? { zoneDirListingIncomplete } : {}),

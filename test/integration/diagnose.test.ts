@@ -2,7 +2,17 @@
 // broken one yields exactly the expected finding codes, and (where possible) the real dump
 // failure is shown: `rndc sync` succeeds while named logs "dumping master file: …".
 import { execFile } from 'node:child_process';
-import { chmod, chown, copyFile, mkdir, readFile, rm, utimes, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  chown,
+  copyFile,
+  mkdir,
+  readFile,
+  rm,
+  stat,
+  utimes,
+  writeFile,
+} from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
@@ -214,6 +224,10 @@ describe('healthy set-ups: no findings', () => {
       const t = new Date(now - ages[i]! * 60_000);
       await utimes(path, t, t);
     }
+    // The last good dump before the failures: a zone file newer than them would prove one since.
+    const { atime, mtime } = await stat(zone.path);
+    const lastGood = new Date(now - 60 * 60_000);
+    await utimes(zone.path, lastGood, lastGood);
     try {
       const d = await diagnose(root, 'dyn.test');
       expect(codes(d)).toEqual(['stale-tmp-files']);
@@ -229,8 +243,15 @@ describe('healthy set-ups: no findings', () => {
       const fresh = (await diagnose(root, 'dyn.test', { now: new Date(now - 40 * 60_000) }))
         .findings;
       expect(fresh).toEqual([]);
+      // A dump since (the zone file newer than every tmp file, holding the served serial): the
+      // same files are leftovers of a failure that is over — a warning, not a failing loop.
+      await utimes(zone.path, atime, new Date());
+      const repaired = finding(await diagnose(root, 'dyn.test'), 'stale-tmp-files');
+      expect(repaired.severity).toBe('warning');
+      expect(repaired.title).toMatch(/^4 tmp file\(s\) are leftovers of an earlier failure/);
     } finally {
       for (const name of names) await rm(join(dir, name), { force: true });
+      await utimes(zone.path, atime, mtime);
     }
     expect((await diagnose(root, 'dyn.test')).findings).toEqual([]);
   });

@@ -12,7 +12,7 @@ import {
 } from '../../src/cli/args.js';
 import { jsonReply } from '../../src/cli/output.js';
 import { runCli } from '../../src/cli/run.js';
-import { wantsVerify } from '../../src/cli/verify-command.js';
+import { UNVERIFIED_CLEAN_FLAG, wantsClean, wantsVerify } from '../../src/cli/verify-command.js';
 import { renderLikeRndc, resultName } from '../../src/control/render.js';
 import { fakeIo } from '../helpers/cli-io.js';
 
@@ -116,6 +116,29 @@ describe('globalSettings', () => {
     expect(wantsVerify(['dyn.test', '--verify'])).toBe(true);
     expect(wantsVerify(['--', '--verify'])).toBe(false);
     expect(wantsVerify(['-clean', 'dyn.test'])).toBe(false);
+  });
+
+  it('sync -clean always goes the verified way: wantsClean anywhere (also after --); refusals before anything is sent', async () => {
+    expect(wantsClean(['-clean', 'dyn.test'])).toBe(true);
+    expect(wantsClean(['dyn.test', '--clean'])).toBe(true);
+    expect(wantsClean(['--', '-clean', 'dyn.test'])).toBe(true);
+    expect(wantsClean(['dyn.test'])).toBe(false);
+    // No configuration is even looked for: these are refused first (exit 1, usage).
+    const all = fakeIo();
+    expect(await runCli(['-c', '/nonexistent/rndc.conf', 'sync', '-clean'], all)).toBe(1);
+    expect(all.err()).toMatch(/^rndc-js: sync -clean needs a zone: /);
+    expect(all.err()).toContain(UNVERIFIED_CLEAN_FLAG);
+    const noClean = fakeIo();
+    expect(
+      await runCli(
+        ['-c', '/nonexistent/rndc.conf', 'sync', 'dyn.test', UNVERIFIED_CLEAN_FLAG],
+        noClean,
+      ),
+    ).toBe(1);
+    expect(noClean.err()).toContain(
+      `${UNVERIFIED_CLEAN_FLAG} goes with -clean and without --verify`,
+    );
+    expect(noClean.err()).not.toContain('WARNING');
   });
 });
 

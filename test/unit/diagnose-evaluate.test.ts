@@ -95,6 +95,11 @@ function healthy(): StorageFacts {
   };
 }
 
+function withoutFileSerial(): StorageFacts {
+  const { fileSerial: _unread, ...facts } = healthy();
+  return facts;
+}
+
 const codes = (facts: StorageFacts) =>
   evaluateStorage(facts)
     .map((f) => f.code)
@@ -265,8 +270,10 @@ describe('evaluateStorage', () => {
     });
     const old = evaluateStorage({ ...healthy(), tmpFiles: [tmp('tmp-aaaaaaaaaa', 300)] });
     expect(old).toMatchObject([{ code: 'stale-tmp-files', severity: 'warning' }]);
+    // The zone file is behind what named serves: the dumps that left the files are still failing.
     const loop = evaluateStorage({
       ...healthy(),
+      fileSerial: 11,
       tmpFiles: [
         tmp('tmp-aaaaaaaaaa', 53),
         tmp('tmp-bbbbbbbbbb', 39),
@@ -277,6 +284,46 @@ describe('evaluateStorage', () => {
     expect(loop[0]).toMatchObject({ code: 'stale-tmp-files', severity: 'error' });
     expect(loop[0]?.title).toContain('dump retry loop');
     expect(evaluateStorage({ ...healthy(), tmpFiles: [tmp('tmp-eeeeeeeeee', 0.2)] })).toEqual([]);
+  });
+
+  it('stale tmp files after a proven dump (file serial == served serial, zone file newer): a warning with the way to remove them, not a failing loop', () => {
+    const tmp = (name: string, age: number) => ({
+      name,
+      size: 2000,
+      mtime: minutesAgo(age),
+      uid: 100,
+    });
+    const series = [
+      tmp('tmp-aaaaaaaaaa', 53),
+      tmp('tmp-bbbbbbbbbb', 39),
+      tmp('tmp-cccccccccc', 26),
+      tmp('tmp-dddddddddd', 13),
+    ];
+    // healthy(): serial 12 served and on disk, zone file written 5 minutes ago.
+    const repaired = evaluateStorage({ ...healthy(), origin: 'dyn.example.com', tmpFiles: series });
+    expect(repaired).toHaveLength(1);
+    expect(repaired[0]).toMatchObject({ code: 'stale-tmp-files', severity: 'warning' });
+    expect(repaired[0]?.title).toMatch(
+      /^4 tmp file\(s\) are leftovers of an earlier failure, safe to remove: /,
+    );
+    expect(repaired[0]?.title).not.toContain('retry loop');
+    expect(repaired[0]?.remedy).toContain('`rndc-js clean-tmp dyn.example.com`');
+    expect(repaired[0]?.remedy).toContain('rm -- /var/lib/bind/dyn/tmp-aaaaaaaaaa');
+    // One left after the last good dump: that one is a failure since, still judged as before.
+    const since = evaluateStorage({
+      ...healthy(),
+      tmpFiles: [...series, tmp('tmp-eeeeeeeeee', 2)],
+    });
+    expect(since.map((f) => f.severity)).toEqual(['error', 'warning']);
+    expect(since[0]?.evidence[0]).toContain('tmp-eeeeeeeeee');
+    expect(since[1]?.title).toMatch(/^4 tmp file/);
+    // Not proven: the served serial is ahead, or the zone file is a mount point.
+    expect(evaluateStorage({ ...healthy(), servedSerial: 13, tmpFiles: series })[0]).toMatchObject({
+      severity: 'error',
+    });
+    expect(evaluateStorage({ ...withoutFileSerial(), tmpFiles: series })[0]).toMatchObject({
+      severity: 'error',
+    });
   });
 
   it('errors come before warnings', () => {
