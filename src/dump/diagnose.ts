@@ -386,7 +386,7 @@ export interface StorageFacts {
   readonly zoneDirListingIncomplete?: boolean;
   /** AppArmor confinement of named, if any. */
   readonly apparmor: AppArmorFacts;
-  /** When named's process started (from `/proc/<pid>/stat`), with a pid. */
+  /** When named started: its process's start (`/proc/<pid>/stat`), else `namedBootTime`. */
   readonly namedStartTime?: Date;
   /**
    * The zone file as this process sees it, when named runs in another mount namespace (present
@@ -1630,7 +1630,12 @@ async function gatherFacts(
     ...(tmpFileCount > tmpFiles.length ? { tmpFileCount } : {}),
     ...(zoneDirListingIncomplete ? { zoneDirListingIncomplete } : {}),
     apparmor,
-    ...(taken?.startTime !== undefined ? { namedStartTime: new Date(taken.startTime) } : {}),
+    // named's start: its process's, else the boot time `rndc status` reported.
+    ...(taken?.startTime !== undefined
+      ? { namedStartTime: new Date(taken.startTime) }
+      : options.namedBootTime !== undefined
+        ? { namedStartTime: options.namedBootTime }
+        : {}),
     ...(localZoneFile !== undefined ? { localZoneFile } : {}),
     now,
   });
