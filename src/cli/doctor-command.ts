@@ -184,7 +184,7 @@ function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): stri
   if (diagnosis.findings.length === 0) {
     out += checked
       ? 'no problems found: named can write this zone file and its journal\n'
-      : 'no problems found in what could be checked; whether named can write here was NOT checked (its identity is unknown)\n';
+      : 'no problems found in what could be checked; named’s access here was NOT checked (its identity is unknown)\n';
     return out;
   }
   const { errors, warnings } = severityCounts(diagnosis.findings);
@@ -192,7 +192,7 @@ function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): stri
   out += findingsText(diagnosis.findings);
   if (!checked && errors === 0) {
     out +=
-      'whether named can write this zone file and its journal was NOT checked (named’s identity is unknown or not verified): exit status 3\n';
+      'named’s access to this zone file and its journal was NOT checked (its identity is unknown or not verified): exit status 3\n';
   }
   return out;
 }

@@ -869,8 +869,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     const idleMs = facts.now.getTime() - journal.mtime.getTime();
     // A served serial overdue on disk is dump-overdue's finding; this one then only speaks of
     // a journal that has no served serial to compare with.
-    const overdue =
-      pending && idleMs > DUMP_OVERDUE_MS && facts.servedSerial === undefined;
+    const overdue = pending && idleMs > DUMP_OVERDUE_MS && facts.servedSerial === undefined;
     const fileSize = facts.zoneFileStat.size;
     const oversized = pending && journal.size > Math.max(8 * fileSize, fileSize + 64 * 1024);
     if (overdue || oversized) {
@@ -1006,10 +1005,15 @@ function foreignFile(facts: StorageFacts): Finding | undefined {
       local.device === local.namedDevice &&
       local.inode === local.namedInode;
     if (same) return undefined;
+    // Another file here is a trap (tools run here read or write it); none is only context
+    // (a host looking into a container).
     return {
       code: 'different-file-than-named',
-      severity: 'warning',
-      title: `this process runs in another mount namespace than named and sees a different file at ${local.path}: what it reads or writes there is not named's zone file`,
+      severity: local.error !== undefined ? 'info' : 'warning',
+      title:
+        local.error !== undefined
+          ? `this process runs in another mount namespace than named, where ${local.path} ${local.error}: named's file was examined through /proc/${facts.pid}/root`
+          : `this process runs in another mount namespace than named and sees a different file at ${local.path}: what it reads or writes there is not named's zone file`,
       evidence: [
         `mount namespaces: this process ${local.ourNamespace}, named (pid ${facts.pid}) ${local.namedNamespace}`,
         local.error !== undefined
@@ -1081,7 +1085,7 @@ function dumpOverdue(facts: StorageFacts, foreign: boolean): Finding | undefined
       'until a dump succeeds the changes exist only in memory and in the journal',
     ],
     remedy:
-      "Find why dumps fail (the other findings, and the \"dumping master file:\" lines in named's log), fix it, then `rndc-js sync --verify` the zone. Do not `rndc sync -clean` or delete the journal before the file serial equals the served serial: the journal is the only durable copy of these changes.",
+      'Find why dumps fail (the other findings, and the "dumping master file:" lines in named\'s log), fix it, then `rndc-js sync --verify` the zone. Do not `rndc sync -clean` or delete the journal before the file serial equals the served serial: the journal is the only durable copy of these changes.',
     pattern: 12,
   };
 }

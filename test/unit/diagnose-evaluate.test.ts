@@ -454,7 +454,9 @@ describe("evaluateStorage: the file seen is not named's (different-file-than-nam
         namedInode: 77,
       },
     });
-    expect(absent.map((f) => f.code)).toEqual(['different-file-than-named']);
+    expect(absent.map((f) => [f.code, f.severity])).toEqual([
+      ['different-file-than-named', 'info'],
+    ]);
     // the same inode seen from both (a shared volume) → nothing
     expect(
       evaluateStorage({
