@@ -402,17 +402,21 @@ export interface StorageFacts {
 export interface LocalZoneFile {
   /** The path (named's path, looked up in this process's namespace). */
   readonly path: string;
-  /** This process's mount namespace and named's (`/proc/<pid>/ns/mnt`). */
+  /** This process's mount namespace (`/proc/self/ns/mnt`, e.g. `mnt:[4026532174]`). */
   readonly ourNamespace: string;
+  /** named's mount namespace (`/proc/<pid>/ns/mnt`). */
   readonly namedNamespace: string;
-  /** `stat` here (symlinks followed here), when the path exists here. */
+  /** Device of the file here (`stat`, symlinks followed here), when the path exists here. */
   readonly device?: number;
+  /** Inode of the file here. */
   readonly inode?: number;
+  /** Size in bytes of the file here. */
   readonly size?: number;
-  /** Why it could not be examined here (`ENOENT`…). */
+  /** Why it could not be examined here (`does not exist in this mount namespace`…). */
   readonly error?: string;
-  /** `stat` of named's zone file through named's view. */
+  /** Device of named's zone file, `stat` through named's view (`/proc/<pid>/root`). */
   readonly namedDevice?: number;
+  /** Inode of named's zone file, through named's view. */
   readonly namedInode?: number;
 }
 
