@@ -1576,8 +1576,10 @@ async function gatherFacts(
   }
 
   const apparmor = await appArmorFacts(pid);
+  // A symlink whose target was not resolved inside named's root has no file to compare with.
+  const unresolvedLink = zoneFileStat.value.type === 'symlink' && zoneFileTarget === undefined;
   const localZoneFile =
-    pid === undefined
+    pid === undefined || unresolvedLink
       ? undefined
       : await localView(pid, zoneFileAbs, view, zoneFileTarget ?? zoneFile);
 
@@ -1666,7 +1668,8 @@ async function localView(
   ]);
   if (ourNamespace === undefined || namedNamespace === undefined) return undefined;
   if (ourNamespace === namedNamespace) return undefined;
-  const named = await stat(view.host(namedPath)).catch(() => undefined);
+  // lstat: `namedPath` is resolved inside named's root; stat() would follow a link against ours.
+  const named = await lstat(view.host(namedPath)).catch(() => undefined);
   const namedIds = named ? { namedDevice: named.dev, namedInode: named.ino } : {};
   try {
     const here = await stat(path);
