@@ -8,7 +8,7 @@
 // Each case asserts the finding codes, the wording and the CLI's exit status; healthy layouts
 // give zero findings.
 import { execFile } from 'node:child_process';
-import { chmod, chown } from 'node:fs/promises';
+import { chmod, chown, copyFile, mkdir, rename, symlink } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
@@ -396,6 +396,45 @@ describe('the doctor in another mount namespace than named (a sidecar or Job)', 
       judged.findings.map((f: { code: string; severity: string }) => [f.code, f.severity]),
     ).toEqual([['different-file-than-named', 'error']]);
   });
+});
+
+describe('named in a mount namespace of its own, the doctor on the host', () => {
+  it('a zone file symlink resolves to another file in named’s namespace: compared through named’s root, never ours', async () => {
+    if (skipWithoutMountNamespace()) return;
+    // zones/dyn.test.db -> <dir>/real/dyn.test.db (absolute); named's namespace has other/
+    // bind-mounted over real/, so named's link reaches another file than the host's. Following
+    // the link against this process's root would find the host's file and call them equal.
+    const named = await startNamed({
+      zones: [{ name: ZONE, kind: 'dynamic' }],
+      beforeStart: async ({ dir, zones }) => {
+        await mkdir(join(dir, 'real'));
+        await mkdir(join(dir, 'other'));
+        await copyFile(zones[0]!.path, join(dir, 'other/dyn.test.db'));
+        await rename(zones[0]!.path, join(dir, 'real/dyn.test.db'));
+        await symlink(join(dir, 'real/dyn.test.db'), zones[0]!.path);
+      },
+      mountNamespace: { bindMounts: [{ source: 'other', target: 'real' }] },
+    });
+    const l = lab(named);
+    const d = (
+      await diagnoseZoneStorage({
+        zoneFile: l.zoneFile,
+        namedPid: named.pid,
+        namedBinary: named.namedBinary,
+        origin: ZONE,
+        servedSerial: await served(l),
+        timeoutMs: 20_000,
+      })
+    ).unwrap();
+    expect(d.facts.zoneFileTarget).toBe(join(named.dir, 'real/dyn.test.db'));
+    const local = d.facts.localZoneFile!;
+    expect(local.namedNamespace).not.toBe(local.ourNamespace);
+    expect(local.inode).toBeDefined();
+    expect(local.namedInode).not.toBe(local.inode);
+    expect(d.findings.map((f) => [f.code, f.severity])).toEqual([
+      ['different-file-than-named', 'warning'],
+    ]);
+  }, 60_000);
 });
 
 describe('the test layout (zones inside named’s directory)', () => {
