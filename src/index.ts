@@ -69,12 +69,13 @@ export type {
   IdentityCheck,
   IdentitySource,
   JournalFacts,
+  LocalZoneFile,
   PathFacts,
   StorageDiagnosis,
   StorageFacts,
   TmpFileFacts,
 } from './dump/diagnose.js';
-export { DiagnoseError, diagnoseZoneStorage } from './dump/diagnose.js';
+export { DiagnoseError, diagnoseZoneStorage, namedAccessChecked } from './dump/diagnose.js';
 export type { DumpErrorKind } from './dump/errors.js';
 export { DumpError } from './dump/errors.js';
 export type { JournalErrorKind, JournalInfo, ReadJournalOptions } from './dump/journal.js';

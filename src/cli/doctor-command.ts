@@ -2,7 +2,8 @@
  * `rndc-js doctor [ZONE [class [view]] | --zone-file PATH]`: diagnoseZoneStorage as a readable
  * report. With ZONE the zone file comes from `zonestatus` (`files:`, relative to named's
  * directory: --named-dir ▸ --named-conf's `options { directory }` ▸ the named.conf `status`
- * names ▸ /proc/<pid>/cwd). Exit 0 no error findings, 1 error findings, 2 could not diagnose.
+ * names ▸ /proc/<pid>/cwd). Exit 0 no error findings, 1 error findings, 2 could not diagnose,
+ * 3 no error finding but named's access NOT checked (its identity unknown or not verified).
  */
 import { readlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
@@ -10,6 +11,7 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import {
   type DiagnoseOptions,
   diagnoseZoneStorage,
+  namedAccessChecked,
   type StorageDiagnosis,
 } from '../dump/diagnose.js';
 import { namedDirectory } from '../dump/named-config.js';
@@ -29,6 +31,8 @@ import { usageError } from './usage.js';
 export const EXIT_HEALTHY = 0;
 export const EXIT_PROBLEMS = 1;
 export const EXIT_UNDIAGNOSED = 2;
+/** No error finding, but named was not found (or not verified): its access was not checked. */
+export const EXIT_NOT_CHECKED = 3;
 
 const DOCTOR_OPTIONS = [
   { long: 'json' },
@@ -64,7 +68,7 @@ const IDENTITY_TEXT: Record<string, string> = {
   unverified:
     'NOT VERIFIED: the process given is not the host’s named; named’s access was not checked',
   unknown:
-    'not found: named’s access was not checked (pass --named-pid, --named-conf, --named-binary or --named-user)',
+    'not found: named’s access was NOT checked (pass --named-pid, --named-conf, --named-binary or --named-user)',
 };
 
 /** `doctor …`; `args` are the words after `doctor`. */
@@ -123,9 +127,10 @@ export async function doctorCommand(
   const diagnosis = await diagnoseZoneStorage(diagnoseOptions);
   if (diagnosis.isErr()) return fail(diagnosis.error);
   const { errors } = severityCounts(diagnosis.value.findings);
+  const checked = namedAccessChecked(diagnosis.value.facts);
   if (json) {
     writeJson(io, {
-      ok: errors === 0,
+      ok: errors === 0 && checked,
       zone: zone ?? null,
       diagnosis: jsonDiagnosis(diagnosis.value),
       error: null,
@@ -133,7 +138,7 @@ export async function doctorCommand(
   } else {
     io.stdout.write(reportText(zone, diagnosis.value));
   }
-  return errors === 0 ? EXIT_HEALTHY : EXIT_PROBLEMS;
+  return errors > 0 ? EXIT_PROBLEMS : checked ? EXIT_HEALTHY : EXIT_NOT_CHECKED;
 }
 
 function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): string {
@@ -160,17 +165,35 @@ function reportText(zone: string | undefined, diagnosis: StorageDiagnosis): stri
       `  serial:        served ${f.servedSerial ?? '(unknown)'}, file ${f.fileSerial ?? '(unreadable)'}`,
     );
   }
+  const checked = namedAccessChecked(f);
+  const foreign = diagnosis.findings.some(
+    (x) => x.code === 'different-file-than-named' && x.severity === 'error',
+  );
+  lines.push(
+    `  named access:  ${
+      foreign
+        ? 'NOT CHECKED: the file seen here is not the one named uses'
+        : checked
+          ? `checked (${f.identity === 'user' ? 'as --named-user, in this process’s view' : 'as named, in named’s view'})`
+          : f.identity === 'unverified'
+            ? 'NOT CHECKED: the process given is not verified as named'
+            : 'NOT CHECKED: named’s identity is unknown'
+    }`,
+  );
   let out = `${lines.join('\n')}\n`;
-  const checked = f.uid !== undefined;
   if (diagnosis.findings.length === 0) {
     out += checked
       ? 'no problems found: named can write this zone file and its journal\n'
-      : 'no problems found in what could be checked; whether named can write here was NOT checked (its identity is unknown)\n';
+      : 'no problems found in what could be checked; named’s access here was NOT checked (its identity is unknown)\n';
     return out;
   }
   const { errors, warnings } = severityCounts(diagnosis.findings);
   out += `${diagnosis.findings.length} finding(s): ${errors} error(s), ${warnings} warning(s)\n`;
   out += findingsText(diagnosis.findings);
+  if (!checked && errors === 0) {
+    out +=
+      'named’s access to this zone file and its journal was NOT checked (its identity is unknown or not verified): exit status 3\n';
+  }
   return out;
 }
 

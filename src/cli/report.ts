@@ -2,7 +2,7 @@
  * Readable and JSON forms of dump evidence and storage diagnoses, shared by `sync/freeze --verify`
  * and `doctor`. The JSON field names are the documented, stable ones (docs/cli.md).
  */
-import type { Finding, StorageDiagnosis } from '../dump/diagnose.js';
+import { type Finding, namedAccessChecked, type StorageDiagnosis } from '../dump/diagnose.js';
 import type { JournalInfo } from '../dump/journal.js';
 import type { NamedLogEvent } from '../dump/log.js';
 import type { DumpEvidence } from '../dump/verify.js';
@@ -53,6 +53,8 @@ export interface JsonDiagnosis {
   readonly zoneDir: string;
   readonly journalFile: string;
   readonly identity: JsonIdentity;
+  /** `not-checked`: named's identity is unknown or not verified; its access was not judged. */
+  readonly namedAccess: 'checked' | 'not-checked';
   readonly fileSerial: number | null;
   readonly servedSerial: number | null;
   readonly tmpFiles: readonly { name: string; size: number; mtime: string | null }[];
@@ -152,6 +154,7 @@ export function jsonDiagnosis(diagnosis: StorageDiagnosis): JsonDiagnosis {
       })),
       notes: [...f.identityNotes],
     },
+    namedAccess: namedAccessChecked(f) ? 'checked' : 'not-checked',
     fileSerial: orNull(f.fileSerial),
     servedSerial: orNull(f.servedSerial),
     tmpFiles: f.tmpFiles.map((t) => ({ name: t.name, size: t.size, mtime: isoOrNull(t.mtime) })),

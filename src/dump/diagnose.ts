@@ -143,7 +143,23 @@ export type FindingCode =
   /** The zone's file system has no free inodes: neither the tmp file nor a journal can be created. */
   | 'filesystem-no-inodes'
   /** The pid given as named's failed the identity checks: its view and uid were not used. */
-  | 'named-identity-not-verified';
+  | 'named-identity-not-verified'
+  /**
+   * No verified named was found (and no `namedUser` given): whether named can write the zone
+   * file and its journal was not checked.
+   */
+  | 'named-identity-unknown'
+  /**
+   * named serves a serial the zone file lacks, and the newest pending change is older than
+   * named's dump delay (900 s): dumps are failing (or were never scheduled).
+   */
+  | 'dump-overdue'
+  /**
+   * The zone file this process sees is not the one named uses: another mount namespace (a
+   * sidecar or Job without named's volume), shown by device/inode through named's view, or an
+   * empty file / unreadable or impossible serial where named serves the zone.
+   */
+  | 'different-file-than-named';
 
 /** How bad a finding is. `error`: dumps or updates fail now. `warning`: likely or past trouble. */
 export type FindingSeverity = 'error' | 'warning' | 'info';
@@ -372,8 +388,38 @@ export interface StorageFacts {
   readonly zoneDirListingIncomplete?: boolean;
   /** AppArmor confinement of named, if any. */
   readonly apparmor: AppArmorFacts;
+  /** When named started: its process's start (`/proc/<pid>/stat`), else `namedBootTime`. */
+  readonly namedStartTime?: Date;
+  /**
+   * The zone file as this process sees it, when named runs in another mount namespace (present
+   * only then, with named's pid): the diagnosis takes named's view through `/proc/<pid>/root`,
+   * but the file at the same path here may be another (a sidecar's placeholder).
+   */
+  readonly localZoneFile?: LocalZoneFile;
   /** When the facts were gathered. */
   readonly now: Date;
+}
+
+/** The zone file at named's path, in this process's mount namespace (see `localZoneFile`). */
+export interface LocalZoneFile {
+  /** The path (named's path, looked up in this process's namespace). */
+  readonly path: string;
+  /** This process's mount namespace (`/proc/self/ns/mnt`, e.g. `mnt:[4026532174]`). */
+  readonly ourNamespace: string;
+  /** named's mount namespace (`/proc/<pid>/ns/mnt`). */
+  readonly namedNamespace: string;
+  /** Device of the file here (`stat`, symlinks followed here), when the path exists here. */
+  readonly device?: number;
+  /** Inode of the file here. */
+  readonly inode?: number;
+  /** Size in bytes of the file here. */
+  readonly size?: number;
+  /** Why it could not be examined here (`does not exist in this mount namespace`…). */
+  readonly error?: string;
+  /** Device of named's zone file, `stat` through named's view (`/proc/<pid>/root`). */
+  readonly namedDevice?: number;
+  /** Inode of named's zone file, through named's view. */
+  readonly namedInode?: number;
 }
 
 /** The result of {@link diagnoseZoneStorage}. */
@@ -546,14 +592,29 @@ interface Budget {
 // Evaluation (pure)
 
 /**
+ * Whether named's own access to the zone file and journal was checked: named's identity is
+ * known (a verified or vouched-for pid, or `namedUser`). `false` when no verified named was
+ * found (`unknown`, with a `named-identity-unknown` finding) or the pid given failed its checks
+ * (`unverified`): then "no error finding" does not mean named can write there. The CLI exits 3
+ * in that case.
+ */
+export function namedAccessChecked(facts: StorageFacts): boolean {
+  return facts.identity !== 'unknown' && facts.identity !== 'unverified' && facts.uid !== undefined;
+}
+
+/**
  * Turns gathered facts into findings, errors first. Pure; {@link diagnoseZoneStorage} calls it,
  * and it is exported so that facts gathered elsewhere (or edited, to ask "what if") can be judged.
  */
 export function evaluateStorage(facts: StorageFacts): Finding[] {
   const findings: Finding[] = [];
   const who = describeIdentity(facts);
-  const known = facts.identity !== 'unknown' && facts.uid !== undefined;
+  const foreign = foreignFile(facts);
+  // Access facts of a file proven not to be named's say nothing about named.
+  const known =
+    facts.identity !== 'unknown' && facts.uid !== undefined && foreign?.severity !== 'error';
   const dir = facts.zoneDirStat;
+  if (foreign !== undefined) findings.push(foreign);
 
   // --- the zone file is a mount point (EBUSY) ----------------------------------------------
   if (facts.zoneFileMount) {
@@ -819,7 +880,9 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     const target = facts.servedSerial ?? journal.endSerial;
     const pending = target !== undefined && serialLess(facts.fileSerial, target);
     const idleMs = facts.now.getTime() - journal.mtime.getTime();
-    const overdue = pending && idleMs > DUMP_OVERDUE_MS;
+    // A served serial overdue on disk is dump-overdue's finding; this one then only speaks of
+    // a journal that has no served serial to compare with.
+    const overdue = pending && idleMs > DUMP_OVERDUE_MS && facts.servedSerial === undefined;
     const fileSize = facts.zoneFileStat.size;
     const oversized = pending && journal.size > Math.max(8 * fileSize, fileSize + 64 * 1024);
     if (overdue || oversized) {
@@ -893,6 +956,26 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
     }
   }
 
+  // --- served serial ahead of the file for longer than the dump delay ---------------------------------
+  const overdue = dumpOverdue(facts, foreign?.severity === 'error');
+  if (overdue !== undefined) findings.push(overdue);
+
+  // --- named not found: its access was not checked -------------------------------------------------------
+  if (facts.identity === 'unknown') {
+    findings.push({
+      code: 'named-identity-unknown',
+      severity: 'warning',
+      title:
+        "named's process was not found: whether named can write the zone file and its journal was NOT checked",
+      evidence: [
+        ...facts.identityNotes,
+        'named is recognised only by facts an ordinary user cannot forge (the host named binary, the host user namespace, started by root); a process name or working directory is not evidence',
+      ],
+      remedy:
+        "Pass named's pid (namedPid / --named-pid; its pid file, e.g. /run/named/named.pid), named.conf (namedConf / --named-conf, for its pid-file and to tell several nameds apart), named's executable when it is not /usr/sbin/named (namedBinary / --named-binary), or the user named runs as (namedUser / --named-user). Run as root: /proc/<pid> of another user's process is unreadable otherwise.",
+    });
+  }
+
   // --- the pid given as named's is not named -----------------------------------------------------------
   if (facts.identity === 'unverified') {
     findings.push({
@@ -955,6 +1038,108 @@ function leftoverTmpFinding(facts: StorageFacts, leftovers: readonly TmpFileFact
       'named leaves one tmp-XXXXXXXXXX per dump that failed after creating it, and never deletes them',
     ],
     remedy: `Remove them with \`rndc-js clean-tmp ${zone}\` (\`--dry-run\` lists first): it proves the zone current again and removes only tmp files of this zone at a serial the zone file already holds. By hand, only if no other zone keeps its files in ${facts.zoneDir}: \`rm -- ${shown.join(' ')}\`${paths.length > shown.length ? ` (and ${paths.length - shown.length} older)` : ''}.`,
+  };
+}
+
+/**
+ * `different-file-than-named`, when the zone file examined is shown not to be named's: through
+ * named's view, another inode here (a warning: the diagnosis used named's view, but tools run
+ * here see another file); without named's view, an empty file, an unreadable serial or a serial
+ * ahead of the served one while named serves the zone (an error: every fact about the file is
+ * about another file).
+ */
+function foreignFile(facts: StorageFacts): Finding | undefined {
+  const remedy =
+    "Run the check where named's files are: in named's container (kubectl exec -c named …), or mount the same volume at the same path in this container (a shared PVC / emptyDir, not a copy or an image layer), or share the pod's process namespace (shareProcessNamespace: true) and pass named's pid (--named-pid, with --trust-named-pid when this image has no named binary) so the doctor reads named's files through /proc/<pid>/root.";
+  const local = facts.localZoneFile;
+  if (local !== undefined) {
+    const same =
+      local.device !== undefined &&
+      local.device === local.namedDevice &&
+      local.inode === local.namedInode;
+    if (same) return undefined;
+    // Another file here is a trap (tools run here read or write it); none is only context
+    // (a host looking into a container).
+    return {
+      code: 'different-file-than-named',
+      severity: local.error !== undefined ? 'info' : 'warning',
+      title:
+        local.error !== undefined
+          ? `this process runs in another mount namespace than named, where ${local.path} ${local.error}: named's file was examined through /proc/${facts.pid}/root`
+          : `this process runs in another mount namespace than named and sees a different file at ${local.path}: what it reads or writes there is not named's zone file`,
+      evidence: [
+        `mount namespaces: this process ${local.ourNamespace}, named (pid ${facts.pid}) ${local.namedNamespace}`,
+        local.error !== undefined
+          ? `${local.path} here: ${local.error}`
+          : `${local.path} here: device ${local.device}, inode ${local.inode}, ${local.size} bytes`,
+        `named's ${facts.zoneFile} (through /proc/${facts.pid}/root): device ${local.namedDevice ?? '?'}, inode ${local.namedInode ?? '?'}, ${facts.zoneFileStat.size} bytes`,
+        "every other finding is about named's file (read through named's view), not the one seen here",
+      ],
+      remedy,
+    };
+  }
+  const ownView = facts.pid === undefined;
+  if (!ownView || facts.servedSerial === undefined || facts.notRegular.length > 0) {
+    return undefined;
+  }
+  const served = facts.servedSerial;
+  const target = facts.zoneFileTarget ?? facts.zoneFile;
+  let seen: string | undefined;
+  if (facts.zoneFileStat.type === 'file' && facts.zoneFileStat.size === 0) {
+    seen = `${target} is empty (0 bytes)`;
+  } else if (facts.fileSerialError !== undefined) {
+    seen = `${target} has no readable SOA serial: ${facts.fileSerialError}`;
+  } else if (facts.fileSerial !== undefined && serialLess(served, facts.fileSerial)) {
+    seen = `${target} has serial ${facts.fileSerial}, ahead of the served serial ${served}: named never loaded this file`;
+  }
+  if (seen === undefined) return undefined;
+  return {
+    code: 'different-file-than-named',
+    severity: 'error',
+    title: `the zone file seen here (${target}) is not the one named serves the zone from (served serial ${served}): nothing about named's storage could be checked`,
+    evidence: [
+      seen,
+      `named serves serial ${served}, so it loaded a zone file with a valid SOA`,
+      `named's own view was not available (identity: ${facts.identity}): paths were looked up in this process's mount namespace, which is likely not named's (a sidecar or Job without named's volume, a placeholder file)`,
+    ],
+    remedy,
+  };
+}
+
+/**
+ * `dump-overdue`: named serves a serial the zone file lacks, and the newest pending change (the
+ * journal's last write, named's boot at the earliest) is older than named's dump delay. BIND
+ * writes a changed zone DNS_DUMP_DELAY (900 s) after the first change since the last dump
+ * (zone.c, all supported versions); a failed dump is retried after 676–900 s.
+ */
+function dumpOverdue(facts: StorageFacts, foreign: boolean): Finding | undefined {
+  const { fileSerial, servedSerial, journal } = facts;
+  if (foreign || fileSerial === undefined || servedSerial === undefined) return undefined;
+  if (!serialLess(fileSerial, servedSerial) || journal === undefined) return undefined;
+  // The journal's mtime is the newest change's time; every pending change is at least that old.
+  // A change cannot predate named's start.
+  const since =
+    facts.namedStartTime !== undefined && facts.namedStartTime > journal.mtime
+      ? facts.namedStartTime
+      : journal.mtime;
+  const pendingMs = facts.now.getTime() - since.getTime();
+  if (pendingMs <= DUMP_OVERDUE_MS) return undefined;
+  return {
+    code: 'dump-overdue',
+    severity: 'error',
+    title: `named serves serial ${servedSerial} but the zone file still has ${fileSerial}, ${formatSeconds(pendingMs / 1000)} after the last change: the dump named schedules 900 s after a change has not reached the file`,
+    evidence: [
+      `served serial ${servedSerial} (rndc zonestatus), zone file ${facts.zoneFileTarget ?? facts.zoneFile}: serial ${fileSerial}, last written ${facts.zoneFileStat.mtime.toISOString()}`,
+      `journal ${facts.journalFile} last written ${journal.mtime.toISOString()}${journal.endSerial !== undefined ? ` (serials ${journal.startSerial} … ${journal.endSerial})` : ''}`,
+      ...(facts.namedStartTime !== undefined
+        ? [`named started ${facts.namedStartTime.toISOString()}`]
+        : []),
+      'named writes a changed zone to its file 900 s (DNS_DUMP_DELAY) after the first change since the last dump, and retries a failed dump every 676–900 s',
+      'until a dump succeeds the changes exist only in memory and in the journal',
+    ],
+    remedy:
+      'Find why dumps fail (the other findings, and the "dumping master file:" lines in named\'s log), fix it, then `rndc-js sync --verify` the zone. Do not `rndc sync -clean` or delete the journal before the file serial equals the served serial: the journal is the only durable copy of these changes.',
+    pattern: 12,
   };
 }
 
@@ -1440,6 +1625,12 @@ async function gatherFacts(
   }
 
   const apparmor = await appArmorFacts(pid);
+  // A symlink whose target was not resolved inside named's root has no file to compare with.
+  const unresolvedLink = zoneFileStat.value.type === 'symlink' && zoneFileTarget === undefined;
+  const localZoneFile =
+    pid === undefined || unresolvedLink
+      ? undefined
+      : await localView(pid, zoneFileAbs, view, zoneFileTarget ?? zoneFile);
 
   // Free space and inodes where named writes: the zone directory and the journal's.
   const needed = 2 * (zoneFileStat.value.size + (journal?.size ?? 0));
@@ -1499,8 +1690,58 @@ async function gatherFacts(
     ...(tmpFileCount > tmpFiles.length ? { tmpFileCount } : {}),
     ...(zoneDirListingIncomplete ? { zoneDirListingIncomplete } : {}),
     apparmor,
+    // named's start: its process's, else the boot time `rndc status` reported.
+    ...(taken?.startTime !== undefined
+      ? { namedStartTime: new Date(taken.startTime) }
+      : options.namedBootTime !== undefined
+        ? { namedStartTime: options.namedBootTime }
+        : {}),
+    ...(localZoneFile !== undefined ? { localZoneFile } : {}),
     now,
   });
+}
+
+/**
+ * The zone file at `path` in this process's mount namespace, compared with named's, when named
+ * runs in another mount namespace; undefined in the same one. Only `stat` here: nothing is
+ * opened, so a FIFO or a hung mount on this side is not waited on beyond the call's deadline.
+ */
+async function localView(
+  pid: number,
+  path: string,
+  view: View,
+  namedPath: string,
+): Promise<LocalZoneFile | undefined> {
+  const [ourNamespace, namedNamespace] = await Promise.all([
+    readlinkSafe('/proc/self/ns/mnt'),
+    readlinkSafe(`/proc/${pid}/ns/mnt`),
+  ]);
+  if (ourNamespace === undefined || namedNamespace === undefined) return undefined;
+  if (ourNamespace === namedNamespace) return undefined;
+  // lstat: `namedPath` is resolved inside named's root; stat() would follow a link against ours.
+  const named = await lstat(view.host(namedPath)).catch(() => undefined);
+  const namedIds = named ? { namedDevice: named.dev, namedInode: named.ino } : {};
+  try {
+    const here = await stat(path);
+    return {
+      path,
+      ourNamespace,
+      namedNamespace,
+      device: here.dev,
+      inode: here.ino,
+      size: here.size,
+      ...namedIds,
+    };
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    return {
+      path,
+      ourNamespace,
+      namedNamespace,
+      error: code === 'ENOENT' ? 'does not exist in this mount namespace' : `cannot stat (${code})`,
+      ...namedIds,
+    };
+  }
 }
 
 /** The type of what a path (followed if a symlink, in named's view) is; undefined if absent. */

@@ -165,17 +165,50 @@ export async function findNamedProcess(options: FindNamedOptions): Promise<Named
     return { notes };
   }
   if (verified.length === 1) return { process: verified[0]!.process, notes };
-  const zoneFile = options.zoneFile;
-  const holding = zoneFile
-    ? verified.filter((v) => v.cwd !== undefined && isUnder(zoneFile, v.cwd))
-    : [];
-  const deepest = Math.max(...holding.map((v) => v.cwd!.length));
-  const best = holding.filter((v) => v.cwd!.length === deepest);
-  if (best.length === 1) return { process: best[0]!.process, notes };
+  const chosen = await singleOut(verified, options);
+  if (chosen !== undefined) return { process: chosen, notes };
   notes.push(
-    `${verified.length} verified named processes (pids ${verified.map((v) => v.process.pid).join(', ')}) and none is singled out by its directory: pass named's pid`,
+    `${verified.length} verified named processes (pids ${verified.map((v) => v.process.pid).join(', ')}) and none is singled out by its configuration file, its directory or the zone file's place: pass named's pid`,
   );
   return { notes };
+}
+
+/**
+ * Among several verified nameds (all started by root from the host's binary), the one this
+ * diagnosis is about: the one started with named.conf (`-c`), else the one running in
+ * named.conf's `directory`, else the one whose working directory holds the zone file. The zone
+ * file alone is not enough: Debian's named runs in /var/cache/bind while its zones live in
+ * /var/lib/bind or /etc/bind, outside its working directory.
+ */
+async function singleOut(
+  verified: ReadonlyArray<ScanHit>,
+  options: FindNamedOptions,
+): Promise<NamedProcess | undefined> {
+  let left = [...verified];
+  const narrow = (keep: (hit: ScanHit) => boolean): NamedProcess | undefined => {
+    const kept = left.filter(keep);
+    if (kept.length > 0) left = kept;
+    return left.length === 1 ? left[0]!.process : undefined;
+  };
+  const configFile = options.configFile;
+  if (configFile !== undefined && isAbsolute(configFile)) {
+    const wanted = posix.normalize(configFile);
+    const found = narrow((hit) => hit.configFile === wanted);
+    if (found) return found;
+    const directory = await configuredDirectory(configFile);
+    if (directory !== undefined) {
+      const inDir = narrow((hit) => hit.cwd === directory);
+      if (inDir) return inDir;
+    }
+  }
+  const zoneFile = options.zoneFile;
+  if (zoneFile !== undefined) {
+    const holding = left.filter((v) => v.cwd !== undefined && isUnder(zoneFile, v.cwd));
+    const deepest = Math.max(...holding.map((v) => v.cwd!.length));
+    const best = holding.filter((v) => v.cwd!.length === deepest);
+    if (best.length === 1) return best[0]!.process;
+  }
+  return undefined;
 }
 
 /** The checks that failed or could not be made, as one line. */
@@ -423,6 +456,20 @@ async function commandLineUser(pid: number): Promise<string | undefined> {
   return user;
 }
 
+/** The absolute `-c FILE` (or `-cFILE`) of named's command line, normalised. */
+async function commandLineConfig(pid: number): Promise<string | undefined> {
+  const text = await readText(`/proc/${pid}/cmdline`);
+  if (text === undefined) return undefined;
+  const argv = text.split('\0');
+  let config: string | undefined;
+  for (let i = 1; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '-c' && i + 1 < argv.length) config = argv[++i];
+    else if (/^-c./.test(arg)) config = arg.slice(2);
+  }
+  return config !== undefined && isAbsolute(config) ? posix.normalize(config) : undefined;
+}
+
 /** uid of a user from the host's /etc/passwd (name or number). */
 async function uidOf(user: string): Promise<number | undefined> {
   if (/^\d+$/.test(user)) return Number(user);
@@ -454,15 +501,12 @@ async function pidFileCandidates(options: FindNamedOptions, notes: string[]): Pr
   return DEFAULT_PID_FILES;
 }
 
-/** `options { pid-file … }` of named.conf; `none` disables it. */
-async function configuredPidFile(
+/** `options { directory; pid-file }` of named.conf, or why it cannot be read. */
+async function readOptions(
   configFile: string,
-): Promise<{ path?: string; none?: boolean; note: string }> {
-  if (!isAbsolute(configFile)) {
-    return { note: `named.conf path ${configFile} is relative: its pid-file was not read` };
-  }
+): Promise<{ directory?: string; pidFile?: string } | { error: string }> {
   const loaded = await loadConfigFile(configFile, { baseDir: posix.dirname(configFile) });
-  if (loaded.isErr()) return { note: `cannot read ${configFile}: ${loaded.error.message}` };
+  if (loaded.isErr()) return { error: `cannot read ${configFile}: ${loaded.error.message}` };
   let directory: string | undefined;
   let pidFile: string | undefined;
   for (const statement of loaded.value.statements) {
@@ -473,6 +517,31 @@ async function configuredPidFile(
       if (keyword(option) === 'pid-file' && value) pidFile = value;
     }
   }
+  return {
+    ...(directory !== undefined ? { directory } : {}),
+    ...(pidFile !== undefined ? { pidFile } : {}),
+  };
+}
+
+/** named.conf's absolute `directory`, normalised; undefined when unset, relative or unreadable. */
+async function configuredDirectory(configFile: string): Promise<string | undefined> {
+  const read = await readOptions(configFile);
+  if ('error' in read || read.directory === undefined || !isAbsolute(read.directory)) {
+    return undefined;
+  }
+  return posix.normalize(read.directory).replace(/(.)\/$/, '$1');
+}
+
+/** `options { pid-file … }` of named.conf; `none` disables it. */
+async function configuredPidFile(
+  configFile: string,
+): Promise<{ path?: string; none?: boolean; note: string }> {
+  if (!isAbsolute(configFile)) {
+    return { note: `named.conf path ${configFile} is relative: its pid-file was not read` };
+  }
+  const read = await readOptions(configFile);
+  if ('error' in read) return { note: read.error };
+  const { directory, pidFile } = read;
   if (pidFile === undefined) return { note: `${configFile} sets no pid-file: the default is used` };
   if (pidFile === 'none') return { none: true, note: `${configFile} sets pid-file none` };
   if (isAbsolute(pidFile)) return { path: pidFile, note: '' };
@@ -549,10 +618,16 @@ async function readPidFile(
 // ---------------------------------------------------------------------------------------------
 // The /proc scan
 
-async function scan(
-  context: CheckContext,
-  options: FindNamedOptions,
-): Promise<Array<{ process: NamedProcess; cwd: string | undefined }>> {
+/** A verified named found by the scan, with what tells several apart. */
+interface ScanHit {
+  readonly process: NamedProcess;
+  /** `/proc/<pid>/cwd`: named's `directory`. */
+  readonly cwd: string | undefined;
+  /** The absolute `-c FILE` of its command line, normalised (none: the compiled-in default). */
+  readonly configFile: string | undefined;
+}
+
+async function scan(context: CheckContext, options: FindNamedOptions): Promise<ScanHit[]> {
   const binary = context.binary.stats!;
   let names: string[];
   try {
@@ -560,7 +635,7 @@ async function scan(
   } catch {
     return [];
   }
-  const found: Array<{ process: NamedProcess; cwd: string | undefined }> = [];
+  const found: ScanHit[] = [];
   for (const name of names.slice(0, MAX_SCAN)) {
     if (!/^\d+$/.test(name)) continue;
     if (options.signal?.aborted) break;
@@ -574,7 +649,13 @@ async function scan(
     if (exe.dev !== binary.dev || exe.ino !== binary.ino) continue;
     const candidate = await examine(Number(name), 'scan', context);
     if (!candidate.verified) continue;
-    found.push({ process: candidate, cwd: await readlinkSafe(`/proc/${name}/cwd`) });
+    // Read after the identity checks; a verified process is root's, so its command line and
+    // working directory are facts about how root started it (still only used to choose).
+    found.push({
+      process: candidate,
+      cwd: await readlinkSafe(`/proc/${name}/cwd`),
+      configFile: await commandLineConfig(Number(name)),
+    });
   }
   return found;
 }

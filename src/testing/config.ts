@@ -46,6 +46,8 @@ export interface ResolvedZone {
 /** Everything `renderNamedConf` needs. */
 export interface NamedConfInput {
   readonly dir: string;
+  /** named's `directory` when it is not `dir` (absolute). */
+  readonly directory?: string;
   readonly keysFile: string;
   readonly logFile: string;
   readonly startupLogFile: string;
@@ -150,7 +152,7 @@ export function renderNamedConf(input: NamedConfInput): string {
     `include ${quote(input.keysFile)};`,
     '',
     'options {',
-    `\tdirectory ${quote(input.dir)};`,
+    `\tdirectory ${quote(input.directory ?? input.dir)};`,
     `\tpid-file ${quote(`${input.dir}/named.pid`)};`,
     `\tsession-keyfile ${quote(`${input.dir}/session.key`)};`,
     `\tmanaged-keys-directory ${quote(input.dir)};`,

@@ -14,7 +14,7 @@ import {
 import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
-import { dirname, isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { RndcLibraryError } from '../errors.js';
 import {
   DIGEST_BYTES,
@@ -83,7 +83,10 @@ export interface NamedZone {
   readonly name: string;
   /** How the zone is configured (primary, dynamic, …). */
   readonly kind: ZoneKind;
-  /** The `file` value as written in named.conf (relative to the instance directory). */
+  /**
+   * The `file` value as written in named.conf: relative to the instance directory, or absolute
+   * when {@link StartNamedOptions.directory} is set.
+   */
   readonly file: string;
   /** Absolute path of the zone file. */
   readonly path: string;
@@ -127,6 +130,15 @@ export interface StartNamedOptions {
   readonly version?: BindVersion;
   /** Path of the named binary. Default: see `version`. */
   readonly namedPath?: string;
+  /**
+   * named's `directory` (its working directory), relative to the instance directory, when it is
+   * not the instance directory itself: Debian's layout, where named runs in `/var/cache/bind`
+   * and the zones live elsewhere (`/var/lib/bind`, `/etc/bind`). The directory is created; zone
+   * `fileName`s stay relative to the instance directory but are written into named.conf as
+   * absolute paths, and `key-directory "keys"` is created below it. Default: the instance
+   * directory. No `..`, not absolute.
+   */
+  readonly directory?: string;
   /** Statements inserted into `options { }`. Must not repeat options the helper sets. */
   readonly extraOptions?: string;
   /** Text appended to named.conf. */
@@ -442,6 +454,18 @@ async function lookupUser(user: string): Promise<Owner> {
   return { user, uid: u, gid: g };
 }
 
+/** The absolute `directory` named runs in (see {@link StartNamedOptions.directory}). */
+function namedWorkingDirectory(directory: string | undefined, dir: string): string {
+  if (directory === undefined) return dir;
+  if (directory === '' || isAbsolute(directory) || directory.split('/').includes('..')) {
+    throw new NamedStartError(
+      'bad-option',
+      `directory "${directory}" must be a relative path inside ${dir}`,
+    );
+  }
+  return join(dir, directory);
+}
+
 function resolveZones(specs: readonly ZoneSpec[], dir: string): ResolvedZone[] {
   const seen = new Set<string>();
   return specs.map((spec) => {
@@ -526,7 +550,10 @@ async function attemptStart(
     const logFile = join(dir, 'named.log');
     const startupLogFile = join(dir, 'startup.log');
 
-    const zones = resolveZones(options.zones ?? DEFAULT_ZONES, dir);
+    const workDir = namedWorkingDirectory(options.directory, dir);
+    const zones = resolveZones(options.zones ?? DEFAULT_ZONES, dir).map((zone) =>
+      workDir === dir ? zone : { ...zone, file: join(dir, zone.file) },
+    );
     const [dnsPort, controlPort, readOnlyControlPort] = await freePorts(
       options.readOnlyControl ? 3 : 2,
     );
@@ -550,9 +577,10 @@ async function attemptStart(
 
     await mkdir(join(dir, 'zones'));
     await mkdir(join(dir, 'keys'));
+    if (workDir !== dir) await mkdir(join(workDir, 'keys'), { recursive: true });
     const namedZones: NamedZone[] = [];
     for (const zone of zones) {
-      const path = join(dir, zone.file);
+      const path = resolve(dir, zone.file);
       await mkdir(dirname(path), { recursive: true });
       await writeFile(path, renderZoneFile(zone));
       namedZones.push({ name: zone.name, kind: zone.kind, file: zone.file, path });
@@ -564,6 +592,7 @@ async function attemptStart(
       configFile,
       renderNamedConf({
         dir,
+        ...(workDir !== dir ? { directory: workDir } : {}),
         keysFile,
         logFile,
         startupLogFile,

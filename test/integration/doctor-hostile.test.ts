@@ -322,9 +322,12 @@ describe("a local user's fake named in its own user + mount namespace", () => {
     expect(given.stdout).not.toMatch(/chown/);
     expect(given.stdout).not.toMatch(/named can write/);
     expect(given.stdout).toMatch(/named runs as: unknown/);
-    expect(given.exitCode).toBe(0);
+    // not verified: named's access was not checked, which is not "healthy"
+    expect(given.exitCode).toBe(3);
+    expect(given.stdout).toMatch(/named access: +NOT CHECKED/);
     expect(auto.stdout).not.toMatch(new RegExp(`pid ${f.pid}\\b`));
-    expect([0, 1]).toContain(auto.exitCode);
+    // another test's named may be the only verified one on the machine (then it is judged)
+    expect([0, 1, 3]).toContain(auto.exitCode);
   });
 });
 

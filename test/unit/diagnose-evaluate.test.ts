@@ -1,7 +1,7 @@
 // evaluateStorage(): the pure judgement of gathered facts, for set-ups this machine cannot build
 // (NFS, an enforcing AppArmor profile, a kubelet ConfigMap volume) and for the edge cases.
 import { describe, expect, it } from 'vitest';
-import { evaluateStorage, type StorageFacts } from '../../src/dump/diagnose.js';
+import { evaluateStorage, namedAccessChecked, type StorageFacts } from '../../src/dump/diagnose.js';
 import { parseMountInfoLine } from '../../src/dump/mountinfo.js';
 
 const NOW = new Date('2026-11-24T18:30:00Z');
@@ -119,14 +119,20 @@ describe('evaluateStorage', () => {
     expect(evaluateStorage(facts)).toEqual([]);
   });
 
-  it('pending changes older than 16 minutes → journal-growing (error); a huge journal → warning', () => {
+  it('pending changes older than 16 minutes → dump-overdue (error); a huge journal → journal-growing warning', () => {
     const overdue = {
       ...healthy(),
       servedSerial: 14,
       journal: { ...healthy().journal!, endSerial: 14, mtime: minutesAgo(17) },
     };
     const [f] = evaluateStorage(overdue);
-    expect(f).toMatchObject({ code: 'journal-growing', severity: 'error', pattern: 12 });
+    expect(f).toMatchObject({ code: 'dump-overdue', severity: 'error', pattern: 12 });
+    expect(codes(overdue)).toEqual(['dump-overdue']);
+    // without a served serial to compare with, the journal's own end serial says it
+    const { servedSerial: _, ...noServed } = overdue;
+    expect(evaluateStorage(noServed)).toMatchObject([
+      { code: 'journal-growing', severity: 'error' },
+    ]);
     const huge = {
       ...healthy(),
       servedSerial: 400,
@@ -146,7 +152,7 @@ describe('evaluateStorage', () => {
       servedSerial: 5,
       journal: { ...healthy().journal!, endSerial: 5, mtime: minutesAgo(30) },
     };
-    expect(codes(wrapped)).toEqual(['journal-growing']);
+    expect(codes(wrapped)).toEqual(['dump-overdue']);
   });
 
   it('AppArmor: zone directory outside /var/lib/bind under an enforcing profile → apparmor-denied-path', () => {
@@ -258,7 +264,7 @@ describe('evaluateStorage', () => {
         '63 27 254:0 /cm/z /var/lib/bind/dyn/dyn.example.com.zone ro - ext4 /dev/vda rw',
       ),
     };
-    expect(codes(unknown)).toEqual(['zone-file-mount-point']);
+    expect(codes(unknown)).toEqual(['named-identity-unknown', 'zone-file-mount-point']);
   });
 
   it('stale tmp files: one old file is a warning; a 13-minute series still going is an error; in-flight files are ignored', () => {
@@ -391,5 +397,166 @@ describe('evaluateStorage', () => {
     expect(found[0]?.evidence.join('\n')).toMatch(/exe: failed: .*\n.*user-namespace: failed/);
     expect(found[0]?.evidence.join('\n')).not.toMatch(/owner/);
     for (const f of found) expect(f.remedy).not.toMatch(/chown/);
+  });
+});
+
+describe('evaluateStorage: served serial ahead of the file (dump-overdue)', () => {
+  const pending = (journalMinutes: number, extra: Partial<StorageFacts> = {}): StorageFacts => ({
+    ...healthy(),
+    servedSerial: 14,
+    journal: { ...healthy().journal!, endSerial: 14, mtime: minutesAgo(journalMinutes) },
+    ...extra,
+  });
+
+  it('the newest change older than the 900 s dump delay (+60 s) → error with the serials and times', () => {
+    const [f] = evaluateStorage(pending(16.5));
+    expect(f).toMatchObject({ code: 'dump-overdue', severity: 'error' });
+    expect(f?.title).toContain('named serves serial 14 but the zone file still has 12');
+    expect(f?.evidence.join('\n')).toContain(`last written ${minutesAgo(16.5).toISOString()}`);
+    expect(f?.remedy).toContain('rndc-js sync --verify');
+  });
+
+  it('younger than the dump delay, file current, or file ahead → no dump-overdue', () => {
+    expect(codes(pending(15.5))).toEqual([]);
+    expect(codes(pending(30, { servedSerial: 12 }))).toEqual([]);
+    expect(codes(pending(30, { fileSerial: 14 }))).toEqual([]);
+  });
+
+  it("a change cannot predate named's start: an old journal with named started 5 minutes ago is not overdue", () => {
+    expect(codes(pending(60, { namedStartTime: minutesAgo(5) }))).toEqual([]);
+    expect(codes(pending(60, { namedStartTime: minutesAgo(20) }))).toEqual(['dump-overdue']);
+  });
+
+  it('no journal seen: nothing to time the pending change by → no dump-overdue', () => {
+    const { journal: _, ...noJournal } = pending(60);
+    expect(codes(noJournal)).toEqual([]);
+  });
+
+  it('also when named was not found (identity unknown): the serials and the journal say it', () => {
+    const unknown = pending(20, {
+      identity: 'unknown',
+      identityNotes: ['no process runs the host named binary'],
+      access: [],
+    });
+    const { uid: _u, gid: _g, groups: _gr, pid: _p, ...facts } = unknown;
+    expect(codes(facts)).toEqual(['dump-overdue', 'named-identity-unknown']);
+  });
+});
+
+describe('evaluateStorage: named not found (named-identity-unknown)', () => {
+  const unknown = (): StorageFacts => {
+    const { uid: _u, gid: _g, groups: _gr, pid: _p, capEff: _c, ...rest } = healthy();
+    return {
+      ...rest,
+      identity: 'unknown',
+      identityNotes: ['pid file /run/named/named.pid: absent', '2 verified named processes'],
+      access: [],
+    };
+  };
+
+  it('a warning naming why, and namedAccessChecked() false: never a silent "healthy"', () => {
+    const facts = unknown();
+    const findings = evaluateStorage(facts);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ code: 'named-identity-unknown', severity: 'warning' });
+    expect(findings[0]?.title).toContain('NOT checked');
+    expect(findings[0]?.evidence).toContain('pid file /run/named/named.pid: absent');
+    expect(findings[0]?.remedy).toContain('--named-pid');
+    expect(namedAccessChecked(facts)).toBe(false);
+    expect(namedAccessChecked(healthy())).toBe(true);
+    expect(namedAccessChecked({ ...healthy(), identity: 'unverified' })).toBe(false);
+  });
+});
+
+describe("evaluateStorage: the file seen is not named's (different-file-than-named)", () => {
+  const ns = { ourNamespace: 'mnt:[2]', namedNamespace: 'mnt:[1]' };
+  const path = '/var/lib/bind/dyn/dyn.example.com.zone';
+
+  it("another mount namespace, another inode here → warning; the diagnosis itself stays named's", () => {
+    const facts: StorageFacts = {
+      ...healthy(),
+      localZoneFile: {
+        path,
+        ...ns,
+        device: 39,
+        inode: 2,
+        size: 0,
+        namedDevice: 254,
+        namedInode: 77,
+      },
+    };
+    const findings = evaluateStorage(facts);
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ code: 'different-file-than-named', severity: 'warning' });
+    expect(findings[0]?.evidence.join('\n')).toContain('device 39, inode 2, 0 bytes');
+    expect(findings[0]?.remedy).toContain("named's container");
+    // absent here: the same finding
+    const absent = evaluateStorage({
+      ...facts,
+      localZoneFile: {
+        path,
+        ...ns,
+        error: 'does not exist in this mount namespace',
+        namedDevice: 254,
+        namedInode: 77,
+      },
+    });
+    expect(absent.map((f) => [f.code, f.severity])).toEqual([
+      ['different-file-than-named', 'info'],
+    ]);
+    // the same inode seen from both (a shared volume) → nothing
+    expect(
+      evaluateStorage({
+        ...facts,
+        localZoneFile: {
+          path,
+          ...ns,
+          device: 254,
+          inode: 77,
+          size: 2000,
+          namedDevice: 254,
+          namedInode: 77,
+        },
+      }),
+    ).toEqual([]);
+  });
+
+  /** named's view unavailable (namedUser in a sidecar): our file judged alone. */
+  const ownView = (extra: Partial<StorageFacts>): StorageFacts => {
+    const { pid: _p, ...rest } = healthy();
+    return { ...rest, identity: 'user', user: 'bind', ...extra };
+  };
+
+  it('own view, an empty placeholder where named serves the zone → error, access findings withheld', () => {
+    const facts = ownView({
+      zoneFileStat: { ...healthy().zoneFileStat, size: 0, uid: 0 },
+      fileSerialError: 'no SOA record',
+      access: [
+        {
+          subject: 'zone-directory',
+          path: '/var/lib/bind/dyn',
+          want: 'write',
+          allowed: false,
+          method: 'kernel',
+        },
+      ],
+    });
+    const { fileSerial: _, ...noSerial } = facts;
+    const findings = evaluateStorage(noSerial);
+    expect(findings.map((f) => f.code)).toEqual(['different-file-than-named']);
+    expect(findings[0]).toMatchObject({ severity: 'error' });
+    expect(findings[0]?.evidence[0]).toContain('is empty (0 bytes)');
+  });
+
+  it('own view, serial unreadable or ahead of the served one → error; behind it (a pending dump) → not this finding', () => {
+    const { fileSerial: _, ...unreadable } = ownView({ fileSerialError: 'no SOA record' });
+    expect(codes(unreadable)).toEqual(['different-file-than-named']);
+    expect(codes(ownView({ fileSerial: 20, servedSerial: 12 }))).toEqual([
+      'different-file-than-named',
+    ]);
+    expect(codes(ownView({ fileSerial: 11, servedSerial: 12 }))).toEqual([]);
+    // no served serial known: nothing to compare with
+    const { servedSerial: _s, ...noServed } = unreadable;
+    expect(codes(noServed)).toEqual([]);
   });
 });
