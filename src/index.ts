@@ -119,7 +119,29 @@ export {
   NamedLogWaitError,
   NamedLogWatcher,
   parseNamedLog,
+  unwrapPastedLine,
 } from './dump/log.js';
+export type {
+  ExplainCauseId,
+  ExplainedArea,
+  ExplainedProblem,
+  ExplainedSource,
+  ExplainedZone,
+  ExplainOptions,
+  ExplainReadErrorKind,
+  ExplainSource,
+  ExplainSourceOptions,
+  NamedLogExplanation,
+  RetryCadence,
+} from './dump/explain.js';
+export {
+  DUMP_RETRY_SECONDS,
+  ExplainReadError,
+  explainNamedLog,
+  explainNamedLogSource,
+  MAX_EXPLAIN_BYTES,
+  NamedLogExplainer,
+} from './dump/explain.js';
 export type { MountInfoEntry } from './dump/mountinfo.js';
 export type {
   DiskEffectOperation,

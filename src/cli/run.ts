@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { GLOBAL_OPTIONS, globalSettings, parseArgs } from './args.js';
 import { doctorCommand } from './doctor-command.js';
+import { explainCommand } from './explain-command.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { rndcCommand } from './rndc-command.js';
 import { triggersCommand } from './triggers-command.js';
@@ -58,6 +59,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return doctorCommand(rest, settings, io);
     case 'triggers':
       return triggersCommand(rest, settings, io);
+    case 'explain':
+      return explainCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (wantsVerify(rest)) return verifyCommand(word, rest, settings, io);
