@@ -66,6 +66,7 @@ export interface RetryCadence {
 
 /** One problem: a failure that repeats at one place, with its cause, remedy and evidence. */
 export interface ExplainedProblem {
+  /** What failed: a dump, the journal, updates, a load, named's start. */
   readonly area: ExplainedArea;
   /** The step that failed: a dump step (`rename`, `open`…), a journal step (`create`…), or the area's word. */
   readonly step: string;
@@ -80,21 +81,35 @@ export interface ExplainedProblem {
   /** Where named reported the unmapped errno (`errno2result.c:123`, `file.c:429`). */
   readonly unexpectedErrorAt?: string;
   /** The likely cause. */
-  readonly cause: { readonly id: ExplainCauseId; readonly text: string; readonly note?: string };
+  readonly cause: {
+    /** Machine-readable id of the cause. */
+    readonly id: ExplainCauseId;
+    /** The cause in the operator's words. */
+    readonly text: string;
+    /** What the log cannot tell (a BIND version that drops the errno…). */
+    readonly note?: string;
+  };
   /** What to do. */
   readonly remedy: string;
   /** How many times it was logged. */
   readonly count: number;
-  /** First and last time logged, where the lines carry a time stamp. */
+  /** First time logged, where the lines carry a time stamp. */
   readonly first?: Date;
+  /** Last time logged, where the lines carry a time stamp. */
   readonly last?: Date;
-  /** First and last line number. */
+  /** Line number of the first occurrence. */
   readonly firstLine: number;
+  /** Line number of the last occurrence. */
   readonly lastLine: number;
   /** How often it came back (only with two or more time-stamped occurrences). */
   readonly cadence?: RetryCadence;
-  /** The lines of the first occurrences and of the last one, as read (at most {@link MAX_EVIDENCE}). */
-  readonly evidence: readonly { readonly line: number; readonly raw: readonly string[] }[];
+  /** The lines of the first two occurrences and of the last one, as read. */
+  readonly evidence: readonly {
+    /** Line number of the occurrence's first line. */
+    readonly line: number;
+    /** Its lines, as read (an unmapped-errno report is three lines). */
+    readonly raw: readonly string[];
+  }[];
 }
 
 /** What happened to one zone (or one zone file or directory, when the log does not name the zone). */
@@ -105,6 +120,7 @@ export interface ExplainedZone {
   readonly zoneFile?: string;
   /** The directory named writes temp files to, when known. */
   readonly directory?: string;
+  /** What failed, in the order first logged. */
   readonly problems: readonly ExplainedProblem[];
 }
 
@@ -116,13 +132,15 @@ export interface NamedLogExplanation {
   readonly general: readonly ExplainedProblem[];
   /** How many problems in all. */
   readonly problemCount: number;
-  /** Lines read, and how many of them were recognised as named's log lines of interest. */
+  /** Lines read. */
   readonly lines: number;
+  /** Events recognised in them (dumps, journals, commands, loads, updates…). */
   readonly events: number;
-  /** Time span of the recognised lines that carry a time stamp. */
+  /** Time of the earliest recognised line with a time stamp. */
   readonly from?: Date;
+  /** Time of the latest recognised line with a time stamp. */
   readonly to?: Date;
-  /** Zones left out over {@link MAX_SUBJECTS} (a log with thousands of failing zones). */
+  /** Zones or problems left out over the bounds (a log with thousands of failing zones). */
   readonly omittedZones: number;
 }
 
@@ -136,7 +154,12 @@ export const MAX_SUBJECTS = 256;
 /** Problems kept per explanation (each zone's distinct failures). */
 const MAX_PROBLEMS = 1024;
 /** named retries a failed dump after 676–900 s (zone.c DNS_DUMP_DELAY plus jitter). */
-export const DUMP_RETRY_SECONDS = { min: 676, max: 900 } as const;
+export const DUMP_RETRY_SECONDS: {
+  /** Shortest retry interval, seconds. */
+  readonly min: 676;
+  /** Longest retry interval, seconds. */
+  readonly max: 900;
+} = { min: 676, max: 900 };
 /** Slack for time stamps rounded to the second and a loaded named. */
 const RETRY_SLACK_SECONDS = 30;
 /** How many lines apart a `sync`/`freeze` line and the dump failure it caused may be. */
@@ -890,7 +913,9 @@ export interface ExplainSourceOptions extends ExplainOptions {
 
 /** What {@link explainNamedLogSource} read and found. */
 export interface ExplainedSource {
+  /** What was found in what was read. */
   readonly explanation: NamedLogExplanation;
+  /** Bytes read and explained. */
   readonly bytesRead: number;
   /** Bytes of a regular file before the part read (over `maxBytes`). */
   readonly skippedBytes: number;
@@ -907,8 +932,16 @@ const CHUNK = 1024 * 1024;
 
 /** A readable source of the log's bytes: a stream (stdin, a pipe) or a path. */
 export type ExplainSource =
-  | { readonly path: string }
-  | { readonly stream: AsyncIterable<string | Uint8Array>; readonly name?: string };
+  | {
+      /** A file: a regular file, or a pipe, FIFO or `/dev/stdin` (read as a stream). */
+      readonly path: string;
+    }
+  | {
+      /** A stream of the log's text or bytes (`process.stdin`). */
+      readonly stream: AsyncIterable<string | Uint8Array>;
+      /** How errors name it. Default `-`. */
+      readonly name?: string;
+    };
 
 /**
  * Reads a named log from a file or a stream and explains it. A regular file is read up to
