@@ -192,7 +192,10 @@ export function explanationText(name: string, read: ExplainedSource): string {
     out += `\n${subjectTitle(zone)}\n`;
     for (const problem of zone.problems) out += problemText(problem, '  ');
   }
-  if (e.omittedZones > 0) out += `\n(${e.omittedZones} more zones or problems left out)\n`;
+  if (e.omittedZones > 0) out += `\n(${e.omittedZones} more zones left out)\n`;
+  if (e.omittedOccurrences > 0) {
+    out += `(${e.omittedOccurrences} failure lines of further problems left out)\n`;
+  }
   return out;
 }
 
@@ -240,6 +243,7 @@ function jsonDocument(name: string, read: ExplainedSource) {
       problems: zone.problems.map(jsonProblem),
     })),
     omittedZones: e.omittedZones,
+    omittedOccurrences: e.omittedOccurrences,
     error: null,
   };
 }

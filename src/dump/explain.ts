@@ -140,8 +140,10 @@ export interface NamedLogExplanation {
   readonly from?: Date;
   /** Time of the latest recognised line with a time stamp. */
   readonly to?: Date;
-  /** Zones or problems left out over the bounds (a log with thousands of failing zones). */
+  /** Zones (or zone files, directories) left out over {@link MAX_SUBJECTS}. */
   readonly omittedZones: number;
+  /** Failure lines left out because the log held more distinct problems than are kept (1024). */
+  readonly omittedOccurrences: number;
 }
 
 /** Options of {@link explainNamedLog}. */
@@ -738,7 +740,8 @@ export class NamedLogExplainer {
       events: this.#events,
       ...(this.#from ? { from: this.#from } : {}),
       ...(this.#to ? { to: this.#to } : {}),
-      omittedZones: omitted + this.#droppedProblems,
+      omittedZones: omitted,
+      omittedOccurrences: this.#droppedProblems,
     };
   }
 }

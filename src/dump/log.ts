@@ -640,12 +640,9 @@ export function unwrapPastedLine(line: string): string {
   let end = text.length;
   while (start < end && isFrame(text.charCodeAt(start))) start++;
   while (end > start && isFrame(text.charCodeAt(end - 1))) end--;
-  const framed = start > 0 || end < text.length;
-  const boxed = framed && /[\u2500-\u257f]/.test(text.slice(0, start) + text.slice(end));
-  if (framed) text = text.slice(start, end);
+  // Runs of spaces inside the line are named's own (`…is frozen.  Use 'rndc thaw'…`): kept.
+  if (start > 0 || end < text.length) text = text.slice(start, end);
   if (text.includes('\u00a0')) text = text.replaceAll('\u00a0', ' ');
-  // A terminal UI pads columns with runs of spaces; named separates its fields with one.
-  if (boxed) text = text.replace(/ {2,}/g, ' ');
   const kubectl = KUBECTL_PREFIX.exec(text);
   if (kubectl) return text.slice(kubectl[0].length);
   if (TIME_START.test(text)) return text;
