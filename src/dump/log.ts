@@ -620,9 +620,18 @@ const NAME_WORD = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,252} +/;
 const TIME_START =
   /^(?:\d{4}-\d{2}-\d{2}[T ]\d|\d{2}-[A-Z][a-z]{2}-\d{4} |[A-Z][a-z]{2} {1,2}\d|<\d)/;
 
-/** Box-drawing characters (U+2500–U+257F), white space and NBSP at the ends of a pasted line. */
+/**
+ * Box-drawing characters (U+2500–U+257F), white space, NBSP and a CR left by a double conversion
+ * (`\r\r\n`) at the ends of a pasted line.
+ */
 function isFrame(code: number): boolean {
-  return code === 0x20 || code === 0x09 || code === 0xa0 || (code >= 0x2500 && code <= 0x257f);
+  return (
+    code === 0x20 ||
+    code === 0x09 ||
+    code === 0x0d ||
+    code === 0xa0 ||
+    (code >= 0x2500 && code <= 0x257f)
+  );
 }
 
 /**
