@@ -9,6 +9,8 @@ import { spawn } from 'node:child_process';
 import { copyFile, mkdir, open, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { RndcClient } from '../../src/control/client.js';
+import { verifyZoneWritten } from '../../src/dump/verify.js';
 import {
   type BinaryResult,
   canUseMountNamespace,
@@ -202,6 +204,35 @@ describe('a zone directory named cannot write (0555, named -u nobody)', () => {
     expect(ended.stdout).not.toMatch(/no dump or journal errors logged/);
     expect(ended.stdout).not.toMatch(/no dump error was logged/);
     expect([1, 3]).toContain(ended.exitCode);
+  });
+});
+
+describe('verifyZoneWritten with a log it cannot read', () => {
+  it('a missing log: logRead false, logProblem says why, and "no dump error was logged" is never claimed', async () => {
+    const named = await lab(readOnlyZonesDir());
+    await addRecord(named);
+    const rndc = RndcClient.connect({ port: named.controlPort, key: named.keys['hmac-sha256'] });
+    try {
+      const evidence = (
+        await verifyZoneWritten({
+          rndc,
+          zone: 'dyn.test',
+          log: join(named.dir, 'no-such.log'),
+          timeoutMs: 2500,
+          diagnose: false,
+        })
+      ).unwrap();
+      // Not written (the directory is 0555): failed or unknown by version, never "written".
+      expect(['failed', 'unknown']).toContain(evidence.verdict);
+      expect(evidence.logRead).toBe(false);
+      expect(evidence.logProblem).toMatch(/no-such\.log does not exist/);
+      expect(evidence.summary).not.toMatch(/no dump error was logged/);
+      if (evidence.verdict === 'unknown') {
+        expect(evidence.summary).toMatch(/named's log could not be read \(.*does not exist\)/);
+      }
+    } finally {
+      await rndc.close();
+    }
   });
 });
 
