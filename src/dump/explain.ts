@@ -140,7 +140,7 @@ export interface NamedLogExplanation {
   readonly from?: Date;
   /** Time of the latest recognised line with a time stamp. */
   readonly to?: Date;
-  /** Zones (or zone files, directories) left out over {@link MAX_SUBJECTS}. */
+  /** Zones (or zone files, directories) left out over the 256 explained. */
   readonly omittedZones: number;
   /** Failure lines left out because the log held more distinct problems than are kept (1024). */
   readonly omittedOccurrences: number;
