@@ -611,7 +611,9 @@ async function verifyLoop(
   const waitUntil = run.deadline - diagnosisReserveMs(options);
   const refusedLogBy = Date.now() + REFUSED_LOG_WAIT_MS;
   const watcher = options.log ? new NamedLogWatcher(options.log) : undefined;
-  state.logRead = watcher !== undefined;
+  // Read only once a read of it succeeds: a check cut off before then has not seen the log.
+  state.logRead = false;
+  if (watcher) state.logProblem = 'the check ended before the log was read';
   let logCursor = before.logOffset;
   const seenLines = new Set<string>();
   const file = before.zoneFile;
@@ -733,7 +735,7 @@ async function verifyLoop(
       );
     }
     if (Date.now() >= waitUntil || run.signal.aborted) {
-      return Ok(await conclude(options, run, state, unproven(state, state.logRead === true)));
+      return Ok(await conclude(options, run, state, unproven(state, Boolean(state.logRead))));
     }
     await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
   }
