@@ -78,6 +78,27 @@ export type {
 export { DiagnoseError, diagnoseZoneStorage, namedAccessChecked } from './dump/diagnose.js';
 export type { DumpErrorKind } from './dump/errors.js';
 export { DumpError } from './dump/errors.js';
+export type {
+  ExplainCauseId,
+  ExplainedArea,
+  ExplainedProblem,
+  ExplainedSource,
+  ExplainedZone,
+  ExplainOptions,
+  ExplainReadErrorKind,
+  ExplainSource,
+  ExplainSourceOptions,
+  NamedLogExplanation,
+  RetryCadence,
+} from './dump/explain.js';
+export {
+  DUMP_RETRY_SECONDS,
+  ExplainReadError,
+  explainNamedLog,
+  explainNamedLogSource,
+  MAX_EXPLAIN_BYTES,
+  NamedLogExplainer,
+} from './dump/explain.js';
 export type { JournalErrorKind, JournalInfo, ReadJournalOptions } from './dump/journal.js';
 export { JournalError, readJournalInfo } from './dump/journal.js';
 export type {
@@ -120,6 +141,7 @@ export {
   NamedLogWaitError,
   NamedLogWatcher,
   parseNamedLog,
+  unwrapPastedLine,
 } from './dump/log.js';
 export type { MountInfoEntry } from './dump/mountinfo.js';
 export type {

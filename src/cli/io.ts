@@ -17,6 +17,10 @@ export interface CliIo {
   readonly stderr: TextSink;
   /** Reads all of standard input (used by `update` without FILE). */
   readStdin(): Promise<string>;
+  /** Standard input as a stream, read as it arrives (`explain`: bounded, to a deadline). */
+  readonly stdinStream?: AsyncIterable<string | Uint8Array>;
+  /** True when standard input is a terminal. */
+  readonly stdinIsTTY?: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   readonly cwd: string;
   /** Aborted on SIGINT/SIGTERM. */

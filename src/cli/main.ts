@@ -6,6 +6,7 @@
  * short; the process ends within a second whatever the command waits on (see exit.ts), with
  * status 128 + the signal's number (130, 143). A second signal ends it at once.
  */
+import { isatty } from 'node:tty';
 import {
   endProcess,
   flushOutput,
@@ -59,6 +60,12 @@ const io: CliIo = {
     for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
     return Buffer.concat(chunks).toString('utf8');
   },
+  // Lazily: merely touching process.stdin opens it (a read on a file or /dev/null stays in flight
+  // in the threadpool), which only a command that reads it may do.
+  get stdinStream() {
+    return process.stdin;
+  },
+  stdinIsTTY: isatty(0),
   env: process.env,
   cwd: process.cwd(),
   signal: controller.signal,

@@ -91,6 +91,8 @@ export interface JsonEvidence {
   readonly journalBefore: JsonJournal | null;
   readonly journalAfter: JsonJournal | null;
   readonly logRead: boolean;
+  /** Why the named log given could not be read, or null. */
+  readonly logProblem: string | null;
   readonly logEvents: readonly JsonLogEvent[];
   readonly elapsedMs: number;
   readonly diagnosis: JsonDiagnosis | null;
@@ -193,6 +195,7 @@ export function jsonEvidence(evidence: DumpEvidence): JsonEvidence {
     journalBefore: jsonJournal(evidence.journalBefore),
     journalAfter: jsonJournal(evidence.journalAfter),
     logRead: evidence.logRead,
+    logProblem: evidence.logProblem ?? null,
     logEvents: evidence.logEvents.map(jsonLogEvent),
     elapsedMs: evidence.elapsedMs,
     diagnosis: evidence.diagnosis ? jsonDiagnosis(evidence.diagnosis) : null,
@@ -262,7 +265,9 @@ export function evidenceText(evidence: DumpEvidence): string {
     'journal',
     `${journalText(evidence.journalBefore)} before → ${journalText(evidence.journalAfter)} now`,
   );
-  if (!evidence.logRead) {
+  if (!evidence.logRead && evidence.logProblem) {
+    out += field('named log', `could not be read: ${evidence.logProblem}`);
+  } else if (!evidence.logRead) {
     out += field('named log', 'not read (pass --named-log to see dump errors)');
   } else if (evidence.logEvents.length === 0) {
     out += field('named log', 'no dump or journal errors logged');

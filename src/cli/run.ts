@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { GLOBAL_OPTIONS, type GlobalSettings, globalSettings, parseArgs } from './args.js';
 import { cleanTmpCommand } from './clean-tmp-command.js';
 import { doctorCommand } from './doctor-command.js';
+import { explainCommand } from './explain-command.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { recoverCommand } from './recover-command.js';
 import { rndcCommand } from './rndc-command.js';
@@ -70,6 +71,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return recoverCommand(rest, settings, io);
     case 'clean-tmp':
       return cleanTmpCommand(rest, settings, io);
+    case 'explain':
+      return explainCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {

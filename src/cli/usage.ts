@@ -41,6 +41,11 @@ Commands of ${PROGRAM} itself:
       ./ZONE.recovered-SERIAL.zone) from the newest tmp file with the served serial, else by
       AXFR (-k/-y: TSIG key allow-transfer wants), proven by serial and named-checkzone. Never
       overwrites the zone file; prints the next steps. Exit 0 recovered, 1 not.
+  explain [FILE|-] [--wait SECONDS]
+      read named's log (a file, or standard input: kubectl logs, stern, a k9s paste) and say
+      per zone which dumps, journals or updates fail, since when, how often, the likely cause
+      and the remedy, with the lines. Exit 0 nothing wrong found, 1 problems explained, 2 the
+      log could not be read. A stream is read to its end or --wait (default 60 s).
 
 Options:
   -b address   source address          -c config    rndc.conf (default /etc/bind/rndc.conf)

@@ -18,6 +18,7 @@ import {
 } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
+import { type NamedLogInput, namedLogInput } from './named-log-input.js';
 import {
   EXIT_INTERRUPTED,
   formatError,
@@ -146,17 +147,60 @@ export async function verifyCommand(
     directory = found.value;
   }
 
+  // A missing --named-log is an error; a stream is copied to a file while the command runs.
+  const logOption = text('namedLog');
+  let logInput: NamedLogInput | undefined;
+  if (logOption !== undefined) {
+    const input = await namedLogInput(logOption, io);
+    if (input.isErr()) return usageError(io, input.error, word);
+    logInput = input.value;
+    if (logInput.note) io.stderr.write(`${PROGRAM}: ${logInput.note}\n`);
+  }
+  try {
+    return await verifyWithLog(word, zone, zoneClass, view, clean, json, logInput?.path, {
+      settings,
+      io,
+      text,
+      directory,
+      namedPid: namedPid.value,
+      waitSeconds,
+      fail,
+    });
+  } finally {
+    await logInput?.stop();
+  }
+}
+
+/** The rest of {@link verifyCommand}, once `--named-log` is resolved. */
+async function verifyWithLog(
+  word: 'sync' | 'freeze',
+  zone: string,
+  zoneClass: string | undefined,
+  view: string | undefined,
+  clean: boolean,
+  json: boolean,
+  log: string | undefined,
+  context: {
+    settings: GlobalSettings;
+    io: CliIo;
+    text: (key: string) => string | undefined;
+    directory: string | undefined;
+    namedPid: number | undefined;
+    waitSeconds: number | undefined;
+    fail: (error: PrintableError) => number;
+  },
+): Promise<number> {
+  const { settings, io, text, directory, waitSeconds, fail } = context;
   const connection = await connectFromSettings(settings, io);
   if (connection.isErr()) return fail(connection.error);
   const { client, server } = connection.value;
-  const log = text('namedLog');
   const zoneFile = text('zoneFile');
   const namedBinary = namedBinaryOption(text('namedBinary'), io);
   const verify = {
     ...(log !== undefined ? { log } : {}),
     ...(directory !== undefined ? { directory } : {}),
     ...(zoneFile !== undefined ? { zoneFile } : {}),
-    ...(namedPid.value !== undefined ? { namedPid: namedPid.value } : {}),
+    ...(context.namedPid !== undefined ? { namedPid: context.namedPid } : {}),
     ...(namedBinary !== undefined ? { namedBinary } : {}),
     ...(waitSeconds !== undefined ? { timeoutMs: Math.round(waitSeconds * 1000) } : {}),
   };

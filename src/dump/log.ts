@@ -593,6 +593,81 @@ function namedPrefix(text: string, prefix: Prefix): void {
   prefix.message = rest;
 }
 
+// ---------------------------------------------------------------------------------------------
+// Pasted and multiplexed logs
+// ---------------------------------------------------------------------------------------------
+//
+// Operators copy named's log out of terminal UIs and log multiplexers, not from the file:
+// - k9s draws a box around the log view: `│ named 11-Jul-2025 08:21:55.352 …      ││`, padded with
+//   spaces to the terminal width, the container's name first;
+// - `kubectl logs --prefix`: `[pod/bind-0/named] 11-Jul-2025 …`;
+// - stern: `bind-0 named 11-Jul-2025 …`, the names in ANSI colours;
+// - copied from Windows or a web console: CRLF line ends, non-breaking spaces.
+// These wrappers are removed before the line is read as named wrote it. Every step is anchored
+// or a single pass over the line: a pasted line is as hostile as any other.
+
+/** ANSI CSI sequences (colours, cursor moves): `ESC [ params intermediates final`; disjoint classes. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: ESC is what the pattern removes
+const ANSI_CSI = /\u001b\[[0-?]*[ -/]*[@-~]/g;
+/** Other control characters a terminal paste may carry (tab and line breaks excepted). */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what it removes
+const CONTROL_CHARS = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g;
+/** `[pod/bind-0/named] ` (kubectl logs --prefix). */
+const KUBECTL_PREFIX = /^\[pod\/[^\]\s]{1,512}\] /;
+/** One word before the time stamp: a pod or container name (k9s, stern). */
+const NAME_WORD = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,252} +/;
+/** The starts of a line as named or a logger writes it. */
+const TIME_START =
+  /^(?:\d{4}-\d{2}-\d{2}[T ]\d|\d{2}-[A-Z][a-z]{2}-\d{4} |[A-Z][a-z]{2} {1,2}\d|<\d)/;
+
+/**
+ * Box-drawing characters (U+2500–U+257F), white space, NBSP and a CR left by a double conversion
+ * (`\r\r\n`) at the ends of a pasted line.
+ */
+function isFrame(code: number): boolean {
+  return (
+    code === 0x20 ||
+    code === 0x09 ||
+    code === 0x0d ||
+    code === 0xa0 ||
+    (code >= 0x2500 && code <= 0x257f)
+  );
+}
+
+/**
+ * The line as named (or syslog, or the container runtime) wrote it: without a terminal UI's
+ * frame and padding, ANSI colours, or the pod/container names a log multiplexer puts first.
+ * A line without any of these is returned as is.
+ */
+export function unwrapPastedLine(line: string): string {
+  let text = line;
+  if (text.includes('\u001b')) text = text.replace(ANSI_CSI, '');
+  if (CONTROL_CHARS.test(text)) text = text.replace(CONTROL_CHARS, '');
+  CONTROL_CHARS.lastIndex = 0;
+  // Frame and padding: scanned from both ends, one look at each character.
+  let start = 0;
+  let end = text.length;
+  while (start < end && isFrame(text.charCodeAt(start))) start++;
+  while (end > start && isFrame(text.charCodeAt(end - 1))) end--;
+  // Runs of spaces inside the line are named's own (`…is frozen.  Use 'rndc thaw'…`): kept.
+  if (start > 0 || end < text.length) text = text.slice(start, end);
+  if (text.includes('\u00a0')) text = text.replaceAll('\u00a0', ' ');
+  const kubectl = KUBECTL_PREFIX.exec(text);
+  if (kubectl) return text.slice(kubectl[0].length);
+  if (TIME_START.test(text)) return text;
+  // Up to two names (pod, container) before a time stamp.
+  let rest = text;
+  for (let words = 0; words < 2; words++) {
+    const word = NAME_WORD.exec(rest);
+    if (!word) break;
+    rest = rest.slice(word[0].length);
+    if (TIME_START.test(rest)) return rest;
+  }
+  // `named ` before a line without a time stamp (`print-time no`): the container's name.
+  const named = /^named +(?=\S)/.exec(text);
+  return named ? text.slice(named[0].length) : text;
+}
+
 /** Splits a line into time, category, severity and named's message. */
 function splitPrefix(line: string, reference: Date): Prefix {
   const prefix: Prefix = { message: line };
@@ -1281,7 +1356,7 @@ export class NamedLogParser {
   #line(raw: string): void {
     this.#lineNumber++;
     const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    const prefix = splitPrefix(text, this.#reference);
+    const prefix = splitPrefix(unwrapPastedLine(text), this.#reference);
     const message = prefix.message.trimEnd();
     const line: Line = { number: this.#lineNumber, text, prefix };
     const headMatch = UNEXPECTED_HEAD.exec(message);

@@ -255,6 +255,11 @@ export interface DumpEvidence {
   /** Whether named's log was read (without it a failure shows only as missing serial equality). */
   readonly logRead: boolean;
   /**
+   * Why named's log given as `log` could not be read (missing, a FIFO, unreadable), when it
+   * could not: then `logRead` is false and nothing is claimed about what named logged.
+   */
+  readonly logProblem?: string;
+  /**
    * Files that could not be read, one sentence each: a zone file, `.signed` file or journal
    * that is a FIFO or device (something replaced it), unreadable, or cut off by the deadline.
    * Problems seen only before the command start with `before the command:`.
@@ -638,6 +643,8 @@ interface VerifyState {
   newTmp: string[];
   readonly events: NamedLogEvent[];
   logRead?: boolean;
+  /** Why the log given could not be read at the last look, if it could not. */
+  logProblem?: string;
   /** The verdict, once reached (the journal and the diagnosis are read after it). */
   decided?: Decision;
 }
@@ -683,7 +690,9 @@ async function verifyLoop(
   const waitUntil = run.deadline - diagnosisReserveMs(options);
   const refusedLogBy = Date.now() + REFUSED_LOG_WAIT_MS;
   const watcher = options.log ? new NamedLogWatcher(options.log) : undefined;
-  state.logRead = watcher !== undefined;
+  // Read only once a read of it succeeds: a check cut off before then has not seen the log.
+  state.logRead = false;
+  if (watcher) state.logProblem = 'the check ended before the log was read';
   let logCursor = before.logOffset;
   const seenLines = new Set<string>();
   const file = before.zoneFile;
@@ -706,7 +715,7 @@ async function verifyLoop(
       const next = watcher.mark();
       const events = await run.inFlight.track(
         `reading named's log ${watcher.path}`,
-        relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run),
+        relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
       );
       for (const event of events) {
         const key = event.raw.join('\n');
@@ -815,7 +824,7 @@ async function verifyLoop(
       );
     }
     if (Date.now() >= waitUntil || run.signal.aborted) {
-      return Ok(await conclude(options, run, state, unproven(state, watcher !== undefined)));
+      return Ok(await conclude(options, run, state, unproven(state, Boolean(state.logRead))));
     }
     await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
   }
@@ -835,7 +844,13 @@ function unproven(state: VerifyState, logRead: boolean, cutOff?: string): Decisi
     failedStep: undefined,
     summary: cutOff
       ? `after ${elapsed} ms the check was cut off while ${cutOff}; ${held}`
-      : `after ${elapsed} ms ${held}; no dump error was ${logRead ? 'logged' : 'visible (no log given)'}`,
+      : `after ${elapsed} ms ${held}; ${
+          logRead
+            ? 'no dump error was logged'
+            : state.logProblem
+              ? `named's log could not be read (${state.logProblem}): what named logged is not known`
+              : 'no dump error was visible (no log given)'
+        }`,
     remedy:
       zoneProblem?.remedy ??
       (cutOff
@@ -1127,6 +1142,9 @@ function evidenceOf(
     journalAfter: end.journal?.journal,
     logEvents: [...state.events],
     logRead: state.logRead === true,
+    ...(state.logProblem !== undefined && state.logRead !== true
+      ? { logProblem: state.logProblem }
+      : {}),
     elapsedMs: Date.now() - state.started,
     diagnosis: end.diagnosis,
     fileProblems,
@@ -1218,9 +1236,22 @@ async function relevantEvents(
   journalPath: string,
   since: Date | undefined,
   run: Run,
+  state: VerifyState,
 ): Promise<NamedLogEvent[]> {
   // Bounded by the watcher (its last 16 MiB) and stopped at the call's deadline or settlement.
-  const events = await watcher.eventsSince(offset, { deadline: run.deadline, signal: run.signal });
+  const read = await watcher.read(offset, { deadline: run.deadline, signal: run.signal });
+  // A log that cannot be read (or does not exist) must not read as "nothing was logged".
+  const problem = read.isErr()
+    ? read.error.message
+    : await stat(watcher.path).then(
+        () => undefined,
+        (error: NodeJS.ErrnoException) =>
+          error.code === 'ENOENT' ? `${watcher.path} does not exist` : error.message,
+      );
+  state.logRead = problem === undefined;
+  if (problem === undefined) delete state.logProblem;
+  else state.logProblem = problem;
+  const events = read.isOk() ? read.value.events : [];
   const name = basename(file);
   return events.filter((event) => {
     if (event.kind !== 'dump-failed' && event.kind !== 'journal-failed') return false;
