@@ -86,6 +86,7 @@ export interface JsonEvidence {
   readonly mtimeBefore: string | null;
   readonly mtimeAfter: string | null;
   readonly newTmpFiles: readonly string[];
+  readonly journalFile: string;
   readonly journalBefore: JsonJournal | null;
   readonly journalAfter: JsonJournal | null;
   readonly logRead: boolean;
@@ -187,6 +188,7 @@ export function jsonEvidence(evidence: DumpEvidence): JsonEvidence {
     mtimeBefore: isoOrNull(evidence.mtimeBefore),
     mtimeAfter: isoOrNull(evidence.mtimeAfter),
     newTmpFiles: [...evidence.newTmpFiles],
+    journalFile: evidence.journalFile,
     journalBefore: jsonJournal(evidence.journalBefore),
     journalAfter: jsonJournal(evidence.journalAfter),
     logRead: evidence.logRead,
@@ -259,6 +261,7 @@ export function evidenceText(evidence: DumpEvidence): string {
     'journal',
     `${journalText(evidence.journalBefore)} before → ${journalText(evidence.journalAfter)} now`,
   );
+  out += field('journal file', evidence.journalFile);
   if (!evidence.logRead) {
     out += field('named log', 'not read (pass --named-log to see dump errors)');
   } else if (evidence.logEvents.length === 0) {
