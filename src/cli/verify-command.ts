@@ -4,6 +4,7 @@
  * line on a terminal while waiting, and print the evidence. Exit 0 written, 1 failed (command or
  * dump), 3 not proven either way, 130 interrupted by a signal before the proof.
  */
+import { resolve } from 'node:path';
 import type { DumpedResponse } from '../control/client.js';
 import { RndcError } from '../control/errors.js';
 import { namedDirectory } from '../dump/named-config.js';
@@ -18,6 +19,7 @@ import {
 } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
+import { chooseNamedLog, loadNamedConf, type NamedLogChoice, namedConfPath } from './named-conf.js';
 import {
   EXIT_INTERRUPTED,
   formatError,
@@ -104,13 +106,16 @@ export async function verifyCommand(
   if (namedPid.isErr()) return usageError(io, namedPid.error, word);
 
   /** Nothing was sent: the error on stderr, or as the JSON document. */
+  let logChoice: NamedLogChoice | undefined;
   const fail = (error: PrintableError): number => {
-    if (json) writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, error));
+    if (json)
+      writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, error, logChoice));
     else io.stderr.write(formatError(error));
     return EXIT_FAILED;
   };
   let directory = text('namedDir');
-  const namedConf = text('namedConf');
+  const namedConfText = text('namedConf');
+  const namedConf = namedConfText === undefined ? undefined : resolve(io.cwd, namedConfText);
   if (directory === undefined && namedConf !== undefined) {
     const found = await namedDirectory(namedConf);
     if (found.isErr()) {
@@ -126,12 +131,20 @@ export async function verifyCommand(
   const connection = await connectFromSettings(settings, io);
   if (connection.isErr()) return fail(connection.error);
   const { client, server } = connection.value;
-  const log = text('namedLog');
+  // named.conf (--named-conf, else the one `rndc status` names): the zone's journal, and named's
+  // log when --named-log is not given.
+  const conf = await namedConfPath(namedConf, client, io.signal);
+  const loaded = await loadNamedConf(conf, io.signal);
+  if (loaded.problem) verbose(io, settings, `named.conf: ${loaded.problem}`);
+  logChoice = await chooseNamedLog(text('namedLog'), loaded.config, loaded.problem);
+  verbose(io, settings, `named's log: ${logChoice.path ?? '(none)'} (${logChoice.note})`);
+  const log = logChoice.path;
   const zoneFile = text('zoneFile');
   const namedBinary = namedBinaryOption(text('namedBinary'), io);
   const verify = {
     ...(log !== undefined ? { log } : {}),
     ...(directory !== undefined ? { directory } : {}),
+    ...(loaded.config !== undefined ? { namedConf: loaded.config.configFile } : {}),
     ...(zoneFile !== undefined ? { zoneFile } : {}),
     ...(namedPid.value !== undefined ? { namedPid: namedPid.value } : {}),
     ...(namedBinary !== undefined ? { namedBinary } : {}),
@@ -163,10 +176,10 @@ export async function verifyCommand(
     const response: DumpedResponse = result.value;
     const evidence = response.dump;
     if (json) {
-      writeJson(io, verifyDocument(word, zone, clean, response, evidence, null));
+      writeJson(io, verifyDocument(word, zone, clean, response, evidence, null, logChoice));
     } else {
       if (response.text) io.stdout.write(`${response.text}\n`);
-      if (evidence) io.stdout.write(evidenceText(evidence));
+      if (evidence) io.stdout.write(evidenceText(evidence) + logLine(logChoice));
       if (clean) io.stdout.write(`  journal:        deleted (sync -clean sent after the proof)\n`);
     }
     return EXIT_WRITTEN;
@@ -176,7 +189,7 @@ export async function verifyCommand(
   if (error instanceof RndcError) {
     // The command itself failed (or never reached named): as in rndc mode.
     if (json) {
-      writeJson(io, verifyDocument(word, zone, clean, error.response, undefined, error));
+      writeJson(io, verifyDocument(word, zone, clean, error.response, undefined, error, logChoice));
       return EXIT_FAILED;
     }
     return printRndcFailure(error, settings, io);
@@ -188,19 +201,26 @@ export async function verifyCommand(
   if (json) {
     // named's own failed answer, when it refused the dump (BIND 9.20+: failed at once).
     const reply = error.cause instanceof RndcError ? error.cause.response : undefined;
-    writeJson(io, verifyDocument(word, zone, clean, reply, evidence, error));
+    writeJson(io, verifyDocument(word, zone, clean, reply, evidence, error, logChoice));
   } else if (interrupted) {
     printInterrupted(
       io,
       `the dump of ${zone} was not proven${clean ? ' and its journal was kept' : ''} (named may still write it)`,
     );
   } else {
-    if (evidence) io.stdout.write(evidenceText(evidence));
+    if (evidence) io.stdout.write(evidenceText(evidence) + logLine(logChoice));
     io.stderr.write(
       formatError(error, `'${word}' ${status === EXIT_UNPROVEN ? 'not verified' : 'failed'}`),
     );
   }
   return status;
+}
+
+/** Where named's log came from, when not from --named-log (one evidence line). */
+function logLine(choice: NamedLogChoice | undefined): string {
+  if (choice === undefined || choice.source === 'option') return '';
+  const value = choice.path !== undefined ? `${choice.path} (${choice.note})` : choice.note;
+  return `  ${'log file:'.padEnd(16)}${value}\n`;
 }
 
 /** Not proven either way (3), or failed (1): a proven dump failure, or nothing to judge by. */
@@ -216,6 +236,7 @@ function verifyDocument(
   response: DumpedResponse | RndcError['response'],
   evidence: DumpEvidence | undefined,
   error: PrintableError | null,
+  log: NamedLogChoice | undefined,
 ) {
   const dump = evidence ?? (response && 'dump' in response ? response.dump : undefined);
   return {
@@ -226,6 +247,7 @@ function verifyDocument(
     verdict: dump?.verdict ?? null,
     reply: response ? jsonReply(response) : null,
     evidence: dump ? jsonEvidence(dump) : null,
+    namedLog: log ? { path: log.path ?? null, source: log.source, note: log.note } : null,
     error: error === null ? null : jsonError(error),
   };
 }

@@ -83,7 +83,7 @@ export interface NamedConfigOptions {
    * `relative-path` error.
    */
   readonly workingDirectory?: string;
-  /** Reading settles (with a `timeout` error) by this many milliseconds. Default 5000. */
+  /** Reading settles (with a `timeout` error) by this many milliseconds. Default 10 000. */
   readonly timeoutMs?: number;
   /** Aborting settles the read at once with an `aborted` error. */
   readonly signal?: AbortSignal;
@@ -191,7 +191,7 @@ export const DUMP_LOG_CATEGORIES: readonly string[] = ['general', 'update', 'zon
 // Reading
 
 /** Default of {@link NamedConfigOptions.timeoutMs}. */
-export const DEFAULT_NAMED_CONFIG_TIMEOUT_MS = 5000;
+export const DEFAULT_NAMED_CONFIG_TIMEOUT_MS = 10_000;
 
 /**
  * named.conf, read once (includes expanded): ask it for zones, logging and the pid file.
