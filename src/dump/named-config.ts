@@ -172,13 +172,31 @@ export interface NamedLogging {
 }
 
 /** named.conf's `pid-file`. */
-export type PidFileConfig =
-  /** Set to a path (absolute, resolved against `directory`). */
-  | { readonly kind: 'configured'; readonly path: string; readonly location: SourceLocation }
-  /** `pid-file none;`: named writes no pid file. */
-  | { readonly kind: 'none'; readonly location: SourceLocation }
-  /** Not set: named's compiled-in default (`/run/named/named.pid` on Debian and Fedora). */
-  | { readonly kind: 'default' };
+export type PidFileConfig = PidFileSet | PidFileNone | PidFileDefault;
+
+/** `pid-file "path";` */
+export interface PidFileSet {
+  /** Set to a path. */
+  readonly kind: 'configured';
+  /** The pid file, absolute (a relative one resolved against `directory`). */
+  readonly path: string;
+  /** Where it is set. */
+  readonly location: SourceLocation;
+}
+
+/** `pid-file none;`: named writes no pid file. */
+export interface PidFileNone {
+  /** No pid file. */
+  readonly kind: 'none';
+  /** Where it is set. */
+  readonly location: SourceLocation;
+}
+
+/** Not set: named's compiled-in default (`/run/named/named.pid` on Debian and Fedora). */
+export interface PidFileDefault {
+  /** The compiled-in default. */
+  readonly kind: 'default';
+}
 
 /**
  * Categories whose messages say what happened to a zone's files: `general` (dump failures —
