@@ -212,7 +212,7 @@ describe('named.conf names the log: the CLI reads it without --named-log', () =>
       named.namedBinary,
     ]);
     expect(doctor.stdout).toMatch(
-      new RegExp(`^ {2}journal: +${escape(join(named.dir, 'jnl/dyn.test.db.jnl'))}$`, 'm'),
+      new RegExp(`^ {2}journal: +${escapeRegExp(join(named.dir, 'jnl/dyn.test.db.jnl'))}$`, 'm'),
     );
     expect(doctor.stdout).toContain(
       `  named log:     ${named.logFile} (from ${named.configFile} (logging channel default_log))\n`,
@@ -286,7 +286,7 @@ describe('zones in a view', () => {
       '--named-binary',
       named.namedBinary,
     ]);
-    expect(doctor.stdout).toMatch(new RegExp(`^ {2}journal: +${escape(journal)}$`, 'm'));
+    expect(doctor.stdout).toMatch(new RegExp(`^ {2}journal: +${escapeRegExp(journal)}$`, 'm'));
   });
 });
 
@@ -355,6 +355,6 @@ describe('differential: our reading of named.conf equals that of `named-checkcon
   });
 });
 
-function escape(text: string): string {
+function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
