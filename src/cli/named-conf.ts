@@ -82,3 +82,24 @@ export async function chooseNamedLog(
     note: `from ${config.configFile} (logging channel ${chosen.channel})`,
   };
 }
+
+/**
+ * The zone's journal from named.conf, for verification: its `journal` (or `<file>.jnl`) when
+ * named.conf configures the zone — and, with `--zone-file`, only when that is the zone's file
+ * (another file, a copy, has no journal of named's).
+ */
+export function configuredJournal(
+  config: NamedConfig | undefined,
+  target: { zone: string; zoneClass?: string | undefined; view?: string | undefined },
+  zoneFile: string | undefined,
+): string | undefined {
+  if (config === undefined) return undefined;
+  const zone = config.zone({
+    zone: target.zone,
+    ...(target.zoneClass !== undefined ? { class: target.zoneClass } : {}),
+    ...(target.view !== undefined ? { view: target.view } : {}),
+  });
+  if (zone.isErr() || zone.value.file === undefined) return undefined;
+  if (zoneFile !== undefined && zoneFile !== zone.value.file) return undefined;
+  return zone.value.journal;
+}

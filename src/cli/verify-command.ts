@@ -19,7 +19,13 @@ import {
 } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
-import { chooseNamedLog, loadNamedConf, type NamedLogChoice, namedConfPath } from './named-conf.js';
+import {
+  chooseNamedLog,
+  configuredJournal,
+  loadNamedConf,
+  type NamedLogChoice,
+  namedConfPath,
+} from './named-conf.js';
 import {
   EXIT_INTERRUPTED,
   formatError,
@@ -140,11 +146,18 @@ export async function verifyCommand(
   verbose(io, settings, `named's log: ${logChoice.path ?? '(none)'} (${logChoice.note})`);
   const log = logChoice.path;
   const zoneFile = text('zoneFile');
+  // Read here once, so the picture taken before the command reads no configuration.
+  directory ??= loaded.config?.directory;
+  const journalFile = configuredJournal(
+    loaded.config,
+    { zone, zoneClass, view },
+    zoneFile === undefined ? undefined : resolve(io.cwd, zoneFile),
+  );
   const namedBinary = namedBinaryOption(text('namedBinary'), io);
   const verify = {
     ...(log !== undefined ? { log } : {}),
     ...(directory !== undefined ? { directory } : {}),
-    ...(loaded.config !== undefined ? { namedConf: loaded.config.configFile } : {}),
+    ...(journalFile !== undefined ? { journalFile } : {}),
     ...(zoneFile !== undefined ? { zoneFile } : {}),
     ...(namedPid.value !== undefined ? { namedPid: namedPid.value } : {}),
     ...(namedBinary !== undefined ? { namedBinary } : {}),
