@@ -3,7 +3,7 @@
  * `rndc status` names (an authenticated answer; not under a chroot, whose paths are not ours).
  * From it: named's log file for dump errors when `--named-log` is not given, said on output.
  */
-import { lstat } from 'node:fs/promises';
+import { stat } from 'node:fs/promises';
 import type { RndcClient } from '../control/client.js';
 import { type NamedConfig, readNamedConfig } from '../dump/named-config.js';
 
@@ -67,7 +67,7 @@ export async function chooseNamedLog(
     const why = logging.value.notes[0] ?? 'no logging channel writes category general to a file';
     return { path: undefined, source: 'none', note: `none in ${config.configFile}: ${why}` };
   }
-  const stats = await lstat(chosen.path).catch(() => undefined);
+  const stats = await stat(chosen.path).catch(() => undefined);
   if (!stats?.isFile()) {
     return {
       path: undefined,
