@@ -335,6 +335,18 @@ describe('differential: our reading of named.conf equals that of `named-checkcon
       expect(strip(a.unwrap())).toEqual(strip(b.unwrap()));
     }
     expect(ours.zone({ zone: 'raw.test' }).unwrap().masterfileFormat).toBe('raw');
+    // And the raw file named writes is what verification reads: its serial is the served one.
+    const rndc = RndcClient.connect({ port: named.controlPort, key: named.keys['hmac-sha256'] });
+    try {
+      const synced = (
+        await rndc.sync('raw.test', { view: 'internal', verify: { timeoutMs: 20_000 } })
+      ).unwrap();
+      expect(['written', 'nothing-pending']).toContain(synced.dump?.verdict);
+      expect(synced.dump?.fileSerialAfter).toBe(synced.dump?.servedSerial);
+      expect(synced.dump?.journalFile).toBe(`${named.zones[1]?.path}.jnl`);
+    } finally {
+      await rndc.close();
+    }
     expect(ours.zone({ zone: 'dyn.test' }).unwrap().journal).toBe(
       join(named.dir, 'jnl/dyn.test.db.jnl'),
     );
