@@ -145,6 +145,29 @@ export {
 } from './dump/log.js';
 export type { MountInfoEntry } from './dump/mountinfo.js';
 export type {
+  LogFileChannel,
+  MasterfileFormat,
+  NamedConfigErrorKind,
+  NamedConfigOptions,
+  NamedLogging,
+  PidFileConfig,
+  PidFileDefault,
+  PidFileNone,
+  PidFileSet,
+  ZoneConfig,
+  ZoneLookup,
+} from './dump/named-config.js';
+export {
+  DEFAULT_NAMED_CONFIG_TIMEOUT_MS,
+  DUMP_LOG_CATEGORIES,
+  NamedConfig,
+  NamedConfigError,
+  namedLogFiles,
+  namedPidFile,
+  readNamedConfig,
+  readZoneConfig,
+} from './dump/named-config.js';
+export type {
   RemoveStaleTmpFilesOptions,
   TmpCleanErrorKind,
   TmpCleanReport,

@@ -24,6 +24,7 @@ import {
 } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import type { CliIo } from './io.js';
+import { chooseNamedLog, loadNamedConf, type NamedLogChoice } from './named-conf.js';
 import { formatError, jsonError, type PrintableError, writeJson } from './output.js';
 import { findingsText, jsonDiagnosis, severityCounts } from './report.js';
 import { usageError } from './usage.js';
@@ -54,6 +55,12 @@ interface ZoneContext {
   readonly configFile: string | undefined;
   /** named's boot time from `rndc status`: ties the process to the server that answered. */
   readonly bootTime: Date | undefined;
+}
+
+/** What named.conf adds: the zone's journal, named's log. */
+interface ConfFacts {
+  readonly journalFile: string | undefined;
+  readonly log: NamedLogChoice;
 }
 
 const IDENTITY_TEXT: Record<string, string> = {
@@ -110,9 +117,11 @@ export async function doctorCommand(
   );
   if (context.isErr()) return fail(context.error);
   const { zoneFile, servedSerial } = context.value;
+  const conf = await confFacts(context.value, zoneClass, view, io);
   verbose(io, settings, `diagnosing ${zoneFile}`);
   const diagnoseOptions: DiagnoseOptions = {
     zoneFile,
+    ...(conf.journalFile !== undefined ? { journalFile: conf.journalFile } : {}),
     timeoutMs: settings.timeoutMs,
     signal: io.signal,
     ...(context.value.configFile !== undefined ? { namedConf: context.value.configFile } : {}),
@@ -133,10 +142,14 @@ export async function doctorCommand(
       ok: errors === 0 && checked,
       zone: zone ?? null,
       diagnosis: jsonDiagnosis(diagnosis.value),
+      namedLog: { path: conf.log.path ?? null, source: conf.log.source, note: conf.log.note },
       error: null,
     });
   } else {
     io.stdout.write(reportText(zone, diagnosis.value));
+    io.stdout.write(
+      `  named log:     ${conf.log.path ?? ''}${conf.log.path ? ` (${conf.log.note})` : conf.log.note}\n`,
+    );
   }
   return errors > 0 ? EXIT_PROBLEMS : checked ? EXIT_HEALTHY : EXIT_NOT_CHECKED;
 }
@@ -274,6 +287,32 @@ async function zoneContext(
   } finally {
     await client.close();
   }
+}
+
+/**
+ * The zone's journal from named.conf (its `journal`, when that named.conf configures this very
+ * zone file), and named's log file (the channel that gets dump errors).
+ */
+async function confFacts(
+  context: ZoneContext,
+  zoneClass: string | undefined,
+  view: string | undefined,
+  io: CliIo,
+): Promise<ConfFacts> {
+  const loaded = await loadNamedConf(context.configFile, io.signal);
+  const log = await chooseNamedLog(undefined, loaded.config, loaded.problem);
+  if (loaded.config === undefined || context.zone === undefined)
+    return { journalFile: undefined, log };
+  const zone = loaded.config.zone({
+    zone: context.zone,
+    ...(zoneClass !== undefined ? { class: zoneClass } : {}),
+    ...(view !== undefined ? { view } : {}),
+  });
+  const matches =
+    zone.isOk() &&
+    zone.value.file !== undefined &&
+    resolve(zone.value.file) === resolve(context.zoneFile);
+  return { journalFile: matches ? zone.value.journal : undefined, log };
 }
 
 /** named's directory: --named-dir ▸ --named-conf ▸ the named.conf `status` names ▸ /proc/<pid>/cwd. */

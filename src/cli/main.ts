@@ -76,9 +76,11 @@ clearTimeout(graceTimer);
 // Interrupted: the signal's status (a command that finished anyway keeps its success).
 const final = received !== undefined && status !== 0 ? signalExitStatus(received) : status;
 await flushOutput([process.stdout, process.stderr], FLUSH_MS);
-// Work the command abandoned at its deadline (a read on a slow file system) may still be in
-// flight: give it a moment, but never let it keep the process alive.
-for (let waited = 0; received === undefined && waited < 1000 && threadpoolBusy(); waited += 50) {
+// Work the command abandoned at its deadline or on the signal (a read on a slow file system, or
+// just one in flight when the signal came) may still be in flight: give it a moment — shorter
+// after a signal, to end within a second — but never let it keep the process alive.
+const settleMs = received === undefined ? 1000 : 200;
+for (let waited = 0; waited < settleMs && threadpoolBusy(); waited += 50) {
   await new Promise((resolve) => setTimeout(resolve, 50));
 }
 endProcess(final, received, onSignal, process.stderr);

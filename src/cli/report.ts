@@ -88,6 +88,7 @@ export interface JsonEvidence {
   readonly mtimeBefore: string | null;
   readonly mtimeAfter: string | null;
   readonly newTmpFiles: readonly string[];
+  readonly journalFile: string;
   readonly journalBefore: JsonJournal | null;
   readonly journalAfter: JsonJournal | null;
   readonly logRead: boolean;
@@ -192,6 +193,7 @@ export function jsonEvidence(evidence: DumpEvidence): JsonEvidence {
     mtimeBefore: isoOrNull(evidence.mtimeBefore),
     mtimeAfter: isoOrNull(evidence.mtimeAfter),
     newTmpFiles: [...evidence.newTmpFiles],
+    journalFile: evidence.journalFile,
     journalBefore: jsonJournal(evidence.journalBefore),
     journalAfter: jsonJournal(evidence.journalAfter),
     logRead: evidence.logRead,
@@ -265,6 +267,7 @@ export function evidenceText(evidence: DumpEvidence): string {
     'journal',
     `${journalText(evidence.journalBefore)} before → ${journalText(evidence.journalAfter)} now`,
   );
+  out += field('journal file', evidence.journalFile);
   if (!evidence.logRead && evidence.logProblem) {
     out += field('named log', `could not be read: ${evidence.logProblem}`);
   } else if (!evidence.logRead) {

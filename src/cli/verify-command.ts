@@ -4,6 +4,7 @@
  * line on a terminal while waiting, and print the evidence. Exit 0 written, 1 failed (command or
  * dump), 3 not proven either way, 130 interrupted by a signal before the proof.
  */
+import { resolve } from 'node:path';
 import type { DumpedResponse } from '../control/client.js';
 import { RndcError } from '../control/errors.js';
 import { namedDirectory } from '../dump/named-config.js';
@@ -18,6 +19,13 @@ import {
 } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
+import {
+  chooseNamedLog,
+  configuredJournal,
+  loadNamedConf,
+  type NamedLogChoice,
+  namedConfPath,
+} from './named-conf.js';
 import { type NamedLogInput, namedLogInput } from './named-log-input.js';
 import {
   EXIT_INTERRUPTED,
@@ -128,13 +136,16 @@ export async function verifyCommand(
   if (namedPid.isErr()) return usageError(io, namedPid.error, word);
 
   /** Nothing was sent: the error on stderr, or as the JSON document. */
+  let logChoice: NamedLogChoice | undefined;
   const fail = (error: PrintableError): number => {
-    if (json) writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, error));
+    if (json)
+      writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, error, logChoice));
     else io.stderr.write(formatError(error));
     return EXIT_FAILED;
   };
   let directory = text('namedDir');
-  const namedConf = text('namedConf');
+  const namedConfText = text('namedConf');
+  const namedConf = namedConfText === undefined ? undefined : resolve(io.cwd, namedConfText);
   if (directory === undefined && namedConf !== undefined) {
     const found = await namedDirectory(namedConf);
     if (found.isErr()) {
@@ -162,9 +173,13 @@ export async function verifyCommand(
       io,
       text,
       directory,
+      namedConf,
       namedPid: namedPid.value,
       waitSeconds,
       fail,
+      chosenLog: (choice) => {
+        logChoice = choice;
+      },
     });
   } finally {
     await logInput?.stop();
@@ -179,26 +194,48 @@ async function verifyWithLog(
   view: string | undefined,
   clean: boolean,
   json: boolean,
-  log: string | undefined,
+  namedLog: string | undefined,
   context: {
     settings: GlobalSettings;
     io: CliIo;
     text: (key: string) => string | undefined;
     directory: string | undefined;
+    namedConf: string | undefined;
     namedPid: number | undefined;
     waitSeconds: number | undefined;
     fail: (error: PrintableError) => number;
+    /** Tells the caller which log was chosen (for the JSON document of a failure). */
+    chosenLog: (choice: NamedLogChoice) => void;
   },
 ): Promise<number> {
-  const { settings, io, text, directory, waitSeconds, fail } = context;
+  const { settings, io, text, namedConf, waitSeconds, fail } = context;
+  let { directory } = context;
   const connection = await connectFromSettings(settings, io);
   if (connection.isErr()) return fail(connection.error);
   const { client, server } = connection.value;
+  // named.conf (--named-conf, else the one `rndc status` names): the zone's journal, and named's
+  // log when --named-log is not given.
+  const conf = await namedConfPath(namedConf, client, io.signal);
+  const loaded = await loadNamedConf(conf, io.signal);
+  if (loaded.problem) verbose(io, settings, `named.conf: ${loaded.problem}`);
+  // --named-log (a file, or the copy of a stream) wins over named.conf's log channel.
+  const logChoice = await chooseNamedLog(namedLog, loaded.config, loaded.problem);
+  context.chosenLog(logChoice);
+  verbose(io, settings, `named's log: ${logChoice.path ?? '(none)'} (${logChoice.note})`);
+  const log = logChoice.path;
   const zoneFile = text('zoneFile');
+  // Read here once, so the picture taken before the command reads no configuration.
+  directory ??= loaded.config?.directory;
+  const journalFile = configuredJournal(
+    loaded.config,
+    { zone, zoneClass, view },
+    zoneFile === undefined ? undefined : resolve(io.cwd, zoneFile),
+  );
   const namedBinary = namedBinaryOption(text('namedBinary'), io);
   const verify = {
     ...(log !== undefined ? { log } : {}),
     ...(directory !== undefined ? { directory } : {}),
+    ...(journalFile !== undefined ? { journalFile } : {}),
     ...(zoneFile !== undefined ? { zoneFile } : {}),
     ...(context.namedPid !== undefined ? { namedPid: context.namedPid } : {}),
     ...(namedBinary !== undefined ? { namedBinary } : {}),
@@ -230,10 +267,10 @@ async function verifyWithLog(
     const response: DumpedResponse = result.value;
     const evidence = response.dump;
     if (json) {
-      writeJson(io, verifyDocument(word, zone, clean, response, evidence, null));
+      writeJson(io, verifyDocument(word, zone, clean, response, evidence, null, logChoice));
     } else {
       if (response.text) io.stdout.write(`${response.text}\n`);
-      if (evidence) io.stdout.write(evidenceText(evidence));
+      if (evidence) io.stdout.write(evidenceText(evidence) + logLine(logChoice));
       if (clean) io.stdout.write(`  journal:        deleted (sync -clean sent after the proof)\n`);
     }
     return EXIT_WRITTEN;
@@ -243,7 +280,7 @@ async function verifyWithLog(
   if (error instanceof RndcError) {
     // The command itself failed (or never reached named): as in rndc mode.
     if (json) {
-      writeJson(io, verifyDocument(word, zone, clean, error.response, undefined, error));
+      writeJson(io, verifyDocument(word, zone, clean, error.response, undefined, error, logChoice));
       return EXIT_FAILED;
     }
     return printRndcFailure(error, settings, io);
@@ -255,19 +292,26 @@ async function verifyWithLog(
   if (json) {
     // named's own failed answer, when it refused the dump (BIND 9.20+: failed at once).
     const reply = error.cause instanceof RndcError ? error.cause.response : undefined;
-    writeJson(io, verifyDocument(word, zone, clean, reply, evidence, error));
+    writeJson(io, verifyDocument(word, zone, clean, reply, evidence, error, logChoice));
   } else if (interrupted) {
     printInterrupted(
       io,
       `the dump of ${zone} was not proven${clean ? ' and its journal was kept' : ''} (named may still write it)`,
     );
   } else {
-    if (evidence) io.stdout.write(evidenceText(evidence));
+    if (evidence) io.stdout.write(evidenceText(evidence) + logLine(logChoice));
     io.stderr.write(
       formatError(error, `'${word}' ${status === EXIT_UNPROVEN ? 'not verified' : 'failed'}`),
     );
   }
   return status;
+}
+
+/** Where named's log came from, when not from --named-log (one evidence line). */
+function logLine(choice: NamedLogChoice | undefined): string {
+  if (choice === undefined || choice.source === 'option') return '';
+  const value = choice.path !== undefined ? `${choice.path} (${choice.note})` : choice.note;
+  return `  ${'log file:'.padEnd(16)}${value}\n`;
 }
 
 /** Not proven either way (3), or failed (1): a proven dump failure, or nothing to judge by. */
@@ -283,6 +327,7 @@ function verifyDocument(
   response: DumpedResponse | RndcError['response'],
   evidence: DumpEvidence | undefined,
   error: PrintableError | null,
+  log: NamedLogChoice | undefined,
 ) {
   const dump = evidence ?? (response && 'dump' in response ? response.dump : undefined);
   return {
@@ -293,6 +338,7 @@ function verifyDocument(
     verdict: dump?.verdict ?? null,
     reply: response ? jsonReply(response) : null,
     evidence: dump ? jsonEvidence(dump) : null,
+    namedLog: log ? { path: log.path ?? null, source: log.source, note: log.note } : null,
     error: error === null ? null : jsonError(error),
   };
 }

@@ -137,8 +137,10 @@ export interface VerifyDumpOptions {
   readonly directory?: string;
   /** The zone file, when zonestatus's path is not the one to check. */
   readonly zoneFile?: string;
-  /** The zone's journal, when its zone statement has a `journal` option (default `<file>.jnl`). */
+  /** The zone's journal (default: its `journal` in named.conf, else `<zone file>.jnl`). */
   readonly journalFile?: string;
+  /** named.conf, for `directory` and the zone's `journal` (default: the one `rndc status` names). */
+  readonly namedConf?: string;
   /** named's pid, for the storage diagnosis. */
   readonly namedPid?: number;
   /** named's executable, for the storage diagnosis's identity check (client option `named.binary`). */
@@ -1055,6 +1057,7 @@ export class RndcClient {
       ...(options.view !== undefined ? { view: options.view } : {}),
       ...(verify.zoneFile !== undefined ? { zoneFile: verify.zoneFile } : {}),
       ...(verify.journalFile !== undefined ? { journalFile: verify.journalFile } : {}),
+      ...(verify.namedConf !== undefined ? { namedConf: verify.namedConf } : {}),
       ...(directory !== undefined ? { directory } : {}),
       ...(log !== undefined ? { log } : {}),
       ...(namedPid !== undefined ? { namedPid } : {}),

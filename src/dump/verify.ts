@@ -27,7 +27,7 @@ import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
 import { type JournalFailedEvent, type NamedLogEvent, NamedLogWatcher } from './log.js';
-import { namedDirectory } from './named-config.js';
+import { namedDirectory, readZoneConfig } from './named-config.js';
 import { readZoneFileSerial } from './zonefile.js';
 
 const log = createDebug('rndc:dump');
@@ -63,10 +63,16 @@ export interface VerifyOptions {
   /** named's log file, for the dump error lines (strongly recommended). */
   readonly log?: string;
   /**
-   * The zone's journal, when the zone statement has a `journal` option; relative paths are
-   * relative to named's `directory`. Default: the zone file plus `.jnl` (BIND's default).
+   * The zone's journal, as named sees it (relative: to `directory`). Default: the zone's
+   * `journal` statement in named.conf (`namedConf`, or the one `rndc status` names when it is
+   * asked for `directory`), else `<zone file>.jnl`, BIND's default.
    */
   readonly journalFile?: string;
+  /**
+   * named's configuration file: `directory` (when not given) and the zone's `journal` are read
+   * from it. Default: the one `rndc status` names, asked only when `directory` is needed.
+   */
+  readonly namedConf?: string;
   /**
    * How long the call may take, storage diagnosis included: it settles by then whatever the
    * files do (a FIFO, a hung file system). Default 10 s. {@link snapshotZone} settles by it too.
@@ -178,6 +184,11 @@ export interface DumpSnapshot {
   /** The zone's journal, if it has one. */
   readonly journal: JournalInfo | undefined;
   /**
+   * Absolute path of the zone's journal (whether it exists or not): `journalFile`, the zone's
+   * `journal` statement, or `<zoneFile>.jnl`. Absent in snapshots made before it existed.
+   */
+  readonly journalFile?: string;
+  /**
    * Files that could not be read, one sentence each (`…/db.jnl is a FIFO, not a regular file:
    * something replaced named's journal`). A missing journal is normal and not listed.
    */
@@ -246,6 +257,8 @@ export interface DumpEvidence {
   readonly mtimeAfter: Date | undefined;
   /** `tmp-XXXXXXXXXX` files that appeared in the zone directory since the command. */
   readonly newTmpFiles: readonly string[];
+  /** Absolute path of the zone's journal checked (named.conf's `journal`, else `<zoneFile>.jnl`). */
+  readonly journalFile: string;
   /** The journal before the command, if there was one. */
   readonly journalBefore: JournalInfo | undefined;
   /** The journal at the end, if there is one. */
@@ -527,17 +540,6 @@ async function serialOf(
   return { problem: { message: read.error.message, remedy: read.error.remedy || undefined } };
 }
 
-/** The zone's journal: `journalFile` (relative to named's directory), else `<zone file>.jnl`. */
-function journalPathOf(
-  options: VerifyOptions,
-  zoneFile: string,
-  directory: string | undefined,
-): string {
-  const configured = options.journalFile;
-  if (configured === undefined || configured === '') return `${zoneFile}.jnl`;
-  return isAbsolute(configured) ? configured : resolve(directory ?? dirname(zoneFile), configured);
-}
-
 /** The journal, and why it could not be read (a missing journal is normal: no problem). */
 async function journalOf(
   path: string,
@@ -604,10 +606,11 @@ async function takeSnapshot(
   if (status.isErr()) return status;
   const zoneFile = await resolveZoneFile(options, status.value, run);
   if (zoneFile.isErr()) return zoneFile;
-  const { file, directory } = zoneFile.value;
+  const { file, directory, configFile } = zoneFile.value;
+  const journalFile = await resolveJournalFile(options, file, directory, configFile, run);
   const [observed, journal] = await Promise.all([
     observeFiles(file, options.zone, directory, false, run),
-    journalOf(journalPathOf(options, file, directory), run),
+    journalOf(journalFile, run),
   ]);
   const logPath = options.log;
   const problems = [...observed.problems, ...(journal.problem ? [journal.problem] : [])];
@@ -626,6 +629,7 @@ async function takeSnapshot(
       : undefined,
     servedSerial: status.value.serial ?? 0,
     journal: journal.journal,
+    journalFile,
     problems: problems.map((problem) => problem.message),
   });
 }
@@ -696,7 +700,7 @@ async function verifyLoop(
   let logCursor = before.logOffset;
   const seenLines = new Set<string>();
   const file = before.zoneFile;
-  const journalPath = journalPathOf(options, file, before.directory);
+  const journalPath = journalPathOf(before);
   let lastTmpSizes = new Map<string, number>();
   let stableTmpPolls = 0;
   for (;;) {
@@ -872,9 +876,7 @@ async function conclude(
 ): Promise<DumpEvidence> {
   state.decided = decision;
   const before = state.before;
-  const journal = before
-    ? await journalOf(journalPathOf(options, before.zoneFile, before.directory), run)
-    : {};
+  const journal = await journalOf(journalPathOf(before), run);
   let diagnosis: StorageDiagnosis | undefined;
   let diagnosisCutOff = false;
   if (made?.diagnosed) {
@@ -883,7 +885,13 @@ async function conclude(
   } else if (decision.verdict === 'failed' || decision.verdict === 'unknown') {
     if (options.diagnose !== false && !run.signal.aborted) {
       diagnosis = await settleBy(
-        diagnosisFor(options, state.before?.zoneFile ?? '', state.served ?? 0, run, state),
+        diagnosisFor(
+          options,
+          state.before?.zoneFile ?? '',
+          journalPathOf(state.before),
+          state.served ?? 0,
+          run,
+        ),
         // A little before the deadline, so the evidence (not the bare deadline verdict) is returned.
         run.deadline - 20,
         () => {
@@ -971,7 +979,7 @@ async function checkJournal(
   const diagnose = options.diagnose !== false && zone.dynamic && !run.signal.aborted;
   if (diagnose) {
     diagnosis = await settleBy(
-      diagnosisFor(options, zone.file, zone.served, run, state),
+      diagnosisFor(options, zone.file, zone.journalPath, zone.served, run),
       run.deadline - 20,
       () => {
         cutOff = true;
@@ -1138,6 +1146,7 @@ function evidenceOf(
     mtimeBefore: before.mtime,
     mtimeAfter: observed?.mtime,
     newTmpFiles: state.newTmp,
+    journalFile: journalPathOf(before),
     journalBefore: before.journal,
     journalAfter: end.journal?.journal,
     logEvents: [...state.events],
@@ -1186,7 +1195,9 @@ async function resolveZoneFile(
   options: VerifyOptions,
   status: ZoneStatus,
   run: Run,
-): Promise<Result<{ file: string; directory: string | undefined }, DumpError>> {
+): Promise<
+  Result<{ file: string; directory: string | undefined; configFile?: string }, DumpError>
+> {
   if (options.zoneFile)
     return Ok({ file: resolve(options.zoneFile), directory: options.directory });
   const configured = status.files[0];
@@ -1201,12 +1212,15 @@ async function resolveZoneFile(
   }
   if (isAbsolute(configured)) return Ok({ file: configured, directory: options.directory });
   let directory = options.directory;
+  let configFile = options.namedConf;
   if (!directory) {
-    const server = await run.inFlight.track(
-      'asking named for its configuration file',
-      options.rndc.status({ signal: run.signal, timeoutMs: remainingMs(run) }),
-    );
-    const configFile = server.isOk() ? server.value.configurationFile : undefined;
+    if (configFile === undefined) {
+      const server = await run.inFlight.track(
+        'asking named for its configuration file',
+        options.rndc.status({ signal: run.signal, timeoutMs: remainingMs(run) }),
+      );
+      configFile = server.isOk() ? server.value.configurationFile : undefined;
+    }
     const found = configFile
       ? await run.inFlight.track(`reading ${configFile}`, namedDirectory(configFile))
       : Err('rndc status did not name the configuration file');
@@ -1222,7 +1236,65 @@ async function resolveZoneFile(
     }
     directory = found.value;
   }
-  return Ok({ file: resolve(directory, configured), directory });
+  return Ok({
+    file: resolve(directory, configured),
+    directory,
+    ...(configFile !== undefined ? { configFile } : {}),
+  });
+}
+
+/** The journal a snapshot checked (`<zoneFile>.jnl` for a snapshot that did not record one). */
+function journalPathOf(snapshot: DumpSnapshot | undefined): string {
+  if (!snapshot) return '';
+  return snapshot.journalFile ?? `${snapshot.zoneFile}.jnl`;
+}
+
+/**
+ * The zone's journal: `journalFile`, else the zone's `journal` in named.conf when that
+ * named.conf configures this very zone file, else `<file>.jnl` (BIND's default). named.conf is
+ * `namedConf`, or the one `rndc status` named while finding `directory` (the control channel is
+ * not asked only for this: the journal's path refines the evidence, it must not delay it).
+ */
+async function resolveJournalFile(
+  options: VerifyOptions,
+  file: string,
+  directory: string | undefined,
+  configFile: string | undefined,
+  run: Run,
+): Promise<string> {
+  const fallback = `${file}.jnl`;
+  if (options.journalFile !== undefined) {
+    return isAbsolute(options.journalFile)
+      ? options.journalFile
+      : resolve(directory ?? dirname(file), options.journalFile);
+  }
+  const conf = options.namedConf ?? configFile;
+  if (conf === undefined || !isAbsolute(conf)) return fallback;
+  const configured = await run.inFlight.track(
+    `reading ${conf}`,
+    readZoneConfig({
+      namedConf: conf,
+      ...zoneRef(options),
+      zone: options.zone,
+      timeoutMs: remainingMs(run),
+      signal: run.signal,
+    }),
+  );
+  if (configured.isErr()) {
+    log('%s: journal path not read from %s: %s', options.zone, conf, configured.error.message);
+    return fallback;
+  }
+  const zone = configured.value;
+  // named.conf describes named's zone file; for another file (zoneFile given, another mount
+  // namespace) its journal is not this file's.
+  if (
+    zone.journal === undefined ||
+    zone.file === undefined ||
+    resolve(zone.file) !== resolve(file)
+  ) {
+    return fallback;
+  }
+  return zone.journal;
 }
 
 function sameTime(a: Date | undefined, b: Date | undefined): boolean {
@@ -1253,13 +1325,20 @@ async function relevantEvents(
   else state.logProblem = problem;
   const events = read.isOk() ? read.value.events : [];
   const name = basename(file);
+  const journalName = basename(journalPath);
   return events.filter((event) => {
     if (event.kind !== 'dump-failed' && event.kind !== 'journal-failed') return false;
     if (since && event.time && event.time < since) return false;
     if (event.kind === 'journal-failed') return isJournalOf(event, journalPath);
     const path = event.file;
     // named logs the configured (relative) path or the temp file in the same directory.
-    return !path || basename(path) === name || basename(path).startsWith('tmp-');
+    return (
+      !path ||
+      basename(path) === name ||
+      basename(path).startsWith('tmp-') ||
+      path.endsWith(`${name}.jnl`) ||
+      basename(path) === journalName
+    );
   });
 }
 
@@ -1336,17 +1415,17 @@ function remedyFor(step: DumpStep): string {
 async function diagnosisFor(
   options: VerifyOptions,
   file: string,
+  journalFile: string,
   served: number,
   run: Run,
-  state?: VerifyState,
 ): Promise<StorageDiagnosis | undefined> {
   if (options.diagnose === false) return undefined;
   // Within the caller's deadline: what is left of it (the diagnosis settles by it).
   const diagnosis = await diagnoseZoneStorage({
     zoneFile: file,
+    journalFile,
     servedSerial: served,
     origin: options.zone,
-    journalFile: journalPathOf(options, file, state?.before?.directory),
     timeoutMs: Math.max(1, run.deadline - Date.now()),
     signal: run.signal,
     ...(options.namedPid !== undefined ? { namedPid: options.namedPid } : {}),

@@ -37,6 +37,13 @@ export interface IncludeOptions {
   readonly baseDir?: string;
   /** Reads an included file. Default: a bounded read of a regular file from disk. */
   readonly readFile?: ReadFileFn;
+  /**
+   * Follow `options { directory }` as named does: named changes its working directory as soon
+   * as that option is parsed (BIND 9.16–9.20 `directory_callback`, server.c), so relative
+   * includes after it resolve against `directory`, those before it against `baseDir`.
+   * Default false.
+   */
+  readonly followDirectory?: boolean;
 }
 
 /** A configuration with its includes expanded. */
@@ -47,7 +54,8 @@ export interface LoadedConfig {
 }
 
 interface State {
-  readonly baseDir: string | undefined;
+  baseDir: string | undefined;
+  readonly followDirectory: boolean;
   readonly readFile: ReadFileFn;
   readonly files: string[];
   totalChars: number;
@@ -61,6 +69,7 @@ export async function loadConfigText(
 ): Promise<Result<LoadedConfig, ConfigError>> {
   const state: State = {
     baseDir: options.baseDir,
+    followDirectory: options.followDirectory === true,
     readFile: options.readFile ?? readFileBounded,
     files: [file],
     totalChars: text.length,
@@ -85,12 +94,14 @@ async function parseAndExpand(
   chain: readonly string[],
   depth: number,
   state: State,
+  parent = '',
 ): Promise<Result<Statement[], ConfigError>> {
   const tokens = tokenize(text, file);
   if (tokens.isErr()) return tokens;
   const statements = parseStatements(tokens.value, file, depth);
   if (statements.isErr()) return statements;
-  return expandList(statements.value, chain, depth, state);
+  // `parent`: keyword of the top-level statement whose block this is ('' at the top level).
+  return expandList(statements.value, chain, depth, state, parent);
 }
 
 async function expandList(
@@ -98,11 +109,18 @@ async function expandList(
   chain: readonly string[],
   depth: number,
   state: State,
+  parent: string,
 ): Promise<Result<Statement[], ConfigError>> {
   const out: Statement[] = [];
   for (const statement of statements) {
+    if (state.followDirectory && parent === 'options' && keyword(statement) === 'directory') {
+      const value = statement.parts[1];
+      if (value?.kind === 'word') {
+        state.baseDir = resolve(state.baseDir ?? dirname(statement.file), value.text);
+      }
+    }
     if (keyword(statement) === 'include') {
-      const included = await include(statement, chain, depth, state);
+      const included = await include(statement, chain, depth, state, parent);
       if (included.isErr()) return included;
       out.push(...included.value);
       continue;
@@ -117,7 +135,14 @@ async function expandList(
         parts.push(part);
         continue;
       }
-      const inner = await expandList(part.statements, chain, depth + 1, state);
+      const inner = await expandList(
+        part.statements,
+        chain,
+        depth + 1,
+        state,
+        // Only `options { directory }` at the top level counts (not a view's or a zone's).
+        parent === '' ? keyword(statement) : '-',
+      );
       if (inner.isErr()) return inner;
       parts.push({ ...part, statements: inner.value });
     }
@@ -131,6 +156,7 @@ async function include(
   chain: readonly string[],
   depth: number,
   state: State,
+  parent: string,
 ): Promise<Result<Statement[], ConfigError>> {
   const here: SourceLocation = { file: statement.file, line: statement.line };
   const target = statement.parts[1];
@@ -168,5 +194,5 @@ async function include(
     );
   }
   // The included statements sit at the include's nesting depth: MAX_NESTING spans files.
-  return parseAndExpand(text.value, path, [...chain, absolute], depth, state);
+  return parseAndExpand(text.value, path, [...chain, absolute], depth, state, parent);
 }
