@@ -18,7 +18,8 @@ Commands of ${PROGRAM} itself:
       --unverified-clean-may-lose-journal sends rndc's raw sync -clean (journal deleted before
       the dump is written; a failed dump then loses every update at the next restart).
       VERIFY OPTIONS: --named-log PATH  --named-dir DIR  --named-conf PATH  --named-pid PID
-                      --named-binary PATH  --zone-file PATH  --wait SECONDS (default 10)
+                      [--trust-named-pid]  --named-binary PATH  --zone-file PATH
+                      --wait SECONDS (default 10)
   doctor [ZONE [class [view]] | --zone-file PATH] [--named-pid PID [--trust-named-pid]]
          [--named-user USER] [--named-conf PATH] [--named-dir DIR] [--named-binary PATH]
       why named cannot write the zone to disk, with remedies. Exit 0 healthy, 1 problems, 2

@@ -54,6 +54,7 @@ const VERIFY_OPTIONS = [
   { long: 'named-conf', value: true, key: 'namedConf' },
   { long: 'named-pid', value: true, key: 'namedPid' },
   { long: 'named-binary', value: true, key: 'namedBinary' },
+  { long: 'trust-named-pid', key: 'trustNamedPid' },
   { long: 'zone-file', value: true, key: 'zoneFile' },
   { long: 'wait', value: true, key: 'wait' },
 ] as const;
@@ -134,6 +135,10 @@ export async function verifyCommand(
   }
   const namedPid = namedPidOption(options);
   if (namedPid.isErr()) return usageError(io, namedPid.error, word);
+  const trustNamedPid = options.trustNamedPid === true;
+  if (trustNamedPid && namedPid.value === undefined) {
+    return usageError(io, '--trust-named-pid vouches for --named-pid PID: give the pid', word);
+  }
 
   /** Nothing was sent: the error on stderr, or as the JSON document. */
   let logChoice: NamedLogChoice | undefined;
@@ -175,6 +180,7 @@ export async function verifyCommand(
       directory,
       namedConf,
       namedPid: namedPid.value,
+      trustNamedPid,
       waitSeconds,
       fail,
       chosenLog: (choice) => {
@@ -202,6 +208,8 @@ async function verifyWithLog(
     directory: string | undefined;
     namedConf: string | undefined;
     namedPid: number | undefined;
+    /** --trust-named-pid: the diagnosis uses --named-pid even when it fails the identity checks. */
+    trustNamedPid: boolean;
     waitSeconds: number | undefined;
     fail: (error: PrintableError) => number;
     /** Tells the caller which log was chosen (for the JSON document of a failure). */
@@ -239,6 +247,7 @@ async function verifyWithLog(
     ...(zoneFile !== undefined ? { zoneFile } : {}),
     ...(context.namedPid !== undefined ? { namedPid: context.namedPid } : {}),
     ...(namedBinary !== undefined ? { namedBinary } : {}),
+    ...(context.trustNamedPid ? { trustNamedPid: true } : {}),
     ...(waitSeconds !== undefined ? { timeoutMs: Math.round(waitSeconds * 1000) } : {}),
   };
   const zoneOptions = {

@@ -146,6 +146,11 @@ export interface VerifyDumpOptions {
   /** named's executable, for the storage diagnosis's identity check (client option `named.binary`). */
   readonly namedBinary?: string;
   /**
+   * Use `namedPid` even when it fails the identity checks (a sidecar whose image has no named
+   * binary): see `DiagnoseOptions.trustNamedPid`. Default false.
+   */
+  readonly trustNamedPid?: boolean;
+  /**
    * How long verification may take, the picture before the command and the proof after it
    * together (diagnosis included); it settles by then whatever the files do. Default 10 s.
    */
@@ -1062,6 +1067,7 @@ export class RndcClient {
       ...(log !== undefined ? { log } : {}),
       ...(namedPid !== undefined ? { namedPid } : {}),
       ...(namedBinary !== undefined ? { namedBinary } : {}),
+      ...(verify.trustNamedPid === true ? { trustNamedPid: true } : {}),
       ...(verify.timeoutMs !== undefined ? { timeoutMs: verify.timeoutMs } : {}),
       ...(verify.diagnose !== undefined ? { diagnose: verify.diagnose } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),

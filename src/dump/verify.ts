@@ -96,6 +96,12 @@ export interface VerifyOptions {
    * diagnosis verifies named's identity against it (`namedBinary` of {@link diagnoseZoneStorage}).
    */
   readonly namedBinary?: string;
+  /**
+   * Use `namedPid` for the storage diagnosis even when it fails the identity checks, because the
+   * caller vouches for it: a sidecar in named's pod, whose image has no named binary to compare
+   * with (`trustNamedPid` of {@link diagnoseZoneStorage}). Default false.
+   */
+  readonly trustNamedPid?: boolean;
   /** Run {@link diagnoseZoneStorage} when the dump failed or could not be proven. Default true. */
   readonly diagnose?: boolean;
   /** Stops waiting at once; the verdict is then `unknown` (a `not-verified` error for sync/freeze). */
@@ -1430,6 +1436,7 @@ async function diagnosisFor(
     signal: run.signal,
     ...(options.namedPid !== undefined ? { namedPid: options.namedPid } : {}),
     ...(options.namedBinary !== undefined ? { namedBinary: options.namedBinary } : {}),
+    ...(options.trustNamedPid === true ? { trustNamedPid: true } : {}),
   });
   return diagnosis.isOk() ? diagnosis.value : undefined;
 }

@@ -161,6 +161,8 @@ function syncVerify(pod: EmulatedPod, pid: number, json: boolean) {
     '/var/log/named/named.log',
     '--named-pid',
     String(pid),
+    // The sidecar has no named binary to verify the pid against: the operator vouches for it.
+    '--trust-named-pid',
     '--wait',
     '20',
   ]);
@@ -378,10 +380,12 @@ describe("the example broken the seed's way: a ConfigMap file subPath-mounted on
       `rndc-js sync dyn.example.com --verify (subPath pod) (exit ${synced.exitCode}): ${report.evidence.verdict}, step ${report.evidence.failedStep}: ${report.evidence.summary}`,
     );
     expect(report.evidence).toMatchObject({ verdict: 'failed', failedStep: 'rename' });
-    // The verified sync's own diagnosis (no --trust-named-pid for sync: named's identity is
-    // not verified from a sidecar, so it cannot judge from named's view); the doctor below can.
+    // The verified sync's own diagnosis, from named's view (the pid vouched for): the cause.
     console.log(
       `  its diagnosis: ${report.evidence.diagnosis?.findings.map((f) => f.code).join(', ')}`,
+    );
+    expect(report.evidence.diagnosis?.findings.map((f) => f.code)).toContain(
+      'zone-file-mount-point',
     );
     expect(synced.exitCode).toBe(1);
     // named's own words, in kubectl logs.

@@ -140,6 +140,17 @@ describe('globalSettings', () => {
     );
     expect(noClean.err()).not.toContain('WARNING');
   });
+
+  it('--trust-named-pid vouches for a --named-pid: alone it is refused before anything is sent', async () => {
+    const io = fakeIo();
+    expect(
+      await runCli(
+        ['-c', '/nonexistent/rndc.conf', 'sync', 'dyn.test', '--verify', '--trust-named-pid'],
+        io,
+      ),
+    ).toBe(1);
+    expect(io.err()).toMatch(/^rndc-js: --trust-named-pid vouches for --named-pid PID/);
+  });
 });
 
 describe('result names (--json resultName and -r share the library table)', () => {
