@@ -192,6 +192,7 @@ export type {
   DumpVerdict,
   RefusedFlush,
   VerifyOptions,
+  ZoneOnDisk,
   ZoneStatusSource,
 } from './dump/verify.js';
 export { refusedFlush, snapshotZone, verifyZoneWritten } from './dump/verify.js';

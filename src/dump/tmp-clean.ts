@@ -43,26 +43,14 @@ import { fileType } from '../files/regular-file.js';
 import { isMountPoint, parseMountInfo } from './mountinfo.js';
 import { namedDirectory } from './named-config.js';
 import { readText } from './named-process.js';
-import type { ZoneStatusSource } from './verify.js';
+import type { ZoneOnDisk } from './verify.js';
 import { readZoneFileSerial } from './zonefile.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
 
 /** Options of {@link removeStaleTmpFiles}. */
-export interface RemoveStaleTmpFilesOptions {
-  /** The control-channel client of the named that serves the zone (for `zonestatus`). */
-  readonly rndc: ZoneStatusSource;
-  /** The zone whose leftovers are removed. */
-  readonly zone: string;
-  /** The zone's class, when not IN. */
-  readonly class?: string;
-  /** The zone's view, when views are in use. */
-  readonly view?: string;
-  /** The zone file; default: zonestatus `files:` resolved against `directory`. */
-  readonly zoneFile?: string;
-  /** named's `directory` option; default: read from the named.conf that `rndc status` names. */
-  readonly directory?: string;
+export interface RemoveStaleTmpFilesOptions extends ZoneOnDisk {
   /** Decide and report, remove nothing (each file that would go is `would-remove`). */
   readonly dryRun?: boolean;
   /** The call settles by this many milliseconds. Default 30 000. */

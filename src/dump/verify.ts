@@ -46,11 +46,14 @@ export interface ZoneStatusSource {
   }): Promise<Result<ServerStatus, RndcError>>;
 }
 
-/** Options of {@link verifyZoneWritten}. */
-export interface VerifyOptions {
-  /** The control-channel client of the named that serves the zone. */
+/**
+ * Which zone, on which named, and where its file is: what every call that looks at a zone's
+ * files starts from ({@link verifyZoneWritten}, `recoverZone`, `removeStaleTmpFiles`).
+ */
+export interface ZoneOnDisk {
+  /** The control-channel client of the named that serves the zone (for `zonestatus`). */
   readonly rndc: ZoneStatusSource;
-  /** The zone whose dump is verified. */
+  /** The zone. */
   readonly zone: string;
   /** The zone's class, when not IN. */
   readonly class?: string;
@@ -58,8 +61,12 @@ export interface VerifyOptions {
   readonly view?: string;
   /** The zone file; default: zonestatus `files:` resolved against `directory`. */
   readonly zoneFile?: string;
-  /** named's `directory` option; default: read from the named.conf that `status` reports. */
+  /** named's `directory` option; default: read from the named.conf that `rndc status` names. */
   readonly directory?: string;
+}
+
+/** Options of {@link verifyZoneWritten}. */
+export interface VerifyOptions extends ZoneOnDisk {
   /** named's log file, for the dump error lines (strongly recommended). */
   readonly log?: string;
   /**

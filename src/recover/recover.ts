@@ -23,7 +23,7 @@ import { type FileHandle, lstat, open, opendir, realpath, rm } from 'node:fs/pro
 import { basename, dirname, join, resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
-import type { ZoneStatusSource } from '../dump/verify.js';
+import type { ZoneOnDisk } from '../dump/verify.js';
 import { snapshotZone } from '../dump/verify.js';
 import { readZoneFileSerial } from '../dump/zonefile.js';
 import { RndcLibraryError } from '../errors.js';
@@ -83,19 +83,7 @@ export class RecoverError extends RndcLibraryError<RecoverErrorKind> {
 export type RecoverSource = 'auto' | 'tmp' | 'axfr';
 
 /** Options of {@link recoverZone}. */
-export interface RecoverOptions {
-  /** The control-channel client of the named that serves the zone (for `zonestatus`). */
-  readonly rndc: ZoneStatusSource;
-  /** The zone to recover. */
-  readonly zone: string;
-  /** The zone's class, when not IN. */
-  readonly class?: string;
-  /** The zone's view, when views are in use. */
-  readonly view?: string;
-  /** The zone file; default: zonestatus `files:` resolved against `directory`. */
-  readonly zoneFile?: string;
-  /** named's `directory`; default: from the named.conf that `rndc status` names. */
-  readonly directory?: string;
+export interface RecoverOptions extends ZoneOnDisk {
   /** The zone's journal, when not `<zone file>.jnl` (refused as an output path). */
   readonly journal?: string;
   /** Output file. Default: `<outDir>/<zone>.recovered-<serial>.zone`. */

@@ -16,15 +16,13 @@ import {
   runBinary,
   startNamed,
 } from '../../src/testing/index.js';
-import { UpdateClient } from '../../src/update/client.js';
-import { Update } from '../../src/update/update.js';
+import { addRecord } from '../helpers/add-record.js';
 import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { lookup } from '../helpers/dns.js';
 import { until } from '../helpers/until.js';
 
 const RAW_FLAG = '--unverified-clean-may-lose-journal';
 const instances: NamedInstance[] = [];
-let counter = 0;
 
 afterAll(async () => {
   for (const named of instances) await named.stop();
@@ -34,24 +32,6 @@ function cli(named: NamedInstance, args: readonly string[]): Promise<BinaryResul
   return runBinary(process.execPath, [...CLI_FROM_SOURCE, '-c', named.rndcConfFile(), ...args], {
     timeoutMs: 60_000,
   });
-}
-
-/** Adds one A record to dyn.test; returns its name. */
-async function add(named: NamedInstance): Promise<string> {
-  counter++;
-  const updates = new UpdateClient({
-    server: '127.0.0.1',
-    port: named.dnsPort,
-    key: named.keys['hmac-sha256'],
-  });
-  try {
-    (
-      await updates.send(new Update('dyn.test').add(`c${counter} 300 A 192.0.2.${counter % 250}`))
-    ).unwrap();
-  } finally {
-    updates.close();
-  }
-  return `c${counter}.dyn.test`;
 }
 
 async function servedSerial(named: NamedInstance): Promise<number | undefined> {
@@ -83,7 +63,7 @@ describe('sync -clean while dumps fail (rename refused in a sticky directory)', 
   }, 60_000);
 
   it('`sync dyn.test -clean` verifies first: FAILED at rename, exit 1, the journal kept', async () => {
-    names.push(await add(named), await add(named));
+    names.push(await addRecord(named, 'c'), await addRecord(named, 'c'));
     expect(existsSync(journal)).toBe(true);
     const result = await cli(named, ['sync', 'dyn.test', '-clean', '--named-log', named.logFile]);
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
@@ -97,7 +77,7 @@ describe('sync -clean while dumps fail (rename refused in a sticky directory)', 
   });
 
   it('rndc’s spelling `sync -clean dyn.test` too; `sync -clean` of every zone is refused before anything is sent', async () => {
-    names.push(await add(named));
+    names.push(await addRecord(named, 'c'));
     const spelled = await cli(named, ['sync', '-clean', 'dyn.test']);
     expect(spelled.exitCode, spelled.stdout + spelled.stderr).toBe(1);
     expect(spelled.stdout).toMatch(/^dyn\.test: (FAILED|NOT PROVEN)$/m);
@@ -123,7 +103,7 @@ describe('sync -clean while dumps fail (rename refused in a sticky directory)', 
   });
 
   it(`${RAW_FLAG}: rndc's raw sync -clean with a warning — the journal goes while the dump fails, and a restart loses the updates`, async () => {
-    const lost = await add(named);
+    const lost = await addRecord(named, 'c');
     expect(existsSync(journal)).toBe(true);
     const result = await cli(named, ['sync', '-clean', 'dyn.test', RAW_FLAG]);
     expect(result.exitCode, result.stderr).toBe(0);
@@ -156,7 +136,7 @@ describe('sync -clean on a healthy named', () => {
     const named = await startNamed({ zones: [{ name: 'dyn.test', kind: 'dynamic' }] });
     instances.push(named);
     const journal = `${named.zones[0]!.path}.jnl`;
-    const name = await add(named);
+    const name = await addRecord(named, 'c');
     expect(existsSync(journal)).toBe(true);
     const result = await cli(named, ['sync', 'dyn.test', '-clean', '--named-log', named.logFile]);
     expect(result.exitCode, result.stdout + result.stderr).toBe(0);

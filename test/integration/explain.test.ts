@@ -20,8 +20,7 @@ import {
   type StartNamedOptions,
   startNamed,
 } from '../../src/testing/index.js';
-import { UpdateClient } from '../../src/update/client.js';
-import { Update } from '../../src/update/update.js';
+import { addRecord } from '../helpers/add-record.js';
 import { readOnlyZonesDir } from '../helpers/layouts.js';
 import { PASTE_FORMS } from '../helpers/pasted-logs.js';
 
@@ -29,7 +28,6 @@ const ROOT = resolve('.');
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const SEED_CAUSE = 'the zone file is a mount point (EBUSY), typical of a ConfigMap subPath';
 const instances: NamedInstance[] = [];
-let counter = 0;
 
 afterAll(async () => {
   for (const named of instances) await named.stop();
@@ -39,22 +37,6 @@ async function lab(options: StartNamedOptions): Promise<NamedInstance> {
   const named = await startNamed(options);
   instances.push(named);
   return named;
-}
-
-async function addRecord(named: NamedInstance): Promise<void> {
-  counter++;
-  const updates = new UpdateClient({
-    server: '127.0.0.1',
-    port: named.dnsPort,
-    key: named.keys['hmac-sha256'],
-  });
-  try {
-    (
-      await updates.send(new Update('dyn.test').add(`e${counter} 300 A 192.0.2.${counter}`))
-    ).unwrap();
-  } finally {
-    updates.close();
-  }
 }
 
 /** `rndc-js ARGS…` as a process, `input` on its stdin (a pipe). */
@@ -74,7 +56,7 @@ function json(result: BinaryResult): Record<string, any> {
 describe('a zone directory named cannot write (0555, named -u nobody)', () => {
   it("named's own log — file, pipe, k9s paste — is explained: dyn.test, open, not writable; exit 1", async () => {
     const named = await lab(readOnlyZonesDir());
-    await addRecord(named);
+    await addRecord(named, 'e');
     const since = named.logOffset();
     await runRndcBinary(named, ['sync', 'dyn.test']);
     await named.waitForLog(/dumping master file: zones\/tmp-\w+: open: permission denied/, {
@@ -122,7 +104,7 @@ describe('a zone directory named cannot write (0555, named -u nobody)', () => {
   it('sync --verify --named-log - reads a live stream of the log; a missing --named-log is an error; a stream that ended is not read as "nothing logged"', async () => {
     const named = await lab(readOnlyZonesDir());
     const conf = named.rndcConfFile();
-    await addRecord(named);
+    await addRecord(named, 'e');
 
     const missing = await cli([
       '-c',
@@ -188,7 +170,7 @@ describe('a zone directory named cannot write (0555, named -u nobody)', () => {
     expect(stdout).toMatch(/named log: +\d+ matching line\(s\):\n.*open: permission denied/);
 
     // /dev/null: a stream that ends at once cannot show what the dump did; said so.
-    await addRecord(named);
+    await addRecord(named, 'e');
     const ended = await cli([
       '-c',
       conf,
@@ -210,19 +192,21 @@ describe('a zone directory named cannot write (0555, named -u nobody)', () => {
 describe('verifyZoneWritten with a log it cannot read', () => {
   it('a missing log: logRead false, logProblem says why, and "no dump error was logged" is never claimed', async () => {
     const named = await lab(readOnlyZonesDir());
-    await addRecord(named);
+    await addRecord(named, 'e');
     const rndc = RndcClient.connect({ port: named.controlPort, key: named.keys['hmac-sha256'] });
     try {
-      const evidence = (
-        await verifyZoneWritten({
-          rndc,
-          zone: 'dyn.test',
-          log: join(named.dir, 'no-such.log'),
-          timeoutMs: 2500,
-          diagnose: false,
-        })
-      ).unwrap();
-      // Not written (the directory is 0555): failed or unknown by version, never "written".
+      const result = await verifyZoneWritten({
+        rndc,
+        zone: 'dyn.test',
+        log: join(named.dir, 'no-such.log'),
+        timeoutMs: 2500,
+        diagnose: false,
+      });
+      // Not written (the directory is 0555): failed or unknown by version, never "written" —
+      // an Err carrying the evidence either way.
+      expect(result.isErr()).toBe(true);
+      const evidence = result.isErr() ? result.error.evidence : undefined;
+      if (evidence === undefined) throw new Error('no evidence in the DumpError');
       expect(['failed', 'unknown']).toContain(evidence.verdict);
       expect(evidence.logRead).toBe(false);
       expect(evidence.logProblem).toMatch(/no-such\.log does not exist/);
@@ -274,7 +258,7 @@ describe.skipIf(!mountNamespace.ok)('the zone file is a mount point (a ConfigMap
         bindMounts: [{ source: 'cm/dyn.test.db', target: 'zones/dyn.test.db', readOnly: true }],
       },
     });
-    await addRecord(named);
+    await addRecord(named, 'e');
     const since = named.logOffset();
     await runRndcBinary(named, ['sync', 'dyn.test']);
     await named.waitForLog(/dumping master file: rename: zones\/dyn\.test\.db: unexpected error/, {

@@ -22,14 +22,12 @@ import {
   type StartNamedOptions,
   startNamed,
 } from '../../src/testing/index.js';
-import { UpdateClient } from '../../src/update/client.js';
-import { Update } from '../../src/update/update.js';
+import { addRecord } from '../helpers/add-record.js';
 import { JOURNAL_ELSEWHERE, NOBODY, readOnlyZonesDir } from '../helpers/layouts.js';
 
 const ROOT = resolve('.');
 const MAIN = join(ROOT, 'src/cli/main.ts');
 const instances: NamedInstance[] = [];
-let counter = 0;
 
 afterAll(async () => {
   for (const named of instances) await named.stop();
@@ -58,22 +56,6 @@ async function zonesInView(configFile: string, view: string): Promise<void> {
   );
 }
 
-async function addRecord(named: NamedInstance): Promise<void> {
-  counter++;
-  const updates = new UpdateClient({
-    server: '127.0.0.1',
-    port: named.dnsPort,
-    key: named.keys['hmac-sha256'],
-  });
-  try {
-    (
-      await updates.send(new Update('dyn.test').add(`c${counter} 300 A 192.0.2.${counter % 250}`))
-    ).unwrap();
-  } finally {
-    updates.close();
-  }
-}
-
 /** `rndc-js ARGS…` as a process, from source. */
 function cli(args: readonly string[]): Promise<BinaryResult> {
   return runBinary(process.execPath, ['--import', 'tsx', MAIN, ...args], {
@@ -97,7 +79,7 @@ describe('a custom journal path (`journal "jnl/dyn.test.db.jnl";`)', () => {
       journalConfigured: true,
       masterfileFormat: 'text',
     });
-    await addRecord(named);
+    await addRecord(named, 'c');
     const before = (await readJournalInfo(journal)).unwrap();
     expect(before.size).toBeGreaterThan(0);
 
@@ -155,7 +137,7 @@ describe('a custom journal path (`journal "jnl/dyn.test.db.jnl";`)', () => {
       zones: [{ name: 'dyn.test', kind: 'dynamic', options: JOURNAL_ELSEWHERE }],
       beforeStart: ({ dir }) => journalDir(dir),
     });
-    await addRecord(named);
+    await addRecord(named, 'c');
     const journal = join(named.dir, 'jnl/dyn.test.db.jnl');
     const size = (await readJournalInfo(journal)).unwrap().size;
     const result = await cli(['-c', named.rndcConfFile(), 'sync', 'dyn.test', '--verify']);
@@ -172,7 +154,7 @@ describe('a custom journal path (`journal "jnl/dyn.test.db.jnl";`)', () => {
     expect(result.stdout).toMatch(/^ {2}named log: +no dump or journal errors logged$/m);
 
     // --json carries the same.
-    await addRecord(named);
+    await addRecord(named, 'c');
     const json = await cli(['-c', named.rndcConfFile(), 'sync', 'dyn.test', '--verify', '--json']);
     expect(json.exitCode, json.stderr).toBe(0);
     const document = JSON.parse(json.stdout);
@@ -185,7 +167,7 @@ describe('a custom journal path (`journal "jnl/dyn.test.db.jnl";`)', () => {
 describe('named.conf names the log: the CLI reads it without --named-log', () => {
   it('a dump that fails at open: the error line from that log is shown, exit 1', async () => {
     const named = await start(readOnlyZonesDir());
-    await addRecord(named);
+    await addRecord(named, 'c');
     const result = await cli(['-c', named.rndcConfFile(), 'sync', 'dyn.test', '--verify']);
     expect(result.exitCode, result.stdout + result.stderr).toBe(1);
     expect(result.stdout).toMatch(/^dyn\.test: FAILED$/m);
@@ -230,7 +212,7 @@ describe('named.conf names the log: the CLI reads it without --named-log', () =>
     });
     const logging = (await namedLogFiles(named.configFile)).unwrap();
     expect(logging.dumpLog).toMatchObject({ channel: 'default_log', path: named.logFile });
-    await addRecord(named);
+    await addRecord(named, 'c');
     const result = await cli(['-c', named.rndcConfFile(), 'sync', 'dyn.test', '--verify']);
     expect(result.exitCode, result.stderr).toBe(0);
     expect(result.stdout).toContain(
@@ -262,7 +244,7 @@ describe('zones in a view', () => {
         await readZoneConfig({ namedConf: named.configFile, zone: 'dyn.test', view: 'external' })
       ).unwrapErr().kind,
     ).toBe('zone-not-found');
-    await addRecord(named);
+    await addRecord(named, 'c');
     const result = await cli([
       '-c',
       named.rndcConfFile(),
