@@ -171,13 +171,15 @@ async function expectCannotKeepChanges(l: Lab, finding: string, result: string) 
   expect(text.stdout).toMatch(new RegExp(`^ {4}ERROR ${finding}: `, 'm'));
   expect(text.stdout).toMatch(/^ {4}.*zones\/dyn\.test\.db\.jnl: create: /m);
   expect(text.stderr).toMatch(/'sync' failed: dyn\.test cannot keep changes: /);
+  // Without --named-log: the log file named.conf's logging statement names is read.
   const json = await l.cli(['--json', 'freeze', 'dyn.test', '--verify']);
   expect(json.exitCode, json.stderr).toBe(1);
   const document = JSON.parse(json.stdout);
   expect(document).toMatchObject({
     ok: false,
     verdict: 'failed',
-    evidence: { failedStep: 'journal', logRead: false },
+    evidence: { failedStep: 'journal', logRead: true },
+    namedLog: { source: 'named.conf', path: l.named.logFile },
     error: { kind: 'dump-failed' },
   });
   expect(document.evidence.diagnosis.findings.map((f: { code: string }) => f.code)).toContain(
