@@ -381,15 +381,20 @@ describe('explainNamedLogSource', () => {
   });
 
   it('a FIFO: read as a stream; with no writer, the deadline ends the wait', async () => {
-    const fifo = join(scratch, 'fifo');
-    await new Promise<void>((resolve, reject) => {
-      spawn('mkfifo', [fifo]).on('exit', (code) =>
-        code === 0 ? resolve() : reject(new Error('mkfifo')),
-      );
-    });
-    const waited = await explainNamedLogSource({ path: fifo }, { deadline: Date.now() + 300 });
+    const mkfifo = (path: string) =>
+      new Promise<void>((resolve, reject) => {
+        spawn('mkfifo', [path]).on('exit', (code) =>
+          code === 0 ? resolve() : reject(new Error('mkfifo')),
+        );
+      });
+    const unfed = join(scratch, 'fifo-unfed');
+    await mkfifo(unfed);
+    const waited = await explainNamedLogSource({ path: unfed }, { deadline: Date.now() + 300 });
     expect(waited.isErr() && waited.error.kind).toBe('timeout');
-    // A writer: the log is read to its end.
+    // A writer: the log is read to its end. Another FIFO: the open given up above is still
+    // pending in the thread pool, and would take (and close) this writer's pipe first.
+    const fifo = join(scratch, 'fifo');
+    await mkfifo(fifo);
     const writer = spawn('sh', ['-c', `cat > ${fifo}`], { stdio: ['pipe', 'ignore', 'ignore'] });
     writer.stdin.end(seedText);
     const read = (
