@@ -44,3 +44,27 @@ export function settleBy<T>(
     );
   });
 }
+
+/**
+ * {@link settleBy} for work that takes a signal: the work gets a signal that aborts when the
+ * caller's does and once the call has settled (in time or not), so that work the caller no
+ * longer waits for stops at its next check instead of running on (removing files, reading
+ * directories) after the answer was given.
+ */
+export async function settleWorkBy<T>(
+  work: (signal: AbortSignal) => Promise<T>,
+  deadline: number,
+  onExpiry: (why: Expiry) => T,
+  signal?: AbortSignal,
+): Promise<T> {
+  const stop = new AbortController();
+  const forward = () => stop.abort();
+  if (signal?.aborted) stop.abort();
+  else signal?.addEventListener('abort', forward, { once: true });
+  try {
+    return await settleBy(work(stop.signal), deadline, onExpiry, signal);
+  } finally {
+    signal?.removeEventListener('abort', forward);
+    stop.abort();
+  }
+}

@@ -26,7 +26,7 @@ import { constants, existsSync, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, opendir, readlink, stat, statfs } from 'node:fs/promises';
 import { posix } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
-import { settleBy } from '../deadline.js';
+import { settleWorkBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType, openRegularFile } from '../files/regular-file.js';
 import { JOURNAL_HEADER_BYTES, parseJournalHeader } from './journal.js';
@@ -40,6 +40,7 @@ import {
   readlinkSafe,
   readText,
 } from './named-process.js';
+import { isNamedTmpFile } from './tmp-name.js';
 import { readZoneFileSerial } from './zonefile.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -468,7 +469,6 @@ export class DiagnoseError extends RndcLibraryError<DiagnoseErrorKind> {
 // ---------------------------------------------------------------------------------------------
 // Constants
 
-const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
 /** Most tmp files described (the newest); the others are only counted. */
 const MAX_TMP_FACTS = 1000;
 /** Most entries read from the zone directory (named's user can fill it with anything). */
@@ -525,15 +525,12 @@ export async function diagnoseZoneStorage(
     return Err(invalid(`timeoutMs must be a positive number, got ${options.timeoutMs}`));
   }
   const deadline = Date.now() + timeoutMs;
-  // Stops the work's own children and scans once the call has settled.
-  const stop = new AbortController();
-  const forward = () => stop.abort();
-  options.signal?.addEventListener('abort', forward, { once: true });
-  const work = (async (): Promise<Result<StorageDiagnosis, DiagnoseError>> => {
+  // The signal stops the work's own children and scans once the call has settled.
+  const work = async (signal: AbortSignal): Promise<Result<StorageDiagnosis, DiagnoseError>> => {
     try {
       const views: View[] = [];
       try {
-        const facts = await gatherFacts(options, { deadline, signal: stop.signal }, views);
+        const facts = await gatherFacts(options, { deadline, signal }, views);
         if (facts.isErr()) return facts;
         return Ok({ findings: evaluateStorage(facts.value), facts: facts.value });
       } finally {
@@ -549,9 +546,9 @@ export async function diagnoseZoneStorage(
         }),
       );
     }
-  })();
+  };
   // Whatever the files do (a FIFO, a hung NFS server), the call settles by the deadline.
-  const settled = await settleBy(
+  return settleWorkBy(
     work,
     deadline,
     (why) =>
@@ -578,9 +575,6 @@ export async function diagnoseZoneStorage(
       ),
     options.signal,
   );
-  options.signal?.removeEventListener('abort', forward);
-  stop.abort();
-  return settled;
 }
 
 interface Budget {
@@ -1581,7 +1575,7 @@ async function gatherFacts(
         }
         const name = entry.name;
         if (name === '..data') dataLinkInZoneDir = true;
-        if (!TMP_FILE.test(name)) continue;
+        if (!isNamedTmpFile(name)) continue;
         const st = await lstat(view.host(posix.join(zoneDir, name))).catch(() => undefined);
         if (!st?.isFile()) continue;
         tmpFileCount++;

@@ -37,12 +37,13 @@ import type { BigIntStats, Stats } from 'node:fs';
 import { lstat, opendir, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
-import { settleBy } from '../deadline.js';
+import { settleWorkBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType } from '../files/regular-file.js';
 import { isMountPoint, parseMountInfo } from './mountinfo.js';
 import { namedDirectory } from './named-config.js';
 import { readText } from './named-process.js';
+import { isNamedTmpFile } from './tmp-name.js';
 import type { ZoneOnDisk } from './verify.js';
 import { readZoneFileSerial } from './zonefile.js';
 
@@ -168,7 +169,6 @@ export class TmpCleanError extends RndcLibraryError<TmpCleanErrorKind> {
 // ---------------------------------------------------------------------------------------------
 // Constants
 
-const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
 /** Most directory entries read (named's user can fill the directory). */
 const MAX_DIR_ENTRIES = 1 << 20;
 /** Most `tmp-*` entries examined in one call; the rest wait for the next. */
@@ -231,24 +231,22 @@ export async function removeStaleTmpFilesWith(
     );
   }
   const deadline = Date.now() + timeoutMs;
-  // The work stops removing once the call has settled, whatever it was waiting on.
-  const stop = new AbortController();
-  const forward = () => stop.abort();
-  options.signal?.addEventListener('abort', forward, { once: true });
-  // The work itself stops examining a little before the deadline, to report what it did.
+  // The work itself stops examining a little before the deadline, to report what it did; its
+  // signal stops it removing once the call has settled, whatever it was waiting on.
   const soft = deadline - Math.min(2000, Math.round(timeoutMs / 10));
-  const work = clean(options, soft, stop.signal, hooks).catch(
-    (error: unknown) =>
-      Err(
-        new TmpCleanError({
-          kind: 'zone-dir-unreadable',
-          message: `removeStaleTmpFiles: unexpected failure: ${String(error)}`,
-          cause: error,
-          zone: options.zone,
-        }),
-      ) as Result<TmpCleanReport, TmpCleanError>,
-  );
-  const settled = await settleBy(
+  const work = (signal: AbortSignal) =>
+    clean(options, soft, signal, hooks).catch(
+      (error: unknown) =>
+        Err(
+          new TmpCleanError({
+            kind: 'zone-dir-unreadable',
+            message: `removeStaleTmpFiles: unexpected failure: ${String(error)}`,
+            cause: error,
+            zone: options.zone,
+          }),
+        ) as Result<TmpCleanReport, TmpCleanError>,
+    );
+  return settleWorkBy(
     work,
     deadline,
     (why) =>
@@ -269,9 +267,6 @@ export async function removeStaleTmpFilesWith(
       ),
     options.signal,
   );
-  options.signal?.removeEventListener('abort', forward);
-  stop.abort();
-  return settled;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -627,7 +622,7 @@ async function listTmpEntries(
           incomplete = true;
           break;
         }
-        if (!TMP_FILE.test(entry.name)) continue;
+        if (!isNamedTmpFile(entry.name)) continue;
         const stat = await lstat(join(dir, entry.name), { bigint: true }).catch(() => undefined);
         entries.push({ name: entry.name, stat });
       }

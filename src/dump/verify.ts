@@ -28,6 +28,7 @@ import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
 import { type JournalFailedEvent, type NamedLogEvent, NamedLogWatcher } from './log.js';
 import { namedDirectory, readZoneConfig } from './named-config.js';
+import { isNamedTmpFile } from './tmp-name.js';
 import { readZoneFileSerial } from './zonefile.js';
 
 const log = createDebug('rndc:dump');
@@ -297,7 +298,6 @@ export interface DumpEvidence {
   readonly diagnosis: StorageDiagnosis | undefined;
 }
 
-const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
 /**
  * How far back evidence counts when no `since` is given: 16 minutes, one retry period of named's
  * failed dumps (676–900 s), so a failure that keeps repeating is always in the window.
@@ -597,7 +597,7 @@ async function tmpFilesIn(directory: string, run: Run): Promise<Set<string>> {
       for await (const entry of dir) {
         if (++entries > MAX_DIR_ENTRIES || names.size >= MAX_TMP_NAMES) break;
         if (run.signal.aborted || Date.now() >= run.deadline) break;
-        if (TMP_FILE.test(entry.name)) names.add(entry.name);
+        if (isNamedTmpFile(entry.name)) names.add(entry.name);
       }
     } finally {
       await dir.close().catch(() => {});

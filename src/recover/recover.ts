@@ -22,7 +22,8 @@ import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, opendir, realpath, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
-import { settleBy } from '../deadline.js';
+import { settleWorkBy } from '../deadline.js';
+import { isNamedTmpFile } from '../dump/tmp-name.js';
 import type { ZoneOnDisk } from '../dump/verify.js';
 import { snapshotZone } from '../dump/verify.js';
 import { readZoneFileSerial } from '../dump/zonefile.js';
@@ -169,7 +170,6 @@ export interface RecoveredZone {
   readonly nextSteps: readonly string[];
 }
 
-const TMP_FILE = /^tmp-[A-Za-z0-9]{10}$/;
 /** Most directory entries read while looking for tmp files, and most tmp files examined. */
 const MAX_DIR_ENTRIES = 1 << 20;
 const MAX_TMP_EXAMINED = 64;
@@ -195,44 +195,38 @@ export async function recoverZone(
   // The work stops at its next check when the call settles early; a file operation stuck in the
   // kernel (a hung NFS mount) cannot be interrupted, so the call settles without it, and a copy
   // that completes after that is removed: the caller was told there is none.
-  const controller = new AbortController();
-  const signal = options.signal
-    ? AbortSignal.any([options.signal, controller.signal])
-    : controller.signal;
-  const work = recoverWithin({ ...options, signal }, deadline);
-  try {
-    return await settleBy(
-      work,
-      deadline,
-      (why) => {
-        controller.abort();
-        void work.then((late) => {
-          if (late.isOk()) void rm(late.value.path, { force: true }).catch(() => {});
-        });
-        return Err(
-          new RecoverError(
-            {
-              kind: why === 'aborted' ? 'aborted' : 'timeout',
-              message:
-                why === 'aborted'
-                  ? `the recovery of ${options.zone} was aborted; nothing was kept`
-                  : `the recovery of ${options.zone} did not finish within ${timeoutMs} ms; nothing was kept`,
-              causes: [
-                'a large zone (the transfer or the copy takes longer)',
-                'a hung file system, or named not answering',
-              ],
-              remedy: 'allow more time (--wait SECONDS), and check named and the file systems',
-            },
-            options.zone,
-            undefined,
-          ),
-        );
-      },
-      options.signal,
-    );
-  } finally {
-    controller.abort();
-  }
+  let work: Promise<Result<RecoveredZone, RecoverError>> | undefined;
+  return settleWorkBy(
+    (signal) => {
+      work = recoverWithin({ ...options, signal }, deadline);
+      return work;
+    },
+    deadline,
+    (why) => {
+      void work?.then((late) => {
+        if (late.isOk()) void rm(late.value.path, { force: true }).catch(() => {});
+      });
+      return Err(
+        new RecoverError(
+          {
+            kind: why === 'aborted' ? 'aborted' : 'timeout',
+            message:
+              why === 'aborted'
+                ? `the recovery of ${options.zone} was aborted; nothing was kept`
+                : `the recovery of ${options.zone} did not finish within ${timeoutMs} ms; nothing was kept`,
+            causes: [
+              'a large zone (the transfer or the copy takes longer)',
+              'a hung file system, or named not answering',
+            ],
+            remedy: 'allow more time (--wait SECONDS), and check named and the file systems',
+          },
+          options.zone,
+          undefined,
+        ),
+      );
+    },
+    options.signal,
+  );
 }
 
 async function recoverWithin(
@@ -528,7 +522,7 @@ async function newestTmpWithSerial(
       let entries = 0;
       for await (const entry of listing) {
         if (++entries > MAX_DIR_ENTRIES || Date.now() >= deadline || signal?.aborted) break;
-        if (!TMP_FILE.test(entry.name)) continue;
+        if (!isNamedTmpFile(entry.name)) continue;
         const path = join(dir, entry.name);
         const st = await lstat(path).catch(() => undefined);
         if (!st?.isFile()) {
