@@ -46,6 +46,7 @@ function run(label, filters, env) {
   let passed = 0;
   let failed = 0;
   let skipped = 0;
+  const failures = [];
   if (existsSync(resultsFile)) {
     const results = JSON.parse(readFileSync(resultsFile, 'utf8'));
     passed = results.numPassedTests;
@@ -55,9 +56,28 @@ function run(label, filters, env) {
     failed += results.testResults.filter(
       (file) => file.status === 'failed' && file.assertionResults.length === 0,
     ).length;
+    // Named again at the very end: CI keeps only the tail of the output.
+    for (const file of results.testResults) {
+      const name = file.name.replace(`${process.cwd()}/`, '');
+      if (file.status === 'failed' && file.assertionResults.length === 0) {
+        failures.push(`${name}: ${(file.message ?? '').split('\n')[0]}`);
+      }
+      for (const test of file.assertionResults) {
+        if (test.status !== 'failed') continue;
+        const why = (test.failureMessages?.[0] ?? '').split('\n')[0].slice(0, 300);
+        failures.push(`${name} > ${test.fullName}\n      ${why}`);
+      }
+    }
   }
   if (child.status !== 0 && failed === 0) failed = 1;
-  return { label, passed, failed, skipped, seconds: Math.round((Date.now() - started) / 1000) };
+  return {
+    label,
+    passed,
+    failed,
+    skipped,
+    failures,
+    seconds: Math.round((Date.now() - started) / 1000),
+  };
 }
 
 const runs = [];
@@ -69,7 +89,14 @@ if (integrationFiles.length > 0) {
       console.error(
         `\nBIND ${version} is not unpacked under ${root}/${version}: run scripts/setup.sh (or scripts/bind-versions.sh)`,
       );
-      runs.push({ label: `BIND ${version}`, passed: 0, failed: 1, skipped: 0, seconds: 0 });
+      runs.push({
+        label: `BIND ${version}`,
+        passed: 0,
+        failed: 1,
+        skipped: 0,
+        failures: [],
+        seconds: 0,
+      });
       continue;
     }
     runs.push(run(`BIND ${version}`, integrationFiles, { RNDC_BIND_VERSION: version }));
@@ -79,6 +106,10 @@ if (only && unitFiles.length > 0) runs.push(run('unit', unitFiles, {}));
 
 const line = (r) =>
   `${r.passed} passed, ${r.failed} failed${r.skipped ? `, ${r.skipped} skipped` : ''}`;
+console.log('');
+for (const r of runs) {
+  for (const failure of r.failures) console.log(`FAILED (${r.label}) ${failure}`);
+}
 console.log('');
 for (const r of runs) console.log(`${r.label.padEnd(9)} ${line(r)} (${r.seconds} s)`);
 const total = runs.reduce(
