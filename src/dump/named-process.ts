@@ -159,7 +159,20 @@ export async function findNamedProcess(options: FindNamedOptions): Promise<Named
 
   // The /proc scan: by executable identity, never by name.
   if (binary.stats === undefined) return { notes };
-  const verified = await scan(context, options);
+  const scanned = await scan(context, options);
+  // A named started with another configuration file is another server, even when it is the only
+  // verified one: taking it would judge this zone by the wrong process's uid and mounts.
+  const wanted =
+    options.configFile !== undefined && isAbsolute(options.configFile)
+      ? posix.normalize(options.configFile)
+      : undefined;
+  const verified = scanned.filter((hit) => {
+    if (wanted === undefined || hit.configFile === undefined || hit.configFile === wanted) {
+      return true;
+    }
+    notes.push(`pid ${hit.process.pid} runs with ${hit.configFile}, not ${wanted}: another named`);
+    return false;
+  });
   if (verified.length === 0) {
     notes.push(`no process runs the host's named binary ${binary.path} with a verified identity`);
     return { notes };

@@ -1433,8 +1433,19 @@ async function diagnosisFor(
   run: Run,
 ): Promise<StorageDiagnosis | undefined> {
   if (options.diagnose === false) return undefined;
+  // named's boot time and configuration file single out its process among several on the host
+  // (another named from the same binary must not lend its uid: it would decide the verdict).
+  const server = await run.inFlight.track(
+    'asking named for its boot time',
+    options.rndc.status({ signal: run.signal, timeoutMs: remainingMs(run) }),
+  );
+  const namedConf =
+    options.namedConf ?? (server.isOk() ? server.value.configurationFile : undefined);
+  const bootTime = server.isOk() ? server.value.bootTime : undefined;
   // Within the caller's deadline: what is left of it (the diagnosis settles by it).
   const diagnosis = await diagnoseZoneStorage({
+    ...(namedConf !== undefined ? { namedConf } : {}),
+    ...(bootTime !== undefined ? { namedBootTime: bootTime } : {}),
     zoneFile: file,
     journalFile,
     servedSerial: served,

@@ -232,6 +232,39 @@ describe('named cannot create the journal: a verified sync/freeze says the zone 
 });
 
 describe('healthy layout (control)', () => {
+  it("another named from the host's binary (root, verified) runs beside: verify and the diagnosis do not take it for this zone's named", async () => {
+    // The decoy passes every identity check (host binary, root, host user namespace). Taking it
+    // would judge the zone by root-without-CAP_DAC_OVERRIDE against a directory owned by nobody:
+    // a false "cannot keep changes". rndc status's boot time and configuration file rule it out.
+    const decoy = await startNamed({
+      version: '9.18',
+      zones: [{ name: 'decoy.test', kind: 'dynamic' }],
+    });
+    instances.push(decoy);
+    const l = await lab({ zones: [{ name: 'dyn.test', kind: 'dynamic' }] });
+    const checked = await verifyZoneWritten({
+      rndc: l.rndc,
+      zone: 'dyn.test',
+      log: l.named.logFile,
+    });
+    expect(
+      checked.isOk() && checked.value.verdict,
+      checked.isErr() ? checked.error.message : '',
+    ).toBe('nothing-pending');
+    const status = (await l.rndc.status()).unwrap();
+    const diagnosis = (
+      await diagnoseZoneStorage({
+        zoneFile: l.named.zones[0]!.path,
+        namedConf: l.named.configFile,
+        ...(status.bootTime ? { namedBootTime: status.bootTime } : {}),
+      })
+    ).unwrap();
+    expect(diagnosis.facts.pid).not.toBe(decoy.pid);
+    expect(diagnosis.findings.map((f) => f.code)).not.toContain('zone-dir-not-writable');
+    await l.close();
+    await decoy.stop();
+  });
+
   it('dynamic zone, no journal yet, zones directory writable by named → nothing pending, zero findings, exit 0; an UPDATE creates the journal', async () => {
     const l = await lab({ zones: [{ name: 'dyn.test', kind: 'dynamic' }] });
     expect(existsSync(journalOf(l))).toBe(false);
