@@ -150,7 +150,7 @@ describe('DNSSEC codecs', () => {
 
   for (const version of versions) {
     it(`agrees with named-rrchecker ${version} on the corpus, apart from the listed differences`, async () => {
-      const found = await pool(CORPUS, 4, (c) => disagreement(version, c));
+      const found = await pool(CORPUS, 8, (c) => disagreement(version, c));
       const unexpected: string[] = [];
       let agree = 0;
       let expectedDifferences = 0;
@@ -408,7 +408,7 @@ describe('properties', () => {
           // 9.16 does not know the types added later (listed in the corpus test).
           .filter((c) => versionDifference(version, c) === undefined),
       );
-      const found = await pool(sample, 4, (c) => disagreement(version, c));
+      const found = await pool(sample, 8, (c) => disagreement(version, c));
       const problems = sample.flatMap((c, i) => (found[i] ? [`${c.join(' ')}: ${found[i]}`] : []));
       expect(problems).toEqual([]);
     }, 300_000);
