@@ -383,7 +383,34 @@ describe('properties', () => {
           const text = formatRdata(number, wire);
           const valid = checkRdata(number, wire).isOk();
           if (wire.length === 0 || !valid) expect(text).toMatch(/^\\# /);
-          else expect(parseRdata(number, text, origin).unwrap().equals(wire)).toBe(true);
+          else {
+            expect(text).not.toMatch(/^\\#/);
+            expect(parseRdata(number, text, origin).unwrap().equals(wire)).toBe(true);
+          }
+        }),
+        { numRuns: 300 },
+      );
+    });
+
+    it(`${type}: damaged valid wire is either still valid or shown generically and refused`, () => {
+      const damaged = fc
+        .tuple(VALID[type], fc.nat(), fc.integer({ min: 1, max: 255 }), fc.nat(3))
+        .map(([text, at, xor, cut]) => {
+          const wire = Buffer.from(parseRdata(number, text, origin).unwrap());
+          const index = at % wire.length;
+          wire[index] = wire[index]! ^ xor;
+          return wire.subarray(0, wire.length - (cut === 0 ? 1 : 0));
+        });
+      fc.assert(
+        fc.property(damaged, (wire) => {
+          const text = formatRdata(number, wire);
+          if (checkRdata(number, wire).isErr() || wire.length === 0) {
+            expect(text).toMatch(/^\\# /);
+            expect(parseRdata(number, text, origin).isErr()).toBe(true);
+          } else {
+            expect(text).not.toMatch(/^\\#/);
+            expect(parseRdata(number, text, origin).unwrap().equals(wire)).toBe(true);
+          }
         }),
         { numRuns: 300 },
       );
