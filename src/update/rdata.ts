@@ -17,6 +17,7 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import { Name, parseName } from './names.js';
 import { CORE_CODECS } from './rdata/core.js';
+import { DNSSEC_CODECS } from './rdata/dnssec.js';
 import {
   type Codec,
   decimal,
@@ -84,7 +85,7 @@ const CORE_ENTRIES: readonly CodecEntry[] = CORE_CODECS.map(([type, codec]) => {
 });
 
 /** Every codec group; a group adds its entries here. */
-const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES];
+const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES, ...DNSSEC_CODECS];
 
 const BY_TYPE = new Map<number, CodecEntry[]>();
 for (const entry of ENTRIES) {

@@ -527,3 +527,63 @@ export interface Codec {
   /** Wire RDATA → presentation text. Throws {@link WireFailure}; must consume everything. */
   readonly format: (reader: Reader, origin: Name | undefined) => string;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Base64 fields (RFC 4648 §4) as BIND reads and prints them
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * Base64 spread over any number of tokens, decoded as BIND's `isc_base64_tobuffer` does: the
+ * tokens are one stream; `=` padding only in the last quad, with the unused bits zero; nothing
+ * after it; a partial quad at the end is an error. At least one byte is required.
+ */
+export function base64Tokens(tokens: readonly Token[], field: string, what: string): Buffer {
+  if (tokens.length === 0) fail('syntax', `${what}: missing ${field}`);
+  let text = '';
+  for (const token of tokens) {
+    if (token.quoted) fail('syntax', `${what}: ${field} must not be quoted: "${token.text}"`);
+    text += token.text;
+  }
+  const bad = (why: string): never =>
+    fail('bad-rdata', `${what}: ${field} is not valid base64: ${why}`, {
+      remedy: 'write the data in base64 (A-Z a-z 0-9 + /, "=" padding only at the end)',
+    });
+  const out: number[] = [];
+  let quad: number[] = [];
+  let ended = false;
+  for (const char of text) {
+    if (ended) bad('data after the "=" padding');
+    const value = char === '=' ? 64 : BASE64_ALPHABET.indexOf(char);
+    if (value < 0) bad(`character ${quote(char)}`);
+    quad.push(value);
+    if (quad.length < 4) continue;
+    const [a, b, c, d] = quad as [number, number, number, number];
+    if (a === 64 || b === 64 || (c === 64 && d !== 64)) bad('misplaced "="');
+    if (c === 64 && (b & 0xf) !== 0) bad('non-zero bits before the "=" padding');
+    if (d === 64 && c !== 64 && (c & 0x3) !== 0) bad('non-zero bits before the "=" padding');
+    const count = c === 64 ? 1 : d === 64 ? 2 : 3;
+    const bytes = [
+      ((a << 2) | (b >> 4)) & 0xff,
+      ((b << 4) | (c >> 2)) & 0xff,
+      ((c << 6) | d) & 0xff,
+    ];
+    out.push(...bytes.slice(0, count));
+    ended = count < 3;
+    quad = [];
+  }
+  if (quad.length !== 0) bad('its length is not a multiple of 4');
+  if (out.length === 0) fail('syntax', `${what}: missing ${field}`);
+  return Buffer.from(out);
+}
+
+/**
+ * Base64 as BIND prints it on one line (`dns_rdata_totext`: width 60, so chunks of
+ * `isc_base64_totext(…, 58, " ")` = 14 quads = 56 characters, separated by one space).
+ */
+export function base64Text(bytes: Uint8Array): string {
+  const text = Buffer.from(bytes).toString('base64');
+  const chunks: string[] = [];
+  for (let i = 0; i < text.length; i += 56) chunks.push(text.slice(i, i + 56));
+  return chunks.join(' ');
+}
