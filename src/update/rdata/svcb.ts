@@ -283,7 +283,7 @@ function knownValue(known: KnownKey, text: string): Buffer {
       return Buffer.alloc(0);
     case 'port': {
       if (!/^[0-9]+$/.test(text)) problem('port is not a number');
-      const value = text.length > 6 ? 0x10000 : Number(text);
+      const { value } = strtoul(text);
       if (value > 0xffff) problem('port out of range (0-65535)');
       return u16(value);
     }
