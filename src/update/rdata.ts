@@ -38,6 +38,7 @@ import {
   WireFailure,
   words,
 } from './rdata/kit.js';
+import { SVCB_CODECS } from './rdata/svcb.js';
 import {
   CLASS_HS,
   CLASS_IN,
@@ -85,7 +86,7 @@ const CORE_ENTRIES: readonly CodecEntry[] = CORE_CODECS.map(([type, codec]) => {
 });
 
 /** Every codec group; a group adds its entries here. */
-const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES, ...DNSSEC_CODECS];
+const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES, ...DNSSEC_CODECS, ...SVCB_CODECS];
 
 const BY_TYPE = new Map<number, CodecEntry[]>();
 for (const entry of ENTRIES) {
