@@ -4,6 +4,7 @@
 //
 //   node scripts/nsupdate-corpus-table.mjs            # every installed BIND version
 //   node scripts/nsupdate-corpus-table.mjs 9.20       # only these versions (others' rows kept)
+//   NSUPDATE_CORPUS_ONLY=hand/ node scripts/…         # only these scripts (others' rows kept)
 //
 // Runs the corpus test once per version (NSUPDATE_CORPUS_JSON makes it write its disagreements),
 // merges the rows by script and aspect, keeps the reason of every entry already in the table and
@@ -87,9 +88,11 @@ for (const m of text.matchAll(entryLine)) {
 
 const dir = mkdtempSync(join(tmpdir(), 'nsupdate-corpus-table-'));
 const merged = new Map();
-// Rows of versions not re-run are kept.
+// Rows of versions not re-run are kept, and with NSUPDATE_CORPUS_ONLY those of other scripts.
+const only = process.env.NSUPDATE_CORPUS_ONLY;
 for (const e of existing.values()) {
-  const kept = e.versions.filter((v) => !versions.includes(v));
+  const rerun = only === undefined || e.script.includes(only);
+  const kept = rerun ? e.versions.filter((v) => !versions.includes(v)) : e.versions;
   if (kept.length > 0) merged.set(`${e.script} ${e.aspect}`, { ...e, versions: kept });
 }
 const byScript = new Map();
