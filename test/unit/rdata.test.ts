@@ -149,6 +149,8 @@ const VALID: ReadonlyArray<readonly [string, string]> = [
   ['TLSA', '0 0 0 aB Cd ef'],
   ['DS', `12345 8 2 ${SHA256.slice(0, 30)} ${SHA256.slice(30)}`],
   ['DS', `1 ECDSAP256SHA256 SHA-256 ${SHA256}`],
+  ['DS', `1 ecdsa256 2 ${SHA256}`],
+  ['CDS', `1 ECDSA384 4 ${SHA256}${SHA256.slice(0, 32)}`],
   ['DS', `60485 rsasha1 1 ( ${SHA1.slice(0, 16)}\n ${SHA1.slice(16)} )`],
   ['DS', `2 ED25519 SHA384 ${SHA384}`],
   ['DS', '3 8 3 ab'],
