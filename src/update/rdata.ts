@@ -37,6 +37,7 @@ import {
   WireFailure,
   words,
 } from './rdata/kit.js';
+import { LEGACY_CODECS } from './rdata/legacy.js';
 import {
   CLASS_HS,
   CLASS_IN,
@@ -84,7 +85,7 @@ const CORE_ENTRIES: readonly CodecEntry[] = CORE_CODECS.map(([type, codec]) => {
 });
 
 /** Every codec group; a group adds its entries here. */
-const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES];
+const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES, ...LEGACY_CODECS];
 
 const BY_TYPE = new Map<number, CodecEntry[]>();
 for (const entry of ENTRIES) {
@@ -247,7 +248,7 @@ export function formatRdata(
 ): string {
   try {
     const codec = isMetaType(type) ? undefined : codecFor(type, rdclass);
-    if (codec && rdata.length > 0) {
+    if (codec) {
       const reader = new Reader(rdata);
       const text = codec.format(reader, origin);
       reader.finish();
