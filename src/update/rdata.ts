@@ -195,7 +195,9 @@ function catching<T>(body: () => T): Result<T, RecordError> {
  * Names resolve against `origin` (`@` is the origin; names without a trailing dot are made
  * absolute under it) and are encoded uncompressed. `\# <length> <hex>` is accepted for every
  * type (for supported types the bytes must be valid RDATA of that type). `rdclass` (default IN)
- * matters only for A (IN, HS), AAAA and SRV (IN). Never throws.
+ * matters for the class-specific formats: A (IN and HS: an address; CH: a name and an octal
+ * address), and the IN-only types (AAAA, SRV, WKS, NSAP, NSAP-PTR, PX, EID, NIMLOC, ATMA, KX, A6,
+ * APL), which other classes read only in the generic form. Never throws.
  */
 export function parseRdata(
   type: number,
