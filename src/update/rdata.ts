@@ -250,6 +250,7 @@ export function formatRdata(
 ): string {
   try {
     const codec = isMetaType(type) ? undefined : codecFor(type, rdclass);
+    // Empty RDATA goes to the codec too: an APL without items is valid and printed as nothing.
     if (codec) {
       const reader = new Reader(rdata);
       const text = codec.format(reader, origin);

@@ -2,10 +2,12 @@
 // named-rrchecker of every installed BIND version: `-u` wire equals parseRdata, `-p` text equals
 // formatRdata byte for byte, refusals agree. Plus property tests: round trips, hostile input.
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { BindVersion } from '../../src/testing/bind-versions.js';
 import { Name, parseName } from '../../src/update/names.js';
+import { PROTOCOL_LINES, SERVICE_LINES } from '../../src/update/rdata/wks-names.js';
 import {
   checkRdata,
   classFromText,
@@ -433,3 +435,58 @@ describe('legacy types: properties', () => {
     }, 600_000);
   }
 });
+
+// ---------------------------------------------------------------------------------------------
+// WKS names: our built-in copy of the protocol and service lists against BIND on this host
+
+describe.skipIf(!existsSync('/etc/protocols') || !existsSync('/etc/services'))(
+  'WKS protocol and service names agree with BIND (getprotobyname/getservbyname on this host)',
+  () => {
+    const protocols = [
+      ...new Set(
+        PROTOCOL_LINES.trim()
+          .split('\n')
+          .flatMap((line) => line.split(' ').slice(1)),
+      ),
+    ];
+    const services = (proto: string): string[] => [
+      ...new Set(
+        SERVICE_LINES.trim()
+          .split('\n')
+          .map((line) => line.split(' '))
+          .filter(([portProto]) => proto === '*' || portProto!.endsWith(`/${proto}`))
+          .flatMap((fields) => fields.slice(1)),
+      ),
+    ];
+    // Each protocol name alone; all service names of a protocol in one record.
+    const records = [
+      ...protocols.map((name) => `1.2.3.4 ${name}`),
+      `1.2.3.4 tcp ${services('tcp').join(' ')}`,
+      `1.2.3.4 udp ${services('udp').join(' ')}`,
+      `1.2.3.4 icmp ${services('*').join(' ')}`,
+    ];
+
+    for (const version of versions) {
+      it(`named-rrchecker ${version}`, async () => {
+        const results = await pool(
+          records.map((rdata) => async () => ({
+            rdata,
+            bind: await rrcheckerAsync(version, '-u', `IN WKS ${rdata}`),
+          })),
+          3,
+        );
+        const disagreements: string[] = [];
+        for (const { rdata, bind } of results) {
+          const ours = parseRdata(RR_TYPES.WKS, rdata, origin);
+          const same = bind.ok ? ours.isOk() && ours.value.equals(wireOf(bind.text)) : ours.isErr();
+          if (!same)
+            disagreements.push(`${rdata.slice(0, 60)}: BIND ${JSON.stringify(bind).slice(0, 200)}`);
+        }
+        console.info(
+          `named-rrchecker ${version}: ${results.length - disagreements.length}/${results.length} WKS name records agree`,
+        );
+        expect(disagreements).toEqual([]);
+      }, 600_000);
+    }
+  },
+);
