@@ -460,6 +460,75 @@ CH A \# 2 0001
 HS A 1.2.3.4
 HS A 01.2.3.4
 HS A a 1234
+# --- inputs of BIND's system-test zone (bin/tests/system/genzone.sh)
+IN MD madname
+IN MF .
+IN MG madname
+IN MG .
+IN MR mrname
+IN WKS 10.0.0.1 tcp telnet ftp 0 1 2
+IN WKS 10.0.0.1 udp domain 0 1 2
+IN WKS 10.0.0.2 tcp 65535
+IN AFSDB 0 hostname
+IN AFSDB 65535 .
+IN X25 123456789
+IN ISDN isdn-address
+IN ISDN isdn-address subaddress
+IN NSAP ( 0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00 )
+IN NSAP ( 0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00. )
+IN NSAP-PTR .
+IN PX 65535 foo. bar.
+IN PX 65535 . .
+IN GPOS -22.6882 116.8652 250.0
+IN LOC 60 9 N 24 39 E 10 20 2000 20
+IN LOC 60 09 00.000 N 24 39 00.000 E 10.00m 20.00m (
+  2000.00m 20.00m )
+IN EID 12 89 AB
+IN NIMLOC 12 89 AB
+IN ATMA +61200000000
+IN ATMA 1234567890abcdef
+IN ATMA f.e.d.c.b.a.0.9.8.7.6.5.4.3.2.1
+IN KX 10 .
+IN A6 0 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+IN A6 64 ::ffff:ffff:ffff:ffff foo.
+IN A6 127 ::1 foo.
+IN A6 128 .
+IN SINK 1 0 0
+IN SINK 8 0 2 l4ik
+IN APL !1:10.0.0.1/32 1:10.0.0.0/24
+IN NINFO "foo"
+IN NINFO "foo" "bar"
+IN NINFO foo bar
+IN NINFO "foo bar"
+IN NINFO "foo\032bar"
+IN NINFO foo\032bar
+IN NINFO "foo\010bar"
+IN NINFO foo\ bar
+IN NINFO "\"foo\""
+IN NINFO \"foo\"
+IN NINFO "foo;"
+IN NINFO "foo\;"
+IN NINFO "bar\\;"
+IN TALINK . talink1
+IN TALINK talink0 talink2
+IN TALINK talink2 .
+IN UINFO \# 1 01
+IN UID \# 1 02
+IN GID \# 1 03
+IN UNSPEC \# 1 04
+IN NID 10 0014:4fff:ff20:ee64
+IN L32 10 1.2.3.4
+IN L64 10 0014:4fff:ff20:ee64
+IN LP 10 example.net.
+IN EUI64 01-23-45-67-89-ab-cd-ef
+IN AVC foo:bar
+IN DOA ( 1234567890 1234567890 1 "image/gif"
+  R0lGODlhKAAZAOMCAGZmZgBmmf///zOZzMz//5nM/zNmmWbM/5nMzMzMzACZ/////////////////////yH5BAEKAA8ALAAAAAAoABkAAATH8IFJK5U2a4337F5ogRkpnoCJrp8LU4Ls2kQrDiwaBHd3sBM4qVhXpGZVLNBGwd1yfE5YVoE3fw6wZNU2IkcgJ0yyWlpQlWhQBIzfPbcbuA9jEw7iBGx3YnUmXOhyZSAJgbGFxJGxzeGZ4i3hBL4KAjo4xkWqKCR8eTlcQgUACXwTUkpSYW0=
+  )
+IN DOA 0 1 2 "" aHR0cHM6Ly93d3cuaXNjLm9yZy8=
+IN RESINFO qnamemin exterr=15,16,17 infourl=https://resolver.example.com/guide
+IN WALLET currency-identifer wallet-identifier
+IN WALLET currency-identifer1 wallet-identifier1
 # --- types BIND reads only in the generic form
 IN UINFO abc
 IN UINFO \# 3 616263
