@@ -5,7 +5,7 @@
  * Text: `1.2.3.4 tcp smtp 80`. The protocol and each service are a decimal number (C `strtol`:
  * an optional sign is allowed) or a name. BIND resolves names with getprotobyname(3) and
  * getservbyname(3) — so its answer depends on the host's `/etc/protocols` and `/etc/services`;
- * this module uses a fixed copy of those lists ({@link ./wks-names.ts}) so that the result does
+ * this module uses a fixed copy of those lists (`wks-names.ts`) so that the result does
  * not depend on the machine. Protocol names are matched case-sensitively (as the C library
  * does; the lists carry upper-case aliases such as `TCP`); service names are tried lower-cased
  * first and then as written, for protocol `tcp` or `udp` when the protocol is 6 or 17, else for
