@@ -38,6 +38,7 @@ import {
   WireFailure,
   words,
 } from './rdata/kit.js';
+import { LEGACY_CODECS } from './rdata/legacy.js';
 import { SVCB_CODECS } from './rdata/svcb.js';
 import {
   CLASS_HS,
@@ -86,7 +87,12 @@ const CORE_ENTRIES: readonly CodecEntry[] = CORE_CODECS.map(([type, codec]) => {
 });
 
 /** Every codec group; a group adds its entries here. */
-const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES, ...DNSSEC_CODECS, ...SVCB_CODECS];
+const ENTRIES: readonly CodecEntry[] = [
+  ...CORE_ENTRIES,
+  ...DNSSEC_CODECS,
+  ...SVCB_CODECS,
+  ...LEGACY_CODECS,
+];
 
 const BY_TYPE = new Map<number, CodecEntry[]>();
 for (const entry of ENTRIES) {
@@ -196,7 +202,9 @@ function catching<T>(body: () => T): Result<T, RecordError> {
  * Names resolve against `origin` (`@` is the origin; names without a trailing dot are made
  * absolute under it) and are encoded uncompressed. `\# <length> <hex>` is accepted for every
  * type (for supported types the bytes must be valid RDATA of that type). `rdclass` (default IN)
- * matters only for A (IN, HS), AAAA and SRV (IN). Never throws.
+ * matters for the class-specific formats: A (IN and HS: an address; CH: a name and an octal
+ * address), and the IN-only types (AAAA, SRV, WKS, NSAP, NSAP-PTR, PX, EID, NIMLOC, ATMA, KX, A6,
+ * APL), which other classes read only in the generic form. Never throws.
  */
 export function parseRdata(
   type: number,
@@ -249,7 +257,8 @@ export function formatRdata(
 ): string {
   try {
     const codec = isMetaType(type) ? undefined : codecFor(type, rdclass);
-    if (codec && rdata.length > 0) {
+    // Empty RDATA goes to the codec too: an APL without items is valid and printed as nothing.
+    if (codec) {
       const reader = new Reader(rdata);
       const text = codec.format(reader, origin);
       reader.finish();

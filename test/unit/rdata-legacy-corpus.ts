@@ -1,0 +1,562 @@
+// Presentation forms of the legacy/rare types, valid and invalid, for the differential test in
+// rdata-legacy.test.ts. Our own inputs, modelled on the cases of BIND's tests/dns/rdata_test.c
+// and the zone files of its system tests (bin/tests/system/*/ns*/*.db). One record a line:
+// `<class> <type> <rdata>`; the origin is example.com. Lines starting with `#` are comments.
+export const LEGACY_CORPUS = String.raw`
+# --- single names: MD MF MB MG MR NSAP-PTR
+IN MD a
+IN MD a.example.
+IN MD @
+IN MF mail.example.net.
+IN MB madname.example.
+IN MB .
+IN MG mgmname
+IN MR mrname.example.org.
+IN MR a\.b.example.
+IN MR a..b
+IN MR
+IN MB a b
+IN MD "a"
+CH MD a
+HS MG mg.example.
+IN MD \# 3 016100
+IN MD \# 2 0161
+IN MD \# 4 01610000
+IN NSAP-PTR foo.
+IN NSAP-PTR 1.2.3.4.5.6.7.8.9.a.b.c.d.e.f.nsap.int.
+CH NSAP-PTR foo.
+IN NSAP-PTR \# 1 00
+# --- NULL has no text form in BIND
+IN NULL
+IN NULL abc
+IN NULL \# 0
+IN NULL \# 3 010203
+CH NULL \# 1 ff
+# --- two names: MINFO RP TALINK
+IN MINFO rmailbx emailbx
+IN MINFO rmailbx.example. emailbx.example.
+IN MINFO . .
+IN MINFO rmailbx
+IN MINFO a b c
+IN RP mbox-dname txt-dname
+IN RP louie.trantor.umd.edu. lam1.people.umd.edu.
+IN RP . .
+IN RP mbox
+IN RP \# 2 0000
+IN RP \# 1 00
+CH RP a b
+IN TALINK prev next
+IN TALINK . .
+IN TALINK a.example. b.example.
+IN TALINK a
+IN TALINK \# 3 000100
+# --- number + name: AFSDB RT KX LP PX
+IN AFSDB 1 afsdb-host
+IN AFSDB 2 afsdb.example.
+IN AFSDB 0 .
+IN AFSDB 65535 a
+IN AFSDB 65536 a
+IN AFSDB -1 a
+IN AFSDB x a
+IN AFSDB 1
+IN AFSDB \# 3 000100
+IN AFSDB \# 2 0001
+IN RT 0 intermediate-host
+IN RT 65535 .
+IN RT 10 a b
+IN KX 10 kdc
+IN KX 10 kx.example.
+IN KX 010 kx
+IN KX 10
+CH KX 10 kx
+HS KX 10 kx
+IN KX \# 3 000A00
+IN LP 10 l64-subnet
+IN LP 20 l32-subnet.example.
+IN LP 65536 a.
+IN LP \# 2 000A
+IN PX 10 map822 mapx400
+IN PX 65535 . .
+IN PX 10 map822
+IN PX 65536 a b
+CH PX 10 a b
+IN PX \# 4 000A0000
+# --- X25 ISDN GPOS
+IN X25 123456789
+IN X25 "311061700956"
+IN X25 1234
+IN X25 123
+IN X25 12a4
+IN X25 \0491234
+IN X25 "12 34"
+IN X25 1234 5678
+IN X25 \# 5 0431323334
+IN X25 \# 4 03313233
+IN X25 \# 5 0431323341
+IN X25 \# 5 0531323334
+IN ISDN "isdn-address"
+IN ISDN "isdn-address" "subaddress"
+IN ISDN isdn-address subaddress
+IN ISDN "150862028003217" "004"
+IN ISDN ""
+IN ISDN a b c
+IN ISDN
+IN ISDN \# 1 00
+IN ISDN \# 2 0000
+IN ISDN \# 3 000000
+IN ISDN \# 2 0100
+IN GPOS -22.6882 116.8652 250.0
+IN GPOS "-32.6882" "116.8652" "10.0"
+IN GPOS a b c
+IN GPOS "" "" ""
+IN GPOS 1 2
+IN GPOS 1 2 3 4
+IN GPOS \# 3 000000
+IN GPOS \# 2 0000
+# --- NSAP
+IN NSAP 0x47.0005.80.005a00.0000.0001.e133.ffffff000162.00
+IN NSAP 0x47000580005a0000000001e133ffffff00016100
+IN NSAP 0X0102
+IN NSAP 0x01.02
+IN NSAP 0x.01.02.
+IN NSAP 0x
+IN NSAP 0x1
+IN NSAP 0x012
+IN NSAP 01
+IN NSAP 0xgg
+IN NSAP 0x01 02
+CH NSAP 0x01
+IN NSAP \# 1 47
+IN NSAP \# 0
+# --- EID NIMLOC
+IN EID AABBCC
+IN EID AA bb cc
+IN EID aab
+IN EID 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef
+IN EID 00
+IN EID
+IN EID \# 1 00
+IN EID \# 0
+IN NIMLOC 32142254
+IN NIMLOC 0102 03
+IN NIMLOC 0x01
+IN NIMLOC 00112233445566778899aabbccddeeff00112233445566778899aabbccdd
+CH NIMLOC 00
+IN NIMLOC \# 2 0102
+# --- ATMA
+IN ATMA 00
+IN ATMA 0.0
+IN ATMA 0..0
+IN ATMA 00.
+IN ATMA .00
+IN ATMA 000
+IN ATMA +61200000000
+IN ATMA +61.2.0000.0000
+IN ATMA +61200000000.
+IN ATMA +612..00000000
+IN ATMA +.61200000000
+IN ATMA +
+IN ATMA 39.246f.000e7c9c0312.0001.0001.000012345678.00
+IN ATMA +1a
+IN ATMA AbCd
+CH ATMA 00
+IN ATMA \# 2 0000
+IN ATMA \# 1 00
+IN ATMA \# 3 013132
+IN ATMA \# 3 01313A
+IN ATMA \# 2 0200
+IN ATMA \# 4 FF010203
+# --- A6
+IN A6 0 ::1
+IN A6 0 2001:db8::1
+IN A6 64 ::1:2 foo
+IN A6 64 2001:db8:1:2:3:4:5:6 foo.example.
+IN A6 128 foo
+IN A6 128 .
+IN A6 1 ffff:: foo
+IN A6 127 ::ffff foo
+IN A6 120 ::1:2:3 bar
+IN A6 129 ::1 foo
+IN A6 64 ::1
+IN A6 0
+IN A6 64 1.2.3.4 foo
+IN A6 0 ::ffff:1.2.3.4
+IN A6 0 ::1.2.3.4
+CH A6 0 ::1
+IN A6 \# 17 0000000000000000000000000000000001
+IN A6 \# 2 8000
+IN A6 \# 1 81
+IN A6 \# 17 0080000000000000000000000000000001
+IN A6 \# 17 01FF000000000000000000000000000000
+IN A6 \# 16 00000000000000000000000000000000
+# --- APL
+IN APL
+IN APL 1:0.0.0.0/0
+IN APL 1:127.0.0.1/32
+IN APL 2:::/0
+IN APL 2:::1/128
+IN APL !1:0.0.0.0/0
+IN APL !2:::1/128
+IN APL 1:127.0.0.0/0
+IN APL 2:8000::/0
+IN APL 1:0.0.0.0/0 1:127.0.0.1/32
+IN APL 1:192.168.32.0/21 !1:192.168.38.0/28
+IN APL 1:1.2.3.4/32 !2:ff00::/8 1:0.0.0.0/0
+IN APL 01:1.2.3.4/08
+IN APL +1:1.2.3.4/8
+IN APL 1:0.0.0.0/33
+IN APL 2:::/129
+IN APL 3:1.2.3.4/8
+IN APL 1:1.2.3/8
+IN APL 1:1.2.3.4
+IN APL 1:1.2.3.4/
+IN APL 1:/8
+IN APL 2:1.2.3.4/8
+IN APL !!1:1.2.3.4/8
+IN APL 1:1.2.3.4/+8
+IN APL 1:1.2.3.4/256
+IN APL 65536:1.2.3.4/8
+HS APL 1:1.2.3.0/24
+IN APL \# 0
+IN APL \# 4 00000000
+IN APL \# 4 00000080
+IN APL \# 4 00030000
+IN APL \# 5 0003000100
+IN APL \# 5 0001200101
+IN APL \# 5 0001200100
+IN APL \# 3 000100
+IN APL \# 4 00012101
+IN APL \# 9 000120050102030405
+# --- SINK
+IN SINK 1 2 3
+IN SINK 1 2 3 AQID
+IN SINK 1 2 3 AQ ID
+IN SINK 0 0 0 AA==
+IN SINK 255 255 255 AAE=
+IN SINK 1 2 3 AQIDBAUGBwgJCgsMDQ4PEBESExQVFhcYGRobHB0eHyAhIiMkJSYnKCkqKywtLi8wMTIzNDU2Nzg5Ojs8PT4/QEFCQ0RFRkdISUpLTE1OT1BRUlNUVVZXWFlaW1xdXl9g
+IN SINK 1 2 3 AA== AA==
+IN SINK 1 2 3 AQI
+IN SINK 1 2 3 AB==
+IN SINK 1 2 3 AAF=
+IN SINK 1 2 3 A===
+IN SINK 1 2 3 =AAA
+IN SINK 1 2 3 AA=A
+IN SINK 256 2 3
+IN SINK 1 2
+IN SINK 1 2 3 "AQID"
+IN SINK \# 3 010203
+IN SINK \# 2 0102
+# --- TXT-like: NINFO AVC RESINFO WALLET
+IN NINFO "ZONE-INFO"
+IN NINFO a b c
+IN NINFO ""
+IN NINFO
+IN NINFO "a\"b" "\255"
+IN NINFO \# 0
+IN NINFO \# 1 00
+IN AVC "app-name:WOLFGANG|app-class:OAM|business=yes"
+IN AVC foo bar
+IN AVC
+IN RESINFO qnamemin exterr=15,16,17 infourl=https://resolver.example.com/guide
+IN RESINFO "qnamemin"
+IN RESINFO \# 9 08716E616D656D696E
+IN RESINFO \# 2 0200
+IN WALLET cid-example wid-example
+IN WALLET "BTC" "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+IN WALLET
+# --- DOA
+IN DOA 0 0 1 "text/plain" Zm9v
+IN DOA 0 0 1 "text/plain" Zm 9v
+IN DOA 0 0 1 text/plain Zm9v
+IN DOA 0 0 1 "text/plain" "Zm9v"
+IN DOA 0 0 1 "text/plain" -
+IN DOA 0 0 1 "text/plain" "-"
+IN DOA 0 0 1 "text/plain"
+IN DOA 0 0 100 "text/plain" Zm9v
+IN DOA 0 0 256 "text/plain" Zm9v
+IN DOA 0 0 2 "" aHR0cHM6Ly93d3cuaXNjLm9yZy8=
+IN DOA 0 0 1 "" -
+IN DOA 0 0 1 "plain text" Zm9v
+IN DOA 1234567890 1234567890 1
+IN DOA 1234567890 1234567890 1 "image/gif" R0lGODlhKAAZAOMCAGZmZgBmmf///zOZzMz//5nM/zNmmWbM/5nMzMzMzACZ/////////////////////yH5BAEKAA8ALAAAAAAoABkAAATH8IFJK5U2a4337F5ogRkpnoCJrp
+IN DOA 1234567890 1234567890 1 "image/gif" R0lGODl
+IN DOA 4294967295 4294967295 255 "x" -
+IN DOA 4294967296 0 0 "x" -
+IN DOA 0 0 1 "text/plain" - extra
+IN DOA \# 10 00000000000000000100
+IN DOA \# 10 00000000000000000101
+IN DOA \# 9 000000000000000001
+# --- L32 L64 NID
+IN L32 10 10.1.2.0
+IN L32 20 10.1.4.0
+IN L32 65536 10.1.2.0
+IN L32 10 2001:db8::1
+IN L32 10 01.2.3.4
+IN L32 10 1.2.3
+IN L32 10
+IN L32 \# 6 000A0A010200
+IN L32 \# 5 000A0A0102
+IN L64 10 2001:db8:1140:1000
+IN L64 20 2001:0db8:2140:2000
+IN L64 65536 2001:db8:1140:1000
+IN L64 10 2001:db8:1140
+IN L64 10 1:2:3:4:
+IN L64 10 1:2:3:4:5
+IN L64 10 1::3:4
+IN L64 10 12345:2:3:4
+IN L64 10 g:2:3:4
+IN L64 \# 10 000A2001DB8811401000
+IN L64 \# 9 000A2001DB88114010
+IN NID 10 14:4fff:ff20:ee64
+IN NID 20 0015:5fff:ff21:ee65
+IN NID 65536 14:4fff:ff20:ee64
+IN NID 10 14:4fff:ff20
+IN NID 10 0:0:0:0
+IN NID 10 FFFF:ABCD:0:1
+# --- EUI48 EUI64
+IN EUI48 01-23-45-67-89-ab
+IN EUI48 01-02-03-04-05-0A
+IN EUI48 01-23-45-67-89-ab-cd
+IN EUI48 01-23-45-67-89
+IN EUI48 1-23-45-67-89-ab
+IN EUI48 01:23:45:67:89:ab
+IN EUI48 0x-23-45-67-89-ab
+IN EUI48 +1-23-45-67-89-ab
+IN EUI48 -0-23-45-67-89-ab
+IN EUI48 -1-23-45-67-89-ab
+IN EUI48 0xf-23-45-67-89-ab
+IN EUI48 0X-23-45-67-89-ab
+IN EUI48 01-23-45-67-89-abxyz
+IN EUI48 01-23-45-67-89-x
+IN EUI48 01--23-45-67-89
+IN EUI48 x-23-45-67-89-ab
+IN EUI48 \# 6 0123456789AB
+IN EUI48 \# 5 0123456789
+IN EUI64 01-23-45-67-89-ab-cd-ef
+IN EUI64 01-23-45-67-89-ab
+IN EUI64 01-23-45-67-89-ab-cd-ef-01
+IN EUI64 \# 8 0123456789ABCDEF
+IN EUI64 \# 9 0123456789ABCDEF01
+# --- WKS
+IN WKS 127.0.0.1 6
+IN WKS 127.1 6
+IN WKS 1.2.3.4 tcp smtp ftp 80
+IN WKS 1.2.3.4 6 25
+IN WKS 1.2.3.4 udp domain
+IN WKS 1.2.3.4 UDP domain ntp
+IN WKS 1.2.3.4 TCP SMTP Telnet
+IN WKS 1.2.3.4 Tcp smtp
+IN WKS 1.2.3.4 17 0 65535
+IN WKS 1.2.3.4 6 65536
+IN WKS 1.2.3.4 256
+IN WKS 1.2.3.4 -1
+IN WKS 1.2.3.4 +6 +25
+IN WKS 1.2.3.4 6 -0
+IN WKS 1.2.3.4 icmp 7
+IN WKS 1.2.3.4 icmp echo
+IN WKS 1.2.3.4 mptcp
+IN WKS 1.2.3.4 tcp no-such-service
+IN WKS 1.2.3.4 no-such-protocol
+IN WKS 1.2.3.4 tcp ntp
+IN WKS 1.2.3.4 udp ssh
+IN WKS 1.2.3.4 tcp www http
+IN WKS 1.2.3.4
+IN WKS 01.2.3.4 6
+CH WKS 1.2.3.4 6 25
+IN WKS \# 5 0102030406
+IN WKS \# 6 010203040600
+IN WKS \# 6 010203040601
+IN WKS \# 4 01020304
+# --- LOC
+IN LOC 42 21 54 N 71 06 18 W -24m 30m
+IN LOC 52 22 23.000 N 4 53 32.000 E -2.00m 0.00m 10000m 10m
+IN LOC 32 7 19 S 116 2 25 E 10m
+IN LOC 42 21 43.952 N 71 5 6.344 W -24m 1m 200m
+IN LOC 0 N 0 E 0
+IN LOC 0 S 0 W 0
+IN LOC 0 0 N 0 0 E 0
+IN LOC 0 0 0 N 0 0 0 E 0
+IN LOC 0 0 0. N 0 0 0. E 0
+IN LOC 0 0 .0 N 0 0 .0 E 0
+IN LOC 0 North 0 East 0
+IN LOC 0 South 0 West 0
+IN LOC 0 0 . N 0 0 0. E 0
+IN LOC 0 0 0. N 0 0 . E 0
+IN LOC 0 0 0. N 0 0 0. E m
+IN LOC 0 0 0. N 0 0 0. E 0 .
+IN LOC 0 0 0. N 0 0 0. E 0 m
+IN LOC 0 0 0. N 0 0 0. E 0 0 .
+IN LOC 0 0 0. N 0 0 0. E 0 0 m
+IN LOC 0 0 0. N 0 0 0. E 0 0 0 .
+IN LOC 0 0 0. N 0 0 0. E 0 0 0 m
+IN LOC 90 N 180 E 0
+IN LOC 90 1 N 180 E 0
+IN LOC 90 0 1 N 180 E 0
+IN LOC 90 N 180 1 E 0
+IN LOC 90 N 180 0 1 E 0
+IN LOC 90 S 180 W 0
+IN LOC 90 1 S 180 W 0
+IN LOC 91 N 0 E 0
+IN LOC 0 N 181 E 0
+IN LOC 0 60 N 0 E 0
+IN LOC 0 0 60 N 0 E 0
+IN LOC 0 0 59.999 N 0 E 0
+IN LOC 0 0 59.9999 N 0 E 0
+IN LOC 0 0 0.000 E 0 0 0.000 E -0.95m 1m 10000m 10m
+IN LOC 0 0 0.000 N 0 0 0.000 E -0.95m 1m 10000m 10m
+IN LOC 0 0 0.000 N 0 0 0.000 E -0.05m 1m 10000m 10m
+IN LOC 0 0 0.000 N 0 0 0.000 E -100000.00m 1m 10000m 10m
+IN LOC 0 0 0.000 N 0 0 0.000 E -100000.01m 1m 10000m 10m
+IN LOC 0 0 0.000 N 0 0 0.000 E 42849672.95m 1m 10000m 10m
+IN LOC 0 0 0.000 N 0 0 0.000 E 42849672.96m
+IN LOC 0 0 0.000 N 0 0 0.000 E 42849673m
+IN LOC 90 S 180 E 42849672.95m 90000000m 0.05 0.1m
+IN LOC 0 N 0 E 0 90000001m
+IN LOC 0 N 0 E 0 1234m 5678.9m 0.99m
+IN LOC 0 N 0 E 0 0 0 0
+IN LOC 0 N 0 E 0 0.01 0.1 1
+IN LOC 0 N 0 E 0 12 123 1234567
+IN LOC 0 N 0 E 0 1.5m
+IN LOC 0 N 0 E 0 1.234m
+IN LOC 0 N 0 E 0 +5m
+IN LOC 0 N 0 E 0 -5m
+IN LOC 0 N 0 E +10m
+IN LOC 0 N 0 E --10m
+IN LOC 0 N 0 E -0m
+IN LOC 0 N 0 E 10.m
+IN LOC 0 N 0 E .5m
+IN LOC 0 N 0 E 10.555m
+IN LOC 0 N 0 E 10mm
+IN LOC 42 21 54 n 71 06 18 W -24m
+IN LOC 42 -0 N 71 W 0
+IN LOC 42 21 54 N 71 06 18 W
+IN LOC 42 21 54 N 71 06 18 W 0 1 2 3 4
+IN LOC 42 21 54 N
+IN LOC 42 21 54.5 N 71 06 18.25 W 1.5m
+IN LOC ( 42 21 54 N
+  71 06 18 W -24m 30m )
+CH LOC 0 N 0 E 0
+IN LOC \# 16 001216138903210070C3DA8000989680
+IN LOC \# 2 0100
+IN LOC \# 1 01
+IN LOC \# 15 001216138903210070C3DA80009896
+IN LOC \# 16 00A216138903210070C3DA8000989680
+IN LOC \# 16 000A16138903210070C3DA8000989680
+IN LOC \# 16 000016138903210070C3DA8000989680
+IN LOC \# 16 0012161360000000800000000098968F
+IN LOC \# 16 0012161380000000FFFFFFFF00989680
+# --- A in CH and HS
+CH A a.example. 1234
+CH A a 177777
+CH A a 200000
+CH A a 08
+CH A a -1
+CH A a 0
+CH A @ 01
+CH A a
+CH A 1.2.3.4
+CH A \# 3 000102
+CH A \# 2 0001
+HS A 1.2.3.4
+HS A 01.2.3.4
+HS A a 1234
+# --- inputs of BIND's system-test zone (bin/tests/system/genzone.sh)
+IN MD madname
+IN MF .
+IN MG madname
+IN MG .
+IN MR mrname
+IN WKS 10.0.0.1 tcp telnet ftp 0 1 2
+IN WKS 10.0.0.1 udp domain 0 1 2
+IN WKS 10.0.0.2 tcp 65535
+IN AFSDB 0 hostname
+IN AFSDB 65535 .
+IN X25 123456789
+IN ISDN isdn-address
+IN ISDN isdn-address subaddress
+IN NSAP ( 0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00 )
+IN NSAP ( 0x47.0005.80.005a00.0000.0001.e133.ffffff000161.00. )
+IN NSAP-PTR .
+IN PX 65535 foo. bar.
+IN PX 65535 . .
+IN GPOS -22.6882 116.8652 250.0
+IN LOC 60 9 N 24 39 E 10 20 2000 20
+IN LOC 60 09 00.000 N 24 39 00.000 E 10.00m 20.00m (
+  2000.00m 20.00m )
+IN EID 12 89 AB
+IN NIMLOC 12 89 AB
+IN ATMA +61200000000
+IN ATMA 1234567890abcdef
+IN ATMA f.e.d.c.b.a.0.9.8.7.6.5.4.3.2.1
+IN KX 10 .
+IN A6 0 ffff:ffff:ffff:ffff:ffff:ffff:ffff:ffff
+IN A6 64 ::ffff:ffff:ffff:ffff foo.
+IN A6 127 ::1 foo.
+IN A6 128 .
+IN SINK 1 0 0
+IN SINK 8 0 2 l4ik
+IN APL !1:10.0.0.1/32 1:10.0.0.0/24
+IN NINFO "foo"
+IN NINFO "foo" "bar"
+IN NINFO foo bar
+IN NINFO "foo bar"
+IN NINFO "foo\032bar"
+IN NINFO foo\032bar
+IN NINFO "foo\010bar"
+IN NINFO foo\ bar
+IN NINFO "\"foo\""
+IN NINFO \"foo\"
+IN NINFO "foo;"
+IN NINFO "foo\;"
+IN NINFO "bar\\;"
+IN TALINK . talink1
+IN TALINK talink0 talink2
+IN TALINK talink2 .
+IN UINFO \# 1 01
+IN UID \# 1 02
+IN GID \# 1 03
+IN UNSPEC \# 1 04
+IN NID 10 0014:4fff:ff20:ee64
+IN L32 10 1.2.3.4
+IN L64 10 0014:4fff:ff20:ee64
+IN LP 10 example.net.
+IN EUI64 01-23-45-67-89-ab-cd-ef
+IN AVC foo:bar
+IN DOA ( 1234567890 1234567890 1 "image/gif"
+  R0lGODlhKAAZAOMCAGZmZgBmmf///zOZzMz//5nM/zNmmWbM/5nMzMzMzACZ/////////////////////yH5BAEKAA8ALAAAAAAoABkAAATH8IFJK5U2a4337F5ogRkpnoCJrp8LU4Ls2kQrDiwaBHd3sBM4qVhXpGZVLNBGwd1yfE5YVoE3fw6wZNU2IkcgJ0yyWlpQlWhQBIzfPbcbuA9jEw7iBGx3YnUmXOhyZSAJgbGFxJGxzeGZ4i3hBL4KAjo4xkWqKCR8eTlcQgUACXwTUkpSYW0=
+  )
+IN DOA 0 1 2 "" aHR0cHM6Ly93d3cuaXNjLm9yZy8=
+IN RESINFO qnamemin exterr=15,16,17 infourl=https://resolver.example.com/guide
+IN WALLET currency-identifer wallet-identifier
+IN WALLET currency-identifer1 wallet-identifier1
+# --- types BIND reads only in the generic form
+IN UINFO abc
+IN UINFO \# 3 616263
+IN UID 5
+IN UID \# 4 00000005
+IN GID 5
+IN GID \# 0
+IN UNSPEC abc
+IN UNSPEC \# 2 0102
+`;
+
+/** The corpus as records. */
+export function legacyCorpus(): { class: string; type: string; rdata: string }[] {
+  const records: { class: string; type: string; rdata: string }[] = [];
+  const lines = LEGACY_CORPUS.split('\n');
+  for (let i = 0; i < lines.length; i++) {
+    let line = lines[i]!;
+    if (line.trim() === '' || line.startsWith('#')) continue;
+    // A line ending inside ( ) continues on the next lines.
+    while (
+      (line.match(/\(/g)?.length ?? 0) > (line.match(/\)/g)?.length ?? 0) &&
+      i + 1 < lines.length
+    ) {
+      line += `\n${lines[++i]!}`;
+    }
+    const match = /^(\S+) (\S+) ?([\s\S]*)$/.exec(line);
+    if (!match) throw new Error(`bad corpus line: ${line}`);
+    records.push({ class: match[1]!, type: match[2]!, rdata: match[3]! });
+  }
+  return records;
+}
