@@ -37,6 +37,7 @@ import {
   WireFailure,
   words,
 } from './rdata/kit.js';
+import { MISC_CODECS } from './rdata/misc.js';
 import {
   CLASS_HS,
   CLASS_IN,
@@ -84,7 +85,7 @@ const CORE_ENTRIES: readonly CodecEntry[] = CORE_CODECS.map(([type, codec]) => {
 });
 
 /** Every codec group; a group adds its entries here. */
-const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES];
+const ENTRIES: readonly CodecEntry[] = [...CORE_ENTRIES, ...MISC_CODECS];
 
 const BY_TYPE = new Map<number, CodecEntry[]>();
 for (const entry of ENTRIES) {
