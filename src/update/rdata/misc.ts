@@ -187,7 +187,7 @@ const num = (f: Fields, field: string, max: number): number =>
 
 /** The RDATA in RFC 3597 form: for wire data BIND accepts but has no text form for. */
 function genericText(bytes: Uint8Array): string {
-  return bytes.length === 0 ? '\\# 0' : `\\# ${bytes.length} ${hex(bytes)}`;
+  return bytes.length === 0 ? '\\# 0' : `\\# ${bytes.length} ${hexChunks(bytes)}`;
 }
 
 function ipv4(text: string, what: string): Buffer {
