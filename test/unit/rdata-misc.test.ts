@@ -144,6 +144,9 @@ const CORPUS: ReadonlyArray<readonly [string, string]> = [
   ['CERT', '01 1 1 AA=='],
   ['CERT', '0000000000001 1 1 AA=='],
   ['CERT', '1x 1 1 AA=='],
+  ['CERT', 'pkix 1 ED448 AA== AAAA'],
+  ['CERT', `PGP 0 0 ( ${b64(70)} )`],
+  ['CERT', '1 1 0000000000255 AA=='],
   ['CERT', '\\# 5 0001000101'],
   ['CERT', '\\# 6 000100010100'],
   ['CERT', '\\# 6 00FF00FFFF00'],
@@ -234,6 +237,13 @@ const CORPUS: ReadonlyArray<readonly [string, string]> = [
   ['DSYNC', 'ANY 1 1 x'],
   ['DSYNC', 'AXFR 1 1 x'],
   ['DSYNC', 'TYPE65280 1 1 x'],
+  ['DSYNC', '+59 1 1 x'],
+  ['DSYNC', '-0 1 1 x'],
+  ['DSYNC', '-1 1 1 x'],
+  ['DSYNC', '0x10 1 1 x'],
+  ['DSYNC', 'CDS 01 1 x'],
+  ['DSYNC', 'CDS notify 1 x'],
+  ['DSYNC', 'CDS NOTIF 1 x'],
   ['DSYNC', 'CDS 1 1'],
   ['DSYNC', 'CDS 1 1 x y'],
   ['DSYNC', '\\# 6 003B01000000'],
@@ -248,6 +258,13 @@ const CORPUS: ReadonlyArray<readonly [string, string]> = [
   ['RKEY', 'USER 0 0 aaaa'],
   ['RKEY', '0x0 0 0 aaaa'],
   ['RKEY', '0 ALL 255 aaaa'],
+  ['RKEY', 'U 0 0 aaaa'],
+  ['RKEY', 'user|SIG0 0 0 aaaa'],
+  ['RKEY', 'NOKEY 0 0 aaaa'],
+  ['RKEY', '0abc 0 0 aaaa'],
+  ['RKEY', '00 0 0 aaaa'],
+  ['RKEY', '0 tls privatedns B2V4YW1wbGUA'],
+  ['RKEY', '0 3 ECDSA384 aaaa'],
   ['RKEY', '0 256 0 aaaa'],
   ['RKEY', '0 0 0'],
   ['RKEY', '0 3 253 AA=='],
@@ -629,6 +646,24 @@ describe('misc types: properties', () => {
       { numRuns: 200 },
     );
   });
+
+  it.skipIf(versions.length === 0)(
+    'random valid records of every type agree with the newest named-rrchecker',
+    async () => {
+      const version = versions[versions.length - 1]!;
+      const known = new Set(rrcheckerTypes(version));
+      const tally: Tally = { agree: 0, disagreements: [] };
+      const cases = MISC_TYPES.filter((type) => known.has(type)).flatMap((type) =>
+        fc
+          .sample(VALID_TEXT[type], { numRuns: 6, seed: 13 })
+          .map((rdata) => [type, rdata] as const),
+      );
+      await pool(cases, 3, ([type, rdata]) => check(version, type, rdata, tally));
+      expect(tally.disagreements).toEqual([]);
+      expect(tally.agree).toBe(cases.length);
+    },
+    600_000,
+  );
 
   it('prints long hex and base64 in BIND chunks of 56 characters', () => {
     const digest = Buffer.alloc(48, 0xab);
