@@ -248,8 +248,7 @@ const ipseckeyCodec: Codec = {
 const hipCodec: Codec = {
   parse: (f, origin) => {
     const algorithm = num(f, 'algorithm', 255);
-    const hitText = f.word('HIT');
-    const hit = hexTokens([{ text: hitText, quoted: false } as Token], 'HIT', f.what);
+    const hit = hexTokens([f.any('HIT')], 'HIT', f.what);
     if (hit.length > 255)
       fail('bad-rdata', `${f.what}: HIT is ${hit.length} bytes; the limit is 255`);
     const keyText = f.word('public key');
@@ -363,12 +362,15 @@ const dsyncCodec: Codec = {
     const typeText = f.word('type');
     let type = typeFromText(typeText);
     if (type === undefined) {
-      if (!/^[+-]?[0-9]+$/.test(typeText))
+      if (!/^[+-]?[0-9]+$/.test(typeText)) {
         fail('bad-rdata', `${f.what}: unknown type ${quote(typeText)}`);
-      const value = Number(typeText.length > 12 ? '99999999' : typeText);
-      if (value < 0 || value > 0xffff)
+      }
+      const value = Number(typeText);
+      // strtol reads "-0" as 0; any other negative or a value past 16 bits is out of range.
+      if (!(value >= 0 && value <= 0xffff)) {
         fail('bad-rdata', `${f.what}: type ${quote(typeText)} is out of range`);
-      type = value === 0 ? 0 : value; // "-0" is 0
+      }
+      type = Math.abs(value);
     }
     const scheme = mnemonic(f.word('scheme'), DSYNC_SCHEMES, 255, 'scheme', f.what);
     const port = num(f, 'port', 0xffff);
