@@ -25,7 +25,7 @@ import {
   Fields,
   fail,
   GENERIC_REMEDY,
-  hex,
+  hexChunks,
   hexTokens,
   isDigitCode,
   MAX_TTL,
@@ -39,6 +39,7 @@ import {
   words,
 } from './rdata/kit.js';
 import { LEGACY_CODECS } from './rdata/legacy.js';
+import { MISC_CODECS } from './rdata/misc.js';
 import { SVCB_CODECS } from './rdata/svcb.js';
 import {
   CLASS_HS,
@@ -92,6 +93,7 @@ const ENTRIES: readonly CodecEntry[] = [
   ...DNSSEC_CODECS,
   ...SVCB_CODECS,
   ...LEGACY_CODECS,
+  ...MISC_CODECS,
 ];
 
 const BY_TYPE = new Map<number, CodecEntry[]>();
@@ -236,13 +238,14 @@ export function checkRdata(
   );
 }
 
-/** RFC 3597 generic form: `\# <length> <HEX>`. */
+/** RFC 3597 generic form: `\# <length> <HEX>`, the hex in BIND's chunks. */
 function genericText(rdata: Uint8Array): string {
-  return rdata.length === 0 ? '\\# 0' : `\\# ${rdata.length} ${hex(rdata)}`;
+  return rdata.length === 0 ? '\\# 0' : `\\# ${rdata.length} ${hexChunks(rdata)}`;
 }
 
 /**
- * Wire RDATA → presentation text, as BIND prints it (hex in one piece): `10 mail.example.`,
+ * Wire RDATA → presentation text, as `named-rrchecker -p` prints it (long hex and base64 in
+ * space-separated 56-character chunks): `10 mail.example.`,
  * `"v=spf1" "-all"`, `0 issue "ca.example"`. With `origin`, names are shown relative to it
  * (`@`, `mail`). Unsupported types and RDATA that is not valid for its type come out in the
  * RFC 3597 generic form. When the RDATA is valid for its type, the result reads back with

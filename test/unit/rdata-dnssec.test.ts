@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { BindVersion } from '../../src/testing/bind-versions.js';
 import { Name, parseName } from '../../src/update/names.js';
 import { NSEC3PARAM_MAX_ITERATIONS, timeText } from '../../src/update/rdata/dnssec.js';
-import { base64Text } from '../../src/update/rdata/kit.js';
+import { base64Chunks } from '../../src/update/rdata/kit.js';
 import {
   checkRdata,
   formatRdata,
@@ -173,16 +173,16 @@ describe('printing', () => {
   it('splits base64 into 56-character chunks as dns_rdata_totext does', () => {
     const key = Buffer.alloc(84, 7); // 112 base64 characters: exactly two chunks
     expect(
-      base64Text(key)
+      base64Chunks(key)
         .split(' ')
         .map((s) => s.length),
     ).toEqual([56, 56]);
     expect(
-      base64Text(Buffer.alloc(85, 7))
+      base64Chunks(Buffer.alloc(85, 7))
         .split(' ')
         .map((s) => s.length),
     ).toEqual([56, 56, 4]);
-    expect(base64Text(Buffer.alloc(42, 7))).not.toContain(' ');
+    expect(base64Chunks(Buffer.alloc(42, 7))).not.toContain(' ');
   });
 
   it('prints 32-bit times as the moment nearest to now (serial arithmetic)', () => {

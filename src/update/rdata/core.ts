@@ -3,12 +3,11 @@
 import {
   type Codec,
   characterString,
-  DNSSEC_ALGORITHMS,
   DS_DIGEST_BYTES,
   DS_DIGESTS,
   decimal,
   fail,
-  hex,
+  hexChunks,
   hexTokens,
   ipv4Bytes,
   ipv6Bytes,
@@ -19,6 +18,7 @@ import {
   nameText,
   quote,
   quoted,
+  SECALG_MNEMONICS,
   SSHFP_FINGERPRINT_BYTES,
   ttlValue,
   u8,
@@ -52,10 +52,11 @@ const textCodec: Codec = {
   },
 };
 
-const dsCodec: Codec = {
+/** DS and its look-alikes (CDS here; TA, DLV in misc.ts): RFC 4034 §5.3. */
+export const dsCodec: Codec = {
   parse: (f) => {
     const keyTag = decimal(f.word('key tag'), 0xffff, 'key tag', f.what);
-    const algorithm = mnemonicOrNumber(f.word('algorithm'), DNSSEC_ALGORITHMS, 'algorithm', f.what);
+    const algorithm = mnemonicOrNumber(f.word('algorithm'), SECALG_MNEMONICS, 'algorithm', f.what);
     const digestType = mnemonicOrNumber(f.word('digest type'), DS_DIGESTS, 'digest type', f.what);
     const digest = hexTokens(f.rest(), 'digest', f.what);
     if (digest.length === 0) fail('syntax', `${f.what}: missing digest`);
@@ -78,7 +79,25 @@ const dsCodec: Codec = {
     if (expected !== undefined && digest.length !== expected) {
       throw new WireFailure(`digest type ${digestType} needs a ${expected}-byte digest`);
     }
-    return `${keyTag} ${algorithm} ${digestType} ${hex(digest)}`;
+    return `${keyTag} ${algorithm} ${digestType} ${hexChunks(digest)}`;
+  },
+};
+
+/** TLSA (RFC 6698 §2.2) and SMIMEA (RFC 8162), which shares its format. */
+export const tlsaCodec: Codec = {
+  parse: (f) => {
+    const usage = decimal(f.word('usage'), 255, 'usage', f.what);
+    const selector = decimal(f.word('selector'), 255, 'selector', f.what);
+    const matching = decimal(f.word('matching type'), 255, 'matching type', f.what);
+    const data = hexTokens(f.rest(), 'certificate data', f.what);
+    if (data.length === 0) fail('syntax', `${f.what}: missing certificate data`);
+    return Buffer.concat([u8(usage), u8(selector), u8(matching), data]);
+  },
+  format: (r) => {
+    const head = `${r.u8('usage')} ${r.u8('selector')} ${r.u8('matching type')}`;
+    const data = r.rest();
+    if (data.length === 0) throw new WireFailure('the certificate data is missing');
+    return `${head} ${hexChunks(data)}`;
   },
 };
 
@@ -183,29 +202,11 @@ export const CORE_CODECS: ReadonlyArray<readonly [number, Codec]> = [
         }
         return fingerprint.length === 0
           ? `${algorithm} ${type}`
-          : `${algorithm} ${type} ${hex(fingerprint)}`;
+          : `${algorithm} ${type} ${hexChunks(fingerprint)}`;
       },
     },
   ],
-  [
-    RR_TYPES.TLSA,
-    {
-      parse: (f) => {
-        const usage = decimal(f.word('usage'), 255, 'usage', f.what);
-        const selector = decimal(f.word('selector'), 255, 'selector', f.what);
-        const matching = decimal(f.word('matching type'), 255, 'matching type', f.what);
-        const data = hexTokens(f.rest(), 'certificate data', f.what);
-        if (data.length === 0) fail('syntax', `${f.what}: missing certificate data`);
-        return Buffer.concat([u8(usage), u8(selector), u8(matching), data]);
-      },
-      format: (r) => {
-        const head = `${r.u8('usage')} ${r.u8('selector')} ${r.u8('matching type')}`;
-        const data = r.rest();
-        if (data.length === 0) throw new WireFailure('the certificate data is missing');
-        return `${head} ${hex(data)}`;
-      },
-    },
-  ],
+  [RR_TYPES.TLSA, tlsaCodec],
   [RR_TYPES.DS, dsCodec],
   [RR_TYPES.CDS, dsCodec],
   [

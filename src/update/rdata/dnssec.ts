@@ -6,7 +6,7 @@
  */
 import type { CodecEntry } from '../rdata.js';
 import {
-  base64Text,
+  base64Chunks,
   base64Tokens,
   type Codec,
   DNSSEC_ALGORITHMS,
@@ -351,7 +351,7 @@ function keyCodec(isKey: boolean): Codec {
       if (key.length === 0) throw new WireFailure('the key is missing');
       const problem = privateProblem(algorithm, key);
       if (problem) throw new WireFailure(problem);
-      return `${head} ${base64Text(key)}`;
+      return `${head} ${base64Chunks(key)}`;
     },
   };
 }
@@ -412,7 +412,7 @@ function signatureCodec(isSig: boolean): Codec {
           ? ((covered !== 0 ? NAME_BY_TYPE.get(covered) : undefined) ?? String(covered))
           : typeText(covered);
       const signerText = isSig ? nameText(signer, origin) : signer.toString();
-      return `${coveredText} ${algorithm} ${labels} ${ttl} ${expiration} ${inception} ${keyTag} ${signerText} ${base64Text(signature)}`;
+      return `${coveredText} ${algorithm} ${labels} ${ttl} ${expiration} ${inception} ${keyTag} ${signerText} ${base64Chunks(signature)}`;
     },
   };
 }

@@ -579,13 +579,37 @@ export function base64Tokens(tokens: readonly Token[], field: string, what: stri
   return Buffer.from(out);
 }
 
-/**
- * Base64 as BIND prints it on one line (`dns_rdata_totext`: width 60, so chunks of
- * `isc_base64_totext(…, 58, " ")` = 14 quads = 56 characters, separated by one space).
+// ---------------------------------------------------------------------------------------------
+// Hex and base64 as BIND prints them
+
+/*
+ * `named-rrchecker -p` (and nsupdate's `show`) print with a 60-column style: BIND's
+ * isc_hex_totext/isc_base64_totext get a word length of 60 - 2 and break *before* a unit whose
+ * end would reach it, so every chunk is 56 characters (28 bytes of hex, 14 base64 quads),
+ * separated by one space on the same line. Same rule in 9.16, 9.18 and 9.20.
  */
-export function base64Text(bytes: Uint8Array): string {
-  const text = Buffer.from(bytes).toString('base64');
-  const chunks: string[] = [];
-  for (let i = 0; i < text.length; i += 56) chunks.push(text.slice(i, i + 56));
-  return chunks.join(' ');
+const CHUNK = 56;
+
+function chunked(text: string): string {
+  const parts: string[] = [];
+  for (let i = 0; i < text.length; i += CHUNK) parts.push(text.slice(i, i + CHUNK));
+  return parts.join(' ');
 }
+
+/** Upper-case hex in BIND's 56-character chunks: `ABCD… EF01…`. */
+export const hexChunks = (bytes: Uint8Array): string => chunked(hex(bytes));
+
+/** Base64 in BIND's 56-character chunks. */
+export const base64Chunks = (bytes: Uint8Array): string =>
+  chunked(Buffer.from(bytes).toString('base64'));
+
+/**
+ * DNSSEC algorithm mnemonics exactly as BIND 9.16-9.20 read them in DS, CERT, RKEY…
+ * (lib/dns/rcode.c, `dns_secalg_fromtext`), aliases included; the first name of a value is the
+ * one BIND prints (CERT).
+ */
+export const SECALG_MNEMONICS: ReadonlyMap<string, number> = new Map([
+  ...DNSSEC_ALGORITHMS,
+  ['ECDSA256', 13],
+  ['ECDSA384', 14],
+]);
