@@ -33,6 +33,7 @@ import {
 } from './message.js';
 import { Name, parseName } from './names.js';
 import {
+  type NsupdateBindVersion,
   type NsupdateCommand,
   type NsupdatePrereqCommand,
   type NsupdateScript,
@@ -71,6 +72,8 @@ export interface NsupdateRunOptions {
   readonly tries?: number;
   /** Name of the script in messages. */
   readonly file?: string;
+  /** Whose nsupdate to follow where versions differ (see `NSUPDATE_VERSIONS`). Default 9.18. */
+  readonly bindVersion?: NsupdateBindVersion;
   /** Aborts the run: the update in flight fails with `aborted`, nothing more is sent. */
   readonly signal?: AbortSignal;
   /**
@@ -127,6 +130,7 @@ export async function runNsupdateScript(
   const parsed = parseNsupdateScript(text, {
     ...(options.file ? { file: options.file } : {}),
     ...(options.localOnly ? { localOnly: true } : {}),
+    ...(options.bindVersion ? { bindVersion: options.bindVersion } : {}),
   });
   if (parsed.isErr()) return Err(parsed.error);
   const defaultServer = options.server || (options.localOnly ? '127.0.0.1' : undefined);
