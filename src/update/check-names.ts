@@ -36,12 +36,15 @@ export function isHostname(name: Name, wildcard: boolean): boolean {
   return labels.slice(start).every(isHostLabel);
 }
 
-/** BIND's `dns_name_ismailbox`: a first label of printable characters, then a host name. */
+/**
+ * BIND's `dns_name_ismailbox`: a first label of printable characters, then a host name (`a.` is
+ * one: the root label follows).
+ */
 export function isMailbox(name: Name): boolean {
   const [first, ...rest] = name.labels;
   if (first === undefined) return true;
   if (!first.every((c) => c > 0x20 && c < 0x7f)) return false;
-  return rest.length > 0 && rest.every(isHostLabel);
+  return rest.every(isHostLabel);
 }
 
 const labelIs = (label: Uint8Array | undefined, text: string) =>

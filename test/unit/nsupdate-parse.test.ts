@@ -989,6 +989,27 @@ const DATA_CASES: ReadonlyArray<
     'update add zz.example. 300 TYPE50 \\# 29 010000000014065368ABEED7EC6E9FEBA96B8C8BC3E8B791F716000140\n',
     { stderr: "check-names failed: bad owner 'zz.example'\nsyntax error\n" },
   ],
+  ['RP mailbox a. (generic form)', 'update add x.example. 300 RP \\# 4 01610000\n', 'accepted'],
+  [
+    'RP mailbox a.b_c. (generic form)',
+    'update add x.example. 300 RP \\# 8 016103625f630000\n',
+    { stderr: "check-names failed: bad name 'a.b_c'\nsyntax error\n" },
+  ],
+  [
+    'MB owner _x (a mailbox: generic form)',
+    'update add _x.example. 300 MB \\# 3 016100\n',
+    'accepted',
+  ],
+  [
+    'MB owner x.a_b (generic form)',
+    'update add x.a_b.example. 300 MB \\# 3 016100\n',
+    { stderr: "check-names failed: bad owner 'x.a_b.example'\nsyntax error\n" },
+  ],
+  [
+    'AFSDB host _h. (generic form)',
+    'update add x.example. 300 AFSDB \\# 6 0001025f6800\n',
+    { stderr: "check-names failed: bad name '_h'\nsyntax error\n" },
+  ],
   [
     'NSEC3 owner in base32hex',
     'update add 0p9mhaveqvm6t7vbl5lop2u3t2rp3tom.example. 300 TYPE50 \\# 29 010000000014065368ABEED7EC6E9FEBA96B8C8BC3E8B791F716000140\n',
