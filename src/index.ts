@@ -235,6 +235,7 @@ export type { NsupdateRunOptions, NsupdateRunResult, NsupdateSend } from './upda
 export { runNsupdateScript } from './update/nsupdate.js';
 export type {
   NsupdateAddCommand,
+  NsupdateBindVersion,
   NsupdateCheckNamesCommand,
   NsupdateClassCommand,
   NsupdateCommand,
@@ -254,6 +255,7 @@ export type {
   NsupdateSyntaxErrorKind,
   NsupdateTtlCommand,
   NsupdateUpdateCommand,
+  NsupdateVersionRules,
   NsupdateWarning,
   NsupdateWarningKind,
   NsupdateYxdomainPrereq,
@@ -261,7 +263,11 @@ export type {
   NsupdateZoneCommand,
   ParseNsupdateOptions,
 } from './update/nsupdate-parse.js';
-export { NsupdateSyntaxError, parseNsupdateScript } from './update/nsupdate-parse.js';
+export {
+  NSUPDATE_VERSIONS,
+  NsupdateSyntaxError,
+  parseNsupdateScript,
+} from './update/nsupdate-parse.js';
 export type { ParsedRecord, ParseRecordOptions, RecordErrorKind } from './update/rdata.js';
 export { formatRdata, parseRdata, parseRecord, RecordError } from './update/rdata.js';
 export type { TsigCheck } from './update/tsig.js';

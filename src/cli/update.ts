@@ -15,7 +15,11 @@ import type { UpdateResponse } from '../update/client.js';
 import type { UpdateError } from '../update/errors.js';
 import { RCODES } from '../update/message.js';
 import { type NsupdateSend, runNsupdateScript } from '../update/nsupdate.js';
-import type { NsupdateSyntaxError } from '../update/nsupdate-parse.js';
+import {
+  NSUPDATE_VERSIONS,
+  type NsupdateBindVersion,
+  type NsupdateSyntaxError,
+} from '../update/nsupdate-parse.js';
 import { type OptionSpec, optionText, parseArgs, parseWholeNumber } from './args.js';
 import { type CliCommand, type CliIo, PROGRAM } from './io.js';
 import {
@@ -54,6 +58,8 @@ sent. Exit status: 0 every update succeeded, 1 usage, key or script syntax error
   -d, -D       debug output on stderr (never key material)
   -V           version
   --json       one JSON document on stdout instead of nsupdate's text (see docs/cli-update.md)
+  --bind-version 9.16|9.18|9.20
+               follow that version's nsupdate where they differ (default 9.18)
 `;
 
 /** Printed for `-y`: the secret is on the command line. */
@@ -77,6 +83,7 @@ const UPDATE_OPTIONS: readonly OptionSpec[] = [
   { short: '6', key: 'ipv6' },
   { short: 'h', long: 'help', key: 'help' },
   { long: 'json', key: 'json' },
+  { long: 'bind-version', value: true, key: 'bindVersion' },
   // Recognised only to refuse them clearly.
   { short: 'g', key: 'gss' },
   { short: 'o', key: 'oldGss' },
@@ -107,6 +114,8 @@ export interface UpdateArgs {
   readonly help: boolean;
   /** The script file; `undefined` or `-` for standard input. */
   readonly file: string | undefined;
+  /** `--bind-version`: whose nsupdate to follow where versions differ (default 9.18). */
+  readonly bindVersion?: NsupdateBindVersion;
 }
 
 /** A command line `update` cannot run. */
@@ -167,7 +176,12 @@ export function parseUpdateArgs(argv: readonly string[]): Result<UpdateArgs, Upd
   if (operands.length > 1) {
     return usage(`only one script file may be given (got ${operands.length} operands)`);
   }
+  const bindVersion = text('bindVersion');
+  if (bindVersion !== undefined && !Object.hasOwn(NSUPDATE_VERSIONS, bindVersion)) {
+    return usage(`bad --bind-version '${bindVersion}' (9.16, 9.18 or 9.20)`);
+  }
   return Ok({
+    ...(bindVersion !== undefined ? { bindVersion: bindVersion as NsupdateBindVersion } : {}),
     keyFile: text('keyFile'),
     keyString: text('keyString'),
     local: options.local !== undefined,
@@ -514,6 +528,7 @@ export const updateCommand: CliCommand = async (argv, io) => {
   const run = await withDebug(args.debug, io, () =>
     runNsupdateScript(script.value.text, {
       file: script.value.name,
+      ...(args.bindVersion ? { bindVersion: args.bindVersion } : {}),
       ...(key.value ? { key: key.value } : {}),
       // -l: server 127.0.0.1, and the script may not choose another (nsupdate's rule).
       ...(args.local ? { localOnly: true, server: '127.0.0.1' } : {}),

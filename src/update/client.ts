@@ -82,6 +82,20 @@ export interface SendOptions {
   readonly signal?: AbortSignal;
 }
 
+/**
+ * The name whose zone is looked up when the update names none: the first owner (update section
+ * first, then prerequisites), but one label up when the first update-section record is a DS —
+ * a DS lives in the parent zone (nsupdate.c start_update, the same in 9.16, 9.18 and 9.20;
+ * a DS in the prerequisite section does not move the lookup).
+ */
+function discoveryName(update: Update): Name | undefined {
+  const first = update.updates[0];
+  if (first && first.type === TYPE_DS && !first.name.isRoot) return first.name.parent();
+  return update.firstOwner();
+}
+
+const TYPE_DS = 43;
+
 /** A successful update. */
 export interface UpdateResponse {
   /** The zone updated (as found, when it was discovered). */
@@ -218,7 +232,7 @@ export class UpdateClient {
     const deadline = this.#now() + (options.timeoutMs ?? this.#options.timeoutMs ?? 30_000);
     let zone = update.origin;
     if (update.zone === undefined) {
-      const first = update.firstOwner();
+      const first = discoveryName(update);
       if (!first) {
         const empty = update.toMessage(0);
         if (empty.isErr()) return empty;

@@ -5,16 +5,17 @@
  * It reproduces what nsupdate itself checks while reading a line, with nsupdate's messages:
  * keywords, numbers (ports, TTLs), classes and type mnemonics, owner/zone/key names (syntax
  * only), the `key` command (algorithm, truncation, base64), the TTL rule of `update add`, and the
- * zone-class bookkeeping behind "class mismatch". It does **not** encode record data: prereq and
- * update lines keep their record text, split the way nsupdate splits it (owner, ttl, class,
- * type, rdata), for another module to turn into wire format. Errors nsupdate finds only in the
- * RDATA (`invalid rdata format: …`, check-names, NSEC3PARAM iterations) and failures to resolve
- * a `server` host are therefore left to later stages.
+ * zone-class bookkeeping behind "class mismatch". The record data of every prereq and update line
+ * is read as nsupdate reads it (its lexer: `;`, `(` and `)` are ordinary characters; the class of
+ * the record decides the format) and checked like nsupdate checks it before anything is sent:
+ * `invalid rdata format: <BIND's reason>`, check-names on adds, NSEC3PARAM iterations. Failures
+ * to resolve a `server` host are left to later stages.
  *
  * What nsupdate does with some inputs, reproduced here:
  * - Keywords are case-insensitive. A line whose first word starts with `;` is a comment; a `;`
  *   anywhere else is ordinary text: `server 10.0.0.1 ; x` is a bad port, and in record data
- *   `;`, `(` and `)` are literal (`TXT a ; b` is three strings) — both produce warnings here.
+ *   `;`, `(` and `)` are literal (`TXT a;b` is the string `a;b`, `TXT ( a )` three strings, `A
+ *   1.2.3.4 ; x` extra input text) — data with them also produces a warning here.
  * - A blank line (or one of only spaces and tabs) means `send`.
  * - Only the text up to the first CR (or NUL) of a line counts.
  * - Words a command does not use are ignored (`zone a. b.`): reported as `ignored-input`.
@@ -29,6 +30,9 @@ import { isIPv4, isIPv6 } from 'node:net';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { type ErrorDetails, RndcLibraryError } from '../errors.js';
 import { DIGEST_BYTES, decodeBase64Strict, type HmacAlgorithm, Key } from '../keys/key.js';
+import { checkNamesFailure } from './check-names.js';
+import { Name, parseName } from './names.js';
+import { parseRdataLine, typeFromText } from './rdata.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -39,7 +43,33 @@ export interface ParseNsupdateOptions {
   readonly file?: string;
   /** `nsupdate -l`: the `server` command is refused ("cannot reset server in localhost-only mode"). */
   readonly localOnly?: boolean;
+  /**
+   * Whose nsupdate to follow where versions differ ({@link NSUPDATE_VERSIONS}: known types,
+   * the NSEC3PARAM iteration limit). Default `'9.18'`.
+   */
+  readonly bindVersion?: NsupdateBindVersion;
 }
+
+/** The BIND release lines whose nsupdate this parser can follow. */
+export type NsupdateBindVersion = '9.16' | '9.18' | '9.20';
+
+/** What differs between the nsupdate of each BIND version, for what this parser checks. */
+export interface NsupdateVersionRules {
+  /**
+   * Highest NSEC3PARAM iterations nsupdate adds (`dns_nsec3_maxiterations()`: 150 in 9.16 and
+   * 9.18, 50 in 9.20); above it: `NSEC3PARAM has excessive iterations (> N)`.
+   */
+  readonly nsec3paramIterations: number;
+  /** Whether it knows DSYNC, HHIT, BRID, RESINFO and WALLET (9.18 and later; 9.16 does not). */
+  readonly newerTypes: boolean;
+}
+
+/** The one table of nsupdate's version differences (BIND 9.16.50, 9.18.49, 9.20.23). */
+export const NSUPDATE_VERSIONS: Readonly<Record<NsupdateBindVersion, NsupdateVersionRules>> = {
+  '9.16': { nsec3paramIterations: 150, newerTypes: false },
+  '9.18': { nsec3paramIterations: 150, newerTypes: true },
+  '9.20': { nsec3paramIterations: 50, newerTypes: true },
+};
 
 /** Fields every command has. */
 interface CommandBase {
@@ -150,6 +180,8 @@ export interface NsupdateNxrrsetPrereq extends RecordCommandBase {
   readonly class: string | undefined;
   /** Type as written (a mnemonic or `TYPEnnn`). */
   readonly type: string;
+  /** Its number. */
+  readonly typeValue: number;
   /** The class the record is in: the written class or the zone's. */
   readonly rdataClass: number;
 }
@@ -167,8 +199,12 @@ export interface NsupdateYxrrsetPrereq extends RecordCommandBase {
   readonly class: string | undefined;
   /** Type as written (a mnemonic or `TYPEnnn`). */
   readonly type: string;
-  /** The record data as written (to be parsed in class `rdataClass`), or `undefined`. */
+  /** Its number. */
+  readonly typeValue: number;
+  /** The record data as written (read in class `rdataClass`), or `undefined`. */
   readonly rdata: string | undefined;
+  /** The record data in wire form, or `undefined` without data. */
+  readonly rdataWire: Buffer | undefined;
   /** The class the record is in: the written class or the zone's. */
   readonly rdataClass: number;
 }
@@ -193,8 +229,12 @@ export interface NsupdateAddCommand extends RecordCommandBase {
   readonly class: string | undefined;
   /** Type as written (a mnemonic or `TYPEnnn`). */
   readonly type: string;
+  /** Its number. */
+  readonly typeValue: number;
   /** The record data as written, never empty. */
   readonly rdata: string;
+  /** The record data in wire form. */
+  readonly rdataWire: Buffer;
   /** The class the record is in: the written class or the zone's. */
   readonly rdataClass: number;
   /** Whether check-names was on for this line (nsupdate then checks owner and data names). */
@@ -230,6 +270,8 @@ export type NsupdateDeleteCommand =
       readonly class: string | undefined;
       /** Type as written (a mnemonic or `TYPEnnn`). */
       readonly type: string;
+      /** Its number. */
+      readonly typeValue: number;
       /** The class the record is in: the written class or the zone's. */
       readonly rdataClass: number;
     })
@@ -244,8 +286,12 @@ export type NsupdateDeleteCommand =
       readonly class: string | undefined;
       /** Type as written (a mnemonic or `TYPEnnn`). */
       readonly type: string;
+      /** Its number. */
+      readonly typeValue: number;
       /** The record data as written. */
       readonly rdata: string;
+      /** The record data in wire form. */
+      readonly rdataWire: Buffer;
       /** The class the record is in: the written class or the zone's. */
       readonly rdataClass: number;
     });
@@ -419,6 +465,24 @@ const TYPE_MNEMONICS = new Set(
   ).split(' '),
 );
 
+/**
+ * Types BIND has a presentation format for (lib/dns/rdata/generic, in_1, ch_3, hs_4, any_255 of
+ * 9.16.50; 9.18 and 9.20 add {@link NEWER_TYPES}). Text data of any other type is `unknown
+ * class/type` for nsupdate; data of these types this library cannot read is `unsupported`.
+ */
+const BIND_TYPES = new Set([
+  ...[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21, 22, 23, 24, 25],
+  ...[26, 27, 28, 29, 30, 31, 32, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43, 44, 45, 46, 47, 48],
+  ...[49, 50, 51, 52, 53, 55, 56, 57, 58, 59, 60, 61, 62, 63, 64, 65, 99, 104, 105, 106, 107],
+  ...[108, 109, 249, 250, 256, 257, 258, 259, 260, 32768, 32769, 65533],
+]);
+const NEWER_TYPES = new Set([66, 67, 68, 261, 262]);
+
+/** The number of a type word nsupdate accepted (BIND also knows `KEYDATA`, 65533). */
+function typeNumber(text: string): number {
+  return text.toLowerCase() === 'keydata' ? 65533 : (typeFromText(text) ?? 0);
+}
+
 /** `strtoul(s, &end, 10)` consuming all of `s` (no spaces occur), as a number ≤ 0xffff or undefined. */
 function shortNumber(text: string): number | undefined {
   const match = /^([+-]?)(\d+)$/.exec(text);
@@ -453,9 +517,16 @@ export function parseNsupdateClass(text: string): number | undefined {
   return undefined;
 }
 
-/** BIND's `dns_rdatatype_fromtext`: whether `text` names a type (mnemonic or `TYPEnnn`). */
-export function isNsupdateType(text: string): boolean {
+/** Mnemonics of the types 9.18 added; 9.16's nsupdate does not know them. */
+const NEWER_TYPE_MNEMONICS = new Set(['dsync', 'hhit', 'brid', 'resinfo', 'wallet']);
+
+/**
+ * BIND's `dns_rdatatype_fromtext`: whether `text` names a type (mnemonic or `TYPEnnn`) for the
+ * nsupdate of `version` (default 9.18).
+ */
+export function isNsupdateType(text: string, version: NsupdateBindVersion = '9.18'): boolean {
   const lower = text.toLowerCase();
+  if (NEWER_TYPE_MNEMONICS.has(lower) && !NSUPDATE_VERSIONS[version].newerTypes) return false;
   if (TYPE_MNEMONICS.has(lower)) return true;
   return (
     lower.startsWith('type') &&
@@ -672,6 +743,7 @@ function isFailure<T>(value: Outcome<T>): value is SyntaxFailure | Unsupported {
 }
 
 interface ParserState {
+  version: NsupdateBindVersion;
   defaultClass: number;
   /** BIND's `zoneclass`: NONE means "not fixed yet". */
   zoneClass: number;
@@ -806,23 +878,91 @@ function parsePrereq(
     if (!setZoneClass(state, explicit)) return new SyntaxFailure(`class mismatch: ${first}`);
     const next = cursor.word();
     if (missing(next)) return new SyntaxFailure('could not read type');
-    if (!isNsupdateType(next)) return new SyntaxFailure(`invalid type: ${next}`);
+    if (!isNsupdateType(next, state.version)) return new SyntaxFailure(`invalid type: ${next}`);
     className = first;
     type = next;
     rdataClass = explicit;
   } else {
     rdataClass = getZoneClass(state);
-    if (!isNsupdateType(first)) return new SyntaxFailure(`invalid type: ${first}`);
+    if (!isNsupdateType(first, state.version)) return new SyntaxFailure(`invalid type: ${first}`);
     type = first;
   }
+  const typeValue = typeNumber(type);
+  const typed = { kind: 'prereq' as const, ...base, class: className, type, typeValue, rdataClass };
   if (condition === 'nxrrset') {
     ignoreRest(context, cursor, 'the type of nxrrset (it takes no data)');
-    return { kind: 'prereq', condition, ...base, class: className, type, rdataClass };
+    return { ...typed, condition };
   }
   const rdata = readRdata(cursor);
-  if (rdata !== undefined) checkDataText(context, rdata);
-  return { kind: 'prereq', condition, ...base, class: className, type, rdata, rdataClass };
+  if (rdata === undefined) return { ...typed, condition, rdata, rdataWire: undefined };
+  checkDataText(context, rdata);
+  const rdataWire = readData(context, typeValue, rdataClass, rdata);
+  if (isFailure(rdataWire)) return rdataWire;
+  return { ...typed, condition, rdata, rdataWire };
 }
+
+/**
+ * Reads record data as nsupdate's parse_rdata does (`dns_rdata_fromtext` with nsupdate's
+ * lexer, in the record's class, names relative to the root): the wire form, or nsupdate's
+ * `invalid rdata format: …` — or `unsupported` for data of a type BIND reads and this library
+ * reads only in the generic form.
+ */
+function readData(
+  context: LineContext,
+  type: number,
+  rdataClass: number,
+  text: string,
+): Outcome<Buffer> {
+  const parsed = parseRdataLine(type, text, Name.root, rdataClass);
+  if (parsed.isOk()) return parsed.value;
+  const error = parsed.error;
+  let reason = error.bindResult;
+  if (reason === undefined && error.kind === 'unsupported-type') {
+    const version = context.state.version;
+    const known =
+      BIND_TYPES.has(type) || (NEWER_TYPES.has(type) && NSUPDATE_VERSIONS[version].newerTypes);
+    if (known) {
+      return new Unsupported(
+        `${context.file}:${context.line}: ${error.message} (nsupdate ${version} reads its presentation form; this library does not yet)`,
+        error.remedy || 'write the record data as \\# <length> <hex>',
+      );
+    }
+    reason = 'unknown class/type';
+  }
+  return new SyntaxFailure(
+    `invalid rdata format: ${reason ?? 'syntax error'}`,
+    undefined,
+    error.message,
+  );
+}
+
+/** nsupdate's checks of a record it adds, after reading its data (update_addordelete). */
+function checkAdd(
+  state: ParserState,
+  owner: string,
+  type: number,
+  rdataClass: number,
+  rdata: Buffer,
+): SyntaxFailure | undefined {
+  if (state.checkNames) {
+    const name = parseName(owner, Name.root);
+    const failure = name.isOk()
+      ? checkNamesFailure(name.value, type, rdataClass, rdata)
+      : undefined;
+    if (failure) {
+      return new SyntaxFailure(failure, undefined, 'or turn the check off with `check-names no`');
+    }
+  }
+  if (type === NSEC3PARAM && rdata.length >= 4) {
+    const limit = NSUPDATE_VERSIONS[state.version].nsec3paramIterations;
+    if (rdata.readUInt16BE(2) > limit) {
+      return new SyntaxFailure(`NSEC3PARAM has excessive iterations (> ${limit})`);
+    }
+  }
+  return undefined;
+}
+
+const NSEC3PARAM = 51;
 
 function parseUpdate(
   context: LineContext,
@@ -877,6 +1017,7 @@ function parseUpdate(
   let type: string;
   let rdataClass: number;
   const explicit = parseNsupdateClass(word);
+  // ANY is not a class here: `update delete x. ANY` names the type ANY (nsupdate.c).
   if (explicit !== undefined && explicit !== CLASS_ANY) {
     if (!setZoneClass(state, explicit)) return new SyntaxFailure(`class mismatch: ${word}`);
     className = word;
@@ -885,28 +1026,46 @@ function parseUpdate(
       if (!isDelete) return new SyntaxFailure('could not read type');
       return deleteName(className);
     }
-    if (!isNsupdateType(next)) {
+    if (!isNsupdateType(next, state.version)) {
       return new SyntaxFailure(`'${next}' is not a valid type: unknown class/type`);
     }
     type = next;
     rdataClass = explicit;
   } else {
     rdataClass = getZoneClass(state);
-    if (!isNsupdateType(word)) {
+    if (!isNsupdateType(word, state.version)) {
       return new SyntaxFailure(`'${word}' is not a valid class or type: unknown class/type`);
     }
     type = word;
   }
+  const typeValue = typeNumber(type);
 
   const rdata = readRdata(cursor);
-  if (rdata !== undefined) checkDataText(context, rdata);
-  if (isDelete) {
-    const typed = { ...base, operation: 'delete' as const, class: className, type, rdataClass };
-    return rdata === undefined
-      ? { ...typed, scope: 'rrset' }
-      : { ...typed, scope: 'record', rdata };
+  let rdataWire: Buffer | undefined;
+  if (rdata !== undefined) {
+    checkDataText(context, rdata);
+    const read = readData(context, typeValue, rdataClass, rdata);
+    if (isFailure(read)) return read;
+    rdataWire = read;
   }
-  if (rdata === undefined) return new SyntaxFailure('could not read rdata');
+  if (isDelete) {
+    const typed = {
+      ...base,
+      operation: 'delete' as const,
+      class: className,
+      type,
+      typeValue,
+      rdataClass,
+    };
+    return rdata === undefined || rdataWire === undefined
+      ? { ...typed, scope: 'rrset' }
+      : { ...typed, scope: 'record', rdata, rdataWire };
+  }
+  if (rdata === undefined || rdataWire === undefined) {
+    return new SyntaxFailure('could not read rdata');
+  }
+  const problem = checkAdd(state, owner, typeValue, rdataClass, rdataWire);
+  if (problem) return problem;
   return {
     ...base,
     operation: 'add',
@@ -914,7 +1073,9 @@ function parseUpdate(
     ttlFromDefault,
     class: className,
     type,
+    typeValue,
     rdata,
+    rdataWire,
     rdataClass,
     checkNames: state.checkNames,
   };
@@ -1179,6 +1340,7 @@ export function parseNsupdateScript(
   const commands: NsupdateCommand[] = [];
   const warnings: NsupdateWarning[] = [];
   const state: ParserState = {
+    version: options.bindVersion ?? '9.18',
     defaultClass: CLASS_IN,
     zoneClass: CLASS_NONE,
     defaultTtl: undefined,

@@ -26,12 +26,14 @@ import {
   CLASS_NONE,
   OPCODE_UPDATE,
   RCODES,
+  TYPE_ANY,
   TYPE_SOA,
   type UpdateMessage,
   type WireRecord,
 } from './message.js';
-import type { Name } from './names.js';
+import { Name, parseName } from './names.js';
 import {
+  type NsupdateBindVersion,
   type NsupdateCommand,
   type NsupdatePrereqCommand,
   type NsupdateScript,
@@ -70,6 +72,8 @@ export interface NsupdateRunOptions {
   readonly tries?: number;
   /** Name of the script in messages. */
   readonly file?: string;
+  /** Whose nsupdate to follow where versions differ (see `NSUPDATE_VERSIONS`). Default 9.18. */
+  readonly bindVersion?: NsupdateBindVersion;
   /** Aborts the run: the update in flight fails with `aborted`, nothing more is sent. */
   readonly signal?: AbortSignal;
   /**
@@ -126,6 +130,7 @@ export async function runNsupdateScript(
   const parsed = parseNsupdateScript(text, {
     ...(options.file ? { file: options.file } : {}),
     ...(options.localOnly ? { localOnly: true } : {}),
+    ...(options.bindVersion ? { bindVersion: options.bindVersion } : {}),
   });
   if (parsed.isErr()) return Err(parsed.error);
   const defaultServer = options.server || (options.localOnly ? '127.0.0.1' : undefined);
@@ -313,67 +318,129 @@ function sendWithoutServer(
 }
 
 /**
- * An `Update` that may be empty: for `zone X` + `send` with nothing pending, nsupdate sends an
- * UPDATE with empty sections and named answers NOERROR (the builder refuses an empty update).
+ * The update exactly as nsupdate builds it, record by record (class NONE or ANY where nsupdate
+ * writes them, type 0 in a prerequisite, data read at parse time in the record's own class). It
+ * may also be empty: for `zone X` + `send` with nothing pending, nsupdate sends an UPDATE with
+ * empty sections and named answers NOERROR (the `Update` builder refuses both).
  */
 class NsupdateUpdate extends Update {
+  readonly #zoneClass: number;
+  readonly #prerequisites: readonly WireRecord[];
+  readonly #updates: readonly WireRecord[];
+
+  constructor(
+    zone: string | undefined,
+    zoneClass: number,
+    prerequisites: readonly WireRecord[],
+    updates: readonly WireRecord[],
+  ) {
+    super(zone, { origin: '.' });
+    this.#zoneClass = zoneClass;
+    this.#prerequisites = prerequisites;
+    this.#updates = updates;
+  }
+
+  override get zoneClass(): number {
+    return this.#zoneClass;
+  }
+
+  override get problems(): readonly string[] {
+    return [];
+  }
+
+  override get prerequisites(): readonly WireRecord[] {
+    return this.#prerequisites;
+  }
+
+  override get updates(): readonly WireRecord[] {
+    return this.#updates;
+  }
+
+  override firstOwner(): Name | undefined {
+    return (this.#updates[0] ?? this.#prerequisites[0])?.name;
+  }
+
   override toMessage(id: number, zone: Name = this.origin): Result<UpdateMessage, UpdateError> {
-    if (this.problems.length > 0 || this.prerequisites.length + this.updates.length > 0) {
-      return super.toMessage(id, zone);
-    }
-    return Ok({ id, zone, zoneClass: this.zoneClass, prerequisites: [], updates: [] });
+    return Ok({
+      id,
+      zone,
+      zoneClass: this.#zoneClass,
+      prerequisites: [...this.#prerequisites],
+      updates: [...this.#updates],
+    });
   }
 }
 
-/** Turns pending prereq/update lines into an `Update`, names relative to the root as nsupdate. */
+const NO_DATA = Buffer.alloc(0);
+
+/** The owner of a line: nsupdate makes names absolute against the root. */
+const ownerName = (owner: string): Name => parseName(owner, Name.root).unwrapOr(Name.root);
+
+/** One record as nsupdate's make_prereq / update_addordelete put it in the message. */
+function wireRecord(command: Pending): { section: 'prerequisite' | 'update'; record: WireRecord } {
+  const name = ownerName(command.owner);
+  const meta = (rdclass: number, type: number, ttl = 0): WireRecord => ({
+    name,
+    type,
+    class: rdclass,
+    ttl,
+    rdata: NO_DATA,
+  });
+  if (command.kind === 'prereq') {
+    const section = 'prerequisite';
+    switch (command.condition) {
+      case 'nxdomain':
+        return { section, record: meta(CLASS_NONE, TYPE_ANY) };
+      case 'yxdomain':
+        return { section, record: meta(CLASS_ANY, TYPE_ANY) };
+      case 'nxrrset':
+        return { section, record: meta(CLASS_NONE, command.typeValue) };
+      case 'yxrrset':
+        return {
+          section,
+          record:
+            command.rdataWire === undefined
+              ? meta(CLASS_ANY, command.typeValue)
+              : { ...meta(command.rdataClass, command.typeValue), rdata: command.rdataWire },
+        };
+    }
+  }
+  const section = 'update';
+  if (command.operation === 'add') {
+    return {
+      section,
+      record: {
+        ...meta(command.rdataClass, command.typeValue, command.ttl),
+        rdata: command.rdataWire,
+      },
+    };
+  }
+  switch (command.scope) {
+    case 'name':
+      return { section, record: meta(CLASS_ANY, TYPE_ANY) };
+    case 'rrset':
+      return { section, record: meta(CLASS_ANY, command.typeValue) };
+    case 'record':
+      return {
+        section,
+        record: { ...meta(CLASS_NONE, command.typeValue), rdata: command.rdataWire },
+      };
+  }
+}
+
+/** Turns pending prereq/update lines into the update nsupdate would send. */
 function buildUpdate(
   zone: string | undefined,
   pending: readonly Pending[],
   zoneClass: number,
 ): Update {
-  const update = new NsupdateUpdate(zone, { class: classToText(zoneClass), origin: '.' });
+  const prerequisites: WireRecord[] = [];
+  const updates: WireRecord[] = [];
   for (const command of pending) {
-    if (command.kind === 'prereq') {
-      switch (command.condition) {
-        case 'nxdomain':
-          update.absent(command.owner);
-          break;
-        case 'yxdomain':
-          update.present(command.owner);
-          break;
-        case 'nxrrset':
-          update.absent(command.owner, command.type);
-          break;
-        case 'yxrrset':
-          if (command.rdata === undefined) update.present(command.owner, command.type);
-          else update.present([{ name: command.owner, type: command.type, data: command.rdata }]);
-          break;
-      }
-      continue;
-    }
-    if (command.operation === 'add') {
-      update.add({
-        name: command.owner,
-        type: command.type,
-        ttl: command.ttl,
-        data: command.rdata,
-      });
-      continue;
-    }
-    switch (command.scope) {
-      case 'name':
-        update.deleteName(command.owner);
-        break;
-      case 'rrset':
-        if (command.type.toUpperCase() === 'ANY') update.deleteName(command.owner);
-        else update.deleteRRset(command.owner, command.type);
-        break;
-      case 'record':
-        update.deleteRecord({ name: command.owner, type: command.type, data: command.rdata });
-        break;
-    }
+    const { section, record } = wireRecord(command);
+    (section === 'prerequisite' ? prerequisites : updates).push(record);
   }
-  return update;
+  return new NsupdateUpdate(zone, zoneClass, prerequisites, updates);
 }
 
 /** What nsupdate prints for a failed update (nsupdate.c update_completed). */

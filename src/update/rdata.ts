@@ -19,6 +19,7 @@ import { Name, parseName } from './names.js';
 import { CORE_CODECS } from './rdata/core.js';
 import { DNSSEC_CODECS } from './rdata/dnssec.js';
 import {
+  BIND_END,
   type Codec,
   decimal,
   Failure,
@@ -34,6 +35,7 @@ import {
   RecordError,
   type Token,
   tokenize,
+  tokenizeLine,
   ttlValue,
   WireFailure,
   words,
@@ -127,9 +129,26 @@ function checkType(type: number): void {
   if (!Number.isInteger(type) || type < 0 || type > 0xffff) {
     fail('unknown-type', `type ${type} is not a number from 0 to 65535`);
   }
-  if (isMetaType(type)) {
-    fail('unsupported-type', `${typeToText(type)} is a meta type and cannot have RDATA`);
-  }
+}
+
+/**
+ * Types BIND defines only in some classes (lib/dns/rdata/in_1, ch_3, hs_4, any_255; the same in
+ * 9.16, 9.18 and 9.20): in any other class BIND has no RDATA format for them, and its
+ * `dns_rdata_fromtext` answers `unknown class/type` (only `\#` is read).
+ */
+const BIND_CLASSES: ReadonlyMap<number, readonly number[]> = new Map<number, readonly number[]>([
+  [RR_TYPES.A, [CLASS_IN, 3 /* CH */, CLASS_HS]],
+  ...[11, 22, 23, 26, 28, 31, 32, 34, 36, 38, 42, 49, 64, 65].map(
+    (type): [number, readonly number[]] => [type, [CLASS_IN]],
+  ),
+  [250, [255]],
+]);
+
+/** Whether BIND has a presentation format for `type` in `rdclass` (where it knows the type). */
+function bindHasFormat(type: number, rdclass: number): boolean {
+  if (isMetaType(type) && type !== 250) return false;
+  const classes = BIND_CLASSES.get(type);
+  return classes === undefined || classes.includes(rdclass);
 }
 
 /** Runs the codec over wire bytes; the reason it refuses them, if it does. */
@@ -154,24 +173,58 @@ function rdataFromTokens(
 ): Buffer {
   checkType(type);
   const what = `${typeToText(type)} record`;
-  const codec = codecFor(type, rdclass);
+  const codec = isMetaType(type) ? undefined : codecFor(type, rdclass);
   const first = tokens[0];
-  if (first && !first.quoted && first.text === '\\#') {
+  // BIND reads `\#` in TXT as an escaped `#` unless a number follows (rdata.c).
+  const generic =
+    first !== undefined &&
+    !first.quoted &&
+    first.text === '\\#' &&
+    (type !== RR_TYPES.TXT || /^[0-9]+$/.test(tokens[1]?.text ?? ''));
+  if (generic) {
     const fields = new Fields(tokens.slice(1), what);
     const lengthText = fields.word('RDATA length after \\#');
     const length = decimal(lengthText, MAX_RDATA, 'RDATA length', what);
+    if (isMetaType(type)) {
+      fail('unsupported-type', `${typeToText(type)} is a meta type and cannot have RDATA`, {
+        bind: 'invalid use of a meta type',
+      });
+    }
     const data = hexTokens(fields.rest(), 'RDATA', what);
     if (data.length !== length) {
       fail(
         'bad-rdata',
         `${what}: \\# says ${length} bytes but ${data.length} bytes of hex follow`,
-        { remedy: 'the number after \\# must be the count of bytes (hex digit pairs) that follow' },
+        {
+          remedy: 'the number after \\# must be the count of bytes (hex digit pairs) that follow',
+          bind: data.length < length ? BIND_END : 'extra input text',
+        },
       );
     }
     const problem = codec ? wireProblem(codec, data) : undefined;
-    if (problem)
-      fail('bad-rdata', `${what}: the \\# data is not valid ${typeToText(type)} RDATA: ${problem}`);
+    if (problem) {
+      fail(
+        'bad-rdata',
+        `${what}: the \\# data is not valid ${typeToText(type)} RDATA: ${problem}`,
+        {
+          bind: /cut off|missing/.test(problem)
+            ? BIND_END
+            : /extra data/.test(problem)
+              ? 'extra input data'
+              : 'syntax error',
+        },
+      );
+    }
     return data;
+  }
+  if (!codec && !bindHasFormat(type, rdclass)) {
+    fail(
+      'unsupported-type',
+      isMetaType(type)
+        ? `${typeToText(type)} is a meta type and cannot have RDATA`
+        : `${what}: ${typeToText(type)} has no RDATA format in class ${classToText(rdclass)}`,
+      { remedy: GENERIC_REMEDY, bind: 'unknown class/type' },
+    );
   }
   if (!codec) {
     fail(
@@ -215,6 +268,21 @@ export function parseRdata(
   rdclass: number = CLASS_IN,
 ): Result<Buffer, RecordError> {
   return catching(() => rdataFromTokens(type, words(tokenize(text)), origin, rdclass));
+}
+
+/**
+ * Presentation RDATA → wire RDATA as nsupdate reads the data of an `update` or `prereq` line: as
+ * {@link parseRdata}, but split by nsupdate's lexer (`;`, `(` and `)` are ordinary characters,
+ * the data is one line; see `tokenizeLine`). Failures carry BIND's own words in
+ * `bindResult` where known. Never throws.
+ */
+export function parseRdataLine(
+  type: number,
+  text: string,
+  origin: Name,
+  rdclass: number = CLASS_IN,
+): Result<Buffer, RecordError> {
+  return catching(() => rdataFromTokens(type, tokenizeLine(text), origin, rdclass));
 }
 
 /**

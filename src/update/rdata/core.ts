@@ -108,7 +108,12 @@ export const CORE_CODECS: ReadonlyArray<readonly [number, Codec]> = [
     {
       parse: (f) => {
         const text = f.word('address');
-        return ipv4Bytes(text) ?? fail('bad-rdata', `${f.what}: bad IPv4 address ${quote(text)}`);
+        return (
+          ipv4Bytes(text) ??
+          fail('bad-rdata', `${f.what}: bad IPv4 address ${quote(text)}`, {
+            bind: 'bad dotted quad',
+          })
+        );
       },
       format: (r) => Array.from(r.bytes(4, 'address')).join('.'),
     },
@@ -118,7 +123,12 @@ export const CORE_CODECS: ReadonlyArray<readonly [number, Codec]> = [
     {
       parse: (f) => {
         const text = f.word('address');
-        return ipv6Bytes(text) ?? fail('bad-rdata', `${f.what}: bad IPv6 address ${quote(text)}`);
+        return (
+          ipv6Bytes(text) ??
+          fail('bad-rdata', `${f.what}: bad IPv6 address ${quote(text)}`, {
+            bind: 'bad IPv6 address',
+          })
+        );
       },
       format: (r) => ipv6Text(r.bytes(16, 'address')),
     },

@@ -3,7 +3,7 @@
  * lexer rules), field readers for text and wire, and the error every codec reports. Pure code.
  */
 import { Err, Ok, type Result } from 'ts-results-es';
-import { RndcLibraryError } from '../../errors.js';
+import { type ErrorDetails, RndcLibraryError } from '../../errors.js';
 import { decodeName, type Name, parseName } from '../names.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -24,7 +24,19 @@ export type RecordErrorKind =
  * type. The message quotes the offending token. For kind `name` the `cause` is the
  * {@link NameError}.
  */
-export class RecordError extends RndcLibraryError<RecordErrorKind> {}
+export class RecordError extends RndcLibraryError<RecordErrorKind> {
+  /**
+   * BIND's own words for this failure (its `isc_result_totext`: `bad dotted quad`, `unexpected
+   * end of input`, `extra input text`…), as nsupdate prints them after `invalid rdata format: `;
+   * `undefined` where no BIND text is known.
+   */
+  readonly bindResult: string | undefined;
+
+  constructor(details: ErrorDetails<RecordErrorKind> & { readonly bindResult?: string }) {
+    super(details);
+    this.bindResult = details.bindResult;
+  }
+}
 
 /** Thrown inside this module only, and always caught at the exported function. */
 export class Failure {
@@ -34,9 +46,17 @@ export class Failure {
 export function fail(
   kind: RecordErrorKind,
   message: string,
-  extra: { remedy?: string; causes?: string[]; cause?: unknown } = {},
+  extra: { remedy?: string; causes?: string[]; cause?: unknown; bind?: string } = {},
 ): never {
-  throw new Failure(new RecordError({ kind, message, ...extra }));
+  const { bind, ...rest } = extra;
+  throw new Failure(
+    new RecordError({
+      kind,
+      message,
+      ...rest,
+      ...(bind !== undefined ? { bindResult: bind } : {}),
+    }),
+  );
 }
 
 /** Shows at most 80 characters of user text, quoted. */
@@ -44,6 +64,19 @@ export function quote(text: string): string {
   const shown = text.length > 80 ? `${text.slice(0, 77)}...` : text;
   return JSON.stringify(shown);
 }
+
+/** BIND's ISC_R_UNEXPECTEDEND text: a field is missing. */
+export const BIND_END = 'unexpected end of input';
+
+/** BIND's `dns_name_fromtext` results in its own words, by {@link NameError} kind. */
+const NAME_ERROR_BIND: Readonly<Record<string, string>> = {
+  empty: BIND_END,
+  'empty-label': 'empty label',
+  'label-too-long': 'label too long',
+  'name-too-long': 'ran out of space',
+  'bad-escape': 'bad escape',
+  'bad-label-type': 'bad label type',
+};
 
 export const GENERIC_REMEDY =
   'write the RDATA in the RFC 3597 generic form: \\# <length> <hex bytes>';
@@ -146,7 +179,7 @@ export class Fields {
   /** The next token, which may be quoted. */
   any(field: string): Token {
     const token = this.tokens[this.#pos];
-    if (!token) fail('syntax', `${this.what}: missing ${field}`);
+    if (!token) fail('syntax', `${this.what}: missing ${field}`, { bind: BIND_END });
     this.#pos++;
     return token;
   }
@@ -170,7 +203,11 @@ export class Fields {
   /** Fails if tokens are left over. */
   finish(): void {
     const extra = this.tokens[this.#pos];
-    if (extra) fail('syntax', `${this.what}: extra input ${quote(extra.text)}`);
+    if (extra) {
+      fail('syntax', `${this.what}: extra input ${quote(extra.text)}`, {
+        bind: 'extra input text',
+      });
+    }
   }
 }
 
@@ -182,9 +219,17 @@ export const isDigitCode = (code: number | undefined): boolean =>
 
 /** Decimal number of at most `max`; leading zeros allowed, signs and hex not (as BIND). */
 export function decimal(text: string, max: number, field: string, what: string): number {
-  if (!/^[0-9]+$/.test(text)) fail('bad-rdata', `${what}: ${field} "${text}" is not a number`);
+  if (!/^[0-9]+$/.test(text)) {
+    fail('bad-rdata', `${what}: ${field} "${text}" is not a number`, {
+      bind: 'not a valid number',
+    });
+  }
   const value = text.length > 15 ? Number.POSITIVE_INFINITY : Number(text);
-  if (value > max) fail('bad-rdata', `${what}: ${field} "${text}" is out of range (0-${max})`);
+  if (value > max) {
+    fail('bad-rdata', `${what}: ${field} "${text}" is out of range (0-${max})`, {
+      bind: 'out of range',
+    });
+  }
   return value;
 }
 
@@ -226,6 +271,8 @@ export function characterString(token: Token, field: string, what: string): Buff
       `${what}: ${field} ${quote(token.text)} is ${bytes.length} bytes; the limit is 255`,
       {
         remedy: 'split long text into several quoted strings of at most 255 bytes each',
+        // BIND's txt_fromtext answers DNS_R_SYNTAX for a string over 255 bytes.
+        bind: 'syntax error',
       },
     );
   }
@@ -242,6 +289,7 @@ export function hexTokens(tokens: readonly Token[], field: string, what: string)
   if (!/^[0-9a-fA-F]*$/.test(digits) || digits.length % 2 !== 0) {
     fail('bad-rdata', `${what}: ${field} ${quote(digits)} is not valid hex`, {
       remedy: 'write an even number of hex digits (0-9, a-f)',
+      bind: /^[0-9a-fA-F]*$/.test(digits) ? BIND_END : 'bad hex encoding',
     });
   }
   return Buffer.from(digits, 'hex');
@@ -252,6 +300,7 @@ export function nameField(text: string, origin: Name, field: string, what: strin
   if (parsed.isErr()) {
     fail('name', `${what}: ${field} ${quote(text)}: ${parsed.error.message}`, {
       cause: parsed.error,
+      bind: NAME_ERROR_BIND[parsed.error.kind] ?? 'syntax error',
     });
   }
   return parsed.value.toWire();
@@ -613,3 +662,49 @@ export const SECALG_MNEMONICS: ReadonlyMap<string, number> = new Map([
   ['ECDSA256', 13],
   ['ECDSA384', 14],
 ]);
+
+// ---------------------------------------------------------------------------------------------
+// nsupdate's line mode
+
+/**
+ * Splits RDATA text as nsupdate's lexer does on an `update`/`prereq` line (BIND's `isc_lex` with
+ * no special characters and no comments, bin/nsupdate/nsupdate.c `parse_rdata`): only blanks
+ * separate tokens, so `;`, `(` and `)` are ordinary characters (`TXT a;b` is one string, `TXT (
+ * a )` three); a `"` opens a quoted string only at the start of a token; a backslash keeps the
+ * next character. An unterminated quote or a trailing lone backslash is BIND's `unexpected end of
+ * input`. Throws {@link Failure}.
+ */
+export function tokenizeLine(text: string): Token[] {
+  const tokens: Token[] = [];
+  const isBlank = (char: string | undefined) => char === ' ' || char === '\t';
+  const cutOff = (why: string): never =>
+    fail('syntax', `record data ${quote(text)}: ${why}`, { bind: BIND_END });
+  let i = 0;
+  while (i < text.length) {
+    if (isBlank(text[i])) {
+      i++;
+      continue;
+    }
+    if (text[i] === '"') {
+      let j = i + 1;
+      for (;;) {
+        const c = text[j];
+        if (c === undefined) cutOff('a quoted string is not closed');
+        if (c === '"') break;
+        if (c === '\\' && j + 1 >= text.length) cutOff('a quoted string is not closed');
+        j += c === '\\' ? 2 : 1;
+      }
+      tokens.push({ kind: 'word', text: text.slice(i + 1, j), quoted: true, start: i, end: j + 1 });
+      i = j + 1;
+      continue;
+    }
+    let j = i;
+    while (j < text.length && !isBlank(text[j])) {
+      if (text[j] === '\\' && j + 1 >= text.length) cutOff('it ends with a lone backslash');
+      j += text[j] === '\\' ? 2 : 1;
+    }
+    tokens.push({ kind: 'word', text: text.slice(i, j), quoted: false, start: i, end: j });
+    i = j;
+  }
+  return tokens;
+}
