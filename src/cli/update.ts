@@ -521,6 +521,7 @@ export const updateCommand: CliCommand = async (argv, io) => {
       ...(args.tcp ? { tcp: true } : {}),
       ...timing,
       signal: io.signal,
+      versionLine: `${PROGRAM} ${packageVersion()}`,
       // The script passed the library's checks (syntax, a server for every send): nothing is
       // sent before this line is printed.
       onChecked: (checked) => {

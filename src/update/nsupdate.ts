@@ -31,6 +31,7 @@ import {
   type WireRecord,
 } from './message.js';
 import type { Name } from './names.js';
+import { nsupdateHelpText } from './nsupdate-help.js';
 import {
   type NsupdateCommand,
   type NsupdatePrereqCommand,
@@ -77,6 +78,12 @@ export interface NsupdateRunOptions {
    * anything is sent (e.g. to log what is about to run). Not called for a script that is refused.
    */
   readonly onChecked?: (script: NsupdateScript) => void;
+  /**
+   * What the `version` command prints (one line, without newline), and the first line of `help`
+   * (followed by a colon, as nsupdate's). Default `rndc (nsupdate script runner)`; the CLI
+   * passes `rndc-js <version>`.
+   */
+  readonly versionLine?: string;
 }
 
 /** One `send` and what came of it. */
@@ -146,6 +153,7 @@ export async function runNsupdateScript(
     );
   }
   options.onChecked?.(parsed.value);
+  const versionLine = options.versionLine ?? 'rndc (nsupdate script runner)';
   const state = {
     server: defaultServer,
     port: options.port ?? 53,
@@ -252,6 +260,13 @@ export async function runNsupdateScript(
             fatal = true;
             return Ok(finish());
           }
+          if (result.isErr() && unreachableForZoneLookup(result.error)) {
+            // No `zone`: nsupdate's SOA query found no server. It prints the failure, then
+            // `could not reach any name server`, and exits 1 without running the rest.
+            stderr += `${nsupdateFailureText(result.error)}could not reach any name server\n`;
+            fatal = true;
+            return Ok(finish());
+          }
           if (result.isOk()) {
             state.lastAnswer = result.value.reply;
           } else {
@@ -262,10 +277,16 @@ export async function runNsupdateScript(
           }
           break;
         }
+        case 'version':
+          stdout += `${versionLine}\n`;
+          break;
+        case 'help':
+          stdout += nsupdateHelpText(versionLine);
+          break;
         case 'quit':
           return Ok(finish());
         default:
-          // class, ttl, check-names: applied by the parser; debug, version, help: nothing to send.
+          // class, ttl, check-names: applied by the parser; debug: nothing to do.
           break;
       }
     }
@@ -384,8 +405,39 @@ function nsupdateFailureText(error: UpdateError): string {
     const prefix = tsig ? '; TSIG error with server: tsig indicates error\n' : '';
     return `${prefix}update failed: ${rcode ?? error.kind}\n`;
   }
-  if (error.kind === 'timeout') return `; Communication with ${error.server} failed: timed out\n`;
+  const reason = communicationFailure(error);
+  if (reason !== undefined) return `; Communication with ${error.server} failed: ${reason}\n`;
   return `${error.message}\n`;
+}
+
+/**
+ * BIND's text (isc_result_totext) for a failed exchange: `timed out` when nothing answered,
+ * `connection refused` for an ICMP port unreachable (UDP) or a refused TCP connection. BIND
+ * versions differ on the refused cases (9.16 ignores the ICMP and times out; 9.16 and 9.18 say
+ * `operation canceled` for a refused TCP connection): see docs/cli-update.md.
+ */
+function communicationFailure(error: UpdateError): string | undefined {
+  if (error.kind === 'timeout') return 'timed out';
+  if (error.kind !== 'network') return undefined;
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return (code && ERRNO_TEXT[code]) ?? 'communications failure';
+}
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  EADDRINUSE: 'address in use',
+};
+
+/** The client's zone discovery (the SOA query of an update without `zone`) reached no server. */
+function unreachableForZoneLookup(error: UpdateError): boolean {
+  return (
+    (error.kind === 'timeout' || error.kind === 'network') &&
+    error.message.startsWith('zone discovery: ')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
