@@ -551,7 +551,7 @@ export const updateCommand: CliCommand = async (argv, io) => {
     writeJson(io, document);
     return result.exitCode;
   }
-  // nsupdate's stdout as the library renders it (IDs differ; answer's TSIG section left out).
+  // nsupdate's stdout as the library renders it (message IDs, TSIG times and MACs differ).
   io.stdout.write(result.stdout);
   io.stderr.write(result.stderr);
   if (args.debug > 0) for (const send of result.sends) io.stderr.write(debugSummary(send));

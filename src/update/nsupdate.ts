@@ -3,11 +3,12 @@
  * commands, relative names made absolute against the root, `send` or a blank line to send,
  * nsupdate's output for failures and its exit status — over this library's verified client.
  *
- * `stdout` is nsupdate's stdout byte for byte (`show` and `answer` in BIND's debug layout), with
- * two exceptions: message IDs differ (they are random), and `answer` leaves out the TSIG
- * pseudosection nsupdate prints after the reply, because it holds the reply's MAC.
+ * `stdout` is nsupdate's stdout byte for byte (`show` and `answer` in BIND's debug layout, the
+ * reply's TSIG pseudosection included), except the message IDs and the TSIG times and MACs,
+ * which differ from run to run.
  *
- * Three deliberate differences, all to avoid nsupdate's traps:
+ * Three deliberate differences, all to avoid nsupdate's traps (the CLI runs a script typed on a
+ * terminal line by line instead, as nsupdate does):
  * - the whole script is checked before anything is sent; nsupdate runs the lines before a syntax
  *   error, leaving a half-applied change behind;
  * - a `send` that would send an update with no server known (no `server` command before it, no
@@ -103,8 +104,9 @@ export interface NsupdateRunResult {
    */
   readonly exitCode: 0 | 1 | 2;
   /**
-   * What nsupdate prints on stdout (`show`, `answer`), byte for byte except the message IDs and
-   * the TSIG pseudosection of `answer`, which is left out (it holds the reply's MAC).
+   * What nsupdate prints on stdout (`show`, `answer`, `version`, `help`), byte for byte except
+   * the message IDs, TSIG times and MACs (and the text of `version` and `help`, which are this
+   * runner's own).
    */
   readonly stdout: string;
   /** What nsupdate would print on stderr (`update failed: …`). */
@@ -599,8 +601,9 @@ export function nsupdateShowText(
 
 /**
  * What nsupdate's `answer` prints for a reply: `Answer:`, the header (ID, status, flags, counts as
- * received) and the zone section. The TSIG pseudosection nsupdate prints after it is left out on
- * purpose: it holds the reply's MAC. (named's update replies carry nothing else.)
+ * received), the zone section and, for a signed reply, the TSIG pseudosection — the reply's TSIG
+ * record with its MAC, as nsupdate shows it (the MAC went over the wire; the secret is never in
+ * it). named's update replies carry nothing else.
  */
 export function nsupdateAnswerText(reply: UpdateReplyHeader): string {
   return (
@@ -608,6 +611,49 @@ export function nsupdateAnswerText(reply: UpdateReplyHeader): string {
     sectionText(
       'ZONE',
       reply.zone ? [questionLine(reply.zone.name, reply.zone.class, reply.zone.type)] : [],
-    )
+    ) +
+    (reply.tsig ? `;; TSIG PSEUDOSECTION:\n${tsigLine(reply.tsig)}\n\n` : '')
   );
+}
+
+/** BIND's names of TSIG errors (RFC 8945 §3; dns_tsigrcode_totext), else the RCODE's name. */
+const TSIG_ERRORS: Readonly<Record<number, string>> = {
+  16: 'BADSIG',
+  17: 'BADKEY',
+  18: 'BADTIME',
+  19: 'BADMODE',
+  20: 'BADNAME',
+  21: 'BADALG',
+  22: 'BADTRUNC',
+};
+
+/** Base64 in words of 56 characters on one line, as BIND's debug style writes a MAC. */
+function base64Words(bytes: Buffer): string {
+  const text = bytes.toString('base64');
+  const words: string[] = [];
+  for (let i = 0; i < text.length; i += 56) words.push(text.slice(i, i + 56));
+  return words.join(' ');
+}
+
+/**
+ * The TSIG record in the layout of the other records (TTL 0, class ANY): algorithm, time,
+ * fudge, MAC size, the MAC (left out when empty), original ID, error, other size and data —
+ * measured on nsupdate 9.16, 9.18 and 9.20, whose output ends in `0 ` when there is no other data.
+ */
+function tsigLine(tsig: NonNullable<UpdateReplyHeader['tsig']>): string {
+  const error = TSIG_ERRORS[tsig.error] ?? RCODES[tsig.error] ?? String(tsig.error);
+  const mac = tsig.mac.length > 0 ? ` ${base64Words(tsig.mac)}` : '';
+  const data =
+    `${tsig.algorithm} ${tsig.timeSigned} ${tsig.fudge} ${tsig.mac.length}${mac} ` +
+    `${tsig.originalId} ${error} ${tsig.otherData.length} ${base64Words(tsig.otherData)}`;
+  return new Columns()
+    .put(tsig.keyName)
+    .to(24)
+    .put('0')
+    .to(32)
+    .put('ANY')
+    .to(40)
+    .put('TSIG')
+    .to(48)
+    .put(data).text;
 }
