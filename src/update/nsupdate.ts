@@ -155,6 +155,22 @@ export async function runNsupdateScript(
     );
   }
   options.onChecked?.(parsed.value);
+  return Ok(await runCommands(parsed.value.commands, parsed.value.warnings, options));
+}
+
+/**
+ * Runs parsed commands in order (the state machine of {@link runNsupdateScript}); `commands` may
+ * arrive one at a time (a terminal). `onOutput` receives the text each command printed, as soon
+ * as it is done.
+ */
+async function runCommands(
+  commands: Iterable<NsupdateCommand> | AsyncIterable<NsupdateCommand>,
+  warnings: readonly NsupdateWarning[],
+  options: NsupdateRunOptions,
+  onOutput?: (stdout: string, stderr: string) => void,
+): Promise<NsupdateRunResult> {
+  const file = options.file || '<script>';
+  const defaultServer = options.server || (options.localOnly ? '127.0.0.1' : undefined);
   const versionLine = options.versionLine ?? 'rndc (nsupdate script runner)';
   const state = {
     server: defaultServer,
@@ -168,6 +184,7 @@ export async function runNsupdateScript(
   };
   let stdout = '';
   let stderr = '';
+  const flushed = { stdout: 0, stderr: 0 };
   let failed = false;
   let fatal = false;
   const sends: NsupdateSend[] = [];
@@ -207,7 +224,7 @@ export async function runNsupdateScript(
   };
 
   try {
-    for (const command of parsed.value.commands) {
+    for await (const command of commands) {
       switch (command.kind) {
         case 'server':
           state.server = command.host;
@@ -260,14 +277,14 @@ export async function runNsupdateScript(
             // nsupdate's fatal(): one line, exit 1, the rest of the script is not run.
             stderr += `${file}:${command.line}: ${result.error.message}; split it into several sends\n`;
             fatal = true;
-            return Ok(finish());
+            return finish();
           }
           if (result.isErr() && unreachableForZoneLookup(result.error)) {
             // No `zone`: nsupdate's SOA query found no server. It prints the failure, then
             // `could not reach any name server`, and exits 1 without running the rest.
             stderr += `${nsupdateFailureText(result.error)}could not reach any name server\n`;
             fatal = true;
-            return Ok(finish());
+            return finish();
           }
           if (result.isOk()) {
             state.lastAnswer = result.value.reply;
@@ -286,25 +303,30 @@ export async function runNsupdateScript(
           stdout += nsupdateHelpText(versionLine);
           break;
         case 'quit':
-          return Ok(finish());
+          return finish();
         default:
           // class, ttl, check-names: applied by the parser; debug: nothing to do.
           break;
       }
+      flush();
     }
-    return Ok(finish());
+    return finish();
   } finally {
     for (const client of clients.values()) client.close();
   }
 
   function finish(): NsupdateRunResult {
-    return {
-      exitCode: fatal ? 1 : failed ? 2 : 0,
-      stdout,
-      stderr,
-      sends,
-      warnings: parsed.isOk() ? parsed.value.warnings : [],
-    };
+    flush();
+    return { exitCode: fatal ? 1 : failed ? 2 : 0, stdout, stderr, sends, warnings };
+  }
+
+  function flush(): void {
+    if (!onOutput || (stdout.length === flushed.stdout && stderr.length === flushed.stderr)) {
+      return;
+    }
+    onOutput(stdout.slice(flushed.stdout), stderr.slice(flushed.stderr));
+    flushed.stdout = stdout.length;
+    flushed.stderr = stderr.length;
   }
 }
 
@@ -656,4 +678,54 @@ function tsigLine(tsig: NonNullable<UpdateReplyHeader['tsig']>): string {
     .put('TSIG')
     .to(48)
     .put(data).text;
+}
+
+/** Options of {@link runNsupdateInteractive}. */
+export interface NsupdateInteractiveOptions extends NsupdateRunOptions {
+  /** Shows the prompt (nsupdate's `> ` on stdout) before each line is read. */
+  readonly prompt?: () => void;
+  /** Receives what each command printed, as soon as it has run. */
+  readonly onOutput: (stdout: string, stderr: string) => void;
+}
+
+/**
+ * nsupdate on a terminal: each line runs as it is typed — `send` (or a blank line) sends at
+ * once, `show` and `answer` print at once. A line nsupdate refuses prints its message (without
+ * the `syntax error` line nsupdate adds only when reading a file or a pipe) and is dropped; the
+ * session goes on, as nsupdate's does. There is no check of the whole input first: there is no
+ * whole input. Ends at the end of `lines` (Ctrl-D) or `quit`. The result's `stdout`/`stderr`
+ * repeat what went to `onOutput`; `exitCode` is 2 when an update failed, else 0 (1 for an
+ * update too large to send or a zone lookup that reached no server, which end the session).
+ */
+export async function runNsupdateInteractive(
+  lines: AsyncIterable<string>,
+  options: NsupdateInteractiveOptions,
+): Promise<NsupdateRunResult> {
+  const parseOptions = {
+    ...(options.file ? { file: options.file } : {}),
+    ...(options.localOnly ? { localOnly: true } : {}),
+  };
+  // The lines accepted so far, parsed again with each new one: the parser's state (zone, class,
+  // TTL, pending lines of the next send) is the state of the whole session.
+  let accepted = '';
+  let seen = 0;
+  async function* commands(): AsyncGenerator<NsupdateCommand> {
+    const iterator = lines[Symbol.asyncIterator]();
+    for (;;) {
+      options.prompt?.();
+      const next = await iterator.next();
+      if (next.done) return;
+      const parsed = parseNsupdateScript(`${accepted}${next.value}\n`, parseOptions);
+      if (parsed.isErr()) {
+        const text = parsed.error.nsupdateStderr ?? `${parsed.error.message}\n`;
+        options.onOutput('', text.replace(/(^|\n)syntax error\n$/, '$1'));
+        continue;
+      }
+      accepted += `${next.value}\n`;
+      const fresh = parsed.value.commands.slice(seen);
+      seen = parsed.value.commands.length;
+      yield* fresh;
+    }
+  }
+  return runCommands(commands(), [], options, options.onOutput);
 }
