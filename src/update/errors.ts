@@ -63,13 +63,17 @@ export interface UpdateReplyHeader {
     readonly keyName: string;
     /** The algorithm name, absolute (`hmac-sha256.`). */
     readonly algorithm: string;
+    /** Time signed, seconds since the epoch. */
     readonly timeSigned: number;
+    /** Seconds of clock difference the signer allows. */
     readonly fudge: number;
     /** The reply's MAC (empty in an unsigned error reply such as BADKEY). */
     readonly mac: Buffer;
+    /** The message ID the MAC was computed over. */
     readonly originalId: number;
     /** TSIG error (0, or 16 BADSIG, 17 BADKEY, 18 BADTIME, 22 BADTRUNC…). */
     readonly error: number;
+    /** Other data (the server's time in a BADTIME reply), usually empty. */
     readonly otherData: Buffer;
   };
 }
