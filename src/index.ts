@@ -231,8 +231,13 @@ export { UpdateError } from './update/errors.js';
 export type { UpdateMessage, WireRecord } from './update/message.js';
 export type { NameErrorKind } from './update/names.js';
 export { Name, NameError, parseName } from './update/names.js';
-export type { NsupdateRunOptions, NsupdateRunResult, NsupdateSend } from './update/nsupdate.js';
-export { runNsupdateScript } from './update/nsupdate.js';
+export type {
+  NsupdateInteractiveOptions,
+  NsupdateRunOptions,
+  NsupdateRunResult,
+  NsupdateSend,
+} from './update/nsupdate.js';
+export { runNsupdateInteractive, runNsupdateScript } from './update/nsupdate.js';
 export type {
   NsupdateAddCommand,
   NsupdateBindVersion,

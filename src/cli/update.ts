@@ -14,7 +14,11 @@ import { loadNsupdateKey } from '../keys/nsupdate-key.js';
 import type { UpdateResponse } from '../update/client.js';
 import type { UpdateError } from '../update/errors.js';
 import { RCODES } from '../update/message.js';
-import { type NsupdateSend, runNsupdateScript } from '../update/nsupdate.js';
+import {
+  type NsupdateSend,
+  runNsupdateInteractive,
+  runNsupdateScript,
+} from '../update/nsupdate.js';
 import {
   NSUPDATE_VERSIONS,
   type NsupdateBindVersion,
@@ -518,6 +522,26 @@ export const updateCommand: CliCommand = async (argv, io) => {
     if (json) warnings.push(warning);
     else io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
   }
+  if (!json && args.file === undefined && io.stdinIsTTY && io.stdinStream) {
+    // On a terminal, as nsupdate: a `> ` prompt, each line run as it is typed.
+    const session = await runNsupdateInteractive(lineStream(io.stdinStream), {
+      file: 'stdin',
+      ...(key.value ? { key: key.value } : {}),
+      ...(args.local ? { localOnly: true, server: '127.0.0.1' } : {}),
+      ...(args.port !== undefined ? { port: args.port } : {}),
+      ...(args.tcp ? { tcp: true } : {}),
+      ...updateTiming(args),
+      signal: io.signal,
+      versionLine: `${PROGRAM} ${packageVersion()}`,
+      prompt: () => io.stdout.write('> '),
+      onOutput: (stdout, stderr) => {
+        io.stdout.write(stdout);
+        io.stderr.write(stderr);
+      },
+    });
+    for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
+    return session.exitCode;
+  }
   const script = await readScript(args, io);
   if (script.isErr()) return fail(script.error);
 
@@ -536,6 +560,7 @@ export const updateCommand: CliCommand = async (argv, io) => {
       ...(args.tcp ? { tcp: true } : {}),
       ...timing,
       signal: io.signal,
+      versionLine: `${PROGRAM} ${packageVersion()}`,
       // The script passed the library's checks (syntax, a server for every send): nothing is
       // sent before this line is printed.
       onChecked: (checked) => {
@@ -565,7 +590,7 @@ export const updateCommand: CliCommand = async (argv, io) => {
     writeJson(io, document);
     return result.exitCode;
   }
-  // nsupdate's stdout as the library renders it (IDs differ; answer's TSIG section left out).
+  // nsupdate's stdout as the library renders it (message IDs, TSIG times and MACs differ).
   io.stdout.write(result.stdout);
   io.stderr.write(result.stderr);
   if (args.debug > 0) for (const send of result.sends) io.stderr.write(debugSummary(send));
@@ -573,3 +598,20 @@ export const updateCommand: CliCommand = async (argv, io) => {
   for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
   return result.exitCode;
 };
+
+/** The lines of a stream (a terminal delivers one per read), without their newlines. */
+async function* lineStream(stream: AsyncIterable<string | Uint8Array>): AsyncGenerator<string> {
+  const decoder = new TextDecoder();
+  let buffered = '';
+  for await (const chunk of stream) {
+    buffered += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    let end = buffered.indexOf('\n');
+    while (end >= 0) {
+      yield buffered.slice(0, end);
+      buffered = buffered.slice(end + 1);
+      end = buffered.indexOf('\n');
+    }
+  }
+  buffered += decoder.decode();
+  if (buffered !== '') yield buffered;
+}

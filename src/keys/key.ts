@@ -64,6 +64,11 @@ export class Key {
   readonly truncatedBits: number | undefined;
   /** Where the key was defined, when it came from a file. */
   readonly location: SourceLocation | undefined;
+  /**
+   * The algorithm as it was written, lower-cased (`hmac-sha256-128`, `hmac-md5.sig-alg.reg.int`):
+   * rndc and `nsupdate -k` refuse spellings that named accepts.
+   */
+  readonly algorithmName: string;
   readonly #secret: Buffer;
 
   private constructor(
@@ -72,12 +77,14 @@ export class Key {
     truncatedBits: number | undefined,
     secret: Buffer,
     location: SourceLocation | undefined,
+    algorithmName: string,
   ) {
     this.name = name;
     this.algorithm = algorithm;
     this.truncatedBits = truncatedBits;
     this.#secret = secret;
     this.location = location;
+    this.algorithmName = algorithmName;
   }
 
   /**
@@ -118,7 +125,16 @@ export class Key {
         }),
       );
     }
-    return Ok(new Key(name, parsed.algorithm, parsed.truncatedBits, secret, location));
+    return Ok(
+      new Key(
+        name,
+        parsed.algorithm,
+        parsed.truncatedBits,
+        secret,
+        location,
+        String(spec.algorithm).trim().toLowerCase(),
+      ),
+    );
   }
 
   /** HMAC of `data` with this key's algorithm and secret (full digest). */
@@ -169,9 +185,26 @@ export function parseAlgorithm(
   if (match[2] === undefined) return { algorithm, truncatedBits: undefined };
   const bits = Number(match[2]);
   const full = DIGEST_BYTES[algorithm] * 8;
-  // BIND: truncation must be a multiple of 8, at least 80 bits (or half the digest), at most full.
-  if (bits % 8 !== 0 || bits > full || bits < Math.max(80, full / 2)) return undefined;
+  // named-checkconf refuses a truncation that is not a multiple of 8 or longer than the digest
+  // (BIND 9.16-9.20); a short one (hmac-sha256-64) only draws a warning (weakTruncation). Zero
+  // bits (a warning in named-checkconf) is refused here: it would send an empty MAC.
+  if (bits % 8 !== 0 || bits > full || bits === 0) return undefined;
   return { algorithm, truncatedBits: bits === full ? undefined : bits };
+}
+
+/**
+ * When `bits` is below what BIND recommends for `algorithm` — at least 80 bits and half the
+ * digest (RFC 8945 §5.2.2.1) — the half-digest size named-checkconf names in its warning
+ * (`digest-bits too small [<128]` for hmac-sha256-64; `[<64]` for hmac-md5-72, whose real
+ * floor is 80); otherwise undefined. named itself refuses such MACs (BADSIG / BADTRUNC).
+ */
+export function weakTruncation(
+  algorithm: HmacAlgorithm,
+  bits: number | undefined,
+): number | undefined {
+  if (bits === undefined) return undefined;
+  const half = (DIGEST_BYTES[algorithm] * 8) / 2;
+  return bits < Math.max(80, half) ? half : undefined;
 }
 
 /** Decodes standard base64, tolerating whitespace; returns undefined for anything malformed. */

@@ -5,6 +5,7 @@
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError } from '../errors.js';
 import { decodeBase64Strict, HMAC_ALGORITHMS, Key, parseAlgorithm } from './key.js';
+import { keyNameId, keyNameProblem } from './key-name.js';
 import { keyFromStatement, type WarningSink } from './keyblock.js';
 import { tokenize } from './lexer.js';
 import { type IncludeOptions, loadConfigFile } from './load.js';
@@ -41,7 +42,18 @@ function keysOf(
     if (name === 'key') {
       const key = keyFromStatement(statement, warn);
       if (key.isErr()) return key;
-      const id = asciiLower(key.value.name);
+      const bad = keyNameProblem(key.value.name);
+      if (bad !== undefined) {
+        return Err(
+          configError(
+            'invalid-key',
+            { file: statement.file, line: statement.line },
+            `key ${quoteName(key.value.name)}: bad key name (${bad})`,
+            { remedy: 'a TSIG key name is a domain name: labels of 1 to 63 bytes' },
+          ),
+        );
+      }
+      const id = keyNameId(key.value.name);
       const previous = byName.get(id);
       if (previous) {
         const before = previous.location

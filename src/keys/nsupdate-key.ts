@@ -19,7 +19,14 @@ import { basename } from 'node:path';
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
 import { locate } from './clauses.js';
-import { DIGEST_BYTES, decodeBase64Strict, type HmacAlgorithm, Key } from './key.js';
+import {
+  DIGEST_BYTES,
+  decodeBase64Strict,
+  type HmacAlgorithm,
+  Key,
+  weakTruncation,
+} from './key.js';
+import { keyNameProblem } from './key-name.js';
 import { keyFromStatement, type WarningSink } from './keyblock.js';
 import { type IncludeOptions, loadConfigFile } from './load.js';
 import { asciiLower, configError, echo, quoteName, sameName, where } from './problems.js';
@@ -434,10 +441,15 @@ export function parseDnssecKeyPairText(
       configError(
         'invalid-key',
         location,
-        `Bits: ${bits} truncates the ${hmac} MAC below what BIND accepts (at least half the digest and 80 bits)`,
+        `Bits: ${bits} is not a truncation of the ${hmac} MAC that BIND accepts (a multiple of 8, at most the digest size)`,
         { remedy: 'use Bits: AAA= (no truncation) or a truncation of at least half the digest' },
       ),
     );
+  }
+  const weak = weakTruncation(hmac, key.value.truncatedBits);
+  if (weak !== undefined) {
+    // named-checkconf's warning for the same truncation in a key statement.
+    onWarning(`${where(location)}: key '${keyName}' digest-bits too small [<${weak}]`);
   }
   onWarning(
     `${where(location)}: K* file pairs for HMAC keys are deprecated by BIND; prefer a key file from tsig-keygen`,
@@ -504,8 +516,29 @@ async function parseSessionKeyFile(
         return Err(configError('syntax', locate(clause), `unknown key clause ${shown}`));
       }
     }
-    const key = keyFromStatement(statement, () => {});
+    const key = keyFromStatement(statement, options.onWarning ?? (() => {}));
     if (key.isErr()) return key;
+    const badName = keyNameProblem(key.value.name);
+    if (badName !== undefined) {
+      // nsupdate: `dns_name_fromtext: empty label` (or `label too long`), exit 1.
+      return Err(
+        configError('invalid-key', here, `bad key name ${quoteName(key.value.name)}: ${badName}`, {
+          remedy: 'a TSIG key name is a domain name: labels of 1 to 63 bytes',
+        }),
+      );
+    }
+    if (/^hmac-md5\.sig-alg\.reg\.int\.?$/.test(key.value.algorithmName)) {
+      // named accepts RFC 2845's name of hmac-md5 in a key statement; nsupdate -k does not
+      // (`unknown key type 'hmac-md5.sig-alg.reg.int'`, exit 1; BIND 9.16-9.20).
+      return Err(
+        configError(
+          'unsupported-algorithm',
+          key.value.location,
+          `unknown key type '${key.value.algorithmName}'`,
+          { remedy: "write 'algorithm hmac-md5;' (nsupdate does not read the long name)" },
+        ),
+      );
+    }
     if (found) {
       return Err(
         configError('invalid-key', here, "'key' redefined: nsupdate reads a single key", {

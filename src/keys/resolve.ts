@@ -126,6 +126,17 @@ function checkControlKey(key: Key): Result<Key, ConfigError> {
       ),
     );
   }
+  if (key.algorithmName !== key.algorithm) {
+    // rndc knows only the six plain names: `unsupported algorithm: hmac-md5.sig-alg.reg.int`.
+    return Err(
+      configError(
+        'unsupported-algorithm',
+        key.location,
+        `unsupported algorithm: ${key.algorithmName} (key ${quoteName(key.name)})`,
+        { remedy: `write 'algorithm ${key.algorithm};': rndc does not read this spelling` },
+      ),
+    );
+  }
   if (key.secretBytes().length > MAX_RNDC_SECRET_BYTES) {
     return Err(
       configError(

@@ -795,6 +795,7 @@ function tooLarge(
 function replyHeader(reply: DecodedReply): UpdateReplyHeader {
   const { id, opcode, rcode, flags, counts } = reply.header;
   const question = reply.question;
+  const tsig = reply.tsig?.record;
   return {
     id,
     opcode,
@@ -803,6 +804,20 @@ function replyHeader(reply: DecodedReply): UpdateReplyHeader {
     counts,
     ...(question
       ? { zone: { name: question.name.toString(), class: question.class, type: question.type } }
+      : {}),
+    ...(tsig
+      ? {
+          tsig: {
+            keyName: tsig.keyName.toString(),
+            algorithm: tsig.algorithm.toString(),
+            timeSigned: tsig.timeSigned,
+            fudge: tsig.fudge,
+            mac: Buffer.from(tsig.mac),
+            originalId: tsig.originalId,
+            error: tsig.error,
+            otherData: Buffer.from(tsig.otherData),
+          },
+        }
       : {}),
   };
 }

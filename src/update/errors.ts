@@ -34,7 +34,8 @@ export type UpdateErrorKind =
 
 /**
  * The header facts of the reply an {@link UpdateError} (or a success) comes from: what nsupdate's
- * `answer` prints. The TSIG record is not part of it (its MAC is never kept).
+ * `answer` prints, its TSIG record included (the reply's MAC is public, it went over the wire;
+ * the key's secret is never part of it).
  */
 export interface UpdateReplyHeader {
   /** The reply's message ID (the update's). */
@@ -55,6 +56,25 @@ export interface UpdateReplyHeader {
     readonly class: number;
     /** Its type (6 SOA). */
     readonly type: number;
+  };
+  /** The reply's TSIG record (RFC 8945 §4.2), when it has one. */
+  readonly tsig?: {
+    /** The key name, absolute. */
+    readonly keyName: string;
+    /** The algorithm name, absolute (`hmac-sha256.`). */
+    readonly algorithm: string;
+    /** Time signed, seconds since the epoch. */
+    readonly timeSigned: number;
+    /** Seconds of clock difference the signer allows. */
+    readonly fudge: number;
+    /** The reply's MAC (empty in an unsigned error reply such as BADKEY). */
+    readonly mac: Buffer;
+    /** The message ID the MAC was computed over. */
+    readonly originalId: number;
+    /** TSIG error (0, or 16 BADSIG, 17 BADKEY, 18 BADTIME, 22 BADTRUNC…). */
+    readonly error: number;
+    /** Other data (the server's time in a BADTIME reply), usually empty. */
+    readonly otherData: Buffer;
   };
 }
 

@@ -3,11 +3,12 @@
  * commands, relative names made absolute against the root, `send` or a blank line to send,
  * nsupdate's output for failures and its exit status — over this library's verified client.
  *
- * `stdout` is nsupdate's stdout byte for byte (`show` and `answer` in BIND's debug layout), with
- * two exceptions: message IDs differ (they are random), and `answer` leaves out the TSIG
- * pseudosection nsupdate prints after the reply, because it holds the reply's MAC.
+ * `stdout` is nsupdate's stdout byte for byte (`show` and `answer` in BIND's debug layout, the
+ * reply's TSIG pseudosection included), except the message IDs and the TSIG times and MACs,
+ * which differ from run to run.
  *
- * Three deliberate differences, all to avoid nsupdate's traps:
+ * Three deliberate differences, all to avoid nsupdate's traps (the CLI runs a script typed on a
+ * terminal line by line instead, as nsupdate does):
  * - the whole script is checked before anything is sent; nsupdate runs the lines before a syntax
  *   error, leaving a half-applied change behind;
  * - a `send` that would send an update with no server known (no `server` command before it, no
@@ -32,6 +33,7 @@ import {
   type WireRecord,
 } from './message.js';
 import { Name, parseName } from './names.js';
+import { nsupdateHelpText } from './nsupdate-help.js';
 import {
   type NsupdateBindVersion,
   type NsupdateCommand,
@@ -81,6 +83,12 @@ export interface NsupdateRunOptions {
    * anything is sent (e.g. to log what is about to run). Not called for a script that is refused.
    */
   readonly onChecked?: (script: NsupdateScript) => void;
+  /**
+   * What the `version` command prints (one line, without newline), and the first line of `help`
+   * (followed by a colon, as nsupdate's). Default `rndc (nsupdate script runner)`; the CLI
+   * passes `rndc-js <version>`.
+   */
+  readonly versionLine?: string;
 }
 
 /** One `send` and what came of it. */
@@ -100,8 +108,9 @@ export interface NsupdateRunResult {
    */
   readonly exitCode: 0 | 1 | 2;
   /**
-   * What nsupdate prints on stdout (`show`, `answer`), byte for byte except the message IDs and
-   * the TSIG pseudosection of `answer`, which is left out (it holds the reply's MAC).
+   * What nsupdate prints on stdout (`show`, `answer`, `version`, `help`), byte for byte except
+   * the message IDs, TSIG times and MACs (and the text of `version` and `help`, which are this
+   * runner's own).
    */
   readonly stdout: string;
   /** What nsupdate would print on stderr (`update failed: …`). */
@@ -151,6 +160,23 @@ export async function runNsupdateScript(
     );
   }
   options.onChecked?.(parsed.value);
+  return Ok(await runCommands(parsed.value.commands, parsed.value.warnings, options));
+}
+
+/**
+ * Runs parsed commands in order (the state machine of {@link runNsupdateScript}); `commands` may
+ * arrive one at a time (a terminal). `onOutput` receives the text each command printed, as soon
+ * as it is done.
+ */
+async function runCommands(
+  commands: Iterable<NsupdateCommand> | AsyncIterable<NsupdateCommand>,
+  warnings: readonly NsupdateWarning[],
+  options: NsupdateRunOptions,
+  onOutput?: (stdout: string, stderr: string) => void,
+): Promise<NsupdateRunResult> {
+  const file = options.file || '<script>';
+  const defaultServer = options.server || (options.localOnly ? '127.0.0.1' : undefined);
+  const versionLine = options.versionLine ?? 'rndc (nsupdate script runner)';
   const state = {
     server: defaultServer,
     port: options.port ?? 53,
@@ -163,6 +189,7 @@ export async function runNsupdateScript(
   };
   let stdout = '';
   let stderr = '';
+  const flushed = { stdout: 0, stderr: 0 };
   let failed = false;
   let fatal = false;
   const sends: NsupdateSend[] = [];
@@ -202,7 +229,7 @@ export async function runNsupdateScript(
   };
 
   try {
-    for (const command of parsed.value.commands) {
+    for await (const command of commands) {
       switch (command.kind) {
         case 'server':
           state.server = command.host;
@@ -255,7 +282,14 @@ export async function runNsupdateScript(
             // nsupdate's fatal(): one line, exit 1, the rest of the script is not run.
             stderr += `${file}:${command.line}: ${result.error.message}; split it into several sends\n`;
             fatal = true;
-            return Ok(finish());
+            return finish();
+          }
+          if (result.isErr() && unreachableForZoneLookup(result.error)) {
+            // No `zone`: nsupdate's SOA query found no server. It prints the failure, then
+            // `could not reach any name server`, and exits 1 without running the rest.
+            stderr += `${nsupdateFailureText(result.error)}could not reach any name server\n`;
+            fatal = true;
+            return finish();
           }
           if (result.isOk()) {
             state.lastAnswer = result.value.reply;
@@ -267,26 +301,37 @@ export async function runNsupdateScript(
           }
           break;
         }
+        case 'version':
+          stdout += `${versionLine}\n`;
+          break;
+        case 'help':
+          stdout += nsupdateHelpText(versionLine);
+          break;
         case 'quit':
-          return Ok(finish());
+          return finish();
         default:
-          // class, ttl, check-names: applied by the parser; debug, version, help: nothing to send.
+          // class, ttl, check-names: applied by the parser; debug: nothing to do.
           break;
       }
+      flush();
     }
-    return Ok(finish());
+    return finish();
   } finally {
     for (const client of clients.values()) client.close();
   }
 
   function finish(): NsupdateRunResult {
-    return {
-      exitCode: fatal ? 1 : failed ? 2 : 0,
-      stdout,
-      stderr,
-      sends,
-      warnings: parsed.isOk() ? parsed.value.warnings : [],
-    };
+    flush();
+    return { exitCode: fatal ? 1 : failed ? 2 : 0, stdout, stderr, sends, warnings };
+  }
+
+  function flush(): void {
+    if (!onOutput || (stdout.length === flushed.stdout && stderr.length === flushed.stderr)) {
+      return;
+    }
+    onOutput(stdout.slice(flushed.stdout), stderr.slice(flushed.stderr));
+    flushed.stdout = stdout.length;
+    flushed.stderr = stderr.length;
   }
 }
 
@@ -451,8 +496,39 @@ function nsupdateFailureText(error: UpdateError): string {
     const prefix = tsig ? '; TSIG error with server: tsig indicates error\n' : '';
     return `${prefix}update failed: ${rcode ?? error.kind}\n`;
   }
-  if (error.kind === 'timeout') return `; Communication with ${error.server} failed: timed out\n`;
+  const reason = communicationFailure(error);
+  if (reason !== undefined) return `; Communication with ${error.server} failed: ${reason}\n`;
   return `${error.message}\n`;
+}
+
+/**
+ * BIND's text (isc_result_totext) for a failed exchange: `timed out` when nothing answered,
+ * `connection refused` for an ICMP port unreachable (UDP) or a refused TCP connection. BIND
+ * versions differ on the refused cases (9.16 ignores the ICMP and times out; 9.16 and 9.18 say
+ * `operation canceled` for a refused TCP connection): see docs/cli-update.md.
+ */
+function communicationFailure(error: UpdateError): string | undefined {
+  if (error.kind === 'timeout') return 'timed out';
+  if (error.kind !== 'network') return undefined;
+  const code = (error.cause as NodeJS.ErrnoException | undefined)?.code;
+  return (code && ERRNO_TEXT[code]) ?? 'communications failure';
+}
+
+const ERRNO_TEXT: Readonly<Record<string, string>> = {
+  ECONNREFUSED: 'connection refused',
+  ECONNRESET: 'connection reset',
+  ENETUNREACH: 'network unreachable',
+  EHOSTUNREACH: 'host unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  EADDRINUSE: 'address in use',
+};
+
+/** The client's zone discovery (the SOA query of an update without `zone`) reached no server. */
+function unreachableForZoneLookup(error: UpdateError): boolean {
+  return (
+    (error.kind === 'timeout' || error.kind === 'network') &&
+    error.message.startsWith('zone discovery: ')
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -614,8 +690,9 @@ export function nsupdateShowText(
 
 /**
  * What nsupdate's `answer` prints for a reply: `Answer:`, the header (ID, status, flags, counts as
- * received) and the zone section. The TSIG pseudosection nsupdate prints after it is left out on
- * purpose: it holds the reply's MAC. (named's update replies carry nothing else.)
+ * received), the zone section and, for a signed reply, the TSIG pseudosection — the reply's TSIG
+ * record with its MAC, as nsupdate shows it (the MAC went over the wire; the secret is never in
+ * it). named's update replies carry nothing else.
  */
 export function nsupdateAnswerText(reply: UpdateReplyHeader): string {
   return (
@@ -623,6 +700,99 @@ export function nsupdateAnswerText(reply: UpdateReplyHeader): string {
     sectionText(
       'ZONE',
       reply.zone ? [questionLine(reply.zone.name, reply.zone.class, reply.zone.type)] : [],
-    )
+    ) +
+    (reply.tsig ? `;; TSIG PSEUDOSECTION:\n${tsigLine(reply.tsig)}\n\n` : '')
   );
+}
+
+/** BIND's names of TSIG errors (RFC 8945 §3; dns_tsigrcode_totext), else the RCODE's name. */
+const TSIG_ERRORS: Readonly<Record<number, string>> = {
+  16: 'BADSIG',
+  17: 'BADKEY',
+  18: 'BADTIME',
+  19: 'BADMODE',
+  20: 'BADNAME',
+  21: 'BADALG',
+  22: 'BADTRUNC',
+};
+
+/** Base64 in words of 56 characters on one line, as BIND's debug style writes a MAC. */
+function base64Words(bytes: Buffer): string {
+  const text = bytes.toString('base64');
+  const words: string[] = [];
+  for (let i = 0; i < text.length; i += 56) words.push(text.slice(i, i + 56));
+  return words.join(' ');
+}
+
+/**
+ * The TSIG record in the layout of the other records (TTL 0, class ANY): algorithm, time,
+ * fudge, MAC size, the MAC (left out when empty), original ID, error, other size and data —
+ * measured on nsupdate 9.16, 9.18 and 9.20, whose output ends in `0 ` when there is no other data.
+ */
+function tsigLine(tsig: NonNullable<UpdateReplyHeader['tsig']>): string {
+  const error = TSIG_ERRORS[tsig.error] ?? RCODES[tsig.error] ?? String(tsig.error);
+  const mac = tsig.mac.length > 0 ? ` ${base64Words(tsig.mac)}` : '';
+  const data =
+    `${tsig.algorithm} ${tsig.timeSigned} ${tsig.fudge} ${tsig.mac.length}${mac} ` +
+    `${tsig.originalId} ${error} ${tsig.otherData.length} ${base64Words(tsig.otherData)}`;
+  return new Columns()
+    .put(tsig.keyName)
+    .to(24)
+    .put('0')
+    .to(32)
+    .put('ANY')
+    .to(40)
+    .put('TSIG')
+    .to(48)
+    .put(data).text;
+}
+
+/** Options of {@link runNsupdateInteractive}. */
+export interface NsupdateInteractiveOptions extends NsupdateRunOptions {
+  /** Shows the prompt (nsupdate's `> ` on stdout) before each line is read. */
+  readonly prompt?: () => void;
+  /** Receives what each command printed, as soon as it has run. */
+  readonly onOutput: (stdout: string, stderr: string) => void;
+}
+
+/**
+ * nsupdate on a terminal: each line runs as it is typed — `send` (or a blank line) sends at
+ * once, `show` and `answer` print at once. A line nsupdate refuses prints its message (without
+ * the `syntax error` line nsupdate adds only when reading a file or a pipe) and is dropped; the
+ * session goes on, as nsupdate's does. There is no check of the whole input first: there is no
+ * whole input. Ends at the end of `lines` (Ctrl-D) or `quit`. The result's `stdout`/`stderr`
+ * repeat what went to `onOutput`; `exitCode` is 2 when an update failed, else 0 (1 for an
+ * update too large to send or a zone lookup that reached no server, which end the session).
+ */
+export async function runNsupdateInteractive(
+  lines: AsyncIterable<string>,
+  options: NsupdateInteractiveOptions,
+): Promise<NsupdateRunResult> {
+  const parseOptions = {
+    ...(options.file ? { file: options.file } : {}),
+    ...(options.localOnly ? { localOnly: true } : {}),
+  };
+  // The lines accepted so far, parsed again with each new one: the parser's state (zone, class,
+  // TTL, pending lines of the next send) is the state of the whole session.
+  let accepted = '';
+  let seen = 0;
+  async function* commands(): AsyncGenerator<NsupdateCommand> {
+    const iterator = lines[Symbol.asyncIterator]();
+    for (;;) {
+      options.prompt?.();
+      const next = await iterator.next();
+      if (next.done) return;
+      const parsed = parseNsupdateScript(`${accepted}${next.value}\n`, parseOptions);
+      if (parsed.isErr()) {
+        const text = parsed.error.nsupdateStderr ?? `${parsed.error.message}\n`;
+        options.onOutput('', text.replace(/(^|\n)syntax error\n$/, '$1'));
+        continue;
+      }
+      accepted += `${next.value}\n`;
+      const fresh = parsed.value.commands.slice(seen);
+      seen = parsed.value.commands.length;
+      yield* fresh;
+    }
+  }
+  return runCommands(commands(), [], options, options.onOutput);
 }

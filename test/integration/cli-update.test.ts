@@ -70,11 +70,15 @@ function rndcJs(args: readonly string[], input?: string, cwd = ROOT): Promise<Bi
 const nsupdate = (args: readonly string[], input?: string) =>
   runBinary('nsupdate', args, { timeoutMs: 60_000, ...(input !== undefined ? { input } : {}) });
 
-/** nsupdate's text with ids, the TSIG pseudosection (it holds a MAC) and the zone normalised. */
+/** nsupdate's text with ids, the TSIG times, MACs and IDs, and the zone normalised. */
 function normaliseStdout(text: string, zone: string): string {
   return text
     .replaceAll(zone, 'ZONE')
-    .replace(/;; TSIG PSEUDOSECTION:\n[^\n]*\n\n/g, '')
+    .replace(
+      /(\tTSIG\thmac-[a-z0-9.-]+) \d+ (\d+) (\d+)((?: [A-Za-z0-9+/=]+)*?) \d+ /g,
+      (_m, alg: string, fudge: string, size: string, mac: string) =>
+        `${alg} TIME ${fudge} ${size}${mac === '' ? '' : ' MAC'} ID `,
+    )
     .replace(/id: +(\d+|\?)\n/g, (match, id: string) => (id === '0' ? match : 'id: N\n'));
 }
 
@@ -567,7 +571,6 @@ describe('never a secret', () => {
         expect(text).not.toContain(secret);
         expect(text).not.toContain(wrong);
         expect(text).not.toContain(key.secretBytes().toString('hex'));
-        expect(text).not.toContain('TSIG PSEUDOSECTION');
       }
     }
   });

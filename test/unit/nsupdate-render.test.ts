@@ -210,3 +210,65 @@ describe("runNsupdateScript's show is nsupdate's", () => {
     expect(await show('answer\n')).toBe('');
   });
 });
+
+describe("answer's TSIG pseudosection (as nsupdate 9.16-9.20 print it)", () => {
+  const reply = (tsig: UpdateReplyHeader['tsig']): UpdateReplyHeader => ({
+    id: 4598,
+    opcode: 5,
+    rcode: 0,
+    flags: 0xa800,
+    counts: [1, 0, 0, 1],
+    zone: { name: 'a.test.', class: CLASS_IN, type: 6 },
+    ...(tsig ? { tsig } : {}),
+  });
+  const base = {
+    keyName: 'rndc-sha256.',
+    algorithm: 'hmac-sha256.',
+    timeSigned: 1796297573,
+    fudge: 300,
+    originalId: 4598,
+    error: 0,
+    otherData: Buffer.alloc(0),
+  };
+
+  it('a 32-byte MAC on one line; other size 0 ends in "0 "', () => {
+    const mac = Buffer.from('mp58Vw1nQ1JdVXz6e3nGI/9Ggcy5xLp1Q/ftinQFZmY=', 'base64');
+    expect(nsupdateAnswerText(reply({ ...base, mac }))).toBe(
+      'Answer:\n;; ->>HEADER<<- opcode: UPDATE, status: NOERROR, id:   4598\n' +
+        ';; flags: qr; ZONE: 1, PREREQ: 0, UPDATE: 0, ADDITIONAL: 1\n' +
+        ';; ZONE SECTION:\n;a.test.\t\t\t\tIN\tSOA\n\n' +
+        ';; TSIG PSEUDOSECTION:\n' +
+        'rndc-sha256.\t\t0\tANY\tTSIG\thmac-sha256. 1796297573 300 32 mp58Vw1nQ1JdVXz6e3nGI/9Ggcy5xLp1Q/ftinQFZmY= 4598 NOERROR 0 \n\n',
+    );
+  });
+
+  it('a 64-byte MAC in words of 56 characters; an empty MAC (BADKEY) leaves no gap', () => {
+    const mac = Buffer.from(
+      'IF1cIPNaYcmIaq43zqTqsfLpYwPk2hdcCHTLDm3LT2dyS5xXRfnbSe+IAIAFbCczTEKJP/812eN5zUVGqMelJQ==',
+      'base64',
+    );
+    expect(
+      nsupdateAnswerText(
+        reply({ ...base, keyName: 'rndc-sha512.', algorithm: 'hmac-sha512.', mac }),
+      ),
+    ).toContain(
+      'rndc-sha512.\t\t0\tANY\tTSIG\thmac-sha512. 1796297573 300 64 IF1cIPNaYcmIaq43zqTqsfLpYwPk2hdcCHTLDm3LT2dyS5xXRfnbSe+I AIAFbCczTEKJP/812eN5zUVGqMelJQ== 4598 NOERROR 0 \n',
+    );
+    expect(
+      nsupdateAnswerText(reply({ ...base, keyName: 'nokey.', mac: Buffer.alloc(0), error: 17 })),
+    ).toContain('nokey.\t\t\t0\tANY\tTSIG\thmac-sha256. 1796297573 300 0 4598 BADKEY 0 \n\n');
+  });
+
+  it('other data (BADTIME) in base64 after its size; an unsigned reply has no pseudosection', () => {
+    const text = nsupdateAnswerText(
+      reply({
+        ...base,
+        mac: Buffer.alloc(0),
+        error: 18,
+        otherData: Buffer.from([0, 0, 1, 2, 3, 4]),
+      }),
+    );
+    expect(text).toContain(' 0 4598 BADTIME 6 AAABAgME\n');
+    expect(nsupdateAnswerText(reply(undefined))).not.toContain('TSIG');
+  });
+});

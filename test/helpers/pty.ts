@@ -1,0 +1,87 @@
+// Drives a program on a real pseudo-terminal (python3's pty module), as a person at a terminal:
+// waits for the program's `> ` prompt before typing each line, then types Ctrl-D. Waits are
+// deadlines on evidence (the prompt), never fixed sleeps.
+import { spawn } from 'node:child_process';
+
+const DRIVER = String.raw`
+import json, os, pty, select, sys, time
+lines = json.loads(sys.argv[1])
+deadline_s = float(sys.argv[2])
+pid, fd = pty.fork()
+if pid == 0:
+    os.execvp(sys.argv[3], sys.argv[3:])
+out = b''
+mark = 0
+def wait_prompt():
+    # A prompt printed after what was there when the last line was typed.
+    global out
+    end = time.time() + deadline_s
+    while time.time() < end:
+        if len(out) > mark and out.endswith(b'> '):
+            return True
+        r, _, _ = select.select([fd], [], [], 0.1)
+        if r:
+            try:
+                data = os.read(fd, 65536)
+            except OSError:
+                return False
+            if not data:
+                return False
+            out += data
+    return False
+for line in lines:
+    if not wait_prompt():
+        break
+    mark = len(out)
+    os.write(fd, (line + '\n').encode())
+wait_prompt()
+os.write(fd, b'\x04')
+end = time.time() + deadline_s
+while time.time() < end:
+    r, _, _ = select.select([fd], [], [], 0.1)
+    if r:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            break
+        if not data:
+            break
+        out += data
+_, status = os.waitpid(pid, 0)
+print(json.dumps({'output': out.decode('utf-8', 'replace'), 'status': os.waitstatus_to_exitcode(status)}))
+`;
+
+export interface PtyResult {
+  /** Everything the terminal showed (stdout, stderr and the echo of typed lines), `\r` removed. */
+  readonly output: string;
+  readonly exitCode: number;
+}
+
+/** Runs `command args…` on a pseudo-terminal, typing `lines` one at a time at its prompts. */
+export function runOnTerminal(
+  command: string,
+  args: readonly string[],
+  lines: readonly string[],
+  promptDeadlineMs = 30_000,
+): Promise<PtyResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      'python3',
+      ['-c', DRIVER, JSON.stringify(lines), String(promptDeadlineMs / 1000), command, ...args],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', () => {
+      try {
+        const parsed = JSON.parse(stdout) as { output: string; status: number };
+        resolve({ output: parsed.output.replaceAll('\r', ''), exitCode: parsed.status });
+      } catch {
+        reject(new Error(`pty driver failed: ${stderr}`));
+      }
+    });
+  });
+}
