@@ -242,6 +242,7 @@ export type {
   NsupdateAddCommand,
   NsupdateBindVersion,
   NsupdateCheckNamesCommand,
+  NsupdateCheckSvcbCommand,
   NsupdateClassCommand,
   NsupdateCommand,
   NsupdateDeleteCommand,

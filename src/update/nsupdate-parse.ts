@@ -31,6 +31,7 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import { type ErrorDetails, RndcLibraryError } from '../errors.js';
 import { DIGEST_BYTES, decodeBase64Strict, type HmacAlgorithm, Key } from '../keys/key.js';
 import { checkNamesFailure } from './check-names.js';
+import { checkSvcbFailure } from './check-svcb.js';
 import { Name, parseName } from './names.js';
 import { parseRdataLine, typeFromText } from './rdata.js';
 
@@ -62,13 +63,15 @@ export interface NsupdateVersionRules {
   readonly nsec3paramIterations: number;
   /** Whether it knows DSYNC, HHIT, BRID, RESINFO and WALLET (9.18 and later; 9.16 does not). */
   readonly newerTypes: boolean;
+  /** Whether it has the `check-svcb` command and check (9.20; see check-svcb.ts). */
+  readonly checkSvcb: boolean;
 }
 
 /** The one table of nsupdate's version differences (BIND 9.16.50, 9.18.49, 9.20.23). */
 export const NSUPDATE_VERSIONS: Readonly<Record<NsupdateBindVersion, NsupdateVersionRules>> = {
-  '9.16': { nsec3paramIterations: 150, newerTypes: false },
-  '9.18': { nsec3paramIterations: 150, newerTypes: true },
-  '9.20': { nsec3paramIterations: 50, newerTypes: true },
+  '9.16': { nsec3paramIterations: 150, newerTypes: false, checkSvcb: false },
+  '9.18': { nsec3paramIterations: 150, newerTypes: true, checkSvcb: false },
+  '9.20': { nsec3paramIterations: 50, newerTypes: true, checkSvcb: true },
 };
 
 /** Fields every command has. */
@@ -137,6 +140,14 @@ export interface NsupdateKeyCommand extends CommandBase {
 export interface NsupdateCheckNamesCommand extends CommandBase {
   /** Discriminant: `'check-names'`. */
   readonly kind: 'check-names';
+  /** True for `yes`/`on`/`true`. */
+  readonly enabled: boolean;
+}
+
+/** `check-svcb yes|no` (also `checksvcb`; nsupdate 9.20). */
+export interface NsupdateCheckSvcbCommand extends CommandBase {
+  /** Discriminant: `'check-svcb'`. */
+  readonly kind: 'check-svcb';
   /** True for `yes`/`on`/`true`. */
   readonly enabled: boolean;
 }
@@ -348,6 +359,7 @@ export type NsupdateCommand =
   | NsupdateTtlCommand
   | NsupdateKeyCommand
   | NsupdateCheckNamesCommand
+  | NsupdateCheckSvcbCommand
   | NsupdatePrereqCommand
   | NsupdateUpdateCommand
   | NsupdateSendCommand
@@ -749,6 +761,8 @@ interface ParserState {
   zoneClass: number;
   defaultTtl: number | undefined;
   checkNames: boolean;
+  /** nsupdate 9.20's `check-svcb` (on by default where the version has it). */
+  checkSvcb: boolean;
   zoneSet: boolean;
   pending: number[];
 }
@@ -953,6 +967,13 @@ function checkAdd(
       return new SyntaxFailure(failure, undefined, 'or turn the check off with `check-names no`');
     }
   }
+  if (type === SVCB && state.checkSvcb && NSUPDATE_VERSIONS[state.version].checkSvcb) {
+    const name = parseName(owner, Name.root);
+    const failure = name.isOk() ? checkSvcbFailure(name.value, rdata) : undefined;
+    if (failure) {
+      return new SyntaxFailure(failure, undefined, 'or turn the check off with `check-svcb no`');
+    }
+  }
   if (type === NSEC3PARAM && rdata.length >= 4) {
     const limit = NSUPDATE_VERSIONS[state.version].nsec3paramIterations;
     if (rdata.readUInt16BE(2) > limit) {
@@ -963,6 +984,7 @@ function checkAdd(
 }
 
 const NSEC3PARAM = 51;
+const SVCB = 64;
 
 function parseUpdate(
   context: LineContext,
@@ -1296,6 +1318,21 @@ function parseLine(
       state.checkNames = enabled;
       return { kind: 'check-names', line, enabled };
     }
+    case 'check-svcb':
+    case 'checksvcb': {
+      // nsupdate 9.20 only; older ones say "incorrect section name" like for any unknown word.
+      if (!NSUPDATE_VERSIONS[state.version].checkSvcb) break;
+      const value = cursor.word();
+      if (missing(value)) return new SyntaxFailure('could not read check-svcb directive');
+      const lower = value.toLowerCase();
+      let enabled: boolean;
+      if (lower === 'yes' || lower === 'true' || lower === 'on') enabled = true;
+      else if (lower === 'no' || lower === 'false' || lower === 'off') enabled = false;
+      else return new SyntaxFailure(`incorrect check-svcb directive: ${value}`);
+      ignoreRest(context, cursor, 'check-svcb');
+      state.checkSvcb = enabled;
+      return { kind: 'check-svcb', line, enabled };
+    }
     case 'gsstsig':
     case 'oldgsstsig':
     case 'realm':
@@ -1345,6 +1382,7 @@ export function parseNsupdateScript(
     zoneClass: CLASS_NONE,
     defaultTtl: undefined,
     checkNames: true,
+    checkSvcb: true,
     zoneSet: false,
     pending: [],
   };

@@ -310,7 +310,7 @@ async function runCommands(
         case 'quit':
           return finish();
         default:
-          // class, ttl, check-names: applied by the parser; debug: nothing to do.
+          // class, ttl, check-names, check-svcb: applied by the parser; debug: nothing to do.
           break;
       }
       flush();

@@ -1087,6 +1087,42 @@ describe.each(nsupdateVersions())('record data as nsupdate %s reads it', (versio
   });
 });
 
+const CHECK_SVCB_SCRIPTS = [
+  'update add _dns.x.example. 300 SVCB 1 . port=53\n',
+  'update add _DNS.x.example. 300 SVCB 0 x.example.\n',
+  'update add _dns.x.example. 300 SVCB 1 . alpn=h2\n',
+  'update add _dns.x.example. 300 SVCB 1 . alpn=dot,http/1.1\n',
+  'update add _dns.x.example. 300 SVCB 1 . alpn=h2 dohpath=/q{?dns}\n',
+  'update add _dns.x.example. 300 SVCB 1 . alpn=dot,doq,h2x,H2\n',
+  'update add _dns.x.example. 300 HTTPS 1 . port=53\n',
+  'update add x._dns.example. 300 SVCB 1 . port=53\n',
+  'update delete _dns.x.example. 300 SVCB 1 . port=53\n',
+  'check-svcb no\nupdate add _dns.x.example. 300 SVCB 1 . alpn=h3\n',
+  'checksvcb FALSE\nupdate add _dns.x.example. 300 SVCB 1 . port=53\n',
+  'check-svcb off\ncheck-svcb yes\nupdate add _dns.x.example. 300 SVCB 1 . port=53\n',
+  'check-svcb maybe\n',
+  'check-svcb\n',
+];
+
+describe.each(nsupdateVersions())('check-svcb as nsupdate %s does it', (version) => {
+  it.each(CHECK_SVCB_SCRIPTS)('%j', async (script) => {
+    const [theirs, mine] = await Promise.all([
+      nsupdateOffline(version, script),
+      ours(script, version),
+    ]);
+    expect(mine.exitCode ?? 0).toBe(theirs.exitCode);
+    expect(mine.stderr ?? '').toBe(theirs.stderr);
+    expect(mine.stdout).toBe(theirs.stdout);
+  });
+
+  it('refuses a _dns SVCB without alpn only where the version checks (9.20)', async () => {
+    const theirs = await nsupdateOffline(version, CHECK_SVCB_SCRIPTS[0]!);
+    expect(theirs.stderr).toBe(
+      NSUPDATE_VERSIONS[version].checkSvcb ? 'check-svcb failed: no ALPN\nsyntax error\n' : '',
+    );
+  });
+});
+
 describe('record data: what the library keeps', () => {
   it('keeps the wire data of each line and the class it was read in', () => {
     const [add] = commandsOf('update add x.example. 300 NONE TXT a;b\n') as [NsupdateAddCommand];
