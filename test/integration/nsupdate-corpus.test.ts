@@ -221,7 +221,8 @@ async function runScript(entry: CorpusEntry, index: number): Promise<Outcome> {
     runBinary('nsupdate', args, { input: instantiate(text, a, ports), timeoutMs: 60_000 }),
     (async () => {
       const io = fakeIo({ stdin: instantiate(text, b, ports) });
-      const exitCode = await runCli(['update', ...args], io);
+      // rndc-js follows the nsupdate of the version under test where versions differ.
+      const exitCode = await runCli(['update', '--bind-version', version, ...args], io);
       return { stdout: io.out(), stderr: io.err(), exitCode };
     })(),
   ]);
