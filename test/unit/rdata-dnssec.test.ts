@@ -17,7 +17,7 @@ import {
   SUPPORTED_TYPES,
   typeFromText,
 } from '../../src/update/rdata.js';
-import { rrcheckerPath, rrcheckerVersions } from '../helpers/rrchecker.js';
+import { rrcheckerSpawn, rrcheckerVersions } from '../helpers/rrchecker.js';
 import { type Case, HANDWRITTEN, SIGNED } from './rdata-dnssec.corpus.js';
 
 const ORIGIN = 'example.';
@@ -43,7 +43,9 @@ type Outcome = { ok: true; text: string } | { ok: false; error: string };
 
 function runRrchecker(version: BindVersion, mode: '-u' | '-p', c: Case): Promise<Outcome> {
   return new Promise((resolve, reject) => {
-    const child = spawn(rrcheckerPath(version), [mode, '-o', ORIGIN], {
+    const { file, env } = rrcheckerSpawn(version);
+    const child = spawn(file, [mode, '-o', ORIGIN], {
+      env,
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
@@ -256,7 +258,11 @@ const knownTypes = Object.keys(RR_TYPES).filter(
 );
 const typeWordArb = fc.oneof(
   fc.constantFrom(...knownTypes),
-  fc.integer({ min: 0, max: 65535 }).map((n) => `TYPE${n}`),
+  // Not the numbers of the types 9.16 does not know (it would print TYPE66 where others print DSYNC).
+  fc
+    .integer({ min: 0, max: 65535 })
+    .filter((n) => ![66, 67, 68, 261, 262].includes(n))
+    .map((n) => `TYPE${n}`),
 );
 const time = fc.oneof(
   fc.integer({ min: 0, max: 0xffffffff }).map(String),

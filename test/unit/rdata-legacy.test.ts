@@ -16,7 +16,7 @@ import {
   RR_TYPES,
   typeFromText,
 } from '../../src/update/rdata.js';
-import { rrcheckerPath, rrcheckerVersions } from '../helpers/rrchecker.js';
+import { rrcheckerSpawn, rrcheckerVersions } from '../helpers/rrchecker.js';
 import { legacyCorpus } from './rdata-legacy-corpus.js';
 
 const origin = parseName('example.com.', Name.root).unwrap();
@@ -38,7 +38,8 @@ type Run = { ok: true; text: string } | { ok: false; error: string };
 /** named-rrchecker of `version` on one record, without blocking the event loop. */
 function rrcheckerAsync(version: BindVersion, mode: '-u' | '-p', input: string): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(rrcheckerPath(version), [mode, '-o', 'example.com']);
+    const { file, env } = rrcheckerSpawn(version);
+    const child = spawn(file, [mode, '-o', 'example.com'], { env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {

@@ -15,7 +15,7 @@ import {
   RR_TYPES,
   typeFromText,
 } from '../../src/update/rdata.js';
-import { rrcheckerPath, rrcheckerTypes, rrcheckerVersions } from '../helpers/rrchecker.js';
+import { rrcheckerSpawn, rrcheckerTypes, rrcheckerVersions } from '../helpers/rrchecker.js';
 
 const origin = parseName('example.com.', Name.root).unwrap();
 const b64 = (length: number, seed = 1): string =>
@@ -380,10 +380,11 @@ type Outcome = { ok: true; text: string } | { ok: false; error: string };
 /** named-rrchecker of `version` on `IN <type> <rdata>` (origin example.com), without blocking. */
 function rrchecker(version: BindVersion, mode: '-u' | '-p', type: string, rdata: string) {
   return new Promise<Outcome>((resolve) => {
+    const { file, env } = rrcheckerSpawn(version);
     const child = execFile(
-      rrcheckerPath(version),
+      file,
       [mode, '-o', 'example.com'],
-      { timeout: 30_000, encoding: 'utf8' },
+      { timeout: 30_000, encoding: 'utf8', env },
       (error, stdout, stderr) => {
         const out = stdout.replace(/\n$/, '');
         resolve(

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BindVersion } from '../../src/testing/bind-versions.js';
 import { Name, parseName } from '../../src/update/names.js';
 import { checkRdata, formatRdata, parseRdata, RR_TYPES } from '../../src/update/rdata.js';
-import { rrcheckerPath, rrcheckerVersions } from '../helpers/rrchecker.js';
+import { rrcheckerSpawn, rrcheckerVersions } from '../helpers/rrchecker.js';
 
 type SvcbType = 'SVCB' | 'HTTPS';
 interface Entry {
@@ -494,7 +494,8 @@ function runChecker(
 ): Promise<Run> {
   return new Promise((resolve) => {
     const args = [mode, ...(origin ? ['-o', origin] : [])];
-    const child = spawn(rrcheckerPath(version), args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    const { file, env } = rrcheckerSpawn(version);
+    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
     let err = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
