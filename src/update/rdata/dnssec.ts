@@ -40,7 +40,7 @@ const PRIVATEDNS = 253;
 const PRIVATEOID = 254;
 
 /** KEY protocol mnemonics (RFC 2535 §3.1.3). */
-const PROTOCOLS: ReadonlyMap<string, number> = new Map([
+export const KEY_PROTOCOLS: ReadonlyMap<string, number> = new Map([
   ['NONE', 0],
   ['TLS', 1],
   ['EMAIL', 2],
@@ -93,7 +93,7 @@ function mnemonic(
 }
 
 /** Key flags: a number (decimal, else hex as C's strtoul reads it) or `NAME|NAME…`. */
-function keyFlags(text: string, what: string): number {
+export function keyFlags(text: string, what: string): number {
   if (numericWord(text)) {
     const value = /^[0-9]+$/.test(text)
       ? Number(text)
@@ -333,7 +333,7 @@ function keyCodec(isKey: boolean): Codec {
   return {
     parse: (f) => {
       const flags = keyFlags(f.word('flags'), f.what);
-      const protocol = mnemonic(f.word('protocol'), PROTOCOLS, 'protocol', f.what);
+      const protocol = mnemonic(f.word('protocol'), KEY_PROTOCOLS, 'protocol', f.what);
       const algorithm = mnemonic(f.word('algorithm'), ALGORITHMS, 'algorithm', f.what);
       const head = Buffer.concat([u16(flags), u8(protocol), u8(algorithm)]);
       if (noKey(flags)) return head;

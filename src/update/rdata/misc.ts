@@ -5,6 +5,7 @@
  */
 import type { CodecEntry } from '../rdata.js';
 import { dsCodec, tlsaCodec } from './core.js';
+import { KEY_PROTOCOLS, keyFlags } from './dnssec.js';
 import {
   base64Chunks,
   type Codec,
@@ -123,61 +124,8 @@ const CERT_TYPES: ReadonlyMap<string, number> = new Map([
   ['OID', 254],
 ]);
 
-/** KEY protocol values (RFC 2535 §3.1.3). */
-const SECPROTOS: ReadonlyMap<string, number> = new Map([
-  ['NONE', 0],
-  ['TLS', 1],
-  ['EMAIL', 2],
-  ['DNSSEC', 3],
-  ['IPSEC', 4],
-  ['ALL', 255],
-]);
-
 /** DSYNC schemes (draft-ietf-dnsop-generalized-notify). */
 const DSYNC_SCHEMES: ReadonlyMap<string, number> = new Map([['NOTIFY', 1]]);
-
-/** KEY flag names (lib/dns/rcode.c keyflags), matched by prefix as BIND does. */
-const KEY_FLAGS: ReadonlyArray<readonly [string, number]> = [
-  ['NOCONF', 0x4000],
-  ['NOAUTH', 0x8000],
-  ['NOKEY', 0xc000],
-  ['FLAG2', 0x2000],
-  ['EXTEND', 0x1000],
-  ['FLAG4', 0x0800],
-  ['FLAG5', 0x0400],
-  ['USER', 0x0000],
-  ['ZONE', 0x0100],
-  ['HOST', 0x0200],
-  ['NTYP3', 0x0300],
-  ['FLAG8', 0x0080],
-  ['FLAG9', 0x0040],
-  ['FLAG10', 0x0020],
-  ['FLAG11', 0x0010],
-  ...Array.from({ length: 16 }, (_, i) => [`SIG${i}`, i] as const),
-  ['KSK', 0x0001],
-];
-
-/** Key flags: a number (decimal, else hex as strtoul base 16 reads it) or NAME|NAME… */
-function keyFlags(text: string, what: string): number {
-  if (/^[0-9]/.test(text) && text.length <= 12) {
-    const value = /^[0-9]+$/.test(text)
-      ? Number(text)
-      : /^(0[xX])?[0-9a-fA-F]+$/.test(text)
-        ? Number.parseInt(text.replace(/^0[xX]/, ''), 16)
-        : Number.NaN;
-    if (Number.isNaN(value)) fail('bad-rdata', `${what}: bad flags ${quote(text)}`);
-    if (value > 0xffff) fail('bad-rdata', `${what}: flags ${quote(text)} are out of range`);
-    return value;
-  }
-  let value = 0;
-  for (const part of text.split('|')) {
-    // BIND compares only the given length, so a prefix (or nothing) names the first match.
-    const hit = KEY_FLAGS.find(([name]) => name.startsWith(part.toUpperCase()));
-    if (!hit) fail('bad-rdata', `${what}: unknown key flag ${quote(part)}`);
-    value |= hit[1];
-  }
-  return value;
-}
 
 /**
  * An unsigned number read by BIND's lexer as a number token, then range-checked.
@@ -411,7 +359,7 @@ const rkeyCodec: Codec = {
   parse: (f) => {
     const flags = keyFlags(f.word('flags'), f.what);
     if (flags !== 0) fail('bad-rdata', `${f.what}: flags must be 0`);
-    const protocol = mnemonic(f.word('protocol'), SECPROTOS, 255, 'protocol', f.what);
+    const protocol = mnemonic(f.word('protocol'), KEY_PROTOCOLS, 255, 'protocol', f.what);
     const algorithm = mnemonic(f.word('algorithm'), SECALG_MNEMONICS, 255, 'algorithm', f.what);
     const key = base64Rest(f, 'public key');
     const problem = privateKeyProblem(algorithm, key);
