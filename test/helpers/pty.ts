@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 
 const DRIVER = String.raw`
-import json, os, pty, select, sys, time
+import json, os, pty, re, select, signal, sys, time
 lines = json.loads(sys.argv[1])
 deadline_s = float(sys.argv[2])
 pid, fd = pty.fork()
@@ -17,7 +17,9 @@ def wait_prompt():
     global out
     end = time.time() + deadline_s
     while time.time() < end:
-        if len(out) > mark and out.endswith(b'> '):
+        # A prompt at the start of a line after the typed line; output may already follow it
+        # (a reply printed after the prompt), so not only at the very end.
+        if re.search(rb'(^|\n)> ', out[mark:]):
             return True
         r, _, _ = select.select([fd], [], [], 0.1)
         if r:
@@ -47,7 +49,12 @@ while time.time() < end:
         if not data:
             break
         out += data
-_, status = os.waitpid(pid, 0)
+# Never wait for ever: a program still running after its deadline is killed (the test then
+# fails on what it printed, instead of timing out).
+done, status = os.waitpid(pid, os.WNOHANG)
+if done == 0:
+    os.kill(pid, signal.SIGKILL)
+    _, status = os.waitpid(pid, 0)
 print(json.dumps({'output': out.decode('utf-8', 'replace'), 'status': os.waitstatus_to_exitcode(status)}))
 `;
 
