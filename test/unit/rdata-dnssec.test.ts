@@ -117,6 +117,14 @@ function versionDifference(version: BindVersion, [type, rdata]: Case): string | 
   if (version !== '9.20' && PRIVATE_CHECKED.has(rdata)) {
     return 'PRIVATEDNS/PRIVATEOID key and signature data checked since 9.20';
   }
+  if (version !== '9.20' && type === 'RRSIG') {
+    // 9.16 and 9.18 refuse a labels field below the signer's label count ("out of range").
+    const [, , labels, , , , , signer] = rdata.trim().split(/\s+/);
+    const name = signer === undefined ? undefined : parseName(signer, origin);
+    if (name?.isOk() && Number(labels) < name.value.labels.length) {
+      return "RRSIG labels below the signer name's label count: refused before 9.20";
+    }
+  }
   if (version !== '9.16') return undefined;
   if (NEW_TYPES.test(rdata) || (type === 'NXT' && /(^| )(66|67|68)( |$)/.test(rdata))) {
     return '9.16 does not know DSYNC, HHIT, BRID, RESINFO, WALLET';
