@@ -80,11 +80,20 @@ beforeAll(async () => {
   expect(['9.16', '9.18', '9.20']).toContain(version);
   // A server that never answers: a bound UDP socket that reads nothing, and a TCP listener that
   // accepts and holds the connection.
-  silentUdp = createSocket('udp4');
-  await new Promise<void>((done) => silentUdp.bind(0, '127.0.0.1', done));
-  silentPort = silentUdp.address().port;
-  silentTcp = createServer((socket) => held.push(socket));
-  await new Promise<void>((done) => silentTcp.listen(silentPort, '127.0.0.1', done));
+  // The UDP port's number may be taken for TCP by another process: try another one then.
+  for (let attempt = 1; ; attempt++) {
+    silentUdp = createSocket('udp4');
+    await new Promise<void>((done) => silentUdp.bind(0, '127.0.0.1', done));
+    silentPort = silentUdp.address().port;
+    silentTcp = createServer((socket) => held.push(socket));
+    const listening = await new Promise<boolean>((done) => {
+      silentTcp.once('error', () => done(false));
+      silentTcp.listen(silentPort, '127.0.0.1', () => done(true));
+    });
+    if (listening) break;
+    silentUdp.close();
+    if (attempt >= 20) throw new Error('no port free for both UDP and TCP after 20 tries');
+  }
   // A port nothing listens on (UDP and TCP).
   closedPort = await freePort();
 });
