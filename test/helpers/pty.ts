@@ -51,7 +51,12 @@ while time.time() < end:
         out += data
 # Never wait for ever: a program still running after its deadline is killed (the test then
 # fails on what it printed, instead of timing out).
+# The terminal's end of file can come before the program has exited: wait for it until the
+# deadline, polling.
 done, status = os.waitpid(pid, os.WNOHANG)
+while done == 0 and time.time() < end:
+    time.sleep(0.05)
+    done, status = os.waitpid(pid, os.WNOHANG)
 if done == 0:
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
