@@ -38,7 +38,8 @@ const nameCodec: Codec = {
   format: (r, origin) => nameText(r.name('name'), origin),
 };
 
-const textCodec: Codec = {
+/** One or more character-strings (TXT's form); also SPF, NINFO, AVC, RESINFO, WALLET. */
+export const textCodec: Codec = {
   parse: (f) => {
     const tokens = f.rest();
     if (tokens.length === 0) fail('syntax', `${f.what}: missing text`);

@@ -10,6 +10,7 @@
  * they are read only in the RFC 3597 generic form `\# <length> <hex>`, any bytes, as in BIND.
  */
 import type { CodecEntry } from '../rdata.js';
+import { textCodec } from './core.js';
 import {
   type Codec,
   characterString,
@@ -219,21 +220,6 @@ const euiCodec = (count: number): Codec => ({
 
 // ---------------------------------------------------------------------------------------------
 // Codecs made of character-strings
-
-/** One or more character-strings (TXT's form): NINFO, AVC, RESINFO, WALLET. */
-const textCodec: Codec = {
-  parse: (f) => {
-    const tokens = f.rest();
-    if (tokens.length === 0) fail('syntax', `${f.what}: missing text`);
-    return Buffer.concat(tokens.map((token) => characterString(token, 'string', f.what)));
-  },
-  format: (r) => {
-    const strings: string[] = [];
-    do strings.push(wireString(r, 'string'));
-    while (r.remaining > 0);
-    return strings.join(' ');
-  },
-};
 
 /** X25 (RFC 1183 §3.1): a PSDN address of at least 4 decimal digits, written as digits only. */
 const x25Codec: Codec = {
