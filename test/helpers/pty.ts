@@ -37,9 +37,23 @@ for line in lines:
     mark = len(out)
     os.write(fd, (line + '\n').encode())
 wait_prompt()
-os.write(fd, b'\x04')
+# What the terminal shows from here on is its reaction to end of file, kept apart.
+eof_mark = len(out)
+# A line editor prints its prompt before it puts the terminal in raw mode. A Ctrl-D typed
+# while the terminal is still canonical is echoed as ^D by the kernel and reaches the editor as
+# a NUL byte once raw mode is on; the editor's line is then not empty and further Ctrl-Ds only
+# ring the bell (seen with nsupdate 9.20's libedit). So until the terminal closes, every half
+# second, the line is erased (Ctrl-U) and Ctrl-D typed again.
 end = time.time() + deadline_s
+next_eof = time.time() + 0.5
+os.write(fd, b'\x04')
 while time.time() < end:
+    if time.time() >= next_eof:
+        try:
+            os.write(fd, b'\x15\x04')
+        except OSError:
+            break
+        next_eof = time.time() + 0.5
     r, _, _ = select.select([fd], [], [], 0.1)
     if r:
         try:
@@ -60,12 +74,14 @@ while done == 0 and time.time() < end:
 if done == 0:
     os.kill(pid, signal.SIGKILL)
     _, status = os.waitpid(pid, 0)
-print(json.dumps({'output': out.decode('utf-8', 'replace'), 'status': os.waitstatus_to_exitcode(status)}))
+print(json.dumps({'output': out[:eof_mark].decode('utf-8', 'replace'), 'afterEof': out[eof_mark:].decode('utf-8', 'replace'), 'status': os.waitstatus_to_exitcode(status)}))
 `;
 
 export interface PtyResult {
   /** Everything the terminal showed (stdout, stderr and the echo of typed lines), `\r` removed. */
   readonly output: string;
+  /** What the terminal showed after the first Ctrl-D: echoes, bells, line redraws, output. */
+  readonly afterEof: string;
   readonly exitCode: number;
 }
 
@@ -89,8 +105,12 @@ export function runOnTerminal(
     child.on('error', reject);
     child.on('close', () => {
       try {
-        const parsed = JSON.parse(stdout) as { output: string; status: number };
-        resolve({ output: parsed.output.replaceAll('\r', ''), exitCode: parsed.status });
+        const parsed = JSON.parse(stdout) as { output: string; afterEof: string; status: number };
+        resolve({
+          output: parsed.output.replaceAll('\r', ''),
+          afterEof: parsed.afterEof.replaceAll('\r', ''),
+          exitCode: parsed.status,
+        });
       } catch {
         reject(new Error(`pty driver failed: ${stderr}`));
       }
