@@ -7,7 +7,16 @@ import type { HmacAlgorithm } from '../keys/key.js';
 import type { BindVersion } from './bind-versions.js';
 
 /** How a test zone is configured. */
-export type ZoneKind = 'dynamic' | 'static' | 'inline-signing';
+export type ZoneKind = 'dynamic' | 'static' | 'inline-signing' | 'secondary';
+
+/** One entry of a secondary zone's `primaries` list. */
+export interface PrimaryText {
+  /** IPv4 address. */
+  readonly host: string;
+  readonly port: number;
+  /** Name of the TSIG key the transfer is signed with, when one is. */
+  readonly keyName?: string | undefined;
+}
 
 /** Severity of named's log channel, as written after `severity` in named.conf. */
 export type LogSeverity =
@@ -41,6 +50,8 @@ export interface ResolvedZone {
   readonly records: readonly string[];
   readonly allowUpdate: boolean;
   readonly zoneOptions: string;
+  /** Where a `secondary` zone transfers from (empty for the other kinds). */
+  readonly primaries: readonly PrimaryText[];
 }
 
 /** Everything `renderNamedConf` needs. */
@@ -137,8 +148,23 @@ export function renderNamedConf(input: NamedConfInput): string {
   );
 
   const zones = input.zones.map((zone) => {
-    const lines = [`zone ${quote(zone.name)} {`, '\ttype primary;', `\tfile ${quote(zone.file)};`];
-    if (zone.allowUpdate) lines.push(`\tallow-update { ${updateList} };`);
+    const secondary = zone.kind === 'secondary';
+    const lines = [
+      `zone ${quote(zone.name)} {`,
+      secondary ? '\ttype secondary;' : '\ttype primary;',
+      `\tfile ${quote(zone.file)};`,
+    ];
+    if (secondary) {
+      // `type secondary` and `primaries` are understood by 9.16 and later (checked with each
+      // version's named-checkconf); 9.20 deprecates the older `slave`/`masters` spellings.
+      const primaries = zone.primaries.map(
+        (p) =>
+          `${p.host} port ${p.port}${p.keyName === undefined ? '' : ` key ${quote(p.keyName)}`};`,
+      );
+      lines.push(`\tprimaries { ${primaries.join(' ')} };`);
+    } else if (zone.allowUpdate) {
+      lines.push(`\tallow-update { ${updateList} };`);
+    }
     if (zone.kind === 'inline-signing') {
       lines.push('\tinline-signing yes;', '\tdnssec-policy default;');
     }

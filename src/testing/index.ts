@@ -39,6 +39,7 @@ export {
   type StartNamedOptions,
   startNamed,
   type WaitForLogOptions,
+  type ZonePrimary,
   type ZoneSpec,
 } from './named.js';
 export { type NamedVersionReport, namedVersion, toolsBindVersion } from './named-version.js';

@@ -75,6 +75,25 @@ export interface ZoneSpec {
   readonly allowUpdate?: boolean;
   /** Extra statements inside the zone block, e.g. `masterfile-format raw;`. */
   readonly options?: string;
+  /**
+   * For `kind: 'secondary'`: the servers the zone is transferred from (the `primaries`
+   * statement), e.g. another instance's `{ port: primary.dnsPort, keyName: 'xfr-key' }`. The
+   * key must be one named knows: one of {@link StartNamedOptions.sharedKeys}. A secondary's zone
+   * file is only written beforehand when `records` or `serial` is given (a stale copy to start
+   * from, written as text, so the zone gets `masterfile-format text;` unless `options` set a
+   * format: a secondary's default is raw); otherwise named creates it after the first transfer.
+   */
+  readonly primaries?: readonly ZonePrimary[];
+}
+
+/** One server a secondary zone transfers from. */
+export interface ZonePrimary {
+  /** IPv4 address. Default 127.0.0.1. */
+  readonly host?: string;
+  /** Its DNS port. */
+  readonly port: number;
+  /** The TSIG key that signs the transfer (a {@link StartNamedOptions.sharedKeys} entry's name). */
+  readonly keyName?: string;
 }
 
 /** A zone of a started instance. */
@@ -181,6 +200,12 @@ export interface StartNamedOptions {
    * set (this project's test suite puts a canary there and checks that it never leaks).
    */
   readonly keySecretPrefix?: string;
+  /**
+   * More TSIG keys written into named's keys file, beside the instance's own: keys several
+   * instances share, e.g. the one a secondary's transfers from a primary are signed with. Their
+   * names must differ from the instance's own (`rndc-*`, `update-sha256-128`).
+   */
+  readonly sharedKeys?: readonly Key[];
 }
 
 /** How named ended. */
@@ -466,6 +491,11 @@ function namedWorkingDirectory(directory: string | undefined, dir: string): stri
   return join(dir, directory);
 }
 
+/** A secondary zone starts from a file written beforehand (a stale copy). */
+function staleCopy(spec: ZoneSpec): boolean {
+  return spec.records !== undefined || spec.serial !== undefined;
+}
+
 function resolveZones(specs: readonly ZoneSpec[], dir: string): ResolvedZone[] {
   const seen = new Set<string>();
   return specs.map((spec) => {
@@ -484,14 +514,31 @@ function resolveZones(specs: readonly ZoneSpec[], dir: string): ResolvedZone[] {
         `zone "${name}": fileName "${file}" must be a relative path inside ${dir}`,
       );
     }
+    const secondary = spec.kind === 'secondary';
+    if (secondary !== (spec.primaries !== undefined && spec.primaries.length > 0)) {
+      throw new NamedStartError(
+        'bad-option',
+        secondary
+          ? `zone "${name}" is a secondary: it needs primaries`
+          : `zone "${name}": primaries are only for kind "secondary"`,
+      );
+    }
     return {
       name,
       kind: spec.kind,
       file,
       serial: spec.serial ?? 2024010101,
       records: spec.records ?? [],
-      allowUpdate: spec.allowUpdate ?? spec.kind !== 'static',
-      zoneOptions: spec.options ?? '',
+      allowUpdate: !secondary && (spec.allowUpdate ?? spec.kind !== 'static'),
+      zoneOptions:
+        secondary && staleCopy(spec) && !/masterfile-format/.test(spec.options ?? '')
+          ? `masterfile-format text;\n${spec.options ?? ''}`
+          : (spec.options ?? ''),
+      primaries: (spec.primaries ?? []).map((p) => ({
+        host: p.host ?? '127.0.0.1',
+        port: p.port,
+        keyName: p.keyName,
+      })),
     };
   });
 }
@@ -582,10 +629,26 @@ async function attemptStart(
     for (const zone of zones) {
       const path = resolve(dir, zone.file);
       await mkdir(dirname(path), { recursive: true });
-      await writeFile(path, renderZoneFile(zone));
+      const spec = options.zones?.find((z) => z.name.replace(/\.$/, '') === zone.name);
+      if (zone.kind !== 'secondary' || (spec && staleCopy(spec))) {
+        await writeFile(path, renderZoneFile(zone));
+      }
       namedZones.push({ name: zone.name, kind: zone.kind, file: zone.file, path });
     }
-    await writeFile(keysFile, renderKeysFile([...keyTexts.values(), truncated.text]), {
+    const shared = (options.sharedKeys ?? []).map((key) => ({
+      name: key.name.replace(/\.$/, ''),
+      algorithm: key.algorithmName,
+      secret: key.secretBytes().toString('base64'),
+    }));
+    const ownNames = new Set([...keyTexts.values(), truncated.text].map((k) => k.name));
+    const clash = shared.find((k) => ownNames.has(k.name));
+    if (clash) {
+      throw new NamedStartError(
+        'bad-option',
+        `sharedKeys: "${clash.name}" is an instance key name`,
+      );
+    }
+    await writeFile(keysFile, renderKeysFile([...keyTexts.values(), truncated.text, ...shared]), {
       mode: 0o600,
     });
     await writeFile(
