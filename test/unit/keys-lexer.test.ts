@@ -151,7 +151,7 @@ describe('tokenize runs in linear time on adversarial input (issue 10, item 10)'
     ['an unterminated comment after opening markers', '/*/'],
   ];
   for (const [name, fragment] of shapes) {
-    it(`${name}: 4 MiB costs at most 4× the linear share of 256 KiB`, () => {
+    it(`${name}: 4 MiB costs at most 8× the linear share of 256 KiB`, () => {
       const s = scaling(
         (size) => (fragment === '"' ? `"${repeatTo('a', size - 2)}"` : repeatTo(fragment, size)),
         (text) => {
@@ -160,8 +160,10 @@ describe('tokenize runs in linear time on adversarial input (issue 10, item 10)'
         SMALL,
         LARGE,
       );
-      // Quadratic work gives a ratio near 256 (16²); linear work near 16.
-      expect(s.timeRatio, JSON.stringify(s)).toBeLessThanOrEqual(4 * s.sizeRatio);
+      // Quadratic work gives a ratio near 256 (16²); linear work near 16. The bound is 8× the
+      // linear share (128), still half of quadratic: CPU time of the large run grows with a
+      // loaded machine's cache and GC pressure (a ratio of 72 seen in CI at load 10).
+      expect(s.timeRatio, JSON.stringify(s)).toBeLessThanOrEqual(8 * s.sizeRatio);
     }, 120_000);
   }
 
