@@ -13,7 +13,7 @@ import type { IxfrResult } from '../xfr/reader.js';
 import { type TransferOptions, transfer, zoneFileHeader } from '../xfr/transfer.js';
 import { type GlobalSettings, optionText, parseArgs, parseWholeNumber } from './args.js';
 import { type CliIo, PROGRAM, type TextSink } from './io.js';
-import { formatError, jsonError } from './output.js';
+import { formatError, jsonError, writeJson } from './output.js';
 import { type JsonUpdateWarning, loadKey, Y_WARNING } from './update.js';
 import { usageError } from './usage.js';
 
@@ -93,7 +93,7 @@ export async function transferCommand(
     warnings,
   );
   if (key.isErr()) {
-    if (json) await write(io.stdout, `${JSON.stringify(failure(zone, key.error))}\n`);
+    if (json) writeJson(io, failure(zone, key.error));
     else io.stderr.write(formatError(key.error, 'transfer'));
     return 1;
   }
@@ -111,10 +111,8 @@ export async function transferCommand(
   if (serial !== undefined) {
     const result = await transferIncremental(zone, { ...common, serial });
     if (result.isErr()) return reportError(io, json, zone, result.error);
-    await write(
-      io.stdout,
-      json ? `${JSON.stringify(ixfrJson(result.value))}\n` : incrementalText(result.value),
-    );
+    if (json) writeJson(io, ixfrJson(result.value));
+    else await write(io.stdout, incrementalText(result.value));
     return 0;
   }
   return axfr(zone, common, json, io);
@@ -189,7 +187,7 @@ function failure(zone: string, error: { kind?: string; message: string }) {
 }
 
 async function reportError(io: CliIo, json: boolean, zone: string, error: AxfrError) {
-  if (json) await write(io.stdout, `${JSON.stringify(failure(zone, error))}\n`);
+  if (json) writeJson(io, failure(zone, error));
   io.stderr.write(formatError(error, 'transfer'));
   return 1;
 }
