@@ -76,6 +76,8 @@ export async function transferIncremental(
     return fail('invalid-argument', `zone ${JSON.stringify(zone)}: ${name.error.message}`);
   if (isIP(options.server) === 0)
     return fail('invalid-argument', `${JSON.stringify(options.server)} is not an IP address`);
+  if (!Number.isInteger(port) || port < 1 || port > 65535)
+    return fail('invalid-argument', `port ${port} is not a TCP port number`);
   if (!Number.isInteger(options.serial) || options.serial < 0 || options.serial > 0xffffffff)
     return fail('invalid-argument', `serial ${options.serial} is not a 32-bit unsigned integer`);
   const now = options.now ?? (() => Math.floor(Date.now() / 1000));

@@ -512,6 +512,13 @@ export class XfrReader {
       });
     }
     if (record.originalId !== this.#o.id) return fail('the TSIG Original ID is not the query ID');
+    // The error field of later messages is outside their MAC (only the timers are covered):
+    // BIND never sends one with data, so anything but 0 fails the transfer rather than pass
+    // unauthenticated.
+    if (record.error !== 0)
+      return fail(
+        `TSIG error field ${TSIG_ERRORS[record.error] ?? record.error} in a data message`,
+      );
     this.#previousMac = record.mac;
     return Ok(undefined);
   }

@@ -238,6 +238,28 @@ describe(`IXFR from named ${version}`, () => {
       .filter((line) => /^(del|add) /.test(line))
       .map((line) => line.replace(/\s+/g, ' '));
     expect(ours.map((line) => line.replace(/\s+/g, ' '))).toEqual(theirs);
+    // The CLI prints the same del/add lines.
+    const cli = await run(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'src/cli/main.ts',
+        'transfer',
+        'dyn.test',
+        '-p',
+        String(named.dnsPort),
+        '--ixfr',
+        '2024010101',
+      ],
+      { cwd: resolve('.') },
+    );
+    expect(
+      cli.stdout
+        .split('\n')
+        .filter((line) => /^(del|add) /.test(line))
+        .map((line) => line.replace(/\s+/g, ' ')),
+    ).toEqual(theirs);
 
     // Asking from the newest serial: up to date; from a serial the journal does not have:
     // BIND falls back to the whole zone, which we report as 'full'.
