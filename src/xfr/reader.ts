@@ -42,7 +42,9 @@ export const TYPE_IXFR = 251;
 
 /** One difference of an incremental transfer: the zone at `fromSerial` became `toSerial`. */
 export interface IxfrDelta {
+  /** The serial before the difference. */
   readonly fromSerial: number;
+  /** The serial after it. */
   readonly toSerial: number;
   /** The SOA the difference starts from (deleted). */
   readonly fromSoa: AxfrRecord;
@@ -72,15 +74,18 @@ export interface XfrFacts {
 export type IxfrResult =
   /** The server sent the differences since our serial. */
   | (XfrFacts & {
+      /** Differences. */
       readonly kind: 'incremental';
       /** Our serial (the first difference's start). */
       readonly fromSerial: number;
       /** The server's serial (the last difference's end). */
       readonly toSerial: number;
+      /** The differences in order, each starting where the previous one ended. */
       readonly deltas: readonly IxfrDelta[];
     })
   /** One SOA: nothing newer than our serial. */
   | (XfrFacts & {
+      /** Nothing newer. */
       readonly kind: 'up-to-date';
       /** The server's serial. */
       readonly serial: number;
@@ -94,7 +99,9 @@ export type IxfrResult =
    * no journal, `ixfr-from-differences no`, the journal trimmed, or `request-ixfr no`).
    */
   | (XfrFacts & {
+      /** The whole zone instead of differences. */
       readonly kind: 'full';
+      /** The zone's serial on the server. */
       readonly serial: number;
       /** The zone, the SOA first (the closing SOA left out). */
       readonly records: readonly AxfrRecord[];

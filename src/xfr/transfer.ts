@@ -227,6 +227,7 @@ export function transfer(zone: string, options: TransferOptions): ZoneTransfer {
 export interface ZoneText {
   /** A zone file named-checkzone accepts: `$ORIGIN`, then one absolute record per line. */
   readonly text: string;
+  /** The transfer's summary. */
   readonly summary: TransferSummary;
 }
 
