@@ -239,6 +239,34 @@ describe('hostile IXFR answers', () => {
     expect(result.unwrapErr()).toMatchObject({ kind: 'timeout', messageIndex: 2 });
   });
 
+  it('an endless difference is cut off at maxRecords, and an endless stream at maxBytes', async () => {
+    for (const bound of [{ maxRecords: 300 }, { maxBytes: 20_000 }]) {
+      server = await startFakeAxfr(async (c) => {
+        c.frame(message(c.request, ZONE, [soa(ZONE, 3), soa(ZONE, 1)], { qtype: IXFR }));
+        const filler = message(
+          c.request,
+          ZONE,
+          Array.from({ length: 50 }, (_, i) => h(i)),
+          { question: false },
+        );
+        while (c.open() && c.frame(filler)) await new Promise((r) => setImmediate(r));
+      });
+      const result = await transferIncremental(ZONE, {
+        server: '127.0.0.1',
+        port: server.port,
+        serial: 1,
+        timeoutMs: 5000,
+        ...bound,
+      });
+      expect(result.unwrapErr().kind).toBe('too-large');
+      expect(result.unwrapErr().message).toMatch(
+        'maxRecords' in bound ? /more than 300 records/ : /exceeds 20000 bytes/,
+      );
+      await server.close();
+      server = undefined;
+    }
+  });
+
   it('the question must be IXFR for the zone', async () => {
     const { result } = await ixfr(
       (c) => {
