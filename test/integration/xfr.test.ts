@@ -147,7 +147,7 @@ describe(`AXFR from named ${version}`, () => {
     }
   });
 
-  it('the CLI prints a zone file named-checkzone accepts, equal to the library transfer', async () => {
+  it('the CLI prints a zone file named-checkzone accepts (signed: every message verified)', async () => {
     const k = named.keys['hmac-sha256'];
     const keyFile = join(scratch, 'xfr.key');
     await writeFile(
@@ -177,31 +177,6 @@ describe(`AXFR from named ${version}`, () => {
     const check = await run(bin('named-checkzone'), ['varied.test', file]);
     expect(check.stdout).toMatch(/loaded serial \d+\nOK/);
     expect(cli.stdout).toMatch(/every message TSIG-verified/);
-    const json = await run(
-      process.execPath,
-      [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
-        'transfer',
-        'varied.test',
-        '-p',
-        String(named.dnsPort),
-        '--format',
-        'json',
-      ],
-      { cwd: resolve('.'), maxBuffer: 16 * 1024 * 1024 },
-    );
-    const doc = JSON.parse(json.stdout) as {
-      ok: boolean;
-      records: { name: string; type: string; data: string }[];
-    };
-    expect(doc.ok).toBe(true);
-    expect(doc.records).toHaveLength(5 + VARIED.length);
-    expect(doc.records.find((r) => r.type === 'SRV')).toMatchObject({
-      name: '_sip._tcp.varied.test.',
-      data: '10 60 5060 sip.varied.test.',
-    });
   });
 });
 
