@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { FUZZ_DIR } from './lib/corpus.js';
 import { deepFrame } from './targets/isccc.js';
+import { wellFormedStreams } from './targets/xfr-stream.js';
 
 const research = resolve(process.argv[2] ?? join(FUZZ_DIR, '..', '..', 'shared', 'research'));
 const corpus = join(FUZZ_DIR, 'corpus');
@@ -152,6 +153,11 @@ save(
   'rfc3597.db',
   '@ 3600 CLASS1 TYPE6 \\# 28 026e7300 02686d00 78b2c1f5 00000e10 00000258 00093a80 0000012c\n',
 );
+
+// Zone transfer answers (TCP streams, signed with the xfr-stream target's key and time).
+for (const [name, stream] of Object.entries(wellFormedStreams())) {
+  save('xfr-stream', `${name}.hex`, `${stream.toString('hex')}\n`);
+}
 
 // A real raw-format file, when BIND's tools are installed.
 try {

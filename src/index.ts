@@ -281,3 +281,15 @@ export type { RecordInput, UpdateOptions } from './update/update.js';
 export { Update } from './update/update.js';
 export type { AxfrErrorKind, AxfrOptions, AxfrRecord, AxfrSummary } from './xfr/axfr.js';
 export { AxfrError, receiveAxfr } from './xfr/axfr.js';
+export type { IncrementalTransferOptions } from './xfr/ixfr.js';
+export { transferIncremental } from './xfr/ixfr.js';
+export type { IxfrDelta, IxfrResult, XfrFacts } from './xfr/reader.js';
+export { compareSerials, serialAfter } from './xfr/serial.js';
+export type {
+  TransferOptions,
+  TransferSummary,
+  ZoneRecord,
+  ZoneText,
+  ZoneTransfer,
+} from './xfr/transfer.js';
+export { transfer, transferZoneText } from './xfr/transfer.js';

@@ -7,6 +7,7 @@ import { namedLog } from './named-log.js';
 import { nsupdate } from './nsupdate.js';
 import { rndcConf } from './rndc-conf.js';
 import type { FuzzTarget } from './types.js';
+import { xfrStream } from './xfr-stream.js';
 import { zonefileSerial } from './zonefile-serial.js';
 
 export const targets: readonly FuzzTarget[] = [
@@ -18,4 +19,5 @@ export const targets: readonly FuzzTarget[] = [
   nsupdate,
   zonefileSerial,
   namedLog,
+  xfrStream,
 ];

@@ -13,6 +13,7 @@ import { explainCommand } from './explain-command.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { recoverCommand } from './recover-command.js';
 import { rndcCommand } from './rndc-command.js';
+import { transferCommand } from './transfer-command.js';
 import { triggersCommand } from './triggers-command.js';
 import { updateCommand } from './update.js';
 import { USAGE, usageError } from './usage.js';
@@ -73,6 +74,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return cleanTmpCommand(rest, settings, io);
     case 'explain':
       return explainCommand(rest, settings, io);
+    case 'transfer':
+      return transferCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {

@@ -47,6 +47,12 @@ Commands of ${PROGRAM} itself:
       per zone which dumps, journals or updates fail, since when, how often, the likely cause
       and the remedy, with the lines. Exit 0 nothing wrong found, 1 problems explained, 2 the
       log could not be read. A stream is read to its end or --wait (default 60 s).
+  transfer ZONE [-s SERVER] [-p PORT] [-k KEYFILE | -y KEY] [--ixfr SERIAL]
+           [--format zone|json]
+      zone transfer from a DNS server (default 127.0.0.1 port 53): AXFR printed as a zone file
+      named-checkzone accepts, streamed; --ixfr SERIAL asks for the changes since SERIAL (del/add
+      lines). -k/-y: TSIG key (every message verified). -t bounds the whole transfer. Exit 0
+      complete, 1 failed (a partial zone ends with '; INCOMPLETE').
 
 Options:
   -b address   source address          -c config    rndc.conf (default /etc/bind/rndc.conf)

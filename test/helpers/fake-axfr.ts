@@ -48,14 +48,15 @@ export function a(owner: string, address: string): Buffer {
   return rr(owner, 1, Buffer.from(address.split('.').map(Number)));
 }
 
-/** A reply message to `request`: header, the question (zone AXFR IN), then `answers`. */
+/** A reply message to `request`: header, the question (zone AXFR IN, or `qtype`), then `answers`. */
 export function message(
   request: FakeRequest,
   zone: string,
   answers: readonly Buffer[],
-  options: { readonly rcode?: number; readonly question?: boolean } = {},
+  options: { readonly rcode?: number; readonly question?: boolean; readonly qtype?: number } = {},
 ): Buffer {
-  const question = options.question === false ? [] : [wireName(zone), u16(252), u16(1)];
+  const question =
+    options.question === false ? [] : [wireName(zone), u16(options.qtype ?? 252), u16(1)];
   const header = Buffer.concat([
     u16(request.id),
     u16(0x8400 | (options.rcode ?? 0)),
