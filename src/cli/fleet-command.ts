@@ -116,7 +116,7 @@ export function parseFleetFile(text: string): Result<FleetFileEntry[], string> {
  */
 export function parseServerOption(text: string): Result<{ host: string; port?: number }, string> {
   const bracket = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  const colon = /^([^:]+):(\d+)$/.exec(text);
+  const colon = /^([^:]*):(\d+)$/.exec(text);
   const host = bracket?.[1] ?? colon?.[1] ?? text;
   const portText = bracket?.[2] ?? colon?.[2];
   if (host === '') return Err(`server '${text}' has no host`);

@@ -107,10 +107,13 @@ export interface FleetServerResult<T, E = RndcError> {
 
 /** A failed server, in a summary. */
 export interface FleetFailure {
+  /** The server's name. */
   readonly name: string;
+  /** `host#port` of its control channel. */
   readonly server: string;
   /** The error's kind (`timeout`, `rejected`, `not-primary`, `dump-failed`…). */
   readonly kind: string;
+  /** The error's message. */
   readonly message: string;
 }
 
@@ -308,6 +311,7 @@ export class RndcFleet {
     await Promise.all(this.#members.map((m) => m.client.close()));
   }
 
+  /** `await using fleet = RndcFleet.connect(…)`: {@link RndcFleet.close} at the end of the scope. */
   async [Symbol.asyncDispose](): Promise<void> {
     await this.close();
   }
