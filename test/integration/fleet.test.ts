@@ -320,6 +320,29 @@ server ${name} { key "k-${name}"; port ${named.controlPort}; addresses { 127.0.0
     expect(doc.summary).toBe('1 of 2 servers ok; failed: b:1 (connect-failed)');
   });
 
+  it('doctor on a secondary: served serial vs file serial; the mount point is found', async () => {
+    const doctor = (named: NamedInstance) =>
+      cli([
+        '-c',
+        named.rndcConfFile(),
+        'doctor',
+        topology.zone,
+        '--named-pid',
+        String(named.pid),
+        '--named-binary',
+        named.namedBinary,
+      ]);
+    const healthy = await doctor(topology.secondary('a'));
+    expect(healthy.code, healthy.out + healthy.err).toBe(0);
+    const serial = /^ {2}serial: +served (\d+), file (\d+)$/m.exec(healthy.out);
+    expect(serial?.[1]).toBe(serial?.[2]);
+    expect(healthy.out).toMatch(/no problems found/);
+    if (!mountNamespace.ok) expect.fail(`mount point not reproduced: ${mountNamespace.reason}`);
+    const mounted = await doctor(topology.secondary('mounted'));
+    expect(mounted.code).toBe(1);
+    expect(mounted.out).toMatch(/^ {2}ERROR zone-file-mount-point: /m);
+  });
+
   it('--fleet FILE: sync --verify per server with its own key file and log; the mount point fails the run', async () => {
     const names = [...instances.keys()].filter((n) => n !== 'primary');
     const servers = [];
