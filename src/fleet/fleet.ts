@@ -377,7 +377,14 @@ export class RndcFleet {
     const started = Date.now();
     const server = member.client.server;
     if (fleetSignal?.aborted) {
-      return result<T, E>(member, Err(expired(server, 'aborted', timeoutMs)), 0);
+      // Aborted before this server's turn: nothing was sent to it.
+      const notSent = new RndcError({
+        kind: 'aborted',
+        message: `${server}: the fleet call was aborted before this server's turn; nothing was sent`,
+        server,
+        mayHaveRun: false,
+      });
+      return result<T, E>(member, Err(notSent), 0);
     }
     // Stops this server's work when its deadline passes or the fleet call is aborted.
     const stop = new AbortController();

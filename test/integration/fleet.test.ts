@@ -231,6 +231,49 @@ describe('RndcFleet over a primary and its secondaries', () => {
     }
   });
 
+  it('abort: the call settles at once, servers in flight and not yet started report aborted', async () => {
+    const key = topology.primary.keys['hmac-sha256'] as Key;
+    const silent = await startFakeControl(key, (request) => request.index > 0);
+    try {
+      const controller = new AbortController();
+      await using fleet = RndcFleet.connect({
+        servers: Array.from({ length: 4 }, (_, i) => ({ name: `s${i}`, port: silent.port, key })),
+        concurrency: 2,
+        timeoutMs: 10_000,
+        signal: controller.signal,
+      });
+      const pending = fleet.run('null');
+      await until(() => silent.requests.filter((r) => r.index > 0).length === 2, 5000, 'two sent');
+      const started = Date.now();
+      controller.abort();
+      const result = await pending;
+      expect(Date.now() - started).toBeLessThan(500);
+      expect(result.failed.map((f) => f.kind)).toEqual([
+        'aborted',
+        'aborted',
+        'aborted',
+        'aborted',
+      ]);
+      // Never sent to the two that had not started, and their errors say so.
+      expect(silent.requests.filter((r) => r.index > 0)).toHaveLength(2);
+      const mayHaveRun = result.results.map((r) => (r.result.unwrapErr() as RndcError).mayHaveRun);
+      expect(mayHaveRun).toEqual([true, true, false, false]);
+    } finally {
+      await silent.close();
+    }
+  });
+
+  it('a fleet with two servers of the same name fails every call per server, without sending', async () => {
+    const key = topology.primary.keys['hmac-sha256'] as Key;
+    await using fleet = RndcFleet.connect({
+      servers: [member('x', topology.primary), { name: 'x', port: 1, key }],
+    });
+    const result = await fleet.status();
+    expect(result.ok).toBe(false);
+    expect(result.failed.map((f) => f.kind)).toEqual(['invalid-argument', 'invalid-argument']);
+    expect(result.failed[0]?.message).toMatch(/two servers are called "x"/);
+  });
+
   it('concurrency cap: never more commands in flight than the cap', async () => {
     const key = topology.primary.keys['hmac-sha256'] as Key;
     let inFlight = 0;
