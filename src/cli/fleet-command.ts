@@ -334,7 +334,7 @@ function dumpOf(value: unknown): DumpEvidence | undefined {
 function fleetText(result: FleetResult<unknown, unknown>, settings: GlobalSettings): string {
   const lines: string[] = [];
   for (const r of result.results) {
-    const head = `${r.name} (${r.server})`;
+    const head = r.name === r.server ? r.name : `${r.name} (${r.server})`;
     if (r.result.isOk()) {
       lines.push(`${head}: ok`);
       const reply = replyOf(r.result.value);
