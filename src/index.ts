@@ -205,6 +205,22 @@ export type {
 export { readZoneFileSerial, ZoneFileError } from './dump/zonefile.js';
 export type { ConfigErrorKind, ErrorDetails, SourceLocation } from './errors.js';
 export { ConfigError, RndcLibraryError } from './errors.js';
+export type {
+  FleetCallOptions,
+  FleetClient,
+  FleetDumpOptions,
+  FleetFailure,
+  FleetResult,
+  FleetServer,
+  FleetServerResult,
+  FleetZoneOptions,
+  RndcFleetOptions,
+} from './fleet/fleet.js';
+export {
+  DEFAULT_FLEET_CONCURRENCY,
+  DEFAULT_FLEET_TIMEOUT_MS,
+  RndcFleet,
+} from './fleet/fleet.js';
 export * from './keys/index.js';
 export type { CheckzoneOutcome } from './recover/checkzone.js';
 export type {

@@ -23,6 +23,8 @@ export interface OptionSpec {
 /** What was parsed. Flags are `true`; options with a value hold the last value given. */
 export interface ParsedArgs {
   readonly options: Readonly<Record<string, string | true>>;
+  /** Every value given to each option that takes one, in order (`-s a -s b`: `['a', 'b']`). */
+  readonly values: Readonly<Record<string, readonly string[]>>;
   /** Operands (non-option words), in order. */
   readonly operands: readonly string[];
   /** True when `--` was seen (everything after it is an operand). */
@@ -44,6 +46,12 @@ export function parseArgs(
   parse: ParseOptions = {},
 ): Result<ParsedArgs, string> {
   const options: Record<string, string | true> = {};
+  const values: Record<string, string[]> = {};
+  const setValue = (key: string, value: string) => {
+    options[key] = value;
+    values[key] ??= [];
+    values[key].push(value);
+  };
   const operands: string[] = [];
   let sawDoubleDash = false;
   for (let i = 0; i < argv.length; i++) {
@@ -64,12 +72,12 @@ export function parseArgs(
         continue;
       }
       if (eq !== -1) {
-        options[keyOf(spec)] = arg.slice(eq + 1);
+        setValue(keyOf(spec), arg.slice(eq + 1));
         continue;
       }
       const next = argv[i + 1];
       if (next === undefined) return Err(`option '--${name}' needs a value`);
-      options[keyOf(spec)] = next;
+      setValue(keyOf(spec), next);
       i++;
       continue;
     }
@@ -84,11 +92,11 @@ export function parseArgs(
         }
         const attached = arg.slice(j + 1);
         if (attached !== '') {
-          options[keyOf(spec)] = attached;
+          setValue(keyOf(spec), attached);
         } else {
           const next = argv[i + 1];
           if (next === undefined) return Err(`option '-${letter}' needs a value`);
-          options[keyOf(spec)] = next;
+          setValue(keyOf(spec), next);
           i++;
         }
         break;
@@ -101,7 +109,7 @@ export function parseArgs(
     }
     operands.push(arg);
   }
-  return Ok({ options, operands, sawDoubleDash });
+  return Ok({ options, values, operands, sawDoubleDash });
 }
 
 /** The global options, as rndc has them (`b:c:hk:Mmp:qrs:t:Vy:`) plus `--json`, `--help`, `--version`. */
@@ -122,6 +130,9 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { short: 'h', long: 'help', key: 'help' },
   { long: 'version', key: 'version' },
   { long: 'json', key: 'json' },
+  // Fleet mode (fleet-command.ts): several -s, or a fleet file.
+  { long: 'fleet', value: true, key: 'fleet' },
+  { long: 'concurrency', value: true, key: 'concurrency' },
 ];
 
 /** The settings the global options give every command. */

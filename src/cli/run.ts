@@ -6,10 +6,17 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { GLOBAL_OPTIONS, type GlobalSettings, globalSettings, parseArgs } from './args.js';
+import {
+  GLOBAL_OPTIONS,
+  type GlobalSettings,
+  globalSettings,
+  optionText,
+  parseArgs,
+} from './args.js';
 import { cleanTmpCommand } from './clean-tmp-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { explainCommand } from './explain-command.js';
+import { fleetCommand } from './fleet-command.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { recoverCommand } from './recover-command.js';
 import { rndcCommand } from './rndc-command.js';
@@ -43,7 +50,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const parsed = parseArgs(argv, GLOBAL_OPTIONS, { stopAtOperand: true });
   if (parsed.isErr()) return usageError(io, parsed.error);
-  const { options, operands } = parsed.value;
+  const { options, values, operands } = parsed.value;
   if (options.help === true) {
     io.stdout.write(USAGE);
     return 0;
@@ -60,6 +67,24 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stderr.write(USAGE);
     return 1;
   }
+  const servers = values.server ?? [];
+  const fleetFile = optionText(options, 'fleet');
+  const concurrency = optionText(options, 'concurrency');
+  if (servers.length > 1 || fleetFile !== undefined) {
+    return fleetCommand(
+      word,
+      rest,
+      settings,
+      {
+        servers,
+        ...(fleetFile !== undefined ? { fleetFile } : {}),
+        ...(concurrency !== undefined ? { concurrency } : {}),
+      },
+      io,
+    );
+  }
+  if (concurrency !== undefined)
+    return usageError(io, '--concurrency goes with several -s or --fleet');
   switch (word) {
     case 'update':
       // The update command handles its own options, --json included.

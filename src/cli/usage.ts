@@ -42,6 +42,10 @@ Commands of ${PROGRAM} itself:
       ./ZONE.recovered-SERIAL.zone) from the newest tmp file with the served serial, else by
       AXFR (-k/-y: TSIG key allow-transfer wants), proven by serial and named-checkzone. Never
       overwrites the zone file; prints the next steps. Exit 0 recovered, 1 not.
+  -s SERVER -s SERVER… COMMAND…  |  --fleet FILE COMMAND…  [--concurrency N]
+      fleet mode: the command on every server (each -s is NAME, HOST:PORT or [V6]:PORT; a
+      fleet file is JSON, see docs/cli.md), one result per server and a summary; sync/freeze
+      ZONE --verify prove each server's file. Exit 0 all succeeded, 1 any failed.
   explain [FILE|-] [--wait SECONDS]
       read named's log (a file, or standard input: kubectl logs, stern, a k9s paste) and say
       per zone which dumps, journals or updates fail, since when, how often, the likely cause

@@ -139,6 +139,14 @@ interface Classification {
   readonly remedy?: string;
 }
 
+/** freeze/thaw of a secondary (or any non-primary) zone. */
+const NOT_PRIMARY: Classification = {
+  kind: 'not-primary',
+  causes: ['freeze/thaw only apply to primary zones; this zone is a secondary (or mirror, stub)'],
+  remedy:
+    "a secondary writes its zone file after each transfer: prove it with `sync ZONE` verified (`{ verify: true }`, `--verify`); freeze and thaw the primary's zone",
+};
+
 /** Maps named's `err` text to a kind, with what usually causes it and what to do. */
 const BY_ERR_TEXT: Readonly<Record<string, Classification>> = {
   'unknown command': {
@@ -174,10 +182,9 @@ const BY_ERR_TEXT: Readonly<Record<string, Classification>> = {
     causes: ['reload is refused for a zone that accepts dynamic updates'],
     remedy: 'use `freeze zone`, edit the file, then `thaw zone`; or `sync zone` to write it',
   },
-  'not primary': {
-    kind: 'not-primary',
-    causes: ['freeze/thaw only apply to primary zones'],
-  },
+  'not primary': NOT_PRIMARY,
+  // BIND 9.16's wording of the same result (DNS_R_NOTMASTER), renamed "not primary" in 9.18.
+  'not master': NOT_PRIMARY,
   'already exists': {
     kind: 'already-exists',
     causes: ['a zone of that name is already configured'],

@@ -29,6 +29,7 @@ describe('parseArgs', () => {
         server: 'ns1',
         configFile: '/etc/rndc.conf',
       },
+      values: { port: ['953'], server: ['ns1'], configFile: ['/etc/rndc.conf'] },
       operands: ['zonestatus', 'x'],
       sawDoubleDash: false,
     });
@@ -52,6 +53,7 @@ describe('parseArgs', () => {
     const specs = [{ long: 'wait', value: true }, { long: 'json' }];
     expect(parseArgs(['--wait=5', 'a', '--json', '--', '--wait', '-x'], specs).unwrap()).toEqual({
       options: { wait: '5', json: true },
+      values: { wait: ['5'] },
       operands: ['a', '--wait', '-x'],
       sawDoubleDash: true,
     });
