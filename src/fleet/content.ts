@@ -19,6 +19,7 @@ export interface ZoneDigest {
   readonly digest: string;
   /** The serial of the transfer. */
   readonly serial: number;
+  /** Records digested (the closing SOA not counted). */
   readonly records: number;
 }
 

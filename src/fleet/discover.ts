@@ -21,6 +21,7 @@ export const DEFAULT_MAX_DISCOVERED = 32;
 export interface DiscoveredServer {
   /** Its name, absolute (`ns1.example.com.`). */
   readonly name: string;
+  /** One of its addresses (a name with several gives one entry per address). */
   readonly address: string;
   /** In the NS set, the SOA MNAME, or both. */
   readonly roles: readonly ('ns' | 'mname')[];
@@ -28,21 +29,36 @@ export interface DiscoveredServer {
 
 /** Where and how discovery asks. */
 export interface DiscoveryQuery {
+  /** The server asked: an address (or a host name). */
   readonly host: string;
+  /** Its DNS port. */
   readonly port: number;
+  /** Sign the queries; only verified answers are used. */
   readonly key?: Key | undefined;
   /** RD=1: the server is a resolver. */
   readonly recursive: boolean;
+  /** Absolute deadline, `Date.now()` ms. */
   readonly deadline: number;
+  /** Ends the discovery early. */
   readonly signal?: AbortSignal | undefined;
+  /** Most server names followed. Default 32. */
   readonly maxServers?: number;
 }
 
 /** What discovery found, and what it could not resolve. */
 export interface Discovery {
+  /** Every address of every name found, sorted by name. */
   readonly servers: readonly DiscoveredServer[];
   /** Names whose addresses could not be found, with why. */
-  readonly unresolved: readonly { readonly name: string; readonly reason: string }[];
+  readonly unresolved: readonly UnresolvedName[];
+}
+
+/** A name discovery could not resolve. */
+export interface UnresolvedName {
+  /** The name (or the zone, when its NS or SOA query failed). */
+  readonly name: string;
+  /** Why. */
+  readonly reason: string;
 }
 
 /** Discovers the servers of `zone`. Never throws; bounded by the deadline. */

@@ -44,13 +44,19 @@ export interface PropagationServer {
   readonly rndc?: RndcClient;
 }
 
+/** A server discovery asks. */
+export interface DiscoveryVia extends PropagationServer {
+  /** Ask with RD=1 (a resolver). Default true. */
+  readonly recursive?: boolean;
+}
+
 /** How to find servers from the DNS (see discover.ts). */
 export interface DiscoverOptions {
   /**
    * Whom to ask: default the primary (RD=0). A resolver given here is asked with RD=1
    * (`recursive`, default true for it).
    */
-  readonly via?: PropagationServer & { readonly recursive?: boolean };
+  readonly via?: DiscoveryVia;
   /** DNS port of discovered servers. Default 53. */
   readonly port?: number;
   /**
@@ -85,6 +91,7 @@ export interface CheckPropagationOptions {
   readonly changedAt?: Date | number;
   /** Deadline of the whole call, ms. Default 10 000. */
   readonly timeoutMs?: number;
+  /** Ends the call early; what was found so far is returned (`unreachable` for the rest). */
   readonly signal?: AbortSignal;
   /** Query over TCP from the start. */
   readonly tcp?: boolean;
@@ -94,7 +101,9 @@ export interface CheckPropagationOptions {
 export interface ServerVerdict {
   /** `host#port`. */
   readonly server: string;
+  /** The server's label, as given (or the discovered name). */
   readonly label?: string;
+  /** What it does with the zone. */
   readonly verdict: Verdict;
   /** The answer's TSIG verified. */
   readonly authenticated: boolean;
@@ -106,6 +115,7 @@ export interface ServerVerdict {
 
 /** What {@link checkPropagation} found. */
 export interface PropagationReport {
+  /** The zone, absolute. */
   readonly zone: string;
   /** The serial compared against. */
   readonly target: number;
@@ -117,6 +127,7 @@ export interface PropagationReport {
   readonly servers: readonly ServerVerdict[];
   /** Servers whose verdict is `served` (with equal content, when compared). */
   readonly served: number;
+  /** When the report was made. */
   readonly checkedAt: Date;
 }
 
@@ -131,6 +142,7 @@ export type PropagationErrorKind =
 
 /** Why a propagation check could not even start. */
 export class PropagationError extends RndcLibraryError<PropagationErrorKind> {
+  /** The zone asked about. */
   readonly zone: string;
   /** The primary's verdict, for `no-reference`. */
   readonly primary: ServerVerdict | undefined;
@@ -191,6 +203,12 @@ export async function checkPropagation(
   return Ok(report(plan.value, reference.value, round, new Map()));
 }
 
+/** How {@link WaitForPropagationOptions.nudge} nudges the secondaries. */
+export interface NudgeOptions {
+  /** `retransfer` instead of `refresh`; `'force'`: `retransfer -force` (BIND 9.20.1+). */
+  readonly retransfer?: boolean | 'force';
+}
+
 /** Options of {@link waitForPropagation}. */
 export interface WaitForPropagationOptions extends CheckPropagationOptions {
   /** Deadline of the whole wait, ms. Default 60 000. */
@@ -205,7 +223,7 @@ export interface WaitForPropagationOptions extends CheckPropagationOptions {
    * instead of `refresh`; `{ retransfer: 'force' }` sends `retransfer -force` (BIND 9.20.1+; an
    * older server gets nothing and the nudge says `not-in-this-version`).
    */
-  readonly nudge?: boolean | { readonly retransfer?: boolean | 'force' };
+  readonly nudge?: boolean | NudgeOptions;
   /** First pause between rounds, ms; doubles each round up to `maxIntervalMs`. Default 200. */
   readonly intervalMs?: number;
   /** Longest pause between rounds, ms. Default 5 000. */
@@ -214,8 +232,11 @@ export interface WaitForPropagationOptions extends CheckPropagationOptions {
 
 /** One rndc command a nudge sent. */
 export interface Nudge {
+  /** `host#port` of the DNS server nudged. */
   readonly server: string;
+  /** The rndc command (`refresh prop.test.`). */
   readonly command: string;
+  /** named accepted the command (it only queues the refresh or transfer). */
   readonly ok: boolean;
   /** The error's kind and message when it failed. */
   readonly error?: string;
@@ -225,10 +246,13 @@ export interface Nudge {
 export interface PropagationWait extends PropagationReport {
   /** At least `quorum` servers served the target by the deadline. */
   readonly met: boolean;
+  /** Servers that had to serve the target. */
   readonly quorum: number;
   /** Rounds of checks made. */
   readonly rounds: number;
+  /** Milliseconds the wait took. */
   readonly elapsedMs: number;
+  /** The rndc commands sent, with their outcome. */
   readonly nudges: readonly Nudge[];
   /** The wait ended because the signal aborted. */
   readonly aborted: boolean;

@@ -51,39 +51,90 @@ export interface ContentCheck {
   readonly status: 'equal' | 'unavailable';
   /** SHA-256 hex of the zone's canonical content, when transferred. */
   readonly digest?: string;
+  /** Why the content could not be compared (`unavailable`). */
   readonly reason?: string;
 }
 
-/** What one server does with the zone. Every verdict has a one-line `detail` for people. */
+/** Fields of every verdict. */
+interface VerdictBase {
+  /** Which verdict: switch on it. */
+  readonly kind: VerdictKind;
+  /** One line for people: what the server answered and what it likely means. */
+  readonly detail: string;
+}
+
+/** The server serves the target serial, or one after it. */
+export interface ServedVerdict extends VerdictBase {
+  readonly kind: 'served';
+  /** The serial it serves. */
+  readonly serial: number;
+  /** Present when content comparison was asked. */
+  readonly content?: ContentCheck;
+}
+
+/** The server serves the zone at a serial before the target. */
+export interface StaleVerdict extends VerdictBase {
+  readonly kind: 'stale';
+  /** The serial it serves. */
+  readonly serial: number;
+  /** Serial steps behind the target; undefined when not comparable (exactly 2^31 apart). */
+  readonly lag: number | undefined;
+  /** Seconds since the reference got the target serial, when that time is known. */
+  readonly lagSeconds?: number;
+}
+
+/** The server serves the primary's serial with other content (compared by AXFR digests). */
+export interface DivergedVerdict extends VerdictBase {
+  readonly kind: 'diverged';
+  /** The serial it serves (the primary's). */
+  readonly serial: number;
+  /** Its content digest (SHA-256 hex). */
+  readonly digest: string;
+  /** The primary's content digest. */
+  readonly referenceDigest: string;
+}
+
+/** No answer by the deadline (silence, ICMP unreachable, TCP refused or reset). */
+export interface UnreachableVerdict extends VerdictBase {
+  readonly kind: 'unreachable';
+}
+
+/** REFUSED: no such zone here (recursion off), or this client may not query. */
+export interface RefusedVerdict extends VerdictBase {
+  readonly kind: 'refused';
+}
+
+/** The key was not accepted, or no answer verified with it. */
+export interface TsigErrorVerdict extends VerdictBase {
+  readonly kind: 'tsig-error';
+  /** The TSIG error came in a reply that verified (false: unsigned, possibly forged). */
+  readonly authenticated: boolean;
+}
+
+/** An answer without the AA bit: a referral or a cache, not the zone's server. */
+export interface NotAuthoritativeVerdict extends VerdictBase {
+  readonly kind: 'not-authoritative';
+  /** The answer's RCODE (`NOERROR`, `NXDOMAIN`). */
+  readonly rcode: string;
+}
+
+/** The server answers but does not serve the zone (SERVFAIL, NOTAUTH, no SOA…). */
+export interface LameVerdict extends VerdictBase {
+  readonly kind: 'lame';
+  /** The answer's RCODE. */
+  readonly rcode: string;
+}
+
+/** What one server does with the zone (the table in the module comment). */
 export type Verdict =
-  | {
-      readonly kind: 'served';
-      readonly serial: number;
-      /** Present when content comparison was asked. */
-      readonly content?: ContentCheck;
-      readonly detail: string;
-    }
-  | {
-      readonly kind: 'stale';
-      readonly serial: number;
-      /** Serial steps behind the target; undefined when not comparable (2^31 apart). */
-      readonly lag: number | undefined;
-      /** Seconds since the reference got the target serial, when that time is known. */
-      readonly lagSeconds?: number;
-      readonly detail: string;
-    }
-  | {
-      readonly kind: 'diverged';
-      readonly serial: number;
-      readonly digest: string;
-      readonly referenceDigest: string;
-      readonly detail: string;
-    }
-  | { readonly kind: 'unreachable'; readonly detail: string }
-  | { readonly kind: 'refused'; readonly detail: string }
-  | { readonly kind: 'tsig-error'; readonly authenticated: boolean; readonly detail: string }
-  | { readonly kind: 'not-authoritative'; readonly rcode: string; readonly detail: string }
-  | { readonly kind: 'lame'; readonly rcode: string; readonly detail: string };
+  | ServedVerdict
+  | StaleVerdict
+  | DivergedVerdict
+  | UnreachableVerdict
+  | RefusedVerdict
+  | TsigErrorVerdict
+  | NotAuthoritativeVerdict
+  | LameVerdict;
 
 const AA = 0x0400;
 
