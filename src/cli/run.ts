@@ -11,6 +11,7 @@ import { cleanTmpCommand } from './clean-tmp-command.js';
 import { doctorCommand } from './doctor-command.js';
 import { explainCommand } from './explain-command.js';
 import { type CliIo, PROGRAM } from './io.js';
+import { propagationCommand } from './propagation-command.js';
 import { recoverCommand } from './recover-command.js';
 import { rndcCommand } from './rndc-command.js';
 import { triggersCommand } from './triggers-command.js';
@@ -73,6 +74,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return cleanTmpCommand(rest, settings, io);
     case 'explain':
       return explainCommand(rest, settings, io);
+    case 'propagation':
+      return propagationCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {

@@ -47,6 +47,13 @@ Commands of ${PROGRAM} itself:
       per zone which dumps, journals or updates fail, since when, how often, the likely cause
       and the remedy, with the lines. Exit 0 nothing wrong found, 1 problems explained, 2 the
       log could not be read. A stream is read to its end or --wait (default 60 s).
+  propagation ZONE --server HOST[:PORT] … [--primary HOST[:PORT]] [--serial N]
+              [-k keyfile | -y key] [--wait SECONDS [--quorum N]] [--content] [--tcp]
+      ask each server (directly, no recursion) which serial of ZONE it serves: served, stale,
+      diverged (--content: same serial, other records than the primary), unreachable, refused,
+      tsig-error, not-authoritative or lame. The target is --serial, else the serial of
+      --primary, else of the first --server. --wait: until all (or --quorum) serve it. Exit 0
+      all (or the quorum) serve it, 1 not, 2 no target serial (the primary did not answer).
 
 Options:
   -b address   source address          -c config    rndc.conf (default /etc/bind/rndc.conf)

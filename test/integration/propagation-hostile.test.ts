@@ -5,8 +5,10 @@
 // about the signature, not the fake.
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
 import { checkPropagation } from '../../src/fleet/propagation.js';
 import { Key } from '../../src/keys/key.js';
+import { fakeIo } from '../helpers/cli-io.js';
 import {
   type FakeDns,
   type FakeKey,
@@ -200,5 +202,22 @@ describe('a hostile server', () => {
     expect(badZone.isErr() && badZone.error.kind).toBe('invalid-argument');
     const noServers = await checkPropagation({ zone: 'prop.test', serial: 1 });
     expect(noServers.isErr() && noServers.error.kind).toBe('no-servers');
+  });
+
+  it('rndc-js propagation: exit 2 when the reference answers REFUSED (no target serial)', async () => {
+    const f = await fake((request, channel) => channel.reply(replyTo(request, { rcode: 5 })));
+    const io = fakeIo();
+    const status = await runCli(
+      ['propagation', 'prop.test', '--server', `127.0.0.1:${f.port}`, '--json'],
+      io,
+    );
+    expect(status).toBe(2);
+    const doc = JSON.parse(io.out());
+    expect(doc).toMatchObject({
+      ok: false,
+      met: false,
+      error: { kind: 'no-reference' },
+      primary: { verdict: 'refused' },
+    });
   });
 });

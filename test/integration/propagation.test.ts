@@ -2,6 +2,9 @@
 // secondaries and one secondary broken each way (transfers refused, stopped with SIGSTOP,
 // stale because its primaries point elsewhere, diverged: the primary's serial with other data),
 // plus a parent zone's server that only refers (not authoritative). One topology for the file.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RndcClient } from '../../src/control/client.js';
 import {
@@ -67,7 +70,37 @@ afterAll(async () => {
     // already running or gone
   }
   await Promise.all([topology?.stop(), referral?.stop()]);
+  if (keyDir) await rm(keyDir, { recursive: true, force: true });
 });
+
+let keyDir: string | undefined;
+const ROOT = resolve('.');
+
+/** `rndc-js propagation ARGS…`, spawned as a user runs it, with the transfer key as -k FILE. */
+async function rndcJs(args: readonly string[]) {
+  if (!keyDir) {
+    keyDir = await mkdtemp(join(tmpdir(), 'rndc-prop-cli-'));
+    const k = topology.transferKey;
+    await writeFile(
+      join(keyDir, 'xfr.key'),
+      `key "${k.name}" {\n\talgorithm hmac-sha256;\n\tsecret "${k.secretBytes().toString('base64')}";\n};\n`,
+      { mode: 0o600 },
+    );
+  }
+  return runBinary(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      join(ROOT, 'src/cli/main.ts'),
+      'propagation',
+      ...args,
+      '-k',
+      join(keyDir, 'xfr.key'),
+    ],
+    { cwd: ROOT, timeoutMs: 60_000 },
+  );
+}
 
 function rndcOf(named: NamedInstance): RndcClient {
   const rndc = RndcClient.connect({
@@ -315,17 +348,77 @@ describe('UpdateClient.send with waitForPropagation', () => {
         serial: START_SERIAL + 1,
         key: topology.transferKey,
         servers: [server('a'), server('stale')],
-        attemptTimeoutMs: 1_000,
-        timeoutMs: 2_500,
+        attemptTimeoutMs: 500,
+        timeoutMs: 1_500,
       })
     ).unwrap();
     expect(wait.met).toBe(false);
-    expect(wait.elapsedMs).toBeLessThan(4_000);
+    expect(wait.elapsedMs).toBeLessThan(3_500);
     expect(wait.rounds).toBeGreaterThan(1);
     const v = byLabel(wait.servers);
     expect(v.a?.verdict.kind).toBe('served');
     expect(v.stale?.verdict).toMatchObject({ kind: 'stale', lag: START_SERIAL + 1 - STALE_SERIAL });
     // No change time known: no lag in seconds.
     expect(v.stale?.verdict).not.toHaveProperty('lagSeconds');
+  });
+});
+
+describe('rndc-js propagation', () => {
+  const at = (label: string) => `127.0.0.1:${topology.secondary(label).dnsPort}`;
+
+  it('--json: one verdict per server; exit 1 when not every server serves the serial', async () => {
+    const run = await rndcJs([
+      'prop.test',
+      '--serial',
+      String(START_SERIAL + 1),
+      '--server',
+      at('a'),
+      '--server',
+      at('stale'),
+      '--json',
+    ]);
+    expect(run.exitCode, run.stderr).toBe(1);
+    const doc = JSON.parse(run.stdout);
+    expect(doc).toMatchObject({
+      ok: false,
+      command: 'propagation',
+      zone: 'prop.test.',
+      target: START_SERIAL + 1,
+      met: false,
+      served: 1,
+    });
+    expect(
+      doc.servers.map((s: { label: string; verdict: string }) => [s.label, s.verdict]),
+    ).toEqual([
+      [at('a'), 'served'],
+      [at('stale'), 'stale'],
+    ]);
+    expect(doc.servers[1]).toMatchObject({
+      serial: STALE_SERIAL,
+      lag: START_SERIAL + 1 - STALE_SERIAL,
+      authenticated: true,
+    });
+    expect(run.stdout).not.toContain(topology.transferKey.secretBytes().toString('base64'));
+  });
+
+  it('--wait: exit 0 once both healthy secondaries serve the primary serial', async () => {
+    const primaryAt = `127.0.0.1:${topology.primary.dnsPort}`;
+    const run = await rndcJs([
+      'prop.test',
+      '--primary',
+      primaryAt,
+      '--server',
+      at('a'),
+      '--server',
+      at('b'),
+      '--wait',
+      '20',
+    ]);
+    expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/^prop\.test\. serial \d+: 2 of 2 server\(s\) serve it/);
+    expect(run.stdout).toContain(
+      `${at('a')} (127.0.0.1#${topology.secondary('a').dnsPort}): served`,
+    );
+    expect(run.stdout.trim().split('\n').at(-1)).toBe('propagated');
   });
 });
