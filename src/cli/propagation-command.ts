@@ -204,7 +204,7 @@ export async function propagationCommand(
       );
     else {
       io.stderr.write(formatError(result.error, 'propagation'));
-      if (result.error.primary) io.stderr.write(`  primary ${line(result.error.primary)}\n`);
+      if (result.error.primary) io.stderr.write(`  ${line(result.error.primary, 'primary')}\n`);
     }
     return status;
   }
@@ -225,8 +225,12 @@ export async function propagationCommand(
 }
 
 /** One server's line: `LABEL (host#port): VERDICT detail`. */
-function line(s: ServerVerdict): string {
-  const name = s.label && s.label !== s.server ? `${s.label} (${s.server})` : s.server;
+function line(s: ServerVerdict, role?: string): string {
+  const name = role
+    ? `${role} ${s.server}`
+    : s.label && s.label !== s.server
+      ? `${s.label} (${s.server})`
+      : s.server;
   return `${name}: ${s.verdict.kind} — ${s.verdict.detail}${s.authenticated ? ' [TSIG verified]' : ''}`;
 }
 
@@ -237,7 +241,7 @@ export function reportText(report: PropagationReport | PropagationWait, goal: bo
     ? `${report.zone} serial ${report.target}: ${report.served} of ${report.servers.length} server(s) serve it (quorum ${report.quorum}) after ${report.rounds} round(s), ${(report.elapsedMs / 1000).toFixed(1)} s${report.aborted ? ' (interrupted)' : ''}`
     : `${report.zone} serial ${report.target}: ${report.served} of ${report.servers.length} server(s) serve it`;
   const lines = [head];
-  if (report.primary) lines.push(`  primary ${line(report.primary)}`);
+  if (report.primary) lines.push(`  ${line(report.primary, 'primary')}`);
   for (const server of report.servers) lines.push(`  ${line(server)}`);
   lines.push(goal ? 'propagated' : 'NOT propagated');
   return `${lines.join('\n')}\n`;

@@ -192,6 +192,8 @@ describe('checkPropagation', () => {
               secret: 'c2VjcmV0LW9mLW5vLWtleQ==',
             }).unwrap(),
           }),
+          // The refused secondary has no copy of the transfer key at all.
+          server('refused', { key: topology.transferKey }),
         ],
         timeoutMs: 5_000,
       })
@@ -201,6 +203,8 @@ describe('checkPropagation', () => {
     expect(v.a?.verdict.detail).toContain('BADSIG');
     expect(v.b?.verdict).toMatchObject({ kind: 'tsig-error', authenticated: false });
     expect(v.b?.verdict.detail).toContain('BADKEY');
+    expect(v.refused?.verdict).toMatchObject({ kind: 'tsig-error', authenticated: false });
+    expect(v.refused?.verdict.detail).toContain('BADKEY');
   });
 
   it('discovers the NS set and MNAME through the primary', async () => {
