@@ -14,6 +14,7 @@
  *
  * Every call settles by its deadline; nothing here throws for what a server sends.
  */
+import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
 import type { RndcClient } from '../control/client.js';
 import { settleBy } from '../deadline.js';
@@ -180,7 +181,11 @@ interface Plan {
   readonly tcp: boolean;
 }
 
+const log = createDebug('rndc:fleet');
+
 const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
+/** The detail of a check the caller's signal cut short. */
+const ABORTED = 'the check was aborted';
 /** Shortest time left for which {@link waitForPropagation} starts another round. */
 const MIN_ROUND_MS = 100;
 
@@ -307,11 +312,23 @@ export async function waitForPropagation(
     );
     rounds++;
     for (const [target, verdict] of round) {
+      // A check cut short by the caller's abort says nothing new: the last real verdict stands.
+      if (options.signal?.aborted && latest.has(target) && verdict.verdict.detail === ABORTED)
+        continue;
       latest.set(target, verdict);
       if (isServed(verdict, plan.value.compareContent)) servedAt.set(target, new Date());
     }
     const met = servedAt.size >= quorum;
     const aborted = options.signal?.aborted ?? false;
+    log(
+      '%s serial %d: round %d, %d of %d served (quorum %d)',
+      plan.value.zoneText,
+      reference.value.target,
+      rounds,
+      servedAt.size,
+      targets.length,
+      quorum,
+    );
     if (met || aborted || Date.now() >= deadline) {
       const base = report(plan.value, reference.value, latest, servedAt);
       return Ok({ ...base, met, quorum, rounds, elapsedMs: Date.now() - started, nudges, aborted });
@@ -439,7 +456,7 @@ async function checkRound(
         (why): { verdict: Verdict; authenticated: boolean } => ({
           verdict: {
             kind: 'unreachable',
-            detail: why === 'aborted' ? 'the check was aborted' : 'no verdict before the deadline',
+            detail: why === 'aborted' ? ABORTED : 'no verdict before the deadline',
           },
           authenticated: false,
         }),

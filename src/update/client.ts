@@ -362,13 +362,14 @@ export class UpdateClient {
       key: this.#key ?? null,
       label: 'primary',
     };
+    const waitSignal = options.signal ?? signal;
     return waitForPropagation({
       ...options,
       zone,
       primary,
       changedAt: appliedAt,
-      ...((options.signal ?? signal) ? { signal: options.signal ?? signal } : {}),
-    } as WaitForPropagationOptions);
+      ...(waitSignal ? { signal: waitSignal } : {}),
+    });
   }
 
   /**

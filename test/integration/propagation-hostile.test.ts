@@ -6,7 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
-import { checkPropagation } from '../../src/fleet/propagation.js';
+import { checkPropagation, waitForPropagation } from '../../src/fleet/propagation.js';
 import { Key } from '../../src/keys/key.js';
 import { fakeIo } from '../helpers/cli-io.js';
 import {
@@ -219,5 +219,22 @@ describe('a hostile server', () => {
       error: { kind: 'no-reference' },
       primary: { verdict: 'refused' },
     });
+  });
+
+  it('waitForPropagation on a silent server returns when the signal aborts: Ok, not met, aborted', async () => {
+    const f = await fake(() => {});
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 300);
+    const started = Date.now();
+    const result = await waitForPropagation({
+      zone: 'prop.test',
+      serial: SERIAL,
+      servers: [{ host: '127.0.0.1', port: f.port }],
+      timeoutMs: 30_000,
+      signal: controller.signal,
+    });
+    expect(Date.now() - started).toBeLessThan(300 + MARGIN_MS);
+    expect(result.unwrap()).toMatchObject({ met: false, aborted: true, served: 0 });
+    expect(result.unwrap().servers[0]?.verdict.kind).toBe('unreachable');
   });
 });
