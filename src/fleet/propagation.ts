@@ -205,7 +205,7 @@ export async function checkPropagation(
     deadline,
     options.signal,
   );
-  return Ok(report(plan.value, reference.value, round, new Map()));
+  return Ok(report(plan.value, reference.value, round, new Map(), await digestOf(reference.value)));
 }
 
 /** How {@link WaitForPropagationOptions.nudge} nudges the secondaries. */
@@ -330,7 +330,13 @@ export async function waitForPropagation(
       quorum,
     );
     if (met || aborted || Date.now() >= deadline) {
-      const base = report(plan.value, reference.value, latest, servedAt);
+      const base = report(
+        plan.value,
+        reference.value,
+        latest,
+        servedAt,
+        await digestOf(reference.value),
+      );
       return Ok({ ...base, met, quorum, rounds, elapsedMs: Date.now() - started, nudges, aborted });
     }
     if (options.nudge && !nudged) {
@@ -349,7 +355,13 @@ export async function waitForPropagation(
     // No round is started without time for it: the last verdicts stand (a round cut short by
     // the deadline would turn every answer into `unreachable`).
     if (options.signal?.aborted || deadline - Date.now() < MIN_ROUND_MS) {
-      const base = report(plan.value, reference.value, latest, servedAt);
+      const base = report(
+        plan.value,
+        reference.value,
+        latest,
+        servedAt,
+        await digestOf(reference.value),
+      );
       const met = servedAt.size >= quorum;
       const aborted = options.signal?.aborted ?? false;
       return Ok({ ...base, met, quorum, rounds, elapsedMs: Date.now() - started, nudges, aborted });
@@ -577,6 +589,7 @@ function report(
   reference: Reference,
   verdicts: Iterable<[Target, ServerVerdict]> | ReadonlyMap<Target, ServerVerdict>,
   servedAt: ReadonlyMap<Target, Date>,
+  primaryDigest: string | undefined,
 ): PropagationReport {
   const byTarget = new Map(verdicts);
   const now = new Date();
@@ -595,20 +608,17 @@ function report(
     zone: plan.zoneText,
     target: reference.target,
     ...(reference.primary ? { primary: reference.primary } : {}),
-    ...(referenceDigest(servers) ?? {}),
+    ...(primaryDigest !== undefined ? { primaryDigest } : {}),
     servers,
     served: servers.filter((s) => isServed(s, plan.compareContent)).length,
     checkedAt: now,
   };
 }
 
-function referenceDigest(servers: readonly ServerVerdict[]): { primaryDigest: string } | undefined {
-  for (const { verdict } of servers) {
-    if (verdict.kind === 'diverged') return { primaryDigest: verdict.referenceDigest };
-    if (verdict.kind === 'served' && verdict.content?.status === 'equal' && verdict.content.digest)
-      return { primaryDigest: verdict.content.digest };
-  }
-  return undefined;
+/** The primary's digest once its transfer is over (at once when it already is), if any. */
+async function digestOf(reference: Reference): Promise<string | undefined> {
+  const digest = await reference.digest;
+  return digest && 'digest' in digest ? digest.digest : undefined;
 }
 
 async function nudge(
