@@ -234,8 +234,7 @@ export {
   PropagationError,
   waitForPropagation,
 } from './fleet/propagation.js';
-export type { SerialOrder } from './fleet/serial.js';
-export { compareSerials, serialDistance } from './fleet/serial.js';
+export { serialDistance } from './fleet/serial.js';
 export type {
   ContentCheck,
   DivergedVerdict,

@@ -6,7 +6,10 @@
 
 const HALF = 0x8000_0000;
 
-/** How `a` relates to `b` in RFC 1982 order. */
+/**
+ * How `a` relates to `b` in RFC 1982 order. (src/xfr/serial.ts, on main since, has the same
+ * comparison as -1/0/1; this one names the cases for the verdict code.)
+ */
 export type SerialOrder = 'equal' | 'before' | 'after' | 'undefined';
 
 /** True for an integer from 0 to 2^32-1. */
@@ -15,7 +18,7 @@ export function isSerial(value: unknown): value is number {
 }
 
 /** Compares two serials (RFC 1982 §3.2). */
-export function compareSerials(a: number, b: number): SerialOrder {
+export function serialOrder(a: number, b: number): SerialOrder {
   if (a === b) return 'equal';
   const forward = (a - b + 0x1_0000_0000) % 0x1_0000_0000;
   if (forward === HALF) return 'undefined';
@@ -29,7 +32,7 @@ export function compareSerials(a: number, b: number): SerialOrder {
  * adds 1 per change, as named does for dynamic updates (`serial-update-method increment`).
  */
 export function serialDistance(from: number, to: number): number | undefined {
-  const order = compareSerials(to, from);
+  const order = serialOrder(to, from);
   if (order === 'equal') return 0;
   if (order !== 'after') return undefined;
   return (to - from + 0x1_0000_0000) % 0x1_0000_0000;

@@ -28,7 +28,7 @@ import { RCODES, TYPE_SOA } from '../update/message.js';
 import type { Name } from '../update/names.js';
 import { TSIG_ERRORS } from '../update/tsig.js';
 import type { QueryOutcome } from './query.js';
-import { compareSerials, serialDistance } from './serial.js';
+import { serialDistance, serialOrder } from './serial.js';
 
 /** Every verdict kind, for tables and exhaustive switches. */
 export const VERDICT_KINDS = [
@@ -216,7 +216,7 @@ export function compareToTarget(
   targetSince?: number,
   now = Date.now(),
 ): Verdict {
-  const order = compareSerials(serial, target);
+  const order = serialOrder(serial, target);
   if (order === 'equal' || order === 'after') {
     return {
       kind: 'served',

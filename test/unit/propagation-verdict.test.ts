@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { canonicalRecord, digestRecords } from '../../src/fleet/content.js';
 import type { QueryOutcome } from '../../src/fleet/query.js';
-import { addToSerial, compareSerials, isSerial, serialDistance } from '../../src/fleet/serial.js';
+import { addToSerial, isSerial, serialDistance, serialOrder } from '../../src/fleet/serial.js';
 import { classifySoa, compareToTarget } from '../../src/fleet/verdict.js';
 import { decodeReply } from '../../src/update/message.js';
 import { Name, parseName } from '../../src/update/names.js';
@@ -15,18 +15,18 @@ const ZONE = name('prop.test.');
 
 describe('RFC 1982 serial arithmetic', () => {
   it('orders serials on the circle', () => {
-    expect(compareSerials(1, 1)).toBe('equal');
-    expect(compareSerials(2, 1)).toBe('after');
-    expect(compareSerials(1, 2)).toBe('before');
+    expect(serialOrder(1, 1)).toBe('equal');
+    expect(serialOrder(2, 1)).toBe('after');
+    expect(serialOrder(1, 2)).toBe('before');
     // Wrap-around: 0 comes after 2^32-1; 5 after 4294967290.
-    expect(compareSerials(0, 0xffff_ffff)).toBe('after');
-    expect(compareSerials(5, 4_294_967_290)).toBe('after');
-    expect(compareSerials(4_294_967_290, 5)).toBe('before');
+    expect(serialOrder(0, 0xffff_ffff)).toBe('after');
+    expect(serialOrder(5, 4_294_967_290)).toBe('after');
+    expect(serialOrder(4_294_967_290, 5)).toBe('before');
     // Exactly 2^31 apart: undefined (§3.2).
-    expect(compareSerials(0, 0x8000_0000)).toBe('undefined');
-    expect(compareSerials(0x8000_0000, 0)).toBe('undefined');
-    expect(compareSerials(0x7fff_ffff, 0)).toBe('after');
-    expect(compareSerials(0x8000_0001, 0)).toBe('before');
+    expect(serialOrder(0, 0x8000_0000)).toBe('undefined');
+    expect(serialOrder(0x8000_0000, 0)).toBe('undefined');
+    expect(serialOrder(0x7fff_ffff, 0)).toBe('after');
+    expect(serialOrder(0x8000_0001, 0)).toBe('before');
   });
 
   it('counts the steps behind, across the wrap', () => {
@@ -42,8 +42,8 @@ describe('RFC 1982 serial arithmetic', () => {
     const serial = fc.integer({ min: 0, max: 0xffff_ffff });
     fc.assert(
       fc.property(serial, serial, (a, b) => {
-        const ab = compareSerials(a, b);
-        const ba = compareSerials(b, a);
+        const ab = serialOrder(a, b);
+        const ba = serialOrder(b, a);
         const flipped = {
           equal: 'equal',
           after: 'before',
