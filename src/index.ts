@@ -205,6 +205,16 @@ export type {
 export { readZoneFileSerial, ZoneFileError } from './dump/zonefile.js';
 export type { ConfigErrorKind, ErrorDetails, SourceLocation } from './errors.js';
 export { ConfigError, RndcLibraryError } from './errors.js';
+// Propagation verdicts (issue 14 §2): does every server serve the change?
+export type { ZoneDigest } from './fleet/content.js';
+export { digestRecords } from './fleet/content.js';
+export type {
+  DiscoveredServer,
+  Discovery,
+  DiscoveryQuery,
+  UnresolvedName,
+} from './fleet/discover.js';
+export { discoverServers } from './fleet/discover.js';
 export type {
   FleetCallOptions,
   FleetClient,
@@ -221,6 +231,40 @@ export {
   DEFAULT_FLEET_TIMEOUT_MS,
   RndcFleet,
 } from './fleet/fleet.js';
+export type {
+  CheckPropagationOptions,
+  DiscoverOptions,
+  DiscoveryVia,
+  Nudge,
+  NudgeOptions,
+  PropagationErrorKind,
+  PropagationReport,
+  PropagationServer,
+  PropagationWait,
+  ServerVerdict,
+  WaitForPropagationOptions,
+} from './fleet/propagation.js';
+export {
+  checkPropagation,
+  isServed,
+  PropagationError,
+  waitForPropagation,
+} from './fleet/propagation.js';
+export { serialDistance } from './fleet/serial.js';
+export type {
+  ContentCheck,
+  DivergedVerdict,
+  LameVerdict,
+  NotAuthoritativeVerdict,
+  RefusedVerdict,
+  ServedVerdict,
+  StaleVerdict,
+  TsigErrorVerdict,
+  UnreachableVerdict,
+  Verdict,
+  VerdictKind,
+} from './fleet/verdict.js';
+export { VERDICT_KINDS } from './fleet/verdict.js';
 export * from './keys/index.js';
 export type { CheckzoneOutcome } from './recover/checkzone.js';
 export type {
@@ -233,6 +277,7 @@ export { RecoverError, recoverZone } from './recover/recover.js';
 export type {
   FoundZone,
   SendOptions,
+  SendPropagationOptions,
   TsigVerification,
   UpdateClientOptions,
   UpdateResponse,

@@ -18,6 +18,7 @@ import { doctorCommand } from './doctor-command.js';
 import { explainCommand } from './explain-command.js';
 import { fleetCommand } from './fleet-command.js';
 import { type CliIo, PROGRAM } from './io.js';
+import { propagationCommand } from './propagation-command.js';
 import { recoverCommand } from './recover-command.js';
 import { rndcCommand } from './rndc-command.js';
 import { transferCommand } from './transfer-command.js';
@@ -101,6 +102,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return explainCommand(rest, settings, io);
     case 'transfer':
       return transferCommand(rest, settings, io);
+    case 'propagation':
+      return propagationCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {

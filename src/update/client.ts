@@ -23,6 +23,13 @@ import { inspect } from 'node:util';
 import createDebug from 'debug';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
+import {
+  type PropagationError,
+  type PropagationServer,
+  type PropagationWait,
+  type WaitForPropagationOptions,
+  waitForPropagation,
+} from '../fleet/propagation.js';
 import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
 import {
   RCODE_EXPLANATIONS,
@@ -80,7 +87,24 @@ export interface SendOptions {
   readonly timeoutMs?: number;
   /** Aborts the send; the update may still have been applied (`mayHaveApplied`). */
   readonly signal?: AbortSignal;
+  /**
+   * After the update is applied, wait until the servers serve it ({@link waitForPropagation}):
+   * the target is the serial the primary (this client's server, asked with this client's key
+   * unless `primary` says otherwise) serves just after the update. The wait has its own
+   * `timeoutMs` (default 60 s), outside the send's; its outcome is in
+   * {@link UpdateResponse.propagation} and never turns a successful send into an error.
+   */
+  readonly waitForPropagation?: SendPropagationOptions;
 }
+
+/** {@link SendOptions.waitForPropagation}: the wait's options, the zone and target implied. */
+export type SendPropagationOptions = Omit<
+  WaitForPropagationOptions,
+  'zone' | 'serial' | 'changedAt' | 'primary'
+> & {
+  /** The reference. Default: this client's server and port, with this client's key. */
+  readonly primary?: PropagationServer;
+};
 
 /**
  * The name whose zone is looked up when the update names none: the first owner (update section
@@ -127,6 +151,14 @@ export interface UpdateResponse {
    * the first change since the last dump (research/dump-behaviour.md §1.2).
    */
   readonly diskEffect: DiskEffectReport;
+  /** When the server's reply said the update was applied. */
+  readonly appliedAt: Date;
+  /**
+   * With {@link SendOptions.waitForPropagation}: when each server served the change
+   * (`servers[i].servedAt`), whether the goal was met, and every server's last verdict — or why
+   * the wait could not start.
+   */
+  readonly propagation?: Result<PropagationWait, PropagationError>;
 }
 
 /**
@@ -293,6 +325,15 @@ export class UpdateClient {
       ignoredReplies: outcome.value.ignoredCount,
     });
     if (error) return Err(error);
+    const appliedAt = new Date(this.#now());
+    const propagation = options.waitForPropagation
+      ? await this.#waitForPropagation(
+          zoneText,
+          appliedAt,
+          options.waitForPropagation,
+          options.signal,
+        )
+      : undefined;
     return Ok({
       zone: zoneText,
       server: this.server,
@@ -303,7 +344,31 @@ export class UpdateClient {
       ignoredReplies: outcome.value.ignored,
       ignoredReplyCount: outcome.value.ignoredCount,
       reply: header,
-      diskEffect: expectedDiskEffect('update', new Date(this.#now())),
+      diskEffect: expectedDiskEffect('update', appliedAt),
+      appliedAt,
+      ...(propagation ? { propagation } : {}),
+    });
+  }
+
+  #waitForPropagation(
+    zone: string,
+    appliedAt: Date,
+    options: SendPropagationOptions,
+    signal: AbortSignal | undefined,
+  ): Promise<Result<PropagationWait, PropagationError>> {
+    const primary: PropagationServer = options.primary ?? {
+      host: this.#options.server,
+      port: this.#options.port ?? 53,
+      key: this.#key ?? null,
+      label: 'primary',
+    };
+    const waitSignal = options.signal ?? signal;
+    return waitForPropagation({
+      ...options,
+      zone,
+      primary,
+      changedAt: appliedAt,
+      ...(waitSignal ? { signal: waitSignal } : {}),
     });
   }
 
