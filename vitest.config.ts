@@ -5,6 +5,8 @@ export default defineConfig({
     include: ['test/**/*.test.ts'],
     // Canary key secret for every startNamed() key; rndc:* debug lines scanned for it.
     setupFiles: ['test/setup/canary.ts'],
+    // The CLI bundled from source once per run: spawned CLI tests start in 0.2 s, not 0.85 s.
+    globalSetup: ['test/setup/cli-bundle.ts'],
     // Integration suites each start their own named; two cores → two files at a time.
     pool: 'forks',
     maxWorkers: 2,

@@ -17,6 +17,7 @@
 // `<dir>/root/etc/bind/config`), in mount targets, commands, and the ConfigMap and Secret data;
 // nothing else of the manifest changes. The host's mount table never sees a mount: they all live
 // in namespaces that vanish with their last process.
+
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { chmod, chown, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -24,6 +25,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { type BinaryResult, findBinary, runBinary } from '../../src/testing/index.js';
+import { CLI_BUNDLE } from './cli-io.js';
 import { until } from './until.js';
 
 /** The parts of a container spec the emulation uses. */
@@ -237,7 +239,7 @@ export class EmulatedPod {
     await mkdir(this.binDir);
     await writeFile(
       join(this.binDir, 'rndc-js'),
-      `#!/bin/sh\ncd ${JSON.stringify(process.cwd())} && exec ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(process.cwd(), 'src/cli/main.ts'))} "$@"\n`,
+      `#!/bin/sh\ncd ${JSON.stringify(process.cwd())} && exec ${JSON.stringify(process.execPath)} ${JSON.stringify(CLI_BUNDLE)} "$@"\n`,
       { mode: 0o755 },
     );
     // Volume contents, staged on the host and copied into the pause's tmpfs volumes.

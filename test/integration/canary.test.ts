@@ -29,6 +29,7 @@ import {
   type SecretForm,
   secretForms,
 } from '../helpers/canary.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { startTamperProxy } from '../helpers/tamper-proxy.js';
 import { startUdpRelay } from '../helpers/udp-relay.js';
 
@@ -510,7 +511,7 @@ describe('CLI', () => {
     args: readonly string[],
     input?: string,
   ): Promise<{ exitCode: number | null; output: string; answerTsig: number }> => {
-    const run = await runBinary(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
+    const run = await runBinary(process.execPath, [...CLI_FROM_SOURCE, ...args], {
       env: { DEBUG: 'rndc:*', DEBUG_COLORS: '0' },
       timeoutMs: 60_000,
       ...(input === undefined ? {} : { input }),

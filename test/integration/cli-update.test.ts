@@ -1,4 +1,4 @@
-// `rndc-js update` driven as a user drives it: a spawned process (node + tsx on src/cli/main.ts)
+// `rndc-js update` driven as a user drives it: a spawned process (node on the CLI bundled from src/)
 // against a real named. Differential: the same script bytes go through nsupdate into one zone and
 // through rndc-js into its twin; stdout, stderr, exit status and the zones (AXFR) must agree.
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -12,6 +12,7 @@ import {
   runBinary,
   startNamed,
 } from '../../src/testing/index.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { axfr } from '../helpers/dns.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -60,11 +61,11 @@ afterAll(async () => {
 
 /** `rndc-js update ARGS…`, spawned as a user would run it. */
 function rndcJs(args: readonly string[], input?: string, cwd = ROOT): Promise<BinaryResult> {
-  return runBinary(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'update', ...args],
-    { cwd, timeoutMs: 60_000, ...(input !== undefined ? { input } : {}) },
-  );
+  return runBinary(process.execPath, [...CLI_FROM_SOURCE, 'update', ...args], {
+    cwd,
+    timeoutMs: 60_000,
+    ...(input !== undefined ? { input } : {}),
+  });
 }
 
 const nsupdate = (args: readonly string[], input?: string) =>
@@ -444,11 +445,10 @@ update add never.solo.test. 300 A 192.0.2.11
   });
 
   it('--json also before the command word (global option) and for usage errors', async () => {
-    const run = await runBinary(
-      process.execPath,
-      ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), '--json', 'update', '-g'],
-      { cwd: ROOT, timeoutMs: 60_000 },
-    );
+    const run = await runBinary(process.execPath, [...CLI_FROM_SOURCE, '--json', 'update', '-g'], {
+      cwd: ROOT,
+      timeoutMs: 60_000,
+    });
     expect(run.exitCode).toBe(1);
     const doc = JSON.parse(run.stdout);
     expect(doc.error.kind).toBe('unsupported');

@@ -21,12 +21,11 @@ import {
 } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
-import { fakeIo } from '../helpers/cli-io.js';
+import { CLI_FROM_SOURCE, fakeIo } from '../helpers/cli-io.js';
 import { dumpBehaviour } from '../helpers/dump-versions.js';
 import { readOnlyZonesDir } from '../helpers/layouts.js';
 
 const ROOT = resolve('.');
-const MAIN = join(ROOT, 'src/cli/main.ts');
 
 /** rndc's first line when named closes the connection unanswered (a key it does not accept). */
 const RNDC_EOF_LINE: Record<BindVersion, string> = {
@@ -55,7 +54,7 @@ afterAll(async () => {
 
 /** Runs `rndc-js ARGS…` as a process (stdout/stderr are pipes, not a TTY). */
 function cli(args: readonly string[], env: Record<string, string> = {}): Promise<BinaryResult> {
-  return runBinary(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  return runBinary(process.execPath, [...CLI_FROM_SOURCE, ...args], {
     cwd: ROOT,
     timeoutMs: 60_000,
     env,
@@ -439,7 +438,7 @@ describe('sync/freeze --verify', () => {
     // -V prints one line just before the wait starts: the signal comes after it (stdout and
     // stderr are pipes, so there is no progress line to wait for).
     const args = ['-V', '-c', conf, 'sync', 'dyn.test', '--verify', '--zone-file', copy];
-    const child = spawn(process.execPath, ['--import', 'tsx', MAIN, ...args, '--wait', '30'], {
+    const child = spawn(process.execPath, [...CLI_FROM_SOURCE, ...args, '--wait', '30'], {
       cwd: ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
     });

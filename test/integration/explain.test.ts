@@ -21,11 +21,11 @@ import {
   startNamed,
 } from '../../src/testing/index.js';
 import { addRecord } from '../helpers/add-record.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { readOnlyZonesDir } from '../helpers/layouts.js';
 import { PASTE_FORMS } from '../helpers/pasted-logs.js';
 
 const ROOT = resolve('.');
-const MAIN = join(ROOT, 'src/cli/main.ts');
 const SEED_CAUSE = 'the zone file is a mount point (EBUSY), typical of a ConfigMap subPath';
 const instances: NamedInstance[] = [];
 
@@ -41,7 +41,7 @@ async function lab(options: StartNamedOptions): Promise<NamedInstance> {
 
 /** `rndc-js ARGS…` as a process, `input` on its stdin (a pipe). */
 function cli(args: readonly string[], input?: string): Promise<BinaryResult> {
-  return runBinary(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  return runBinary(process.execPath, [...CLI_FROM_SOURCE, ...args], {
     cwd: ROOT,
     timeoutMs: 60_000,
     ...(input !== undefined ? { input } : {}),
@@ -123,9 +123,7 @@ describe('a zone directory named cannot write (0555, named -u nobody)', () => {
     const child = spawn(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        MAIN,
+        ...CLI_FROM_SOURCE,
         '-c',
         conf,
         'sync',

@@ -17,9 +17,9 @@ import { readZoneFileSerial } from '../../src/dump/zonefile.js';
 import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 
 const ROOT = resolve('.');
-const MAIN = join(ROOT, 'src/cli/main.ts');
 /** The verification deadline given to every call. */
 const TIMEOUT_MS = 3000;
 /** "Settles by timeoutMs + 2 s" (a bound on a loaded machine, not a speed measurement). */
@@ -384,7 +384,7 @@ async function runCli(
 ): Promise<CliRun> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', MAIN, ...extraArgs, '-c', named.rndcConfFile(), ...args],
+    [...CLI_FROM_SOURCE, ...extraArgs, '-c', named.rndcConfFile(), ...args],
     { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';

@@ -22,6 +22,7 @@ import { UpdateClient, type UpdateClientOptions } from '../../src/update/client.
 import { Name, parseName } from '../../src/update/names.js';
 import { runNsupdateScript } from '../../src/update/nsupdate.js';
 import { Update } from '../../src/update/update.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { lookup } from '../helpers/dns.js';
 import {
   type FakeDns,
@@ -649,7 +650,7 @@ describe('an update too large for one DNS message (65,535 bytes): a typed error,
     const root = new URL('../..', import.meta.url).pathname;
     const ours = await runBinary(
       process.execPath,
-      ['--import', 'tsx', `${root}src/cli/main.ts`, 'update', '-k', await keyFile()],
+      [...CLI_FROM_SOURCE, 'update', '-k', await keyFile()],
       { input: script, timeoutMs: 60_000, cwd: root },
     );
     expect(ours.exitCode, ours.stderr).toBe(1);
@@ -715,7 +716,7 @@ describe('65,537+ concurrent sends: IDs are queued, never spun for', () => {
 describe('rndc-js update against the fake server (the issue’s command lines)', () => {
   const root = new URL('../..', import.meta.url).pathname;
   const rndcJs = async (args: readonly string[], input: string) =>
-    runBinary(process.execPath, ['--import', 'tsx', `${root}src/cli/main.ts`, 'update', ...args], {
+    runBinary(process.execPath, [...CLI_FROM_SOURCE, 'update', ...args], {
       input,
       timeoutMs: 60_000,
       cwd: root,

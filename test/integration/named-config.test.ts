@@ -23,10 +23,10 @@ import {
   startNamed,
 } from '../../src/testing/index.js';
 import { addRecord } from '../helpers/add-record.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { JOURNAL_ELSEWHERE, NOBODY, readOnlyZonesDir } from '../helpers/layouts.js';
 
 const ROOT = resolve('.');
-const MAIN = join(ROOT, 'src/cli/main.ts');
 const instances: NamedInstance[] = [];
 
 afterAll(async () => {
@@ -58,7 +58,7 @@ async function zonesInView(configFile: string, view: string): Promise<void> {
 
 /** `rndc-js ARGS…` as a process, from source. */
 function cli(args: readonly string[]): Promise<BinaryResult> {
-  return runBinary(process.execPath, ['--import', 'tsx', MAIN, ...args], {
+  return runBinary(process.execPath, [...CLI_FROM_SOURCE, ...args], {
     cwd: ROOT,
     timeoutMs: 60_000,
   });

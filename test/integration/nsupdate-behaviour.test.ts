@@ -18,6 +18,7 @@ import {
   runBinary,
   startNamed,
 } from '../../src/testing/index.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { runOnTerminal } from '../helpers/pty.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -107,15 +108,11 @@ afterAll(async () => {
 });
 
 const rndcJs = (args: readonly string[], input: string): Promise<BinaryResult> =>
-  runBinary(
-    process.execPath,
-    ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'update', ...args],
-    {
-      cwd: ROOT,
-      timeoutMs: 90_000,
-      input,
-    },
-  );
+  runBinary(process.execPath, [...CLI_FROM_SOURCE, 'update', ...args], {
+    cwd: ROOT,
+    timeoutMs: 90_000,
+    input,
+  });
 
 const nsupdate = (args: readonly string[], input: string) =>
   runBinary('nsupdate', args, { timeoutMs: 90_000, input });
@@ -285,11 +282,7 @@ describe('on a terminal: the > prompt, and each send goes out when typed', () =>
     const nsupdatePath = findBinary('nsupdate') as string;
     const [theirs, ours] = await Promise.all([
       runOnTerminal(nsupdatePath, ['-k', keyFile], lines(THEIRS)),
-      runOnTerminal(
-        process.execPath,
-        ['--import', 'tsx', join(ROOT, 'src/cli/main.ts'), 'update', '-k', keyFile],
-        lines(OURS),
-      ),
+      runOnTerminal(process.execPath, [...CLI_FROM_SOURCE, 'update', '-k', keyFile], lines(OURS)),
     ]);
     // What each tool printed besides prompts and the terminal's echo of the typed lines. A line
     // typed before a line editor has put the terminal in raw mode is echoed twice (by the

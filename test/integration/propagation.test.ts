@@ -17,6 +17,7 @@ import { Key } from '../../src/keys/key.js';
 import { type NamedInstance, runBinary, startNamed } from '../../src/testing/index.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { silentPort, startTopology, type Topology } from '../helpers/topology.js';
 
 const START_SERIAL = 2024010101;
@@ -89,15 +90,7 @@ async function rndcJs(args: readonly string[]) {
   }
   return runBinary(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(ROOT, 'src/cli/main.ts'),
-      'propagation',
-      ...args,
-      '-k',
-      join(keyDir, 'xfr.key'),
-    ],
+    [...CLI_FROM_SOURCE, 'propagation', ...args, '-k', join(keyDir, 'xfr.key')],
     { cwd: ROOT, timeoutMs: 60_000 },
   );
 }

@@ -25,9 +25,9 @@ import {
 import { UpdateClient } from '../../src/update/client.js';
 import type { UpdateError } from '../../src/update/errors.js';
 import { Update } from '../../src/update/update.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { dumpBehaviour } from '../helpers/dump-versions.js';
 
-const MAIN = resolve('src/cli/main.ts');
 const SERVFAIL = 2;
 const mountNamespace = await canUseMountNamespace();
 const instances: NamedInstance[] = [];
@@ -65,9 +65,7 @@ async function lab(options: StartNamedOptions) {
     runBinary(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        MAIN,
+        ...CLI_FROM_SOURCE,
         '-c',
         named.rndcConfFile(),
         ...args,

@@ -19,6 +19,7 @@ import { recordText } from '../../src/xfr/axfr.js';
 import { transferIncremental } from '../../src/xfr/ixfr.js';
 import { transfer, transferZoneText } from '../../src/xfr/transfer.js';
 import { addRecord } from '../helpers/add-record.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
 import { startDnsTcpProxy } from '../helpers/dns-tcp-proxy.js';
 
 const run = promisify(execFile);
@@ -158,9 +159,7 @@ describe(`AXFR from named ${version}`, () => {
     const cli = await run(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
+        ...CLI_FROM_SOURCE,
         'transfer',
         'varied.test',
         '-s',
@@ -217,9 +216,7 @@ describe(`IXFR from named ${version}`, () => {
     const cli = await run(
       process.execPath,
       [
-        '--import',
-        'tsx',
-        'src/cli/main.ts',
+        ...CLI_FROM_SOURCE,
         'transfer',
         'dyn.test',
         '-p',
