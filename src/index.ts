@@ -250,7 +250,6 @@ export {
   PropagationError,
   waitForPropagation,
 } from './fleet/propagation.js';
-export { serialDistance } from './fleet/serial.js';
 export type {
   ContentCheck,
   DivergedVerdict,
@@ -274,6 +273,7 @@ export type {
   RecoverSource,
 } from './recover/recover.js';
 export { RecoverError, recoverZone } from './recover/recover.js';
+export { compareSerials, serialAfter, serialDistance } from './serial.js';
 export type {
   FoundZone,
   SendOptions,
@@ -345,7 +345,6 @@ export { AxfrError, receiveAxfr } from './xfr/axfr.js';
 export type { IncrementalTransferOptions } from './xfr/ixfr.js';
 export { transferIncremental } from './xfr/ixfr.js';
 export type { IxfrDelta, IxfrResult, XfrFacts } from './xfr/reader.js';
-export { compareSerials, serialAfter } from './xfr/serial.js';
 export type {
   TransferOptions,
   TransferSummary,

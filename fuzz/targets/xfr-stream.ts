@@ -8,11 +8,11 @@
  * truncated, spliced or bit-flipped, or given a compression loop.
  */
 import { Key } from '../../src/keys/key.js';
+import { compareSerials } from '../../src/serial.js';
 import { Name, parseName } from '../../src/update/names.js';
 import { FrameReader } from '../../src/update/transport.js';
 import { AxfrError } from '../../src/xfr/axfr.js';
 import { XfrReader } from '../../src/xfr/reader.js';
-import { compareSerials } from '../../src/xfr/serial.js';
 import { a, message, rr, StreamSigner, soa } from '../../test/helpers/fake-axfr.js';
 import type { FakeRequest } from '../../test/helpers/fake-dns.js';
 import { wireName } from '../../test/helpers/fake-dns.js';

@@ -16,8 +16,8 @@ import {
   type ServerVerdict,
   waitForPropagation,
 } from '../fleet/propagation.js';
-import { isSerial } from '../fleet/serial.js';
 import type { Verdict } from '../fleet/verdict.js';
+import { isSerial } from '../serial.js';
 import {
   type GlobalSettings,
   optionText,

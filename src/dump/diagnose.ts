@@ -29,6 +29,7 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import { settleWorkBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType, openRegularFile } from '../files/regular-file.js';
+import { serialBefore } from '../serial.js';
 import { JOURNAL_HEADER_BYTES, parseJournalHeader } from './journal.js';
 import { isMountPoint, type MountInfoEntry, mountFor, parseMountInfo } from './mountinfo.js';
 import {
@@ -872,7 +873,7 @@ export function evaluateStorage(facts: StorageFacts): Finding[] {
   const journal = facts.journal;
   if (journal && journal.empty === false && facts.fileSerial !== undefined) {
     const target = facts.servedSerial ?? journal.endSerial;
-    const pending = target !== undefined && serialLess(facts.fileSerial, target);
+    const pending = target !== undefined && serialBefore(facts.fileSerial, target);
     const idleMs = facts.now.getTime() - journal.mtime.getTime();
     // A served serial overdue on disk is dump-overdue's finding; this one then only speaks of
     // a journal that has no served serial to compare with.
@@ -1083,7 +1084,7 @@ function foreignFile(facts: StorageFacts): Finding | undefined {
     seen = `${target} is empty (0 bytes)`;
   } else if (facts.fileSerialError !== undefined) {
     seen = `${target} has no readable SOA serial: ${facts.fileSerialError}`;
-  } else if (facts.fileSerial !== undefined && serialLess(served, facts.fileSerial)) {
+  } else if (facts.fileSerial !== undefined && serialBefore(served, facts.fileSerial)) {
     seen = `${target} has serial ${facts.fileSerial}, ahead of the served serial ${served}: named never loaded this file`;
   }
   if (seen === undefined) return undefined;
@@ -1109,7 +1110,7 @@ function foreignFile(facts: StorageFacts): Finding | undefined {
 function dumpOverdue(facts: StorageFacts, foreign: boolean): Finding | undefined {
   const { fileSerial, servedSerial, journal } = facts;
   if (foreign || fileSerial === undefined || servedSerial === undefined) return undefined;
-  if (!serialLess(fileSerial, servedSerial) || journal === undefined) return undefined;
+  if (!serialBefore(fileSerial, servedSerial) || journal === undefined) return undefined;
   // The journal's mtime is the newest change's time; every pending change is at least that old.
   // A change cannot predate named's start.
   const since =
@@ -1198,11 +1199,6 @@ function formatSeconds(seconds: number): string {
 
 function octal(mode: number): string {
   return `0${(mode & 0o7777).toString(8).padStart(3, '0')}`;
-}
-
-/** RFC 1982: a < b. */
-function serialLess(a: number, b: number): boolean {
-  return a !== b && ((a < b && b - a < 2 ** 31) || (a > b && a - b > 2 ** 31));
 }
 
 function isUnder(path: string, dir: string | undefined): boolean {

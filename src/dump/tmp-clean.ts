@@ -40,6 +40,7 @@ import { Err, Ok, type Result } from 'ts-results-es';
 import { settleWorkBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType } from '../files/regular-file.js';
+import { serialBefore } from '../serial.js';
 import { isMountPoint, parseMountInfo } from './mountinfo.js';
 import { namedDirectory } from './named-config.js';
 import { readText } from './named-process.js';
@@ -450,7 +451,7 @@ async function clean(
         continue;
       }
       serial = read.value.serial;
-      if (serial !== proof.fileSerial && !serialLess(serial, proof.fileSerial)) {
+      if (serial !== proof.fileSerial && !serialBefore(serial, proof.fileSerial)) {
         keep(
           'other-content',
           `holds serial ${serial}, not older than the zone file's ${proof.fileSerial}: not covered by the proven dump`,
@@ -677,10 +678,4 @@ async function resolveZoneFile(
     directory = found.value;
   }
   return Ok(resolve(directory, configured));
-}
-
-/** RFC 1982: `a` is before `b` in serial number arithmetic. */
-function serialLess(a: number, b: number): boolean {
-  const distance = (b - a) >>> 0;
-  return distance !== 0 && distance < 0x80000000;
 }

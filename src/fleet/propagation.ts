@@ -20,12 +20,12 @@ import type { RndcClient } from '../control/client.js';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
+import { isSerial } from '../serial.js';
 import { TYPE_SOA } from '../update/message.js';
 import { Name, parseName } from '../update/names.js';
 import { zoneDigest } from './content.js';
 import { type DiscoveredServer, discoverServers } from './discover.js';
 import { queryServer } from './query.js';
-import { isSerial } from './serial.js';
 import { classifySoa, compareToTarget, type Verdict } from './verdict.js';
 
 /** One server to check. */

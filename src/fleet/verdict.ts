@@ -23,12 +23,13 @@
  *
  * `diverged` (same serial, different content) is decided later, by comparing transfers.
  */
+
+import { serialDistance, serialOrder } from '../serial.js';
 import type { DecodedReply } from '../update/message.js';
 import { RCODES, TYPE_SOA } from '../update/message.js';
 import type { Name } from '../update/names.js';
 import { TSIG_ERRORS } from '../update/tsig.js';
 import type { QueryOutcome } from './query.js';
-import { serialDistance, serialOrder } from './serial.js';
 
 /** Every verdict kind, for tables and exhaustive switches. */
 export const VERDICT_KINDS = [

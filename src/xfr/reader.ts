@@ -16,6 +16,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { DIGEST_BYTES, type Key } from '../keys/key.js';
+import { compareSerials, serialAfter } from '../serial.js';
 import { CLASS_IN, decodeReply, OPCODE_QUERY, RCODES, TYPE_SOA } from '../update/message.js';
 import type { Name } from '../update/names.js';
 import { classToText, typeToText } from '../update/rdata.js';
@@ -35,7 +36,6 @@ import {
   expandRdata,
   soaSerial,
 } from './axfr.js';
-import { compareSerials, serialAfter } from './serial.js';
 
 /** QTYPE IXFR (RFC 1995 §2). */
 export const TYPE_IXFR = 251;

@@ -5,9 +5,9 @@
 import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Key } from '../../src/keys/key.js';
+import { compareSerials } from '../../src/serial.js';
 import { decodeReply } from '../../src/update/message.js';
 import { transferIncremental } from '../../src/xfr/ixfr.js';
-import { compareSerials } from '../../src/xfr/serial.js';
 import {
   type AxfrConnection,
   a,
