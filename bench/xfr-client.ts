@@ -1,7 +1,8 @@
 /**
  * The consuming process of the transfer benchmark (bench/xfr.bench.ts): transfers one zone with
  * this library and prints one JSON line — records (both SOAs counted, as dig and dnspython count
- * them), seconds (the transfer alone, as measured inside the process) and peak RSS (VmHWM).
+ * them), seconds (the transfer alone, as measured inside the process), the CPU seconds it took
+ * and peak RSS (VmHWM).
  * Run in its own process so the RSS is the client's own.
  * Usage: node --import tsx bench/xfr-client.ts PORT ZONE [KEYNAME ALGORITHM]
  * (the secret in $BENCH_KEY_SECRET).
@@ -38,7 +39,16 @@ async function countWithCallback(): Promise<number> {
 const count = countWithCallback;
 
 const started = process.hrtime.bigint();
+const cpu = process.cpuUsage();
 const records = await count();
 const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+const used = process.cpuUsage(cpu);
 const hwm = /VmHWM:\s+(\d+)/.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
-console.log(JSON.stringify({ records, seconds, peakRssKiB: Number(hwm) }));
+console.log(
+  JSON.stringify({
+    records,
+    seconds,
+    cpuSeconds: (used.user + used.system) / 1e6,
+    peakRssKiB: Number(hwm),
+  }),
+);

@@ -31,7 +31,7 @@ import {
   RCODES,
   TYPE_SOA,
 } from '../update/message.js';
-import { decodeName, Name, parseName } from '../update/names.js';
+import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
 import { FrameReader } from '../update/transport.js';
 import {
@@ -126,7 +126,11 @@ export interface AxfrRecord {
   readonly class: number;
   /** TTL in seconds. */
   readonly ttl: number;
-  /** Wire RDATA with every name expanded (no compression pointers). */
+  /**
+   * Wire RDATA with every name expanded (no compression pointers). It may be a view of the
+   * message it came in (never reused or written by the client): `Buffer.from` it to keep the
+   * bytes without the rest of that message.
+   */
   readonly rdata: Buffer;
 }
 
@@ -549,7 +553,7 @@ class Transfer {
           causes: ['a hostile or broken server injecting records'],
         });
       }
-      const rdata = expandRdata(frame, record);
+      const rdata = expandRdata(frame, record, reply.names);
       if (rdata.isErr())
         return fail('malformed', `${record.name} ${typeToText(record.type)}: ${rdata.error}`);
       const isApexSoa = record.type === TYPE_SOA && record.name.equals(this.#zone);
@@ -784,35 +788,65 @@ const COMPRESSIBLE: ReadonlyMap<number, Layout> = new Map<number, Layout>([
 /**
  * The record's RDATA with every (possibly compressed) name written out in full. Names must end
  * inside the RDATA; pointers follow {@link decodeName}'s rules (strictly backwards, bounded).
- * Types that never carry compressed names are returned as they are.
+ * Types that never carry compressed names are returned as they are: a view of `message`, not a
+ * copy. `names` is the message's decoder, when the caller has one (names read once).
  */
-export function expandRdata(message: Buffer, record: DecodedRecord): Result<Buffer, string> {
+export function expandRdata(
+  message: Buffer,
+  record: DecodedRecord,
+  names: NameDecoder = new NameDecoder(message),
+): Result<Buffer, string> {
   const layout = COMPRESSIBLE.get(record.type);
-  if (!layout) return Ok(Buffer.from(record.rdata));
+  if (!layout) return Ok(record.rdata);
   const end = record.rdataOffset + record.rdata.length;
   let at = record.rdataOffset;
-  const parts: Buffer[] = [];
+  // Names, and [start, end) ranges of the message copied as they are.
+  const parts: (Name | number)[] = [];
+  let length = 0;
   for (const item of layout) {
     if (item === 'name') {
-      const name = decodeName(message.subarray(0, end), at);
-      if (name.isErr()) return Err(name.error.message);
-      parts.push(name.value.name.toWire());
-      at = name.value.end;
+      let name = names.tryDecode(at, end);
+      if (!name) {
+        const slow = names.decode(at, end);
+        if (slow.isErr()) return Err(slow.error.message);
+        name = slow.value;
+      }
+      parts.push(name.name);
+      length += name.name.wireLength;
+      at = name.end;
     } else if (item === 'strings3') {
       const start = at;
       for (let i = 0; i < 3; i++) {
-        const length = message[at];
-        if (length === undefined || at + 1 + length > end)
+        const size = message[at];
+        if (size === undefined || at + 1 + size > end)
           return Err('character-string runs past the RDATA');
-        at += 1 + length;
+        at += 1 + size;
       }
-      parts.push(message.subarray(start, at));
+      parts.push(start, at);
+      length += at - start;
     } else {
       if (at + item > end) return Err('RDATA too short');
-      parts.push(message.subarray(at, at + item));
+      parts.push(at, at + item);
+      length += item;
       at += item;
     }
   }
   if (at !== end) return Err(`${end - at} byte(s) after the last field of the RDATA`);
-  return Ok(Buffer.concat(parts));
+  // One buffer written in place (byte loops: the pieces are short).
+  const out = Buffer.allocUnsafe(length);
+  let pos = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    if (typeof part === 'number') {
+      const stop = parts[++p] as number;
+      for (let i = part; i < stop; i++) out[pos++] = message[i]!;
+    } else {
+      for (const label of part.labels) {
+        out[pos++] = label.length;
+        for (let i = 0; i < label.length; i++) out[pos++] = label[i]!;
+      }
+      out[pos++] = 0;
+    }
+  }
+  return Ok(out);
 }
