@@ -480,7 +480,10 @@ export class NameDecoder {
   decode(offset: number, bound = this.#buf.length): Result<{ name: Name; end: number }, NameError> {
     const fast = this.tryDecode(offset, bound);
     if (fast) return Ok({ name: fast.name, end: fast.end });
-    return decodeName(bound === this.#buf.length ? this.#buf : this.#buf.subarray(0, bound), offset);
+    return decodeName(
+      bound === this.#buf.length ? this.#buf : this.#buf.subarray(0, bound),
+      offset,
+    );
   }
 
   /**
@@ -516,6 +519,12 @@ export class NameDecoder {
         if (target >= offset) return undefined;
         const tail = this.#read(target, bound, depth + 1);
         if (!tail || tail.hops + 1 > MAX_POINTER_HOPS) return undefined;
+        const reach = Math.max(pos + 2, tail.reach);
+        if (labels.length === 0) {
+          // Only a pointer (the next record of the same owner): the same name, not kept, since
+          // pointers point at names, not at other pointers (and a miss is only a re-read).
+          return { name: tail.name, end: pos + 2, hops: tail.hops + 1, reach };
+        }
         total += tail.name.wireLength - 1;
         if (total > MAX_NAME_BYTES) return undefined;
         for (const label of tail.name.labels) labels.push(label);
@@ -523,7 +532,7 @@ export class NameDecoder {
           name: ownedName(labels, total),
           end: pos + 2,
           hops: tail.hops + 1,
-          reach: Math.max(pos + 2, tail.reach),
+          reach,
         });
       }
       if (length >= 0x40) return undefined;
