@@ -22,6 +22,8 @@ const runs = Number(process.env.BENCH_XFR_RUNS ?? 3);
 const unsigned = process.env.BENCH_XFR_UNSIGNED !== '0';
 // While profiling: BENCH_XFR_CLIENTS=ours BENCH_XFR_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
 const clients = (process.env.BENCH_XFR_CLIENTS ?? 'dig,dnspython,ours').split(',');
+// A second tree to run bench/xfr-client.ts from, in the same run (before/after a change).
+const compare = process.env.BENCH_XFR_COMPARE;
 const zone = 'xfr.bench';
 
 interface Run {
@@ -125,7 +127,7 @@ try {
         throw new Error(`dnspython failed (apt-get install python3-dnspython): ${error.message}`);
       }),
     ) as Run;
-  const ours = async (signed: boolean): Promise<Run> =>
+  const ours = async (signed: boolean, tree = '.'): Promise<Run> =>
     JSON.parse(
       await run(
         process.execPath,
@@ -133,7 +135,7 @@ try {
           ...(process.env.BENCH_XFR_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
           '--import',
           'tsx',
-          'bench/xfr-client.ts',
+          join(tree, 'bench/xfr-client.ts'),
           String(named.dnsPort),
           zone,
           ...keyArgs(signed),
@@ -147,12 +149,25 @@ try {
   const contenders: {
     label: string;
     key: string;
+    id?: string;
     runs: number;
     measure: (signed: boolean) => Promise<Run>;
   }[] = [
     { label: 'dig +noall +answer AXFR', key: 'dig', runs, measure: dig },
     { label: 'dnspython dns.query.xfr', key: 'dnspython', runs: 1, measure: dnspython },
-    { label: 'receiveAxfr (this library)', key: 'ours', runs, measure: ours },
+    { label: 'receiveAxfr (this library)', key: 'ours', runs, measure: (signed: boolean) => ours(signed) },
+    // Another checkout of this project (with its node_modules), e.g. before a change.
+    ...(compare
+      ? [
+          {
+            label: `receiveAxfr in ${compare}`,
+            key: 'ours',
+            id: 'compare',
+            runs,
+            measure: (signed: boolean) => ours(signed, compare),
+          },
+        ]
+      : []),
   ].filter((c) => clients.includes(c.key));
 
   console.log(
@@ -165,9 +180,10 @@ try {
         if (round >= contender.runs) continue;
         const result = await contender.measure(signed);
         if (result.records !== expected)
-          throw new Error(`${contender.key}: ${result.records} records, expected ${expected}`);
-        const before = kept.get(contender.key);
-        if (!before || result.seconds < before.seconds) kept.set(contender.key, result);
+          throw new Error(`${contender.label}: ${result.records} records, expected ${expected}`);
+        const id = contender.id ?? contender.key;
+        const before = kept.get(id);
+        if (!before || result.seconds < before.seconds) kept.set(id, result);
       }
     }
     const rate = (r: Run) => expected / r.seconds;
@@ -176,8 +192,8 @@ try {
       return base ? `${(rate(r) / rate(base)).toFixed(2).padStart(5)}× ${key}` : '';
     };
     console.log(signed ? ' TSIG-signed (hmac-sha256):' : ' unsigned:');
-    for (const { label, key } of contenders) {
-      const r = kept.get(key)!;
+    for (const { label, key, id } of contenders) {
+      const r = kept.get(id ?? key)!;
       console.log(
         `  ${label.padEnd(27)} ${rate(r).toFixed(0).padStart(7)} records/s ${r.seconds.toFixed(2).padStart(6)} s (CPU ${r.cpuSeconds.toFixed(2)} s)  peak RSS ${(r.peakRssKiB / 1024).toFixed(0).padStart(3)} MiB  ${ratio(r, 'dig')}  ${ratio(r, 'dnspython')}`,
       );
