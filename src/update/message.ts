@@ -240,8 +240,10 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
   }
   if (offset !== buf.length)
     return Err(new MessageError(`${buf.length - offset} bytes after the last record`));
-  const all = sections.flat();
-  const tsigCount = all.filter((r) => r.type === TYPE_TSIG).length;
+  let tsigCount = 0;
+  for (const section of sections) {
+    for (let i = 0; i < section.length; i++) if (section[i]!.type === TYPE_TSIG) tsigCount++;
+  }
   const last = sections[2]!.at(-1);
   let tsig: DecodedReply['tsig'];
   if (last && last.type === TYPE_TSIG) {

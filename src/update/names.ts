@@ -505,9 +505,12 @@ export class NameDecoder {
     if (seen) return seen.reach <= bound ? seen : undefined;
     if (depth > MAX_POINTER_HOPS) return undefined;
     const buf = this.#buf;
-    const labels: Buffer[] = [];
+    // First the checks, allocating nothing; then the name, in arrays of their final size.
     let total = 1;
+    let count = 0;
     let pos = offset;
+    let tail: DecodedAt | undefined;
+    let end: number;
     for (;;) {
       if (pos >= bound) return undefined;
       const length = buf[pos]!;
@@ -517,42 +520,47 @@ export class NameDecoder {
         // The first pointer must point before where the name starts; the tail's own walk keeps
         // each later pointer before the previous target, as decodeName does.
         if (target >= offset) return undefined;
-        const tail = this.#read(target, bound, depth + 1);
+        tail = this.#read(target, bound, depth + 1);
         if (!tail || tail.hops + 1 > MAX_POINTER_HOPS) return undefined;
-        const reach = Math.max(pos + 2, tail.reach);
-        if (labels.length === 0) {
+        end = pos + 2;
+        if (count === 0) {
           // Only a pointer (the next record of the same owner): the same name, not kept, since
           // pointers point at names, not at other pointers (and a miss is only a re-read).
-          return { name: tail.name, end: pos + 2, hops: tail.hops + 1, reach };
+          return { name: tail.name, end, hops: tail.hops + 1, reach: Math.max(end, tail.reach) };
         }
         total += tail.name.wireLength - 1;
         if (total > MAX_NAME_BYTES) return undefined;
-        for (const label of tail.name.labels) labels.push(label);
-        return this.#keep(offset, {
-          name: ownedName(labels, total),
-          end: pos + 2,
-          hops: tail.hops + 1,
-          reach,
-        });
+        break;
       }
       if (length >= 0x40) return undefined;
       if (length === 0) {
-        return this.#keep(offset, {
-          name: labels.length === 0 ? Name.root : ownedName(labels, total),
-          end: pos + 1,
-          hops: 0,
-          reach: pos + 1,
-        });
+        end = pos + 1;
+        if (count === 0) return this.#keep(offset, { name: Name.root, end, hops: 0, reach: end });
+        break;
       }
       if (pos + 1 + length > bound) return undefined;
       total += length + 1;
       if (total > MAX_NAME_BYTES) return undefined;
-      // A private copy; a byte loop beats Buffer#copy's call overhead for ≤ 63 bytes.
-      const label = Buffer.allocUnsafe(length);
-      for (let i = 0, from = pos + 1; i < length; i++) label[i] = buf[from + i]!;
-      labels.push(label);
+      count++;
       pos += 1 + length;
     }
+    const shared = tail ? tail.name.labels : [];
+    const labels = new Array<Buffer>(count + shared.length);
+    for (let k = 0, at = offset; k < count; k++) {
+      // A private copy; a byte loop beats Buffer#copy's call overhead for ≤ 63 bytes.
+      const length = buf[at]!;
+      const label = Buffer.allocUnsafe(length);
+      for (let i = 0; i < length; i++) label[i] = buf[at + 1 + i]!;
+      labels[k] = label;
+      at += 1 + length;
+    }
+    for (let k = 0; k < shared.length; k++) labels[count + k] = shared[k]!;
+    return this.#keep(offset, {
+      name: ownedName(labels, total),
+      end,
+      hops: tail ? tail.hops + 1 : 0,
+      reach: tail ? Math.max(end, tail.reach) : end,
+    });
   }
 
   #keep(offset: number, decoded: DecodedAt): DecodedAt {

@@ -803,7 +803,8 @@ export function expandRdata(
   // Names, and [start, end) ranges of the message copied as they are.
   const parts: (Name | number)[] = [];
   let length = 0;
-  for (const item of layout) {
+  for (let k = 0; k < layout.length; k++) {
+    const item = layout[k]!;
     if (item === 'name') {
       let name = names.tryDecode(at, end);
       if (!name) {
@@ -841,7 +842,9 @@ export function expandRdata(
       const stop = parts[++p] as number;
       for (let i = part; i < stop; i++) out[pos++] = message[i]!;
     } else {
-      for (const label of part.labels) {
+      const labels = part.labels;
+      for (let k = 0; k < labels.length; k++) {
+        const label = labels[k]!;
         out[pos++] = label.length;
         for (let i = 0; i < label.length; i++) out[pos++] = label[i]!;
       }
