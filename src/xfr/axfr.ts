@@ -785,6 +785,8 @@ const COMPRESSIBLE: ReadonlyMap<number, Layout> = new Map<number, Layout>([
   [39, ['name']], // DNAME
 ]);
 
+const expandParts: (Name | number)[] = [];
+
 /**
  * The record's RDATA with every (possibly compressed) name written out in full. Names must end
  * inside the RDATA; pointers follow {@link decodeName}'s rules (strictly backwards, bounded).
@@ -800,8 +802,10 @@ export function expandRdata(
   if (!layout) return Ok(record.rdata);
   const end = record.rdataOffset + record.rdata.length;
   let at = record.rdataOffset;
-  // Names, and [start, end) ranges of the message copied as they are.
-  const parts: (Name | number)[] = [];
+  // Names, and [start, end) ranges of the message copied as they are (one array for every call:
+  // this function never yields, so no two calls share it at once).
+  const parts = expandParts;
+  parts.length = 0;
   let length = 0;
   for (let k = 0; k < layout.length; k++) {
     const item = layout[k]!;
