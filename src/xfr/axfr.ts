@@ -267,6 +267,8 @@ class Transfer {
   #records = 0;
   #serial: number | undefined;
   #done = false;
+  /** Where each message's MAC input is assembled (grown once, to the largest message). */
+  #macInput = Buffer.alloc(0);
 
   constructor(options: AxfrOptions, zone: Name, server: string, fail: Fail) {
     this.#options = options;
@@ -657,17 +659,22 @@ class Transfer {
     ) {
       return fail(`MAC of ${record.mac.length} bytes (bad truncation)`);
     }
-    const unsigned = Buffer.from(frame.subarray(0, tsig.start));
-    unsigned.writeUInt16BE(record.originalId, 0);
-    unsigned.writeUInt16BE(unsigned.readUInt16BE(10) - 1, 10);
-    const length = Buffer.alloc(2);
-    length.writeUInt16BE(previous.length);
-    const timers = Buffer.alloc(8);
-    timers.writeUIntBE(record.timeSigned, 0, 6);
-    timers.writeUInt16BE(record.fudge, 6);
-    const expected = key
-      .hmac(Buffer.concat([length, previous, unsigned, timers]))
-      .subarray(0, record.mac.length);
+    // MAC input: previous MAC (length-prefixed), the message without its TSIG (original ID,
+    // ARCOUNT less one), the timers. Written into one reused buffer: a copy per message, and no
+    // new (external) memory per message for the collector to account for.
+    const size = 2 + previous.length + tsig.start + 8;
+    if (this.#macInput.length < size)
+      this.#macInput = Buffer.allocUnsafe(Math.max(size, 0x10000 + 128));
+    const input = this.#macInput;
+    input.writeUInt16BE(previous.length, 0);
+    previous.copy(input, 2);
+    const at = 2 + previous.length;
+    frame.copy(input, at, 0, tsig.start);
+    input.writeUInt16BE(record.originalId, at);
+    input.writeUInt16BE(frame.readUInt16BE(10) - 1, at + 10);
+    input.writeUIntBE(record.timeSigned, at + tsig.start, 6);
+    input.writeUInt16BE(record.fudge, at + tsig.start + 6);
+    const expected = key.hmac(input.subarray(0, size)).subarray(0, record.mac.length);
     if (!timingSafeEqual(expected, record.mac)) return fail('the MAC does not verify');
     if (Math.abs(this.#now() - record.timeSigned) > record.fudge) {
       return fail('signed outside the clock skew allowed (fudge)', {
