@@ -155,7 +155,12 @@ try {
   }[] = [
     { label: 'dig +noall +answer AXFR', key: 'dig', runs, measure: dig },
     { label: 'dnspython dns.query.xfr', key: 'dnspython', runs: 1, measure: dnspython },
-    { label: 'receiveAxfr (this library)', key: 'ours', runs, measure: (signed: boolean) => ours(signed) },
+    {
+      label: 'receiveAxfr (this library)',
+      key: 'ours',
+      runs,
+      measure: (signed: boolean) => ours(signed),
+    },
     // Another checkout of this project (with its node_modules), e.g. before a change.
     ...(compare
       ? [
