@@ -6,7 +6,7 @@
  */
 import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
-import { decodeName, type Name } from './names.js';
+import { decodeName, type Name, NameDecoder } from './names.js';
 import { decodeTsigRdata, type TsigRecord, TYPE_TSIG } from './tsig.js';
 
 /** OPCODE values (RFC 1035, RFC 2136). */
@@ -157,6 +157,8 @@ export interface DecodedReply {
   readonly tsig: { readonly start: number; readonly record: TsigRecord } | undefined;
   /** Set when a TSIG RR was found somewhere other than last, or more than once (FORMERR per RFC 8945 §5.2). */
   readonly misplacedTsig: boolean;
+  /** The names read so far, to read the (compressed) names inside RDATA against (zone transfers). */
+  readonly names: NameDecoder;
 }
 
 /** Why a reply could not be decoded. */
@@ -194,9 +196,10 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
     return Err(new MessageError('section counts exceed the message size'));
   }
   let offset = 12;
+  const names = new NameDecoder(buf);
   let question: DecodedReply['question'];
   if (counts[0] === 1) {
-    const name = decodeName(buf, offset);
+    const name = names.decode(offset);
     if (name.isErr()) return Err(new MessageError(`question name: ${name.error.message}`));
     offset = name.value.end;
     if (offset + 4 > buf.length) return Err(new MessageError('question runs past the end'));
@@ -211,16 +214,20 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
   for (let section = 0; section < 3; section++) {
     for (let i = 0; i < counts[section + 1]!; i++) {
       const start = offset;
-      const name = decodeName(buf, offset);
-      if (name.isErr()) return Err(new MessageError(`record name: ${name.error.message}`));
-      offset = name.value.end;
+      let name = names.tryDecode(offset);
+      if (!name) {
+        const slow = names.decode(offset);
+        if (slow.isErr()) return Err(new MessageError(`record name: ${slow.error.message}`));
+        name = slow.value;
+      }
+      offset = name.end;
       if (offset + 10 > buf.length) return Err(new MessageError('record header runs past the end'));
       const rdlength = buf.readUInt16BE(offset + 8);
       const rdataOffset = offset + 10;
       if (rdataOffset + rdlength > buf.length)
         return Err(new MessageError('record data runs past the end'));
       sections[section]!.push({
-        name: name.value.name,
+        name: name.name,
         type: buf.readUInt16BE(offset),
         class: buf.readUInt16BE(offset + 2),
         ttl: buf.readUInt32BE(offset + 4),
@@ -233,8 +240,10 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
   }
   if (offset !== buf.length)
     return Err(new MessageError(`${buf.length - offset} bytes after the last record`));
-  const all = sections.flat();
-  const tsigCount = all.filter((r) => r.type === TYPE_TSIG).length;
+  let tsigCount = 0;
+  for (const section of sections) {
+    for (let i = 0; i < section.length; i++) if (section[i]!.type === TYPE_TSIG) tsigCount++;
+  }
   const last = sections[2]!.at(-1);
   let tsig: DecodedReply['tsig'];
   if (last && last.type === TYPE_TSIG) {
@@ -264,5 +273,6 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
     sections: [sections[0]!, sections[1]!, sections[2]!],
     tsig,
     misplacedTsig: tsigCount > (tsig ? 1 : 0),
+    names,
   });
 }

@@ -31,6 +31,12 @@ export type NameErrorKind =
 /** A domain name that could not be parsed from text or decoded from wire form. */
 export class NameError extends RndcLibraryError<NameErrorKind> {}
 
+/**
+ * Builds a name from labels this module already checked and copied, in an array nobody else
+ * holds (no second copy, no second check): the decoder's hot path.
+ */
+let ownedName: (labels: Buffer[], wireLength: number) => Name;
+
 /** Characters BIND escapes with a backslash when it prints a name. */
 const SPECIAL_IN_NAMES = new Set([0x22, 0x28, 0x29, 0x2e, 0x3b, 0x5c, 0x40, 0x24]); // " ( ) . ; \ @ $
 
@@ -75,14 +81,18 @@ export class Name {
   /** Length of the uncompressed wire form (1 for the root). */
   readonly wireLength: number;
 
-  private constructor(labels: readonly Buffer[]) {
-    this.labels = Object.freeze([...labels]);
-    this.wireLength = labels.reduce((sum, label) => sum + label.length + 1, 1);
+  private constructor(labels: readonly Buffer[], wireLength?: number, owned?: boolean) {
+    this.labels = Object.freeze(owned ? labels : [...labels]);
+    this.wireLength = wireLength ?? labels.reduce((sum, label) => sum + label.length + 1, 1);
     Object.freeze(this);
   }
 
   /** The root name `.`. */
   static readonly root: Name = new Name([]);
+
+  static {
+    ownedName = (labels, wireLength) => new Name(labels, wireLength, true);
+  }
 
   /**
    * Builds a name from raw labels (leftmost first, without the empty root label). The bytes are
@@ -434,4 +444,127 @@ export function decodeName(
     pos += 1 + length;
   }
   return Name.fromLabels(labels).map((name) => ({ name, end: end! }));
+}
+
+/** A name decoded at some offset of a message, as {@link NameDecoder} keeps it. */
+interface DecodedAt {
+  readonly name: Name;
+  /** Offset just after the name where it starts (after its first pointer, if any). */
+  readonly end: number;
+  /** Compression pointers followed to read it. */
+  readonly hops: number;
+  /** One past the last byte read. */
+  readonly reach: number;
+}
+
+/**
+ * Reads the names of one message, sharing work between them: a name reached through a
+ * compression pointer is read once and its labels reused by every name pointing at it (in a
+ * zone transfer, the zone's name and each owner are pointed at by many records). Results equal
+ * {@link decodeName}'s on the same bytes, errors included: whatever the shortcut cannot prove
+ * (a bound, the pointer rules, the length limit) is read again the plain way. The message must
+ * not change while the decoder is in use.
+ */
+export class NameDecoder {
+  readonly #buf: Buffer;
+  readonly #seen = new Map<number, DecodedAt>();
+
+  constructor(message: Buffer) {
+    this.#buf = message;
+  }
+
+  /**
+   * The name at `offset`, reading no byte at or after `bound` (default: the message's end): as
+   * `decodeName(message.subarray(0, bound), offset)`.
+   */
+  decode(offset: number, bound = this.#buf.length): Result<{ name: Name; end: number }, NameError> {
+    const fast = this.tryDecode(offset, bound);
+    if (fast) return Ok({ name: fast.name, end: fast.end });
+    return decodeName(
+      bound === this.#buf.length ? this.#buf : this.#buf.subarray(0, bound),
+      offset,
+    );
+  }
+
+  /**
+   * {@link NameDecoder.decode} without the result wrapper, for hot loops: the name, or undefined
+   * when `decode` must be asked (it then gives the error, or the name the slow way).
+   */
+  tryDecode(
+    offset: number,
+    bound = this.#buf.length,
+  ): { readonly name: Name; readonly end: number } | undefined {
+    return Number.isInteger(offset) && offset >= 0 && bound <= this.#buf.length
+      ? this.#read(offset, bound, 0)
+      : undefined;
+  }
+
+  /** The name at `offset`, or undefined for anything the plain decoder must judge. */
+  #read(offset: number, bound: number, depth: number): DecodedAt | undefined {
+    const seen = this.#seen.get(offset);
+    if (seen) return seen.reach <= bound ? seen : undefined;
+    if (depth > MAX_POINTER_HOPS) return undefined;
+    const buf = this.#buf;
+    // First the checks, allocating nothing; then the name, in arrays of their final size.
+    let total = 1;
+    let count = 0;
+    let pos = offset;
+    let tail: DecodedAt | undefined;
+    let end: number;
+    for (;;) {
+      if (pos >= bound) return undefined;
+      const length = buf[pos]!;
+      if (length >= 0xc0) {
+        if (pos + 1 >= bound) return undefined;
+        const target = ((length & 0x3f) << 8) | buf[pos + 1]!;
+        // The first pointer must point before where the name starts; the tail's own walk keeps
+        // each later pointer before the previous target, as decodeName does.
+        if (target >= offset) return undefined;
+        tail = this.#read(target, bound, depth + 1);
+        if (!tail || tail.hops + 1 > MAX_POINTER_HOPS) return undefined;
+        end = pos + 2;
+        if (count === 0) {
+          // Only a pointer (the next record of the same owner): the same name, not kept, since
+          // pointers point at names, not at other pointers (and a miss is only a re-read).
+          return { name: tail.name, end, hops: tail.hops + 1, reach: Math.max(end, tail.reach) };
+        }
+        total += tail.name.wireLength - 1;
+        if (total > MAX_NAME_BYTES) return undefined;
+        break;
+      }
+      if (length >= 0x40) return undefined;
+      if (length === 0) {
+        end = pos + 1;
+        if (count === 0) return this.#keep(offset, { name: Name.root, end, hops: 0, reach: end });
+        break;
+      }
+      if (pos + 1 + length > bound) return undefined;
+      total += length + 1;
+      if (total > MAX_NAME_BYTES) return undefined;
+      count++;
+      pos += 1 + length;
+    }
+    const shared = tail ? tail.name.labels : [];
+    const labels = new Array<Buffer>(count + shared.length);
+    for (let k = 0, at = offset; k < count; k++) {
+      // A private copy; a byte loop beats Buffer#copy's call overhead for ≤ 63 bytes.
+      const length = buf[at]!;
+      const label = Buffer.allocUnsafe(length);
+      for (let i = 0; i < length; i++) label[i] = buf[at + 1 + i]!;
+      labels[k] = label;
+      at += 1 + length;
+    }
+    for (let k = 0; k < shared.length; k++) labels[count + k] = shared[k]!;
+    return this.#keep(offset, {
+      name: ownedName(labels, total),
+      end,
+      hops: tail ? tail.hops + 1 : 0,
+      reach: tail ? Math.max(end, tail.reach) : end,
+    });
+  }
+
+  #keep(offset: number, decoded: DecodedAt): DecodedAt {
+    this.#seen.set(offset, decoded);
+    return decoded;
+  }
 }

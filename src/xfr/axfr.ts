@@ -31,7 +31,7 @@ import {
   RCODES,
   TYPE_SOA,
 } from '../update/message.js';
-import { decodeName, Name, parseName } from '../update/names.js';
+import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
 import { FrameReader } from '../update/transport.js';
 import {
@@ -126,7 +126,11 @@ export interface AxfrRecord {
   readonly class: number;
   /** TTL in seconds. */
   readonly ttl: number;
-  /** Wire RDATA with every name expanded (no compression pointers). */
+  /**
+   * Wire RDATA with every name expanded (no compression pointers). It may be a view of the
+   * message it came in (never reused or written by the client): `Buffer.from` it to keep the
+   * bytes without the rest of that message.
+   */
   readonly rdata: Buffer;
 }
 
@@ -263,6 +267,8 @@ class Transfer {
   #records = 0;
   #serial: number | undefined;
   #done = false;
+  /** Where each message's MAC input is assembled (grown once, to the largest message). */
+  #macInput = Buffer.alloc(0);
 
   constructor(options: AxfrOptions, zone: Name, server: string, fail: Fail) {
     this.#options = options;
@@ -549,7 +555,7 @@ class Transfer {
           causes: ['a hostile or broken server injecting records'],
         });
       }
-      const rdata = expandRdata(frame, record);
+      const rdata = expandRdata(frame, record, reply.names);
       if (rdata.isErr())
         return fail('malformed', `${record.name} ${typeToText(record.type)}: ${rdata.error}`);
       const isApexSoa = record.type === TYPE_SOA && record.name.equals(this.#zone);
@@ -653,17 +659,22 @@ class Transfer {
     ) {
       return fail(`MAC of ${record.mac.length} bytes (bad truncation)`);
     }
-    const unsigned = Buffer.from(frame.subarray(0, tsig.start));
-    unsigned.writeUInt16BE(record.originalId, 0);
-    unsigned.writeUInt16BE(unsigned.readUInt16BE(10) - 1, 10);
-    const length = Buffer.alloc(2);
-    length.writeUInt16BE(previous.length);
-    const timers = Buffer.alloc(8);
-    timers.writeUIntBE(record.timeSigned, 0, 6);
-    timers.writeUInt16BE(record.fudge, 6);
-    const expected = key
-      .hmac(Buffer.concat([length, previous, unsigned, timers]))
-      .subarray(0, record.mac.length);
+    // MAC input: previous MAC (length-prefixed), the message without its TSIG (original ID,
+    // ARCOUNT less one), the timers. Written into one reused buffer: a copy per message, and no
+    // new (external) memory per message for the collector to account for.
+    const size = 2 + previous.length + tsig.start + 8;
+    if (this.#macInput.length < size)
+      this.#macInput = Buffer.allocUnsafe(Math.max(size, 0x10000 + 128));
+    const input = this.#macInput;
+    input.writeUInt16BE(previous.length, 0);
+    previous.copy(input, 2);
+    const at = 2 + previous.length;
+    frame.copy(input, at, 0, tsig.start);
+    input.writeUInt16BE(record.originalId, at);
+    input.writeUInt16BE(frame.readUInt16BE(10) - 1, at + 10);
+    input.writeUIntBE(record.timeSigned, at + tsig.start, 6);
+    input.writeUInt16BE(record.fudge, at + tsig.start + 6);
+    const expected = key.hmac(input.subarray(0, size)).subarray(0, record.mac.length);
     if (!timingSafeEqual(expected, record.mac)) return fail('the MAC does not verify');
     if (Math.abs(this.#now() - record.timeSigned) > record.fudge) {
       return fail('signed outside the clock skew allowed (fudge)', {
@@ -781,38 +792,75 @@ const COMPRESSIBLE: ReadonlyMap<number, Layout> = new Map<number, Layout>([
   [39, ['name']], // DNAME
 ]);
 
+const expandParts: (Name | number)[] = [];
+
 /**
  * The record's RDATA with every (possibly compressed) name written out in full. Names must end
  * inside the RDATA; pointers follow {@link decodeName}'s rules (strictly backwards, bounded).
- * Types that never carry compressed names are returned as they are.
+ * Types that never carry compressed names are returned as they are: a view of `message`, not a
+ * copy. `names` is the message's decoder, when the caller has one (names read once).
  */
-export function expandRdata(message: Buffer, record: DecodedRecord): Result<Buffer, string> {
+export function expandRdata(
+  message: Buffer,
+  record: DecodedRecord,
+  names: NameDecoder = new NameDecoder(message),
+): Result<Buffer, string> {
   const layout = COMPRESSIBLE.get(record.type);
-  if (!layout) return Ok(Buffer.from(record.rdata));
+  if (!layout) return Ok(record.rdata);
   const end = record.rdataOffset + record.rdata.length;
   let at = record.rdataOffset;
-  const parts: Buffer[] = [];
-  for (const item of layout) {
+  // Names, and [start, end) ranges of the message copied as they are (one array for every call:
+  // this function never yields, so no two calls share it at once).
+  const parts = expandParts;
+  parts.length = 0;
+  let length = 0;
+  for (let k = 0; k < layout.length; k++) {
+    const item = layout[k]!;
     if (item === 'name') {
-      const name = decodeName(message.subarray(0, end), at);
-      if (name.isErr()) return Err(name.error.message);
-      parts.push(name.value.name.toWire());
-      at = name.value.end;
+      let name = names.tryDecode(at, end);
+      if (!name) {
+        const slow = names.decode(at, end);
+        if (slow.isErr()) return Err(slow.error.message);
+        name = slow.value;
+      }
+      parts.push(name.name);
+      length += name.name.wireLength;
+      at = name.end;
     } else if (item === 'strings3') {
       const start = at;
       for (let i = 0; i < 3; i++) {
-        const length = message[at];
-        if (length === undefined || at + 1 + length > end)
+        const size = message[at];
+        if (size === undefined || at + 1 + size > end)
           return Err('character-string runs past the RDATA');
-        at += 1 + length;
+        at += 1 + size;
       }
-      parts.push(message.subarray(start, at));
+      parts.push(start, at);
+      length += at - start;
     } else {
       if (at + item > end) return Err('RDATA too short');
-      parts.push(message.subarray(at, at + item));
+      parts.push(at, at + item);
+      length += item;
       at += item;
     }
   }
   if (at !== end) return Err(`${end - at} byte(s) after the last field of the RDATA`);
-  return Ok(Buffer.concat(parts));
+  // One buffer written in place (byte loops: the pieces are short).
+  const out = Buffer.allocUnsafe(length);
+  let pos = 0;
+  for (let p = 0; p < parts.length; p++) {
+    const part = parts[p]!;
+    if (typeof part === 'number') {
+      const stop = parts[++p] as number;
+      for (let i = part; i < stop; i++) out[pos++] = message[i]!;
+    } else {
+      const labels = part.labels;
+      for (let k = 0; k < labels.length; k++) {
+        const label = labels[k]!;
+        out[pos++] = label.length;
+        for (let i = 0; i < label.length; i++) out[pos++] = label[i]!;
+      }
+      out[pos++] = 0;
+    }
+  }
+  return Ok(out);
 }
