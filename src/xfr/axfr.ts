@@ -17,32 +17,17 @@
  *
  * Errors are values ({@link AxfrError}); this module never throws for anything the peer sends.
  */
-import { timingSafeEqual } from 'node:crypto';
 import { connect, isIP, type Socket } from 'node:net';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
-import { DIGEST_BYTES, type Key } from '../keys/key.js';
-import {
-  CLASS_IN,
-  type DecodedRecord,
-  decodeReply,
-  encodeQuery,
-  OPCODE_QUERY,
-  RCODES,
-  TYPE_SOA,
-} from '../update/message.js';
+import type { Key } from '../keys/key.js';
+import { type DecodedRecord, encodeQuery } from '../update/message.js';
 import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
 import { FrameReader } from '../update/transport.js';
-import {
-  algorithmName,
-  keyName,
-  minimumMacLength,
-  signRequest,
-  TSIG_ERRORS,
-  type TsigRecord,
-  verifyResponse,
-} from '../update/tsig.js';
+import { keyName, signRequest } from '../update/tsig.js';
+// The reader imports this module's types and helpers back; nothing of either runs at import.
+import { XfrReader } from './reader.js';
 
 /** QTYPE AXFR (RFC 1035 §3.2.3). */
 export const TYPE_AXFR = 252;
@@ -250,7 +235,11 @@ type Fail = (
 /** Messages kept while the caller writes earlier ones, before the socket is paused. */
 const QUEUE_HIGH_WATER = 4;
 
-/** One transfer: the socket, the verification chain and the framing state. */
+/**
+ * One transfer: the socket, its bounds and timers. Every message is checked by an
+ * {@link XfrReader} in stream mode (the same checks and TSIG chain as IXFR) before any of its
+ * records is handed on.
+ */
 class Transfer {
   readonly #options: AxfrOptions;
   readonly #zone: Name;
@@ -259,16 +248,13 @@ class Transfer {
   readonly #maxBytes: number;
   readonly #maxRecords: number;
   readonly #now: () => number;
-  #id = 0;
-  /** The MAC the next message's MAC chains from (the query's, then each message's). */
-  #previousMac: Buffer | undefined;
+  /** Checks each message; made with the query (it needs the query's ID and MAC). */
+  #reader: XfrReader | undefined;
   #messages = 0;
   #bytes = 0;
   #records = 0;
   #serial: number | undefined;
   #done = false;
-  /** Where each message's MAC input is assembled (grown once, to the largest message). */
-  #macInput = Buffer.alloc(0);
 
   constructor(options: AxfrOptions, zone: Name, server: string, fail: Fail) {
     this.#options = options;
@@ -491,279 +477,46 @@ class Transfer {
     });
   }
 
-  /** The AXFR query, signed when there is a key. */
+  /** The AXFR query, signed when there is a key, and the reader of its answer. */
   #query(): Result<Buffer, AxfrError> {
-    this.#id = Math.floor(Math.random() * 0x10000);
-    const query = encodeQuery(this.#id, this.#zone, TYPE_AXFR, false);
+    const id = Math.floor(Math.random() * 0x10000);
+    const query = encodeQuery(id, this.#zone, TYPE_AXFR, false);
     const key = this.#options.key;
-    if (!key) return Ok(query);
-    const signed = signRequest(query, key, { time: this.#now() });
-    if (!signed)
-      return Err(this.#fail('invalid-argument', `the key name ${key.name} is not a domain name`));
-    this.#previousMac = signed.mac;
-    return Ok(signed.message);
-  }
-
-  /** Checks one message and hands its records on. */
-  async #handle(frame: Buffer): Promise<Result<void, AxfrError>> {
-    const index = ++this.#messages;
-    const fail = (kind: AxfrErrorKind, message: string, extra: Parameters<Fail>[2] = {}) =>
-      Err(this.#fail(kind, `message ${index}: ${message}`, { messageIndex: index, ...extra }));
-    const decoded = decodeReply(frame);
-    if (decoded.isErr()) {
-      return fail('malformed', decoded.error.message, {
-        causes: ['a damaged or hostile message (bad lengths, a compression pointer loop)'],
-      });
-    }
-    const reply = decoded.value;
-    const { header } = reply;
-    if (header.id !== this.#id)
-      return fail('malformed', `message ID ${header.id}, not the query's ${this.#id}`);
-    if (!header.isResponse || header.opcode !== OPCODE_QUERY) {
-      return fail('malformed', 'not a response to a query (QR or OPCODE)');
-    }
-    if (reply.misplacedTsig) return fail('tsig', 'a TSIG record that is not the last record');
-    const key = this.#options.key;
+    let signed: { message: Buffer; mac: Buffer } | undefined;
     if (key) {
-      const verified = this.#verify(frame, reply.tsig, index, header.rcode);
-      if (verified.isErr()) return verified;
+      signed = signRequest(query, key, { time: this.#now() });
+      if (!signed)
+        return Err(this.#fail('invalid-argument', `the key name ${key.name} is not a domain name`));
     }
-    if (header.rcode !== 0)
-      return this.#rcodeError(index, header.rcode, key !== undefined && reply.tsig !== undefined);
-    if (header.truncated) return fail('malformed', 'TC set on a TCP answer');
-    if (reply.question) {
-      const q = reply.question;
-      if (!q.name.equals(this.#zone) || q.type !== TYPE_AXFR) {
-        return fail('framing', `the question is ${q.name} type ${q.type}, not ${this.#zone} AXFR`);
-      }
+    this.#reader = new XfrReader({
+      zone: this.#zone,
+      server: this.#server,
+      id,
+      mode: { kind: 'axfr' },
+      key,
+      queryMac: signed?.mac,
+      now: this.#now,
+      maxRecords: this.#maxRecords,
+      stream: true,
+    });
+    return Ok(signed ? signed.message : query);
+  }
+
+  /** Checks one message (all of it, in the reader) and hands its records on. */
+  async #handle(frame: Buffer): Promise<Result<void, AxfrError>> {
+    const reader = this.#reader!;
+    const pushed = reader.push(frame);
+    if (pushed.isErr()) return pushed;
+    this.#messages = reader.messages;
+    const records = reader.takeRecords();
+    this.#records += records.length;
+    if (records.length > 0) await this.#options.onRecords(records);
+    const result = reader.result;
+    if (pushed.value && result?.kind === 'full') {
+      this.#serial = result.serial;
+      this.#done = true;
     }
-    const answers = reply.sections[0];
-    if (index === 1 && answers.length === 0) {
-      return fail('framing', 'the first message has no records (RFC 5936: it starts with the SOA)');
-    }
-    const out: AxfrRecord[] = [];
-    for (let i = 0; i < answers.length; i++) {
-      const record = answers[i]!;
-      if (this.#done) {
-        return fail('framing', `${answers.length - i} record(s) after the closing SOA`);
-      }
-      if (record.class !== CLASS_IN) {
-        return fail('framing', `${record.name} has class ${classToText(record.class)}, not IN`);
-      }
-      if (!record.name.isSubdomainOf(this.#zone)) {
-        return fail('framing', `${record.name} is outside the zone ${this.#zone}`, {
-          causes: ['a hostile or broken server injecting records'],
-        });
-      }
-      const rdata = expandRdata(frame, record, reply.names);
-      if (rdata.isErr())
-        return fail('malformed', `${record.name} ${typeToText(record.type)}: ${rdata.error}`);
-      const isApexSoa = record.type === TYPE_SOA && record.name.equals(this.#zone);
-      if (this.#serial === undefined) {
-        if (!isApexSoa) {
-          return fail(
-            'framing',
-            `the first record is ${record.name} ${typeToText(record.type)}, not the SOA of ${this.#zone}`,
-          );
-        }
-        const serial = soaSerial(rdata.value);
-        if (serial === undefined) return fail('malformed', 'the opening SOA has malformed RDATA');
-        this.#serial = serial;
-      } else if (isApexSoa) {
-        const serial = soaSerial(rdata.value);
-        if (serial !== this.#serial) {
-          return fail(
-            'framing',
-            `the closing SOA has serial ${serial}, the opening one ${this.#serial}`,
-            {
-              causes: ['the zone changed during the transfer and the server mixed versions'],
-              remedy: 'try again',
-            },
-          );
-        }
-        this.#done = true;
-        continue;
-      }
-      if (++this.#records > this.#maxRecords) {
-        return fail('too-large', `more than ${this.#maxRecords} records`, {
-          causes: ['a zone larger than the bound', 'a server sending an endless stream'],
-          remedy: 'raise maxRecords if the zone really is that large',
-        });
-      }
-      out.push({
-        name: record.name,
-        type: record.type,
-        class: record.class,
-        ttl: record.ttl,
-        rdata: rdata.value,
-      });
-    }
-    if (out.length > 0) await this.#options.onRecords(out);
     return Ok(undefined);
-  }
-
-  /** RFC 8945 §5.3.1: message 1 as a reply to the query, later ones chained by MAC and timers. */
-  #verify(
-    frame: Buffer,
-    tsig: { readonly start: number; readonly record: TsigRecord } | undefined,
-    index: number,
-    rcode: number,
-  ): Result<void, AxfrError> {
-    const key = this.#options.key!;
-    const fail = (message: string, extra: Parameters<Fail>[2] = {}) =>
-      Err(
-        this.#fail('tsig', `message ${index}: ${message}`, {
-          messageIndex: index,
-          causes: [
-            'the message was altered on the way',
-            'it does not come from the server holding the key',
-          ],
-          remedy: 'nothing of this transfer was kept; check the path to the server and try again',
-          ...extra,
-        }),
-      );
-    if (!tsig) {
-      // An unsigned REFUSED/NOTAUTH in answer to a signed query: report the RCODE (it gives no
-      // data), saying it is unauthenticated.
-      if (index === 1 && rcode !== 0) return Ok(undefined);
-      return fail(
-        'unsigned: every message of a signed transfer must carry a TSIG (BIND signs each one)',
-      );
-    }
-    const previous = this.#previousMac!;
-    if (index === 1) {
-      const verdict = verifyResponse(frame, tsig, key, previous, this.#now(), this.#id);
-      if (verdict.kind === 'verified') {
-        if (verdict.record.error !== 0)
-          return this.#tsigErrorFromServer(index, verdict.record.error, true);
-        this.#previousMac = verdict.record.mac;
-        return Ok(undefined);
-      }
-      if (verdict.kind === 'unsigned-error')
-        return this.#tsigErrorFromServer(index, verdict.record.error, false);
-      return fail(`TSIG verification failed (${verdict.kind})`);
-    }
-    const record = tsig.record;
-    const name = keyName(key);
-    if (
-      !name ||
-      !record.keyName.equals(name) ||
-      !record.algorithm.equals(algorithmName(key.algorithm))
-    ) {
-      return fail('signed with another key or algorithm');
-    }
-    const full = DIGEST_BYTES[key.algorithm];
-    if (
-      record.mac.length > full ||
-      record.mac.length < Math.max(minimumMacLength(key), previous.length)
-    ) {
-      return fail(`MAC of ${record.mac.length} bytes (bad truncation)`);
-    }
-    // MAC input: previous MAC (length-prefixed), the message without its TSIG (original ID,
-    // ARCOUNT less one), the timers. Written into one reused buffer: a copy per message, and no
-    // new (external) memory per message for the collector to account for.
-    const size = 2 + previous.length + tsig.start + 8;
-    if (this.#macInput.length < size)
-      this.#macInput = Buffer.allocUnsafe(Math.max(size, 0x10000 + 128));
-    const input = this.#macInput;
-    input.writeUInt16BE(previous.length, 0);
-    previous.copy(input, 2);
-    const at = 2 + previous.length;
-    frame.copy(input, at, 0, tsig.start);
-    input.writeUInt16BE(record.originalId, at);
-    input.writeUInt16BE(frame.readUInt16BE(10) - 1, at + 10);
-    input.writeUIntBE(record.timeSigned, at + tsig.start, 6);
-    input.writeUInt16BE(record.fudge, at + tsig.start + 6);
-    const expected = key.hmac(input.subarray(0, size)).subarray(0, record.mac.length);
-    if (!timingSafeEqual(expected, record.mac)) return fail('the MAC does not verify');
-    if (Math.abs(this.#now() - record.timeSigned) > record.fudge) {
-      return fail('signed outside the clock skew allowed (fudge)', {
-        causes: ['the clocks of this machine and the server differ', 'a replayed message'],
-        remedy: 'synchronise the clocks (NTP) and try again',
-      });
-    }
-    if (record.originalId !== this.#id) return fail('the TSIG Original ID is not the query ID');
-    this.#previousMac = record.mac;
-    return Ok(undefined);
-  }
-
-  #tsigErrorFromServer(index: number, error: number, signed: boolean): Result<void, AxfrError> {
-    const name = TSIG_ERRORS[error] ?? `TSIG error ${error}`;
-    return Err(
-      this.#fail(
-        'notauth',
-        `${this.#server} did not accept the key ${this.#options.key!.name}: ${name}${signed ? '' : ' (an unsigned answer: it cannot be authenticated)'}`,
-        {
-          messageIndex: index,
-          rcode: name,
-          causes:
-            error === 18
-              ? ['the clocks of this machine and the server differ by more than 5 minutes']
-              : [
-                  'named has no key of this name, or its secret or algorithm differs',
-                  'the key file is not the one named.conf includes',
-                ],
-          remedy:
-            error === 18
-              ? 'synchronise the clocks (NTP)'
-              : 'use the key named.conf names in allow-transfer (the same file as its key statement)',
-        },
-      ),
-    );
-  }
-
-  #rcodeError(index: number, rcode: number, signed: boolean): Result<void, AxfrError> {
-    const name = RCODES[rcode] ?? `RCODE ${rcode}`;
-    const unauth = this.#options.key && !signed ? ' (unsigned answer)' : '';
-    const zone = this.#zone.toString().replace(/\.$/, '') || '.';
-    if (rcode === 5) {
-      return Err(
-        this.#fail(
-          'refused',
-          `${this.#server} refused the transfer of ${this.#zone} (REFUSED)${unauth}`,
-          {
-            messageIndex: index,
-            rcode: name,
-            causes: [
-              'allow-transfer does not match this client: BIND 9.20 refuses outgoing transfers unless allow-transfer allows them (9.16 and 9.18 allowed any client)',
-              this.#options.key
-                ? 'allow-transfer names another key'
-                : 'allow-transfer asks for a key and the query was unsigned',
-            ],
-            remedy: `allow transfers of the zone to this machine only, e.g. in named.conf: zone "${zone}" { … allow-transfer { 127.0.0.1; ::1; }; }; or with a key: allow-transfer { key "NAME"; }; then rndc reconfig, and run again over 127.0.0.1 (with -k KEYFILE for a key)`,
-          },
-        ),
-      );
-    }
-    if (rcode === 9) {
-      return Err(
-        this.#fail(
-          'notauth',
-          `${this.#server} is not authoritative for ${this.#zone} (NOTAUTH)${unauth}`,
-          {
-            messageIndex: index,
-            rcode: name,
-            causes: [
-              'the zone is not loaded on this server (or in this view)',
-              'the key was not accepted',
-            ],
-            remedy: 'check the zone name and the server (rndc zonestatus ZONE)',
-          },
-        ),
-      );
-    }
-    return Err(
-      this.#fail(
-        'rcode',
-        `${this.#server} answered ${name} to the AXFR of ${this.#zone}${unauth}`,
-        {
-          messageIndex: index,
-          rcode: name,
-          causes: rcode === 2 ? ["the zone is not loaded (a load error: see named's log)"] : [],
-          remedy: "see named's log for the transfer (category xfer-out)",
-        },
-      ),
-    );
   }
 }
 

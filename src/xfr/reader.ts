@@ -121,6 +121,11 @@ export interface XfrReaderOptions {
   readonly queryMac?: Buffer | undefined;
   /** Most records (all differences together). Default 10 000 000. */
   readonly maxRecords?: number;
+  /**
+   * AXFR only: the zone's records are not kept in the result; each message's records are taken
+   * with {@link XfrReader.takeRecords} after its `push` (constant memory: `receiveAxfr`).
+   */
+  readonly stream?: boolean;
   /** Seconds since the epoch. */
   readonly now?: () => number;
 }
@@ -161,6 +166,10 @@ export class XfrReader {
   #state: State = { at: 'first' };
   #finalSerial = 0;
   readonly #full: AxfrRecord[] = [];
+  /** Stream mode: the records of the message pushed last. */
+  #batch: AxfrRecord[] = [];
+  /** Where each later message's MAC input is assembled (grown once, to the largest message). */
+  #macInput = Buffer.alloc(0);
   readonly #deltas: IxfrDelta[] = [];
   #result: IxfrResult | undefined;
 
@@ -191,6 +200,19 @@ export class XfrReader {
 
   get #what(): string {
     return this.#o.mode.kind === 'ixfr' ? 'IXFR' : 'AXFR';
+  }
+
+  /** Stream mode: the zone records of the last message pushed (the closing SOA left out). */
+  takeRecords(): AxfrRecord[] {
+    const batch = this.#batch;
+    this.#batch = [];
+    return batch;
+  }
+
+  /** A zone record of a full transfer: kept for the result, or handed out (stream mode). */
+  #keep(rr: AxfrRecord): void {
+    if (this.#o.stream) this.#batch.push(rr);
+    else this.#full.push(rr);
   }
 
   /** Reads one message. `Ok(true)` once the transfer is complete (see {@link result}). */
@@ -238,8 +260,12 @@ export class XfrReader {
       }
     }
     const answers = reply.sections[0];
-    if (index === 1 && answers.length === 0)
-      return fail('framing', 'the first message has no records (it must start with the SOA)');
+    if (index === 1 && answers.length === 0) {
+      return fail(
+        'framing',
+        'the first message has no records (RFC 5936, RFC 1995: it starts with the SOA)',
+      );
+    }
     for (let i = 0; i < answers.length; i++) {
       const record = answers[i]!;
       if (this.#state.at === 'done')
@@ -251,7 +277,7 @@ export class XfrReader {
           causes: ['a hostile or broken server injecting records'],
         });
       }
-      const rdata = expandRdata(frame, record);
+      const rdata = expandRdata(frame, record, reply.names);
       if (rdata.isErr())
         return fail('malformed', `${record.name} ${typeToText(record.type)}: ${rdata.error}`);
       const rr: AxfrRecord = {
@@ -354,7 +380,7 @@ export class XfrReader {
         return undefined;
       case 'second':
         if (serial === undefined || mode.kind === 'axfr') {
-          this.#full.push(state.soa);
+          this.#keep(state.soa);
           this.#state = { at: 'full' };
           return this.#record(rr, serial);
         }
@@ -375,7 +401,7 @@ export class XfrReader {
         return undefined;
       case 'full':
         if (serial === undefined) {
-          this.#full.push(rr);
+          this.#keep(rr);
           return undefined;
         }
         if (serial !== this.#finalSerial) {
@@ -498,19 +524,22 @@ export class XfrReader {
     ) {
       return fail(`MAC of ${record.mac.length} bytes (bad truncation)`);
     }
-    // Later messages: MAC over the previous MAC, the message (original ID, TSIG removed) and the
-    // timers only.
-    const unsigned = Buffer.from(frame.subarray(0, tsig.start));
-    unsigned.writeUInt16BE(record.originalId, 0);
-    unsigned.writeUInt16BE(unsigned.readUInt16BE(10) - 1, 10);
-    const length = Buffer.alloc(2);
-    length.writeUInt16BE(previous.length);
-    const timers = Buffer.alloc(8);
-    timers.writeUIntBE(record.timeSigned, 0, 6);
-    timers.writeUInt16BE(record.fudge, 6);
-    const expected = key
-      .hmac(Buffer.concat([length, previous, unsigned, timers]))
-      .subarray(0, record.mac.length);
+    // Later messages: MAC over the previous MAC (length-prefixed), the message without its TSIG
+    // (original ID, ARCOUNT less one) and the timers only — written into one reused buffer: a
+    // copy per message and no new memory per message for the collector.
+    const size = 2 + previous.length + tsig.start + 8;
+    if (this.#macInput.length < size)
+      this.#macInput = Buffer.allocUnsafe(Math.max(size, 0x10000 + 128));
+    const input = this.#macInput;
+    input.writeUInt16BE(previous.length, 0);
+    previous.copy(input, 2);
+    const at = 2 + previous.length;
+    frame.copy(input, at, 0, tsig.start);
+    input.writeUInt16BE(record.originalId, at);
+    input.writeUInt16BE(frame.readUInt16BE(10) - 1, at + 10);
+    input.writeUIntBE(record.timeSigned, at + tsig.start, 6);
+    input.writeUInt16BE(record.fudge, at + tsig.start + 6);
+    const expected = key.hmac(input.subarray(0, size)).subarray(0, record.mac.length);
     if (!timingSafeEqual(expected, record.mac)) return fail('the MAC does not verify');
     if (Math.abs(this.#now() - record.timeSigned) > record.fudge) {
       return fail('signed outside the clock skew allowed (fudge)', {
@@ -564,7 +593,7 @@ export class XfrReader {
       return Err(
         this.#error(
           'refused',
-          `${this.#o.server} refused the ${this.#what} of ${this.#o.zone} (REFUSED)${unauth}`,
+          `${this.#o.server} refused the transfer of ${this.#o.zone} (REFUSED)${unauth}`,
           {
             ...extra,
             causes: [
@@ -573,7 +602,7 @@ export class XfrReader {
                 ? 'allow-transfer names another key'
                 : 'allow-transfer asks for a key and the query was unsigned',
             ],
-            remedy: `allow transfers of the zone to this machine only, e.g. in named.conf: zone "${zone}" { … allow-transfer { 127.0.0.1; ::1; }; }; or with a key: allow-transfer { key "NAME"; }; then rndc reconfig`,
+            remedy: `allow transfers of the zone to this machine only, e.g. in named.conf: zone "${zone}" { … allow-transfer { 127.0.0.1; ::1; }; }; or with a key: allow-transfer { key "NAME"; }; then rndc reconfig, and run again over 127.0.0.1 (with -k KEYFILE for a key)`,
           },
         ),
       );
