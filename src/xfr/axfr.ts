@@ -17,16 +17,17 @@
  *
  * Errors are values ({@link AxfrError}); this module never throws for anything the peer sends.
  */
-import { connect, isIP, type Socket } from 'node:net';
+import { isIP } from 'node:net';
 import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import type { Key } from '../keys/key.js';
 import { type DecodedRecord, encodeQuery } from '../update/message.js';
 import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
-import { FrameReader } from '../update/transport.js';
 import { keyName, signRequest } from '../update/tsig.js';
-// The reader imports this module's types and helpers back; nothing of either runs at import.
+// connection.ts and reader.ts import this module's types and helpers back; nothing of either
+// runs at import.
+import { runTransferConnection } from './connection.js';
 import { XfrReader } from './reader.js';
 
 /** QTYPE AXFR (RFC 1035 §3.2.3). */
@@ -213,311 +214,55 @@ export async function receiveAxfr(options: AxfrOptions): Promise<Result<AxfrSumm
   if (isIP(options.host) === 0) {
     return Err(fail('invalid-argument', `${JSON.stringify(options.host)} is not an IP address`));
   }
-  if (options.key && !keyName(options.key)) {
-    return Err(fail('invalid-argument', `the key name ${options.key.name} is not a domain name`));
+  const key = options.key;
+  if (key && !keyName(key)) {
+    return Err(fail('invalid-argument', `the key name ${key.name} is not a domain name`));
   }
-  const session = new Transfer(options, zone.value, server, fail);
-  return session.run(port);
-}
-
-type Fail = (
-  kind: AxfrErrorKind,
-  message: string,
-  extra?: {
-    causes?: readonly string[];
-    remedy?: string;
-    messageIndex?: number;
-    rcode?: string;
-    cause?: unknown;
-  },
-) => AxfrError;
-
-/** Messages kept while the caller writes earlier ones, before the socket is paused. */
-const QUEUE_HIGH_WATER = 4;
-
-/**
- * One transfer: the socket, its bounds and timers. Every message is checked by an
- * {@link XfrReader} in stream mode (the same checks and TSIG chain as IXFR) before any of its
- * records is handed on.
- */
-class Transfer {
-  readonly #options: AxfrOptions;
-  readonly #zone: Name;
-  readonly #server: string;
-  readonly #fail: Fail;
-  readonly #maxBytes: number;
-  readonly #maxRecords: number;
-  readonly #now: () => number;
-  /** Checks each message; made with the query (it needs the query's ID and MAC). */
-  #reader: XfrReader | undefined;
-  #messages = 0;
-  #bytes = 0;
-  #records = 0;
-  #serial: number | undefined;
-  #done = false;
-
-  constructor(options: AxfrOptions, zone: Name, server: string, fail: Fail) {
-    this.#options = options;
-    this.#zone = zone;
-    this.#server = server;
-    this.#fail = fail;
-    this.#maxBytes = options.maxBytes ?? DEFAULT_AXFR_MAX_BYTES;
-    this.#maxRecords = options.maxRecords ?? DEFAULT_AXFR_MAX_RECORDS;
-    this.#now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const now = options.now ?? (() => Math.floor(Date.now() / 1000));
+  const id = Math.floor(Math.random() * 0x10000);
+  const unsigned = encodeQuery(id, zone.value, TYPE_AXFR, false);
+  const signed = key ? signRequest(unsigned, key, { time: now() }) : undefined;
+  if (key && !signed) {
+    return Err(fail('invalid-argument', `the key name ${key.name} is not a domain name`));
   }
-
-  run(port: number): Promise<Result<AxfrSummary, AxfrError>> {
-    const options = this.#options;
-    const fail = this.#fail;
-    const query = this.#query();
-    return new Promise((resolve) => {
-      let settled = false;
-      const queue: Buffer[] = [];
-      let draining = false;
-      let socket: Socket;
-      const finish = (result: Result<AxfrSummary, AxfrError>) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(deadline);
-        clearTimeout(idle);
-        options.signal?.removeEventListener('abort', onAbort);
-        socket?.destroy();
-        resolve(result);
-      };
-      const where = () =>
-        `after ${this.#messages} message(s) and ${this.#records} record(s) from ${this.#server}`;
-      const timeoutMs = options.timeoutMs ?? DEFAULT_AXFR_TIMEOUT_MS;
-      const messageTimeoutMs = options.messageTimeoutMs ?? DEFAULT_AXFR_MESSAGE_TIMEOUT_MS;
-      const deadline = setTimeout(
-        () =>
-          finish(
-            Err(
-              fail(
-                'timeout',
-                `the transfer of ${this.#zone} did not finish within ${timeoutMs} ms (${where()})`,
-                {
-                  causes: ['a very large zone', 'a server that stalls or trickles the answer'],
-                  remedy: 'allow a longer timeout, or transfer when the server is less busy',
-                },
-              ),
-            ),
-          ),
-        timeoutMs,
-      );
-      let idle: NodeJS.Timeout | undefined;
-      const armIdle = () => {
-        clearTimeout(idle);
-        idle = setTimeout(
-          () =>
-            finish(
-              Err(
-                fail(
-                  'timeout',
-                  `no complete message ${this.#messages + 1} within ${messageTimeoutMs} ms (${where()})`,
-                  {
-                    messageIndex: this.#messages + 1,
-                    causes: [
-                      'the server stopped sending (overloaded, or a hostile server holding the connection)',
-                      'a firewall dropping TCP to the DNS port',
-                    ],
-                    remedy: 'check that named answers on TCP (dig +tcp SOA), then try again',
-                  },
-                ),
-              ),
-            ),
-          messageTimeoutMs,
-        );
-      };
-      const onAbort = () =>
-        finish(Err(fail('aborted', `the transfer of ${this.#zone} was aborted (${where()})`)));
-      if (query.isErr()) {
-        finish(Err(query.error));
-        return;
-      }
-      if (options.signal?.aborted) {
-        onAbort();
-        return;
-      }
-      options.signal?.addEventListener('abort', onAbort, { once: true });
-      try {
-        socket = connect({ host: options.host, port });
-      } catch (error) {
-        finish(
-          Err(
-            fail('network', `TCP to ${this.#server}: ${(error as Error).message}`, {
-              cause: error,
-            }),
-          ),
-        );
-        return;
-      }
-      socket.setNoDelay(true);
-      armIdle();
-      const frames = new FrameReader();
-      const drain = async () => {
-        if (draining) return;
-        draining = true;
-        try {
-          while (!settled && queue.length > 0) {
-            const frame = queue.shift()!;
-            if (queue.length < QUEUE_HIGH_WATER) socket.resume();
-            // Our own writing (a slow disk) is not the server's stall: the per-message clock
-            // stops while a message is handled and starts again after it.
-            clearTimeout(idle);
-            const outcome = await this.#handle(frame);
-            if (settled) return;
-            armIdle();
-            if (outcome.isErr()) {
-              finish(Err(outcome.error));
-              return;
-            }
-            if (this.#done) {
-              finish(
-                Ok({
-                  server: this.#server,
-                  zone: this.#zone,
-                  serial: this.#serial ?? 0,
-                  records: this.#records,
-                  messages: this.#messages,
-                  bytes: this.#bytes,
-                  signed: options.key !== undefined,
-                }),
-              );
-              return;
-            }
-          }
-        } catch (error) {
-          // The caller's onRecords threw (a write error): a value, never a rejection.
-          finish(
-            Err(
-              fail('aborted', `the transfer was stopped: ${(error as Error).message}`, {
-                cause: error,
-              }),
-            ),
-          );
-        } finally {
-          draining = false;
-        }
-      };
-      socket.on('connect', () => {
-        const length = Buffer.alloc(2);
-        length.writeUInt16BE(query.value.length);
-        socket.write(Buffer.concat([length, query.value]));
-      });
-      socket.on('data', (chunk: Buffer) => {
-        if (settled || this.#done) return;
-        frames.push(chunk, (frame) => {
-          if (settled) return false;
-          // Counted as they arrive: a flood is cut off even while the caller is still writing.
-          this.#bytes += frame.length;
-          if (this.#bytes > this.#maxBytes) {
-            finish(
-              Err(
-                fail('too-large', `the answer exceeds ${this.#maxBytes} bytes (${where()})`, {
-                  causes: ['a zone larger than the bound', 'a server sending an endless stream'],
-                  remedy: 'raise maxBytes if the zone really is that large',
-                }),
-              ),
-            );
-            return false;
-          }
-          armIdle();
-          queue.push(frame);
-          if (queue.length >= QUEUE_HIGH_WATER) socket.pause();
-          return true;
-        });
-        void drain();
-      });
-      socket.on('error', (error: NodeJS.ErrnoException) =>
-        finish(
-          Err(
-            fail(
-              'network',
-              `TCP to ${this.#server}: ${error.code === 'ECONNREFUSED' ? 'connection refused' : error.message}`,
-              {
-                cause: error,
-                causes:
-                  error.code === 'ECONNREFUSED'
-                    ? ['named does not listen on this address and port (listen-on)']
-                    : [],
-              },
-            ),
-          ),
-        ),
-      );
-      socket.on('close', () => {
-        // Frames still queued are handled first; the end matters only once they are.
-        const waitForQueue = async () => {
-          while (draining || queue.length > 0) {
-            if (settled) return;
-            await new Promise((r) => setImmediate(r));
-            if (!draining && queue.length > 0) void drain();
-          }
-          if (settled) return;
-          finish(
-            Err(
-              fail(
-                'incomplete',
-                this.#messages === 0
-                  ? `${this.#server} closed the connection without answering the AXFR of ${this.#zone}`
-                  : `${this.#server} closed the connection before the closing SOA of ${this.#zone} (${where()})`,
-                {
-                  causes: [
-                    'the server ended the transfer early (max-transfer-time-out, a restart)',
-                    'a transfer cut off on the way',
-                  ],
-                  remedy: 'try again; nothing of an incomplete transfer is kept',
-                },
-              ),
-            ),
-          );
-        };
-        void waitForQueue();
-      });
-    });
-  }
-
-  /** The AXFR query, signed when there is a key, and the reader of its answer. */
-  #query(): Result<Buffer, AxfrError> {
-    const id = Math.floor(Math.random() * 0x10000);
-    const query = encodeQuery(id, this.#zone, TYPE_AXFR, false);
-    const key = this.#options.key;
-    let signed: { message: Buffer; mac: Buffer } | undefined;
-    if (key) {
-      signed = signRequest(query, key, { time: this.#now() });
-      if (!signed)
-        return Err(this.#fail('invalid-argument', `the key name ${key.name} is not a domain name`));
-    }
-    this.#reader = new XfrReader({
-      zone: this.#zone,
-      server: this.#server,
+  const maxRecords = options.maxRecords ?? DEFAULT_AXFR_MAX_RECORDS;
+  const outcome = await runTransferConnection({
+    host: options.host,
+    port,
+    server,
+    zone: options.zone,
+    zoneName: zone.value.toString(),
+    query: signed ? signed.message : unsigned,
+    // Every message is checked by the reader (the same checks and TSIG chain as IXFR); stream
+    // mode hands each message's records on instead of keeping the zone.
+    reader: new XfrReader({
+      zone: zone.value,
+      server,
       id,
       mode: { kind: 'axfr' },
       key,
       queryMac: signed?.mac,
-      now: this.#now,
-      maxRecords: this.#maxRecords,
+      now,
+      maxRecords,
       stream: true,
-    });
-    return Ok(signed ? signed.message : query);
-  }
-
-  /** Checks one message (all of it, in the reader) and hands its records on. */
-  async #handle(frame: Buffer): Promise<Result<void, AxfrError>> {
-    const reader = this.#reader!;
-    const pushed = reader.push(frame);
-    if (pushed.isErr()) return pushed;
-    this.#messages = reader.messages;
-    const records = reader.takeRecords();
-    this.#records += records.length;
-    if (records.length > 0) await this.#options.onRecords(records);
-    const result = reader.result;
-    if (pushed.value && result?.kind === 'full') {
-      this.#serial = result.serial;
-      this.#done = true;
-    }
-    return Ok(undefined);
-  }
+    }),
+    onRecords: options.onRecords,
+    timeoutMs: options.timeoutMs,
+    messageTimeoutMs: options.messageTimeoutMs,
+    maxBytes: options.maxBytes,
+    signal: options.signal,
+  });
+  if (outcome.isErr()) return outcome;
+  const { result, records, bytes } = outcome.value;
+  return Ok({
+    server,
+    zone: zone.value,
+    serial: result.kind === 'full' ? result.serial : 0,
+    records,
+    messages: result.messages,
+    bytes,
+    signed: key !== undefined,
+  });
 }
 
 /** Types whose RDATA names may be compressed (RFC 3597 §4), with where the names are. */

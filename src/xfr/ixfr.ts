@@ -4,19 +4,13 @@
  * falls back to an AXFR-style answer. One connection, one query; every read bounded in bytes,
  * records and time; TSIG over every message as for AXFR. Never throws.
  */
-import { connect, isIP, type Socket } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
+import { isIP } from 'node:net';
+import { Err, type Result } from 'ts-results-es';
 import { CLASS_IN, TYPE_SOA } from '../update/message.js';
 import { Name, parseName } from '../update/names.js';
-import { FrameReader } from '../update/transport.js';
 import { keyName, signRequest } from '../update/tsig.js';
-import {
-  AxfrError,
-  type AxfrErrorKind,
-  DEFAULT_AXFR_MAX_BYTES,
-  DEFAULT_AXFR_MESSAGE_TIMEOUT_MS,
-  DEFAULT_AXFR_TIMEOUT_MS,
-} from './axfr.js';
+import { AxfrError, type AxfrErrorKind } from './axfr.js';
+import { runTransferConnection } from './connection.js';
 import { type IxfrResult, TYPE_IXFR, XfrReader } from './reader.js';
 import type { TransferOptions } from './transfer.js';
 
@@ -101,137 +95,18 @@ export async function transferIncremental(
     now,
     ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
   });
-  return runExchange(query, reader, options, port, server, zone);
-}
-
-function runExchange(
-  query: Buffer,
-  reader: XfrReader,
-  options: IncrementalTransferOptions,
-  port: number,
-  server: string,
-  zone: string,
-): Promise<Result<IxfrResult, AxfrError>> {
-  const timeoutMs = options.timeoutMs ?? DEFAULT_AXFR_TIMEOUT_MS;
-  const messageTimeoutMs = options.messageTimeoutMs ?? DEFAULT_AXFR_MESSAGE_TIMEOUT_MS;
-  const maxBytes = options.maxBytes ?? DEFAULT_AXFR_MAX_BYTES;
-  const error = (
-    kind: AxfrErrorKind,
-    message: string,
-    extra: { causes?: string[]; remedy?: string; cause?: unknown; messageIndex?: number } = {},
-  ) => {
-    const { messageIndex, ...details } = extra;
-    return new AxfrError({ kind, message, ...details }, { server, zone, messageIndex });
-  };
-  return new Promise((resolve) => {
-    let settled = false;
-    let socket: Socket | undefined;
-    let bytes = 0;
-    const finish = (result: Result<IxfrResult, AxfrError>) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(deadline);
-      clearTimeout(idle);
-      options.signal?.removeEventListener('abort', onAbort);
-      socket?.destroy();
-      resolve(result);
-    };
-    const where = () => `after ${reader.messages} message(s) from ${server}`;
-    const deadline = setTimeout(
-      () =>
-        finish(
-          Err(
-            error(
-              'timeout',
-              `the IXFR of ${zone} did not finish within ${timeoutMs} ms (${where()})`,
-              {
-                causes: ['a very long history', 'a server that stalls or trickles the answer'],
-                remedy: 'allow a longer timeout',
-              },
-            ),
-          ),
-        ),
-      timeoutMs,
-    );
-    let idle: NodeJS.Timeout | undefined;
-    const armIdle = () => {
-      clearTimeout(idle);
-      idle = setTimeout(
-        () =>
-          finish(
-            Err(
-              error(
-                'timeout',
-                `no complete message ${reader.messages + 1} within ${messageTimeoutMs} ms (${where()})`,
-                {
-                  messageIndex: reader.messages + 1,
-                  causes: [
-                    'the server stopped sending (overloaded, or a hostile server holding the connection)',
-                    'a firewall dropping TCP to the DNS port',
-                  ],
-                  remedy: 'check that named answers on TCP (dig +tcp SOA), then try again',
-                },
-              ),
-            ),
-          ),
-        messageTimeoutMs,
-      );
-    };
-    const onAbort = () =>
-      finish(Err(error('aborted', `the IXFR of ${zone} was aborted (${where()})`)));
-    if (options.signal?.aborted) {
-      onAbort();
-      return;
-    }
-    options.signal?.addEventListener('abort', onAbort, { once: true });
-    socket = connect({ host: options.server, port });
-    socket.setNoDelay(true);
-    armIdle();
-    const frames = new FrameReader();
-    socket.on('connect', () => {
-      const length = Buffer.alloc(2);
-      length.writeUInt16BE(query.length);
-      socket?.write(Buffer.concat([length, query]));
-    });
-    socket.on('data', (chunk: Buffer) => {
-      frames.push(chunk, (frame) => {
-        if (settled) return false;
-        bytes += frame.length;
-        if (bytes > maxBytes) {
-          finish(
-            Err(
-              error('too-large', `the answer exceeds ${maxBytes} bytes (${where()})`, {
-                causes: ['a history larger than the bound', 'a server sending an endless stream'],
-                remedy: 'raise maxBytes if the zone really is that large',
-              }),
-            ),
-          );
-          return false;
-        }
-        armIdle();
-        const step = reader.push(frame);
-        if (step.isErr()) finish(Err(step.error));
-        else if (step.value) finish(Ok(reader.result!));
-        return !settled;
-      });
-    });
-    socket.on('error', (e: NodeJS.ErrnoException) =>
-      finish(
-        Err(
-          error(
-            'network',
-            `TCP to ${server}: ${e.code === 'ECONNREFUSED' ? 'connection refused' : e.message}`,
-            {
-              cause: e,
-              causes:
-                e.code === 'ECONNREFUSED'
-                  ? ['named does not listen on this address and port (listen-on)']
-                  : [],
-            },
-          ),
-        ),
-      ),
-    );
-    socket.on('close', () => finish(Err(reader.end())));
+  const outcome = await runTransferConnection({
+    host: options.server,
+    port,
+    server,
+    zone,
+    zoneName: name.value.toString(),
+    query,
+    reader,
+    timeoutMs: options.timeoutMs,
+    messageTimeoutMs: options.messageTimeoutMs,
+    maxBytes: options.maxBytes,
+    signal: options.signal,
   });
+  return outcome.map((done) => done.result);
 }
