@@ -53,6 +53,8 @@ function lowerByte(byte: number): number {
 
 /** Label equality with ASCII case folding (RFC 4343 §3). */
 function sameLabel(a: Uint8Array, b: Uint8Array): boolean {
+  // Names decoded from one message share the label buffers of their compressed tails.
+  if (a === b) return true;
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) {
     if (lowerByte(a[i]!) !== lowerByte(b[i]!)) return false;

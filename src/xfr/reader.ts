@@ -259,6 +259,9 @@ export class XfrReader {
         );
       }
     }
+    // The question's name (checked equal to the zone) shares its label buffers with every name
+    // compressed against it: comparing with it is mostly identity checks.
+    const apex = reply.question ? reply.question.name : this.#o.zone;
     const answers = reply.sections[0];
     if (index === 1 && answers.length === 0) {
       return fail(
@@ -272,7 +275,7 @@ export class XfrReader {
         return fail('framing', `${answers.length - i} record(s) after the closing SOA`);
       if (record.class !== CLASS_IN)
         return fail('framing', `${record.name} has class ${classToText(record.class)}, not IN`);
-      if (!record.name.isSubdomainOf(this.#o.zone)) {
+      if (!record.name.isSubdomainOf(apex)) {
         return fail('framing', `${record.name} is outside the zone ${this.#o.zone}`, {
           causes: ['a hostile or broken server injecting records'],
         });
@@ -289,7 +292,7 @@ export class XfrReader {
       };
       let serial: number | undefined;
       if (record.type === TYPE_SOA) {
-        if (!record.name.equals(this.#o.zone))
+        if (!record.name.equals(apex))
           return fail('framing', `an SOA at ${record.name}, not at the apex ${this.#o.zone}`);
         serial = soaSerial(rr.rdata);
         if (serial === undefined) return fail('malformed', `an SOA with malformed RDATA`);
