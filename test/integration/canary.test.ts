@@ -661,4 +661,72 @@ describe('CLI', () => {
     forms.push(...macs);
     expectClean(Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.output])));
   });
+
+  it('rndc-js transfer, propagation and fleet commands with DEBUG=rndc:* — nothing leaks', {
+    timeout: 120_000,
+  }, async () => {
+    const conf = named.rndcConfFile('hmac-sha256');
+    const wrongConf = join(dir, 'fleet-wrong.conf');
+    writeFileSync(
+      wrongConf,
+      readFileSync(conf, 'utf8').replace(
+        named.keys['hmac-sha256'].secretBytes().toString('base64'),
+        WRONG_SECRET,
+      ),
+    );
+    const key = named.keys['hmac-sha256'];
+    const good = `hmac-sha256:${key.name}:${key.secretBytes().toString('base64')}`;
+    const wrong = `hmac-sha256:${key.name}:${WRONG_SECRET}`;
+    const dns = ['-s', '127.0.0.1', '-p', String(named.dnsPort)];
+    const server = `127.0.0.1:${named.dnsPort}`;
+    // Two names for the one control channel: the fleet needs distinct servers.
+    const fleet = ['-s', `127.0.0.1:${named.controlPort}`, '-s', `localhost:${named.controlPort}`];
+    const runs = {
+      transfer: await cli(['transfer', 'dyn.test', ...dns, '-y', good]),
+      'transfer json': await cli(['transfer', 'dyn.test', ...dns, '-y', good, '--format', 'json']),
+      'transfer ixfr': await cli(['transfer', 'dyn.test', ...dns, '-y', good, '--ixfr', '1']),
+      'transfer BADSIG': await cli(['transfer', 'dyn.test', ...dns, '-y', wrong]),
+      'transfer bad base64': await cli([
+        'transfer',
+        'dyn.test',
+        ...dns,
+        '-y',
+        `hmac-sha256:${key.name}:${CANARY_SECRET}!!`,
+      ]),
+      propagation: await cli(['propagation', 'dyn.test', '--server', server, '-y', good]),
+      'propagation json': await cli([
+        'propagation',
+        'dyn.test',
+        '--server',
+        server,
+        '-y',
+        good,
+        '--content',
+        '--json',
+      ]),
+      'propagation BADSIG': await cli(['propagation', 'dyn.test', '--server', server, '-y', wrong]),
+      fleet: await cli(['-c', conf, ...fleet, 'status']),
+      'fleet json': await cli(['-c', conf, ...fleet, '--json', 'zonestatus', 'dyn.test']),
+      'fleet wrong secret': await cli(['-c', wrongConf, ...fleet, '--json', 'status']),
+    };
+    const outcomes = Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.exitCode]));
+    // The CLI really ran: successes succeed, failures fail.
+    expect(outcomes).toMatchObject({
+      transfer: 0,
+      'transfer json': 0,
+      'transfer ixfr': 0,
+      'transfer BADSIG': 1,
+      propagation: 0,
+      'propagation json': 0,
+      fleet: 0,
+      'fleet json': 0,
+      'fleet wrong secret': 1,
+    });
+    expect(outcomes['transfer bad base64']).not.toBe(0);
+    expect(outcomes['propagation BADSIG']).not.toBe(0);
+    expect(runs.transfer.output).toMatch(/^dyn\.test\.\s+\d+\s+IN\s+SOA\s/m);
+    expect(runs.propagation.output).toMatch(/served/);
+    expect(runs.fleet.output).toMatch(/server is up and running/);
+    expectClean(Object.fromEntries(Object.entries(runs).map(([k, v]) => [k, v.output])));
+  });
 });
