@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import type { Result } from 'ts-results-es';
 import { Err, Ok } from 'ts-results-es';
 import type { Key } from '../keys/key.js';
+import { encodeRecord } from '../update/message.js';
 import { type AxfrError, type AxfrRecord, receiveAxfr } from '../xfr/axfr.js';
 
 /** Default bound on the records of a compared zone. */
@@ -25,12 +26,7 @@ export interface ZoneDigest {
 
 /** The canonical bytes of one record. */
 export function canonicalRecord(record: AxfrRecord): Buffer {
-  const fixed = Buffer.alloc(10);
-  fixed.writeUInt16BE(record.type, 0);
-  fixed.writeUInt16BE(record.class, 2);
-  fixed.writeUInt32BE(record.ttl >>> 0, 4);
-  fixed.writeUInt16BE(record.rdata.length, 8);
-  return Buffer.concat([record.name.toCanonicalWire(), fixed, record.rdata]);
+  return encodeRecord(record, record.name.toCanonicalWire());
 }
 
 /** Digest of a set of records, order-independent. */

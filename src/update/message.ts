@@ -82,19 +82,22 @@ export function encodeUpdate(message: UpdateMessage): Buffer {
     header,
     message.zone.toWire(),
     zone,
-    ...message.prerequisites.map(encodeRecord),
-    ...message.updates.map(encodeRecord),
+    ...message.prerequisites.map((r) => encodeRecord(r)),
+    ...message.updates.map((r) => encodeRecord(r)),
   ]);
 }
 
-/** Encodes one RR uncompressed. */
-export function encodeRecord(record: WireRecord): Buffer {
+/**
+ * Encodes one RR uncompressed. `owner` is the owner name's wire form: by default as written;
+ * the canonical (lower-case) form for digests (RFC 4034 §6.2).
+ */
+export function encodeRecord(record: WireRecord, owner: Buffer = record.name.toWire()): Buffer {
   const fixed = Buffer.alloc(10);
   fixed.writeUInt16BE(record.type, 0);
   fixed.writeUInt16BE(record.class, 2);
   fixed.writeUInt32BE(record.ttl >>> 0, 4);
   fixed.writeUInt16BE(record.rdata.length, 8);
-  return Buffer.concat([record.name.toWire(), fixed, record.rdata]);
+  return Buffer.concat([owner, fixed, record.rdata]);
 }
 
 /** Encodes a QUERY for `name`/`type` (zone discovery); `recursionDesired` as nsupdate sets it. */
