@@ -158,6 +158,13 @@ describe('named killed or stopped', () => {
     // second status.
     if (error.kind === 'connect-failed') {
       expect(error.message).toMatch(/connection refused|ECONNRESET/);
+    } else if (error.kind === 'rejected') {
+      // BIND 9.18's network manager listens on one SO_REUSEPORT socket per worker thread, and the
+      // dying process's sockets close one at a time: the re-send can be reset by one listener
+      // while the probe that tells "reset by a dying named" from "refused by a live one" still
+      // reaches another. Seen once in CI; the command was not run either way.
+      expect(error.message).toMatch(/without replying to the handshake/);
+      expect(error.mayHaveRun).toBe(false);
     } else {
       expect(error.kind).toBe('connection-lost');
       expect(error.message).toMatch(/during the handshake/);
