@@ -8,7 +8,6 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { DumpError } from '../dump/errors.js';
 import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
 import {
@@ -23,6 +22,8 @@ import {
 import { type ConfigError, RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
 import { type ResolveRndcTargetOptions, resolveRndcTarget } from '../keys/resolve.js';
+import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
+import { Err, Ok, type Result } from '../result.js';
 import {
   allowedOnReadOnlyChannel,
   type CommandArgument,
@@ -179,6 +180,35 @@ function cleanRefused(zone: string, evidence: DumpEvidence): DumpError {
   });
 }
 
+/**
+ * Why an option cannot be used, or undefined. A bad port or address would otherwise throw from
+ * `net.connect` (`ERR_SOCKET_BAD_PORT`) on the first command instead of returning an error.
+ */
+function controlOptionProblem(options: RndcClientOptions): string | undefined {
+  if (options.host !== undefined && (typeof options.host !== 'string' || options.host === ''))
+    return `host must be a host name or address, not ${JSON.stringify(options.host) ?? String(options.host)}`;
+  const addresses: readonly unknown[] = options.addresses ?? [];
+  const badAddress = addresses.findIndex((address) => {
+    const { host, port } = (address ?? {}) as Partial<ControlAddress>;
+    return (
+      typeof host !== 'string' || host === '' || rangeProblem([['port', port, 1, 65_535, true]])
+    );
+  });
+  if (badAddress >= 0)
+    return `addresses[${badAddress}] must be { host, port } with a port from 1 to 65535, not ${JSON.stringify(addresses[badAddress]) ?? String(addresses[badAddress])}`;
+  return (
+    addressProblem('sourceAddress', options.sourceAddress) ??
+    addressProblem('sourceAddressV6', options.sourceAddressV6) ??
+    rangeProblem([
+      ['port', options.port, 1, 65_535, true],
+      ['timeoutMs', options.timeoutMs, 0, MAX_TIMER_MS, false],
+      ['idleReconnectMs', options.idleReconnectMs, 0, MAX_TIMER_MS, false],
+      // The frame length is a 32-bit field.
+      ['maxReplyBytes', options.maxReplyBytes, 1, 0xffff_ffff, true],
+    ])
+  );
+}
+
 /** A client for BIND's rndc control channel. Create with {@link RndcClient.connect}. */
 export class RndcClient {
   readonly #pool: SessionPool | undefined;
@@ -207,11 +237,20 @@ export class RndcClient {
       namedPid: options.named?.pid,
       namedBinary: options.named?.binary,
     };
-    const key = options.key instanceof Key ? options.key : Key.from(options.key);
-    const validated = key instanceof Key ? Ok(key) : key;
+    const validated = Key.of(options.key);
     this.#keyLabel = validated.isOk()
       ? `${validated.value.name} (${validated.value.algorithm})`
       : `${String((options.key as { name?: unknown } | undefined)?.name)} (invalid)`;
+    const problem = controlOptionProblem(options);
+    if (problem) {
+      this.#invalid = new RndcError({
+        kind: 'invalid-argument',
+        message: `RndcClient: ${problem}`,
+        remedy: 'pass the option within its range, or leave it out for the default',
+        server: this.#server,
+      });
+      return;
+    }
     if (validated.isErr()) {
       this.#invalid = toRndcError(validated.error, this.#server);
       return;

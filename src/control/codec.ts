@@ -10,8 +10,9 @@
  * Every length read from the wire is checked against the bytes that remain before anything is sliced,
  * so a hostile length can never cause an over-read or an allocation.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import { RndcLibraryError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 
 /** A scalar (always sent as binary data), a table, or a list. */
 export type IsccValue = Buffer | IsccTable | IsccList;

@@ -11,9 +11,9 @@
  */
 import { open as openFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import { describeFileProblem, fileType, openRegularFile } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 import {
   type DumpFailedEvent,
   type JournalFailedEvent,

@@ -29,7 +29,6 @@
  */
 import { statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import {
   describeFileProblem,
@@ -37,6 +36,7 @@ import {
   type OpenedFile,
   openRegularFile,
 } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 
 // ---------------------------------------------------------------------------------------------
 // Event types

@@ -20,12 +20,12 @@
  * chroot (`named -t`) they are inside it.
  */
 import { dirname, isAbsolute, posix } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
 import { ConfigError, RndcLibraryError, type SourceLocation } from '../errors.js';
 import { type LoadedConfig, loadConfigFile } from '../keys/load.js';
 import { asciiLower } from '../keys/problems.js';
 import { keyword, type Statement } from '../keys/tree.js';
+import { Err, Ok, type Result } from '../result.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types

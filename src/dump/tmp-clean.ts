@@ -36,10 +36,10 @@
 import type { BigIntStats, Stats } from 'node:fs';
 import { lstat, opendir, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { settleWorkBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 import { serialBefore } from '../serial.js';
 import { isMountPoint, parseMountInfo } from './mountinfo.js';
 import { namedDirectory } from './named-config.js';

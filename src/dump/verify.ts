@@ -19,10 +19,10 @@ import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
+import { Err, Ok, type Result } from '../result.js';
 import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './diagnose.js';
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
@@ -640,7 +640,7 @@ async function takeSnapshot(
           Promise.resolve(new NamedLogWatcher(logPath).mark()),
         )
       : undefined,
-    servedSerial: status.value.serial ?? 0,
+    servedSerial: status.value.serial,
     journal: journal.journal,
     journalFile,
     problems: problems.map((problem) => problem.message),
@@ -719,7 +719,7 @@ async function verifyLoop(
   for (;;) {
     const status = await zoneStatusOf(options, run);
     if (status.isErr()) return status;
-    const served = status.value.serial ?? 0;
+    const served = status.value.serial;
     const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
     state.served = served;
     state.signedServed = signedServed;

@@ -26,9 +26,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import { type FileProblem, openRegularFile } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 import { decodeName, Name, parseName } from '../update/names.js';
 
 // ---------------------------------------------------------------------------------------------

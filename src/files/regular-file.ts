@@ -19,7 +19,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, stat } from 'node:fs/promises';
-import { Err, Ok, type Result } from 'ts-results-es';
+import { Err, Ok, type Result } from '../result.js';
 
 /** What kind of thing was found where a regular file was expected. */
 export type FileType =

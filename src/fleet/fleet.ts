@@ -12,7 +12,6 @@
  */
 import { inspect } from 'node:util';
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import {
   type CallOptions,
   type DumpedResponse,
@@ -27,6 +26,7 @@ import { settleBy } from '../deadline.js';
 import type { DumpError } from '../dump/errors.js';
 import type { ConfigError } from '../errors.js';
 import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
+import { Err, Ok, type Result } from '../result.js';
 
 const log = createDebug('rndc:fleet');
 

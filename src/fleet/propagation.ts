@@ -15,11 +15,11 @@
  * Every call settles by its deadline; nothing here throws for what a server sends.
  */
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { RndcClient } from '../control/client.js';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { isSerial } from '../serial.js';
 import { TYPE_SOA } from '../update/message.js';
 import { Name, parseName } from '../update/names.js';
@@ -726,7 +726,7 @@ async function makePlan(
     );
   let defaultKey: Key | undefined;
   if (options.key !== undefined) {
-    const key = options.key instanceof Key ? Ok(options.key) : Key.from(options.key);
+    const key = Key.of(options.key);
     if (key.isErr()) return invalid(`key: ${key.error.message}`);
     defaultKey = key.value;
   }
@@ -739,7 +739,7 @@ async function makePlan(
     let key = defaultKey;
     if (server.key === null) key = undefined;
     else if (server.key !== undefined) {
-      const made = server.key instanceof Key ? Ok(server.key) : Key.from(server.key);
+      const made = Key.of(server.key);
       if (made.isErr()) return invalid(`${what}: key: ${made.error.message}`);
       key = made.value;
     }

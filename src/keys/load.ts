@@ -13,8 +13,8 @@
  * is an `include-loop` error naming the chain.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { tokenize } from './lexer.js';
 import { configError, quoteName } from './problems.js';
 import { type ReadFileFn, readConfigText, readFileBounded } from './read.js';

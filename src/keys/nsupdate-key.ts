@@ -16,8 +16,8 @@
  * not check it either).
  */
 import { basename } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { locate } from './clauses.js';
 import {
   DIGEST_BYTES,

@@ -12,8 +12,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { loadRndcConf, type RndcConf } from './config.js';
 import type { Key } from './key.js';
 import { keyFromStatement } from './keyblock.js';

@@ -21,7 +21,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, opendir, realpath, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { settleWorkBy } from '../deadline.js';
 import { isNamedTmpFile } from '../dump/tmp-name.js';
 import type { ZoneOnDisk } from '../dump/verify.js';
@@ -30,6 +29,7 @@ import { readZoneFileSerial } from '../dump/zonefile.js';
 import { RndcLibraryError } from '../errors.js';
 import { describeFileProblem, openRegularFile } from '../files/regular-file.js';
 import type { Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { type AxfrError, receiveAxfr, recordText } from '../xfr/axfr.js';
 import { type CheckzoneOutcome, findCheckzone, runCheckzone } from './checkzone.js';
 

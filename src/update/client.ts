@@ -18,10 +18,8 @@
  * - an unsigned TC reply: following it would resend the update over TCP on a forger's word (a
  *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
-import { isIP } from 'node:net';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import {
   type PropagationError,
@@ -31,6 +29,8 @@ import {
   waitForPropagation,
 } from '../fleet/propagation.js';
 import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
+import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
+import { Err, Ok, type Result } from '../result.js';
 import {
   RCODE_EXPLANATIONS,
   UpdateError,
@@ -223,7 +223,7 @@ export class UpdateClient {
       return;
     }
     if (options.key === undefined) return;
-    const key = options.key instanceof Key ? Ok(options.key) : Key.from(options.key);
+    const key = Key.of(options.key);
     if (key.isErr()) {
       this.#invalid = new UpdateError({
         kind: 'invalid-argument',
@@ -811,29 +811,17 @@ export class UpdateClient {
  * from a socket or a buffer write inside `send()` (a u16 fudge, a port), or never send at all.
  */
 function optionProblem(options: UpdateClientOptions): string | undefined {
-  // A host name here would be resolved by the socket (and `net.connect` throws for it).
-  if (options.sourceAddress !== undefined && isIP(options.sourceAddress) === 0)
-    return `sourceAddress must be an IPv4 or IPv6 address, not ${JSON.stringify(options.sourceAddress)}`;
-  // Milliseconds may be fractional; above 2^31-1 a Node.js timer fires at once.
-  const checks: ReadonlyArray<[string, number | undefined, number, number, boolean]> = [
-    ['port', options.port, 1, 65_535, true],
-    ['fudge', options.fudge, 0, 65_535, true],
-    ['tries', options.tries, 1, 2_147_483_647, true],
-    ['timeoutMs', options.timeoutMs, 0, 2_147_483_647, false],
-    ['retryIntervalMs', options.retryIntervalMs, 0, 2_147_483_647, false],
-  ];
-  for (const [name, value, min, max, integer] of checks) {
-    if (value === undefined) continue;
-    if (
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
-      (integer && !Number.isInteger(value)) ||
-      value < min ||
-      value > max
-    )
-      return `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not ${String(value)}`;
-  }
-  return undefined;
+  return (
+    addressProblem('sourceAddress', options.sourceAddress) ??
+    rangeProblem([
+      ['port', options.port, 1, 65_535, true],
+      ['fudge', options.fudge, 0, 65_535, true],
+      ['tries', options.tries, 1, MAX_TIMER_MS, true],
+      // Milliseconds may be fractional.
+      ['timeoutMs', options.timeoutMs, 0, MAX_TIMER_MS, false],
+      ['retryIntervalMs', options.retryIntervalMs, 0, MAX_TIMER_MS, false],
+    ])
+  );
 }
 
 /** The `too-large` error: nothing was sent. */

@@ -4,8 +4,9 @@
  * Our own RR header writer: dns-packet cannot encode class NONE or an empty typed RDATA, and
  * mis-decodes both (research/update-tsig.md §1). Pure: no I/O.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import { RndcLibraryError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { decodeName, type Name, NameDecoder } from './names.js';
 import { decodeTsigRdata, type TsigRecord, TYPE_TSIG } from './tsig.js';
 

@@ -27,9 +27,9 @@
  *   the bad line by then; this parser rejects the whole script up front.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { type ErrorDetails, RndcLibraryError } from '../errors.js';
 import { DIGEST_BYTES, decodeBase64Strict, type HmacAlgorithm, Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { checkNamesFailure } from './check-names.js';
 import { checkSvcbFailure } from './check-svcb.js';
 import { Name, parseName } from './names.js';

@@ -17,8 +17,9 @@
  * - pending changes that nsupdate silently drops (end of input without `send`, or `quit`) are
  *   reported as warnings.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import type { Key, KeySpec } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { UpdateClient, type UpdateResponse } from './client.js';
 import type { UpdateError, UpdateReplyHeader } from './errors.js';
 import {

@@ -18,9 +18,9 @@
  * Errors are values ({@link AxfrError}); this module never throws for anything the peer sends.
  */
 import { isIP } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import type { Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { type DecodedRecord, encodeQuery } from '../update/message.js';
 import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';

@@ -7,7 +7,7 @@
  * messages). Settles by the deadline whatever the server does; never throws.
  */
 import { connect, type Socket } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
+import { Err, Ok, type Result } from '../result.js';
 import { FrameReader } from '../update/transport.js';
 import {
   type AxfrError,

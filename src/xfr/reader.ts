@@ -14,8 +14,8 @@
  * the previous MAC. Errors are {@link AxfrError} values naming the message at fault.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { DIGEST_BYTES, type Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { compareSerials, serialAfter } from '../serial.js';
 import { CLASS_IN, decodeReply, OPCODE_QUERY, RCODES, TYPE_SOA } from '../update/message.js';
 import type { Name } from '../update/names.js';

@@ -11,8 +11,9 @@
  * (`Ok(summary)` or `Err(AxfrError)`). Records handed out before an error came from verified
  * messages but are not a whole zone: commit them only once `done` is `Ok`.
  */
-import { Err, type Result } from 'ts-results-es';
+
 import type { Key } from '../keys/key.js';
+import { Err, type Result } from '../result.js';
 import type { Name } from '../update/names.js';
 import {
   type AxfrError,
