@@ -931,9 +931,9 @@ export interface ZoneRef {
   /** Zone name; the special name `-redirect` selects the view's redirect zone. */
   readonly zone: string;
   /** DNS class (default IN). */
-  readonly class?: string;
+  readonly class?: string | undefined;
   /** View name; without it named searches every view (and fails if several have the zone). */
-  readonly view?: string;
+  readonly view?: string | undefined;
 }
 
 /** Class and view for {@link zoneArgs}. */

@@ -907,11 +907,11 @@ export interface ExplainSourceOptions extends ExplainOptions {
    * The most bytes read. A regular file larger than that is read from the first line in its
    * last `maxBytes`; a stream stops being read there. Default {@link MAX_EXPLAIN_BYTES}.
    */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Stop reading at this time (`Date.now()` ms): what was read is explained, `complete` false. */
-  readonly deadline?: number;
+  readonly deadline?: number | undefined;
   /** Stop reading when aborted, as for the deadline. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What {@link explainNamedLogSource} read and found. */

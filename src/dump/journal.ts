@@ -99,9 +99,9 @@ const FORMATS: ReadonlyArray<{ text: string; headerVersion: 1 | 2 }> = [
 /** Options of {@link readJournalInfo}. */
 export interface ReadJournalOptions {
   /** Absolute deadline (`Date.now()` milliseconds): reading stops with `timeout`. */
-  readonly deadline?: number;
+  readonly deadline?: number | undefined;
   /** Stops reading with `timeout` when aborted. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

@@ -411,12 +411,12 @@ export interface ParseNamedLogOptions {
    * Time stamps without a zone (named's `print-time yes|local|iso8601`, syslog) are read in
    * this process's local time zone, as named on the same machine writes them.
    */
-  since?: Date;
+  since?: Date | undefined;
   /**
    * For syslog time stamps without a year (`Nov 24 17:47:11`): the year is the one that puts
    * the time at most a day after this date. Default: now.
    */
-  referenceDate?: Date;
+  referenceDate?: Date | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1623,31 +1623,31 @@ function readError(problem: FileProblem): NamedLogReadError {
 /** Options of {@link NamedLogWatcher.waitFor}. */
 export interface NamedLogWaitOptions {
   /** Byte offset to look from (see {@link NamedLogWatcher.mark}). Default: the end of the log now. */
-  since?: number;
+  since?: number | undefined;
   /** Default 10 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Stops waiting (the result is then an `aborted` error). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link NamedLogWatcher.read} and {@link NamedLogWatcher.eventsSince}. */
 export interface NamedLogReadOptions {
   /** Stop reading at this time (`Date.now()` milliseconds); what was read by then is returned. */
-  deadline?: number;
+  deadline?: number | undefined;
   /** Stop reading when this aborts; what was read by then is returned. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link NamedLogWatcher}. */
 export interface NamedLogWatcherOptions extends Omit<ParseNamedLogOptions, 'since'> {
   /** How often {@link NamedLogWatcher.waitFor} looks at the file. Default 50 ms. */
-  pollMs?: number;
+  pollMs?: number | undefined;
   /**
    * The most bytes one read looks at: when more were logged since the offset asked for, only
    * the last `maxReadBytes` are read (from the first line that starts in them). Default
    * {@link MAX_LOG_READ_BYTES}.
    */
-  maxReadBytes?: number;
+  maxReadBytes?: number | undefined;
 }
 
 /**

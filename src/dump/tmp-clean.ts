@@ -54,11 +54,11 @@ import { readZoneFileSerial } from './zonefile.js';
 /** Options of {@link removeStaleTmpFiles}. */
 export interface RemoveStaleTmpFilesOptions extends ZoneOnDisk {
   /** Decide and report, remove nothing (each file that would go is `would-remove`). */
-  readonly dryRun?: boolean;
+  readonly dryRun?: boolean | undefined;
   /** The call settles by this many milliseconds. Default 30 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborting stops the removals at once (files already removed stay removed). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What happened to one `tmp-*` entry. */

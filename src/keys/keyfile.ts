@@ -16,7 +16,7 @@ import { keyword, parseStatements, type Statement } from './tree.js';
 /** Options of {@link parseKeyText}. */
 export interface ParseKeyTextOptions {
   /** Receives a `file:line: …` warning for each statement or clause ignored. */
-  readonly onWarning?: WarningSink;
+  readonly onWarning?: WarningSink | undefined;
 }
 
 /** Options of {@link parseKeyFile}: how includes are followed, where warnings go. */

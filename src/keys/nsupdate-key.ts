@@ -60,15 +60,15 @@ export interface DnssecKeyPairPaths {
 /** Options of {@link parseDnssecKeyPair}. */
 export interface ParseDnssecKeyPairOptions {
   /** Reads a file. Default: a bounded read of a regular file from disk. */
-  readonly readFile?: ReadFileFn;
+  readonly readFile?: ReadFileFn | undefined;
   /** Receives `file:line: …` warnings (deprecated format, data BIND ignores). */
-  readonly onWarning?: WarningSink;
+  readonly onWarning?: WarningSink | undefined;
 }
 
 /** Options of {@link loadNsupdateKey}. */
 export interface LoadNsupdateKeyOptions extends IncludeOptions {
   /** Receives `file:line: …` warnings. */
-  readonly onWarning?: WarningSink;
+  readonly onWarning?: WarningSink | undefined;
 }
 
 /**

@@ -86,35 +86,37 @@ export type RecoverSource = 'auto' | 'tmp' | 'axfr';
 /** Options of {@link recoverZone}. */
 export interface RecoverOptions extends ZoneOnDisk {
   /** The zone's journal, when not `<zone file>.jnl` (refused as an output path). */
-  readonly journal?: string;
+  readonly journal?: string | undefined;
   /** Output file. Default: `<outDir>/<zone>.recovered-<serial>.zone`. */
-  readonly output?: string;
+  readonly output?: string | undefined;
   /** Directory of the default output file. Default: the process's working directory. */
-  readonly outDir?: string;
+  readonly outDir?: string | undefined;
   /** `auto` (default): a tmp file with the served serial if there is one, else AXFR. */
-  readonly source?: RecoverSource;
+  readonly source?: RecoverSource | undefined;
   /** Where to transfer from: named's DNS address and port, and the TSIG key allow-transfer wants. */
-  readonly transfer?: {
-    /** named's DNS address. Default 127.0.0.1. */
-    readonly host?: string;
-    /** named's DNS port. Default 53. */
-    readonly port?: number;
-    /** TSIG key for `allow-transfer { key … }`: every message of the answer must verify. */
-    readonly key?: Key | undefined;
-    /** Bound on the answer's bytes (see `receiveAxfr`). */
-    readonly maxBytes?: number;
-    /** Bound on the answer's records. */
-    readonly maxRecords?: number;
-    /** Longest wait for each message, in ms. */
-    readonly messageTimeoutMs?: number;
-  };
+  readonly transfer?:
+    | {
+        /** named's DNS address. Default 127.0.0.1. */
+        readonly host?: string | undefined;
+        /** named's DNS port. Default 53. */
+        readonly port?: number | undefined;
+        /** TSIG key for `allow-transfer { key … }`: every message of the answer must verify. */
+        readonly key?: Key | undefined;
+        /** Bound on the answer's bytes (see `receiveAxfr`). */
+        readonly maxBytes?: number | undefined;
+        /** Bound on the answer's records. */
+        readonly maxRecords?: number | undefined;
+        /** Longest wait for each message, in ms. */
+        readonly messageTimeoutMs?: number | undefined;
+      }
+    | undefined;
   /**
    * named-checkzone to run: a path (only root may control it and the directories above it), `false` not to run
    * it, default the first of `/usr/bin`, `/usr/sbin`, `/usr/local/bin`, `/usr/local/sbin`.
    */
-  readonly checkzone?: string | false;
+  readonly checkzone?: string | false | undefined;
   /** How long the whole call may take. Default 120 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Stops the call (`aborted`); a copy in progress is removed. */
   readonly signal?: AbortSignal | undefined;
 }

@@ -62,31 +62,31 @@ export interface UpdateClientOptions {
   /** The server (primary) to send to: an address or a host name. */
   readonly server: string;
   /** Default 53. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** TSIG key; omit to send unsigned updates (named then normally answers REFUSED). */
-  readonly key?: Key | KeySpec;
+  readonly key?: Key | KeySpec | undefined;
   /** Deadline of one update, retries and TCP fallback included. Default 30 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Interval between UDP sends. Default 3 s (nsupdate's -u). */
-  readonly retryIntervalMs?: number;
+  readonly retryIntervalMs?: number | undefined;
   /** UDP sends in all. Default 4 (nsupdate's -r 3 retries). */
-  readonly tries?: number;
+  readonly tries?: number | undefined;
   /** Always use TCP (nsupdate's -v). */
-  readonly tcp?: boolean;
+  readonly tcp?: boolean | undefined;
   /** Local address to send from. */
-  readonly sourceAddress?: string;
+  readonly sourceAddress?: string | undefined;
   /** TSIG fudge in seconds. Default 300. */
-  readonly fudge?: number;
+  readonly fudge?: number | undefined;
   /** Clock, milliseconds since the epoch. Default `Date.now`; for tests of clock skew. */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
 }
 
 /** Options of one send. */
 export interface SendOptions {
   /** Deadline of this send, retries and TCP fallback included. Default: the client's `timeoutMs`. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborts the send; the update may still have been applied (`mayHaveApplied`). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * After the update is applied, wait until the servers serve it ({@link waitForPropagation}):
    * the target is the serial the primary (this client's server, asked with this client's key
@@ -94,7 +94,7 @@ export interface SendOptions {
    * `timeoutMs` (default 60 s), outside the send's; its outcome is in
    * {@link UpdateResponse.propagation} and never turns a successful send into an error.
    */
-  readonly waitForPropagation?: SendPropagationOptions;
+  readonly waitForPropagation?: SendPropagationOptions | undefined;
 }
 
 /** {@link SendOptions.waitForPropagation}: the wait's options, the zone and target implied. */
@@ -103,7 +103,7 @@ export type SendPropagationOptions = Omit<
   'zone' | 'serial' | 'changedAt' | 'primary'
 > & {
   /** The reference. Default: this client's server and port, with this client's key. */
-  readonly primary?: PropagationServer;
+  readonly primary?: PropagationServer | undefined;
 };
 
 /**

@@ -337,7 +337,7 @@ export interface DecodeNameOptions {
    * Follow compression pointers (default `true`). Set `false` where RFC 3597 §4 forbids them,
    * e.g. names inside RDATA read without the enclosing message.
    */
-  readonly compression?: boolean;
+  readonly compression?: boolean | undefined;
 }
 
 /**

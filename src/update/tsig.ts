@@ -74,7 +74,7 @@ export interface TsigRecord {
 export interface SignOptions {
   /** Unix time in seconds. */
   readonly time: number;
-  readonly fudge?: number;
+  readonly fudge?: number | undefined;
 }
 
 /** A signed request. */

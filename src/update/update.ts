@@ -48,14 +48,14 @@ export type RecordInput =
 /** Options of an {@link Update}. */
 export interface UpdateOptions {
   /** The zone's class. Default `IN`. */
-  readonly class?: string;
+  readonly class?: string | undefined;
   /** TTL for added records that name none. Default 3600. */
-  readonly defaultTtl?: number;
+  readonly defaultTtl?: number | undefined;
   /**
    * What relative names are relative to. Default: the zone. `'.'` gives nsupdate's behaviour
    * (relative names are made absolute against the root).
    */
-  readonly origin?: string;
+  readonly origin?: string | undefined;
 }
 
 /** Types that cannot be added or named in an RRset prerequisite (RFC 2136 §3.4.1.2, §2.5.1). */

@@ -19,7 +19,7 @@ export interface IncrementalTransferOptions extends TransferOptions {
   /** The serial we have: the server sends what changed after it. */
   readonly serial: number;
   /** The clock, seconds since the epoch (tests). */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /**
