@@ -619,7 +619,8 @@ export class RndcClient {
   }
 
   /**
-   * Waits until named's own delayed dump (676–900 s after the first change, research §1.2) has
+   * Waits until named's own delayed dump (676–900 s after the first change: `zone_needdump()` in
+   * BIND's lib/dns/zone.c) has
    * written the zone file: the file on disk holds the served serial. Default deadline 16 minutes.
    */
   async waitForDump(

@@ -1,5 +1,5 @@
 /**
- * isccc wire codec: the message format of BIND's control channel (research/rndc-protocol.md §1–§2).
+ * isccc wire codec: the message format of BIND's control channel (lib/isccc/cc.c in BIND).
  * Pure functions over Buffers: no I/O, no clocks, no keys.
  *
  *   frame   := u32 LEN, u32 VERSION(=1), table-body            (LEN counts the bytes after itself)

@@ -1,6 +1,6 @@
 /**
  * Control-channel messages: building signed requests and reading replies
- * (research/rndc-protocol.md §2, §4). Pure: the caller supplies serial, time and nonce.
+ * (lib/isccc/cc.c and bin/named/controlconf.c in BIND). Pure: the caller supplies serial, time and nonce.
  */
 
 import type { Key } from '../keys/key.js';

@@ -3,8 +3,7 @@
  *
  * Both texts are `key: value` lines built by `named_server_status()` and
  * `named_server_zonestatus()` in bin/named/server.c (BIND 9.16.50, 9.18.49 and 9.20.23 print the
- * same zonestatus lines; research/rndc-protocol.md
- * §5.2, research/dump-behaviour.md §3.1). The parsers never throw: a line they do not know,
+ * same zonestatus lines). The parsers never throw: a line they do not know,
  * or a known line whose value does not parse, lands in `extra` under its key, and the whole
  * text is kept in `raw`. Pure: no I/O.
  */

@@ -1,7 +1,7 @@
 /**
  * One TCP connection to named's control channel — the only code that touches a control socket.
  *
- * Rules it enforces (research/rndc-protocol.md §1.5, §4, §9):
+ * Rules it enforces (bin/named/controlconf.c and lib/isccc/cc.c in BIND):
  * - the first message of a connection is a `null` handshake: named never executes it, and its
  *   reply carries the connection's nonce, which every later message repeats;
  * - one request in flight, each frame written with a single `write()` (9.18 drops pipelined frames

@@ -3,7 +3,7 @@
  * disk, judged from named's own point of view.
  *
  * A dump writes `tmp-XXXXXXXXXX` next to the zone file and renames it over the file; the journal
- * is created next to the zone file too (research/dump-behaviour.md §1.1, §1.5). Whether that
+ * is created next to the zone file too (BIND's lib/dns/masterdump.c and lib/dns/journal.c). Whether that
  * works depends on named's credentials (its uid, gids and effective capabilities: named keeps
  * no `CAP_DAC_OVERRIDE`, not even as root, §4.2), on the mounts in named's mount namespace (a
  * zone file that is itself a mount point makes `rename()` fail with EBUSY, the Kubernetes
@@ -178,7 +178,7 @@ export interface Finding {
   readonly evidence: string[];
   /** What to do. */
   readonly remedy: string;
-  /** Row of the failure-pattern table of research/dump-behaviour.md §5.1, when one matches. */
+  /** Number of the known failure pattern this finding matches, when one does (an identifier). */
   readonly pattern?: number;
 }
 

@@ -1,8 +1,8 @@
 /**
  * Explaining a named log: which zones' dumps and journals fail, at which step, since when, how
  * often, the likely cause and the remedy, with the lines as evidence — what an operator needs
- * from a log pasted out of `kubectl logs` or k9s (research/dump-behaviour.md §1.3, §1.6, §2,
- * failure-pattern table).
+ * from a log pasted out of `kubectl logs` or k9s (the messages of lib/dns/zone.c,
+ * lib/dns/masterdump.c and lib/dns/journal.c in BIND).
  *
  * {@link explainNamedLog} is pure over text; {@link explainNamedLogSource} reads a file or a
  * stream (bounded in bytes and time) and explains what it read. Memory stays bounded whatever
@@ -212,7 +212,7 @@ function resourceCause(result: string): Cause | undefined {
   }
 }
 
-/** The likely cause of a failed dump step (research §1.3, §1.6, failure-pattern table). */
+/** The likely cause of a failed dump step (open, write, fsync, rename: lib/dns/masterdump.c). */
 function dumpCause(event: DumpFailedEvent): Cause {
   const { step, result, errno } = event;
   const resource = resourceCause(result);

@@ -1,7 +1,7 @@
 /**
  * Recognising named's log lines about zone dumps, journals, zone loads, rndc commands, shutdown
  * and dynamic updates — the only place where named reports what happened to an asynchronous
- * dump (research/dump-behaviour.md §1.3, §1.6, §5.1, §7.2).
+ * dump (the messages of lib/dns/zone.c, lib/dns/masterdump.c and lib/dns/journal.c in BIND).
  *
  * Lines are accepted as named writes them to a file channel (with or without `print-time` in any
  * of its forms, `print-category`, `print-severity`), as syslog/journald show them
@@ -43,7 +43,7 @@ import { Err, Ok, type Result } from '../result.js';
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The step of a zone dump that failed (research/dump-behaviour.md §1.3):
+ * The step of a zone dump that failed (the steps of lib/dns/masterdump.c and lib/dns/zone.c):
  * - `start`: the zone timer could not start the dump (`zone Z/IN: dump failed: …`);
  * - `open`: creating `<dir>/tmp-XXXXXXXXXX` failed — nothing is left behind;
  * - `write`: writing the records failed — the temp file is removed;
@@ -116,7 +116,7 @@ export interface ErrnoFields {
 }
 
 /**
- * A zone dump failed at `step` (research §1.3, §7.2). `file` is the temp file
+ * A zone dump failed at `step`. `file` is the temp file
  * (`dyn/tmp-AbC123xyz0`) for `open`/`flush`/`fsync`/`fclose`, the zone file as configured for
  * `rename`, absent for `write`; `zone` is only known for `start`. `result` is BIND's text
  * (`permission denied`, `unexpected error`, `disc full`…). When named first logged an errno it

@@ -3,7 +3,7 @@
  *
  * named answers `sync`, `freeze` and `stop` when the dump is merely scheduled; the dump runs later
  * on a worker thread, writes `tmp-XXXXXXXXXX` next to the zone file and renames it over the file.
- * Its outcome only reaches named's log (research/dump-behaviour.md §1.3–§1.4). So this module
+ * Its outcome only reaches named's log (`dump_done()` in BIND's lib/dns/zone.c). So this module
  * compares the serial in the file on disk (read without the journal) with the serial named serves,
  * and watches the file's mtime, new `tmp-*` files, the journal and the log, until the serials agree
  * or the evidence says the dump failed (§4.1, §4.3). It never says "written" without serial

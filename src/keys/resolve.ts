@@ -1,7 +1,7 @@
 /**
  * Which server, port, addresses and key the rndc tool would use: `rndc [-c file] [-k file]
  * [-s server] [-p port] [-y key] [-b address]`, reproduced rule by rule (BIND 9.18
- * `bin/rndc/rndc.c`, research/rndc-protocol.md §7.2), including its less obvious corners:
+ * `bin/rndc/rndc.c`), including its less obvious corners:
  *
  * - rndc.conf wins: when it exists, the key file (`-k`) is not read at all.
  * - Without rndc.conf ("key-only" mode) the key file's single key is used whatever `-y` says,

@@ -6,7 +6,7 @@
  * Two sources, tried in this order by default:
  *
  * 1. **a tmp file**: a dump whose `rename()` failed leaves a complete `tmp-XXXXXXXXXX` next to the
- *    zone file (research: BIND's masterdump writes the whole zone there first). The newest one
+ *    zone file (BIND's lib/dns/masterdump.c writes the whole zone there first). The newest one
  *    whose serial is the served serial is *copied* — never moved, so named's state is untouched —
  *    through a descriptor opened without following links and checked to be a regular file; the
  *    copy is refused if the file changed while it was read.

@@ -148,7 +148,8 @@ export interface UpdateResponse {
   readonly ignoredReplyCount: number;
   /**
    * What the update scheduled on named's disk: the journal now, the zone file 676–900 s after
-   * the first change since the last dump (research/dump-behaviour.md §1.2).
+   * the first change since the last dump (`zone_needdump()` in BIND's lib/dns/zone.c: 900 s less
+   * a random part of up to a quarter of it).
    */
   readonly diskEffect: DiskEffectReport;
   /** When the server's reply said the update was applied. */

@@ -1,5 +1,5 @@
 /**
- * Runs an nsupdate script with nsupdate's semantics (research/update-tsig.md §3): the same
+ * Runs an nsupdate script with nsupdate's semantics (bin/nsupdate/nsupdate.c in BIND): the same
  * commands, relative names made absolute against the root, `send` or a blank line to send,
  * nsupdate's output for failures and its exit status — over this library's verified client.
  *
