@@ -4,7 +4,8 @@
  * value, `Err(RndcError [timeout]: …)` with the error's readable form — instead of the
  * implementation classes and the `_stack` text ts-results-es keeps for `unwrap()`. They are
  * `OkImpl`/`ErrImpl` instances, so every ts-results-es method and type works on them. Nothing of
- * ts-results-es is patched: results made by ts-results-es itself print as before.
+ * ts-results-es is patched: results made by ts-results-es itself (`Result.all`, `andThen` on its
+ * own values…) print as before; `map` and `mapErr` on ours keep our classes.
  */
 import { type InspectOptionsStylized, inspect } from 'node:util';
 import {
@@ -31,6 +32,11 @@ function shown(value: unknown, depth: number, options: InspectOptionsStylized): 
 }
 
 class InspectableOk<T> extends OkImpl<T> {
+  // The library builds many results with `map`: those must print the same way.
+  override map<T2>(mapper: (value: T) => T2): Ok<T2> {
+    return new InspectableOk(mapper(this.value));
+  }
+
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     if (depth < 0) return options.stylize('[Ok]', 'special');
     return `Ok(${shown(this.value, depth, options)})`;
@@ -39,6 +45,10 @@ class InspectableOk<T> extends OkImpl<T> {
 
 // The name ends in ErrImpl: ts-results-es then leaves this constructor out of `_stack`.
 class InspectableErrImpl<E> extends ErrImpl<E> {
+  override mapErr<E2>(mapper: (error: E) => E2): Err<E2> {
+    return new InspectableErrImpl(mapper(this.error));
+  }
+
   [inspect.custom](depth: number, options: InspectOptionsStylized): string {
     if (depth < 0) return options.stylize('[Err]', 'special');
     return `Err(${shown(this.error, depth, options)})`;

@@ -15,6 +15,7 @@ import {
   UpdateClient,
   UpdateError,
 } from '../../src/index.js';
+import { Err, Ok } from '../../src/result.js';
 import { CANARY_SECRET, leakedForms } from '../helpers/canary.js';
 
 const spec: KeySpec = { name: 'rndc-key', algorithm: 'hmac-sha256', secret: CANARY_SECRET };
@@ -230,6 +231,13 @@ describe('results and updates in the REPL', () => {
     );
     expect(made.map((k) => k.name).unwrap()).toBe('rndc-key');
     expect(leakedForms(plain(made))).toEqual([]);
+  });
+
+  it('results built with map and mapErr (as status() and zonestatus() are) print the same way', () => {
+    expect(plain(Ok({ text: 'x' }).map((reply) => reply.text.length))).toBe('Ok(1)');
+    const mapped = Err(new RndcError({ kind: 'closed', message: 'closed' })).mapErr((e) => e.kind);
+    expect(plain(mapped)).toBe("Err('closed')");
+    expect(plain(Err('x').map(() => 1))).toBe("Err('x')");
   });
 
   it('an Update shows its zone, prerequisites and updates', () => {
