@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the demo and the tests need on a Debian machine, idempotently: BIND 9 (named, rndc,
-# nsupdate, dig, named-compilezone…) and python3 (the tests drive a pseudo-terminal with its pty
-# module) from Debian's packages, BIND 9.16 and 9.20 unpacked under /opt/bind
-# (scripts/bind-versions.sh), and node modules. Benchmark-only tools (dnspython) are installed by
-# scripts/setup-bench.sh, which `npm run bench` runs.
+# nsupdate, dig, named-compilezone…) and python3 (some tests run small standard-library scripts:
+# a pseudo-terminal, an ACL xattr, a chrooted helper) from Debian's packages, BIND 9.16 and 9.20
+# unpacked under /opt/bind (scripts/bind-versions.sh), and node modules. Benchmark-only tools
+# (dnspython) are installed by scripts/setup-bench.sh, which `npm run bench` runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
