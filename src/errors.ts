@@ -40,6 +40,29 @@ export class RndcLibraryError<K extends string = string> extends Error {
     this.remedy = details.remedy ?? '';
   }
 
+  /**
+   * What `JSON.stringify` writes: `name`, `kind`, `message`, `causes`, `remedy`, the error's own
+   * fields that are set (server, command, zone…) and the underlying `cause` as
+   * `{ name, message, code }` (or its own JSON for an error of this library). `Error`'s
+   * `message` is not an own enumerable property, so without this it would be left out. The
+   * stack is left out; nothing here holds key material.
+   */
+  toJSON(): Record<string, unknown> {
+    const json: Record<string, unknown> = {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      causes: this.causes,
+      remedy: this.remedy,
+    };
+    for (const [name, value] of Object.entries(this)) {
+      if (value !== undefined && !INSPECT_SKIPPED.has(name)) json[name] = value;
+    }
+    const cause = (this as { cause?: unknown }).cause;
+    if (cause !== undefined) json.cause = causeJson(cause);
+    return json;
+  }
+
   /** The message followed by causes and remedy, for printing to a person. */
   describe(): string {
     return [this.message, ...adviceLines(this)].join('\n');
@@ -94,6 +117,20 @@ function describeCause(cause: unknown, depth: number, options: InspectOptionsSty
     return `${cause.name}: ${cause.message}${typeof code === 'string' && !cause.message.includes(code) ? ` (${code})` : ''}`;
   }
   return inspect(cause, { ...options, depth: Math.min(depth, 1) });
+}
+
+/** The JSON form of an underlying error: its own for ours, else name, message and code. */
+function causeJson(cause: unknown): unknown {
+  if (cause instanceof RndcLibraryError) return cause.toJSON();
+  if (cause instanceof Error) {
+    const code = (cause as { code?: unknown }).code;
+    return {
+      name: cause.name,
+      message: cause.message,
+      ...(typeof code === 'string' ? { code } : {}),
+    };
+  }
+  return typeof cause === 'object' || typeof cause === 'function' ? String(cause) : cause;
 }
 
 /** Where in a configuration file something was found: for error messages. */

@@ -273,6 +273,7 @@ export type {
   RecoverSource,
 } from './recover/recover.js';
 export { RecoverError, recoverZone } from './recover/recover.js';
+export type { Err, Ok, Result } from './result.js';
 export { compareSerials, serialAfter, serialDistance } from './serial.js';
 export type {
   FoundZone,

@@ -5,8 +5,8 @@
  * global options end at the command word). Errors are values: a message for the user.
  */
 import { resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
+import { Err, Ok, type Result } from '../result.js';
 
 /** One option a parser knows. */
 export interface OptionSpec {

@@ -3,10 +3,11 @@
  * -s, -p, -y, -b), with -t as the deadline. `-V` prints what was chosen — file names, server,
  * addresses, key name and algorithm, never the secret.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import { RndcClient } from '../control/client.js';
 import type { ConfigError } from '../errors.js';
 import { resolveRndcTarget } from '../keys/resolve.js';
+import { Err, Ok, type Result } from '../result.js';
 import type { GlobalSettings } from './args.js';
 import { type CliIo, PROGRAM } from './io.js';
 

@@ -7,7 +7,6 @@
  */
 import { readlink } from 'node:fs/promises';
 import { isAbsolute, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import {
   type DiagnoseOptions,
   diagnoseZoneStorage,
@@ -15,6 +14,7 @@ import {
   type StorageDiagnosis,
 } from '../dump/diagnose.js';
 import { namedDirectory } from '../dump/named-config.js';
+import { Err, Ok, type Result } from '../result.js';
 import {
   type GlobalSettings,
   namedBinaryOption,

@@ -9,7 +9,6 @@
  * global -c/-k/-y/-p/-b apply to every server. A fleet file is JSON (see {@link FleetFileEntry}).
  */
 import { dirname, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { DumpedResponse, VerifyDumpOptions } from '../control/client.js';
 import { RndcClient } from '../control/client.js';
 import type { RndcResponse } from '../control/errors.js';
@@ -20,6 +19,7 @@ import type { ConfigError } from '../errors.js';
 import { describeFileProblem, readRegularFile } from '../files/regular-file.js';
 import type { FleetClient, FleetResult } from '../fleet/fleet.js';
 import { RndcFleet } from '../fleet/fleet.js';
+import { Err, Ok, type Result } from '../result.js';
 import { type GlobalSettings, parseArgs, parseSeconds, parseWholeNumber } from './args.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { formatError, jsonError, jsonReply, writeJson } from './output.js';

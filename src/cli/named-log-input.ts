@@ -13,7 +13,7 @@
 import { type FileHandle, lstat, mkdtemp, open, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
+import { Err, Ok, type Result } from '../result.js';
 import type { CliIo } from './io.js';
 
 /** What `--named-log` gives the verification. */

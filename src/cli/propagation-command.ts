@@ -6,7 +6,6 @@
  * error), 2 when nothing could be checked (no target serial: the primary did not answer).
  */
 import { isIP } from 'node:net';
-import type { Result } from 'ts-results-es';
 import {
   checkPropagation,
   type PropagationError,
@@ -17,6 +16,7 @@ import {
   waitForPropagation,
 } from '../fleet/propagation.js';
 import type { Verdict } from '../fleet/verdict.js';
+import type { Result } from '../result.js';
 import { isSerial } from '../serial.js';
 import {
   type GlobalSettings,

@@ -1,5 +1,6 @@
 /**
- * `_auth`: the HMAC that signs every control-channel message (research/rndc-protocol.md §3).
+ * `_auth`: the HMAC that signs every control-channel message (`sign()`/`verify()` in BIND's
+ * lib/isccc/cc.c).
  *
  * The MAC covers the serialised top-level entries after `_auth` (i.e. `_ctrl` and `_data`).
  * hmac-md5 puts the first 22 base64 characters (padding cut off) in `hmd5`; every sha variant puts

@@ -8,7 +8,6 @@
 
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { DumpError } from '../dump/errors.js';
 import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
 import {
@@ -23,6 +22,8 @@ import {
 import { type ConfigError, RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
 import { type ResolveRndcTargetOptions, resolveRndcTarget } from '../keys/resolve.js';
+import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
+import { Err, Ok, type Result } from '../result.js';
 import {
   allowedOnReadOnlyChannel,
   type CommandArgument,
@@ -53,58 +54,60 @@ export const DEFAULT_CONTROL_PORT = 953;
 /** How to reach named's control channel. */
 export interface RndcClientOptions {
   /** Host of the control channel. Default `127.0.0.1`. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** Port of the control channel. Default 953. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** More addresses to try, in order, when a connection fails (rndc.conf `addresses`). */
-  readonly addresses?: readonly ControlAddress[];
+  readonly addresses?: readonly ControlAddress[] | undefined;
   /** The key: a {@link Key} or `{ name, algorithm, secret }` with the secret in base64. */
   readonly key: Key | KeySpec;
   /** Connections used for parallel commands. Default 4 (named's listen backlog is 5). */
-  readonly maxConnections?: number;
+  readonly maxConnections?: number | undefined;
   /** Default deadline of one command, connect and handshake included. Default 60 s, as rndc. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Largest reply accepted. Default 16 MiB (rndc: 1 MiB). */
-  readonly maxReplyBytes?: number;
+  readonly maxReplyBytes?: number | undefined;
   /** Replace a connection idle this long before using it. Default 25 s (named closes at 30 s). */
-  readonly idleReconnectMs?: number;
+  readonly idleReconnectMs?: number | undefined;
   /** Local IPv4 address to connect from, like rndc's `-b` or rndc.conf `source-address`. */
-  readonly sourceAddress?: string;
+  readonly sourceAddress?: string | undefined;
   /** Local IPv6 address to connect from (rndc.conf `source-address-v6`). */
-  readonly sourceAddressV6?: string;
+  readonly sourceAddressV6?: string | undefined;
   /**
    * Clock used for the message time stamps, in milliseconds since the epoch. Default `Date.now`.
    * named rejects messages more than 300 s off its own clock; this exists for tests of that.
    */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
   /**
    * Where named keeps its files, for dump verification (`sync`/`freeze` with `verify`,
    * `waitForDump`): its log file, its `directory` (default: read from named.conf), its pid (for
    * the storage diagnosis). Each can also be given per call.
    */
-  readonly named?: {
-    /** named's log file (to see a dump's error lines). */
-    readonly log?: string;
-    /** named's `directory`, against which relative zone file names are resolved. */
-    readonly directory?: string;
-    /** named's process ID (the storage diagnosis checks access as named's user). */
-    readonly pid?: number;
-    /**
-     * named's executable, when not `/usr/sbin/named` or `/usr/local/sbin/named` (BIND under
-     * `/opt`, a distribution's own path): the storage diagnosis verifies named's identity
-     * against it. The executable itself, not a wrapper script; only root may be able to change
-     * it (see `DiagnoseOptions.namedBinary`).
-     */
-    readonly binary?: string;
-  };
+  readonly named?:
+    | {
+        /** named's log file (to see a dump's error lines). */
+        readonly log?: string | undefined;
+        /** named's `directory`, against which relative zone file names are resolved. */
+        readonly directory?: string | undefined;
+        /** named's process ID (the storage diagnosis checks access as named's user). */
+        readonly pid?: number | undefined;
+        /**
+         * named's executable, when not `/usr/sbin/named` or `/usr/local/sbin/named` (BIND under
+         * `/opt`, a distribution's own path): the storage diagnosis verifies named's identity
+         * against it. The executable itself, not a wrapper script; only root may be able to change
+         * it (see `DiagnoseOptions.namedBinary`).
+         */
+        readonly binary?: string | undefined;
+      }
+    | undefined;
 }
 
 /** Options of one call. */
 export interface CallOptions {
   /** Deadline for this call in milliseconds; overrides the client's `timeoutMs`. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborts the call. A command already sent may still run (`RndcError.mayHaveRun`). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Zone arguments of zone commands: `zone [class [view]]`. */
@@ -113,7 +116,7 @@ export type ZoneOptions = Omit<ZoneRef, 'zone'> & CallOptions;
 /** Where {@link RndcClient.fromConfig} looks for settings; the rndc tool's -c/-k/-s/-p/-y. */
 export interface RndcConfigOptions extends ResolveRndcTargetOptions {
   /** Extra client settings (pool size, deadlines…). */
-  readonly client?: Omit<RndcClientOptions, 'host' | 'port' | 'addresses' | 'key'>;
+  readonly client?: Omit<RndcClientOptions, 'host' | 'port' | 'addresses' | 'key'> | undefined;
 }
 
 /**
@@ -126,37 +129,37 @@ type Reply<T, E = RndcError> = Promise<Result<T, E>>;
 /** How sync and freeze prove the dump; `true` uses the client's `named` settings. */
 export interface DumpCommandOptions {
   /** Wait for proof that named wrote the zone file (`true`, or settings); the evidence is in `dump`. */
-  readonly verify?: boolean | VerifyDumpOptions;
+  readonly verify?: boolean | VerifyDumpOptions | undefined;
 }
 
 /** Per-call settings of dump verification. */
 export interface VerifyDumpOptions {
   /** named's log file (to see the dump's error lines). */
-  readonly log?: string;
+  readonly log?: string | undefined;
   /** named's `directory` (zonestatus paths are relative to it). */
-  readonly directory?: string;
+  readonly directory?: string | undefined;
   /** The zone file, when zonestatus's path is not the one to check. */
-  readonly zoneFile?: string;
+  readonly zoneFile?: string | undefined;
   /** The zone's journal (default: its `journal` in named.conf, else `<zone file>.jnl`). */
-  readonly journalFile?: string;
+  readonly journalFile?: string | undefined;
   /** named.conf, for `directory` and the zone's `journal` (default: the one `rndc status` names). */
-  readonly namedConf?: string;
+  readonly namedConf?: string | undefined;
   /** named's pid, for the storage diagnosis. */
-  readonly namedPid?: number;
+  readonly namedPid?: number | undefined;
   /** named's executable, for the storage diagnosis's identity check (client option `named.binary`). */
-  readonly namedBinary?: string;
+  readonly namedBinary?: string | undefined;
   /**
    * Use `namedPid` even when it fails the identity checks (a sidecar whose image has no named
    * binary): see `DiagnoseOptions.trustNamedPid`. Default false.
    */
-  readonly trustNamedPid?: boolean;
+  readonly trustNamedPid?: boolean | undefined;
   /**
    * How long verification may take, the picture before the command and the proof after it
    * together (diagnosis included); it settles by then whatever the files do. Default 10 s.
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Diagnose the storage when the dump failed. Default true. */
-  readonly diagnose?: boolean;
+  readonly diagnose?: boolean | undefined;
 }
 
 /** A reply to sync or freeze, with the dump's evidence when it was verified. */
@@ -177,6 +180,35 @@ function cleanRefused(zone: string, evidence: DumpEvidence): DumpError {
     evidence,
     zone,
   });
+}
+
+/**
+ * Why an option cannot be used, or undefined. A bad port or address would otherwise throw from
+ * `net.connect` (`ERR_SOCKET_BAD_PORT`) on the first command instead of returning an error.
+ */
+function controlOptionProblem(options: RndcClientOptions): string | undefined {
+  if (options.host !== undefined && (typeof options.host !== 'string' || options.host === ''))
+    return `host must be a host name or address, not ${JSON.stringify(options.host) ?? String(options.host)}`;
+  const addresses: readonly unknown[] = options.addresses ?? [];
+  const badAddress = addresses.findIndex((address) => {
+    const { host, port } = (address ?? {}) as Partial<ControlAddress>;
+    return (
+      typeof host !== 'string' || host === '' || rangeProblem([['port', port, 1, 65_535, true]])
+    );
+  });
+  if (badAddress >= 0)
+    return `addresses[${badAddress}] must be { host, port } with a port from 1 to 65535, not ${JSON.stringify(addresses[badAddress]) ?? String(addresses[badAddress])}`;
+  return (
+    addressProblem('sourceAddress', options.sourceAddress) ??
+    addressProblem('sourceAddressV6', options.sourceAddressV6) ??
+    rangeProblem([
+      ['port', options.port, 1, 65_535, true],
+      ['timeoutMs', options.timeoutMs, 0, MAX_TIMER_MS, false],
+      ['idleReconnectMs', options.idleReconnectMs, 0, MAX_TIMER_MS, false],
+      // The frame length is a 32-bit field.
+      ['maxReplyBytes', options.maxReplyBytes, 1, 0xffff_ffff, true],
+    ])
+  );
 }
 
 /** A client for BIND's rndc control channel. Create with {@link RndcClient.connect}. */
@@ -207,11 +239,20 @@ export class RndcClient {
       namedPid: options.named?.pid,
       namedBinary: options.named?.binary,
     };
-    const key = options.key instanceof Key ? options.key : Key.from(options.key);
-    const validated = key instanceof Key ? Ok(key) : key;
+    const validated = Key.of(options.key);
     this.#keyLabel = validated.isOk()
       ? `${validated.value.name} (${validated.value.algorithm})`
       : `${String((options.key as { name?: unknown } | undefined)?.name)} (invalid)`;
+    const problem = controlOptionProblem(options);
+    if (problem) {
+      this.#invalid = new RndcError({
+        kind: 'invalid-argument',
+        message: `RndcClient: ${problem}`,
+        remedy: 'pass the option within its range, or leave it out for the default',
+        server: this.#server,
+      });
+      return;
+    }
     if (validated.isErr()) {
       this.#invalid = toRndcError(validated.error, this.#server);
       return;
@@ -475,7 +516,7 @@ export class RndcClient {
    */
   retransfer(
     zone: string,
-    options: ZoneOptions & { readonly force?: boolean } = {},
+    options: ZoneOptions & { readonly force?: boolean | undefined } = {},
   ): Reply<RndcResponse> {
     return this.#zoneCommand('retransfer', zone, options, options.force ? ['-force'] : []);
   }
@@ -493,7 +534,10 @@ export class RndcClient {
    * `already running` (a dump in flight while another change is pending) is retried within the
    * deadline.
    */
-  freeze(zone?: string, options?: ZoneOptions & { readonly verify?: false }): Reply<DumpedResponse>;
+  freeze(
+    zone?: string,
+    options?: ZoneOptions & { readonly verify?: false | undefined },
+  ): Reply<DumpedResponse>;
   freeze(
     zone: string | undefined,
     options: ZoneOptions & DumpCommandOptions,
@@ -513,7 +557,7 @@ export class RndcClient {
    */
   async thaw(
     zone?: string,
-    options: ZoneOptions & { readonly wait?: boolean } = {},
+    options: ZoneOptions & { readonly wait?: boolean | undefined } = {},
   ): Reply<RndcResponse> {
     const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
     const thawed = await this.#zoneCommand('thaw', zone, options);
@@ -558,27 +602,31 @@ export class RndcClient {
    */
   sync(
     zone?: string,
-    options?: ZoneOptions & { readonly verify?: false; readonly clean?: false },
+    options?: ZoneOptions & {
+      readonly verify?: false | undefined;
+      readonly clean?: false | undefined;
+    },
   ): Reply<DumpedResponse>;
   sync(
     zone: string | undefined,
-    options: ZoneOptions & DumpCommandOptions & { readonly clean?: boolean },
+    options: ZoneOptions & DumpCommandOptions & { readonly clean?: boolean | undefined },
   ): Reply<DumpedResponse, RndcError | DumpError>;
   sync(
     zone?: string,
-    options: ZoneOptions & DumpCommandOptions & { readonly clean?: boolean } = {},
+    options: ZoneOptions & DumpCommandOptions & { readonly clean?: boolean | undefined } = {},
   ): Reply<DumpedResponse, RndcError | DumpError> {
     return this.#dumpCommand('sync', zone, options, options.clean === true);
   }
 
   /**
-   * Waits until named's own delayed dump (676–900 s after the first change, research §1.2) has
+   * Waits until named's own delayed dump (676–900 s after the first change: `zone_needdump()` in
+   * BIND's lib/dns/zone.c) has
    * written the zone file: the file on disk holds the served serial. Default deadline 16 minutes.
    */
   async waitForDump(
     zone: string,
     options: ZoneOptions &
-      Omit<DumpCommandOptions, 'verify'> & { readonly verify?: VerifyDumpOptions } = {},
+      Omit<DumpCommandOptions, 'verify'> & { readonly verify?: VerifyDumpOptions | undefined } = {},
   ): Reply<DumpEvidence, DumpError> {
     const verified = await gatherDumpEvidence({
       ...this.#verifyOptions(zone, options),
@@ -590,20 +638,20 @@ export class RndcClient {
   }
 
   /** `stop [-p]`: flush dynamic zones and exit. With `pid`, named's reply carries its pid. */
-  stop(options: CallOptions & { readonly pid?: boolean } = {}): Reply<RndcResponse> {
+  stop(options: CallOptions & { readonly pid?: boolean | undefined } = {}): Reply<RndcResponse> {
     return this.run(options.pid ? 'stop -p' : 'stop', options);
   }
 
   /** `halt [-p]`: exit without flushing zones (journals stay). */
-  halt(options: CallOptions & { readonly pid?: boolean } = {}): Reply<RndcResponse> {
+  halt(options: CallOptions & { readonly pid?: boolean | undefined } = {}): Reply<RndcResponse> {
     return this.run(options.pid ? 'halt -p' : 'halt', options);
   }
 
   /** `dumpdb [-all|-cache|-zones|-adb|-bad|-expired|-fail] [view…]`: write named's dump-file. */
   dumpdb(
     options: CallOptions & {
-      readonly scope?: 'all' | 'cache' | 'zones' | 'adb' | 'bad' | 'expired' | 'fail';
-      readonly views?: readonly string[];
+      readonly scope?: 'all' | 'cache' | 'zones' | 'adb' | 'bad' | 'expired' | 'fail' | undefined;
+      readonly views?: readonly string[] | undefined;
     } = {},
   ): Reply<RndcResponse> {
     return this.#command(
@@ -625,7 +673,10 @@ export class RndcClient {
 
   /** `secroots [-] [view…]`: with `toText`, return the trust anchors instead of writing a file. */
   secroots(
-    options: CallOptions & { readonly toText?: boolean; readonly views?: readonly string[] } = {},
+    options: CallOptions & {
+      readonly toText?: boolean | undefined;
+      readonly views?: readonly string[];
+    } = {},
   ): Reply<RndcResponse> {
     return this.#command(
       'secroots',
@@ -725,7 +776,10 @@ export class RndcClient {
   /** `serve-stale on|off|reset|status [class [view]]`. */
   serveStale(
     mode: 'on' | 'off' | 'reset' | 'status',
-    options: CallOptions & { readonly class?: string; readonly view?: string } = {},
+    options: CallOptions & {
+      readonly class?: string | undefined;
+      readonly view?: string | undefined;
+    } = {},
   ): Reply<RndcResponse> {
     const classArg = options.class ?? (options.view !== undefined ? 'IN' : undefined);
     return this.#command('serve-stale', [mode, classArg, options.view], options);
@@ -755,7 +809,7 @@ export class RndcClient {
   /** `delzone [-clean] zone`: remove a zone; `clean` also deletes its file and journal. */
   delzone(
     zone: string,
-    options: ZoneOptions & { readonly clean?: boolean } = {},
+    options: ZoneOptions & { readonly clean?: boolean | undefined } = {},
   ): Reply<RndcResponse> {
     return this.#zoneCommand('delzone', zone, options, options.clean ? ['-clean'] : []);
   }
@@ -783,7 +837,10 @@ export class RndcClient {
   /** `managed-keys status|refresh|sync|destroy [class [view]]`. */
   managedKeys(
     action: 'status' | 'refresh' | 'sync' | 'destroy',
-    options: CallOptions & { readonly class?: string; readonly view?: string } = {},
+    options: CallOptions & {
+      readonly class?: string | undefined;
+      readonly view?: string | undefined;
+    } = {},
   ): Reply<RndcResponse> {
     const classArg = options.class ?? (options.view !== undefined ? 'IN' : undefined);
     return this.#command('managed-keys', [action, classArg, options.view], options);
@@ -1048,7 +1105,7 @@ export class RndcClient {
 
   #verifyOptions(
     zone: string,
-    options: ZoneOptions & { readonly verify?: boolean | VerifyDumpOptions },
+    options: ZoneOptions & { readonly verify?: boolean | VerifyDumpOptions | undefined },
   ): VerifyOptions {
     const verify = typeof options.verify === 'object' ? options.verify : {};
     const log = verify.log ?? this.#dump.log;

@@ -1,5 +1,5 @@
 /**
- * isccc wire codec: the message format of BIND's control channel (research/rndc-protocol.md §1–§2).
+ * isccc wire codec: the message format of BIND's control channel (lib/isccc/cc.c in BIND).
  * Pure functions over Buffers: no I/O, no clocks, no keys.
  *
  *   frame   := u32 LEN, u32 VERSION(=1), table-body            (LEN counts the bytes after itself)
@@ -10,8 +10,9 @@
  * Every length read from the wire is checked against the bytes that remain before anything is sliced,
  * so a hostile length can never cause an over-read or an allocation.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import { RndcLibraryError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 
 /** A scalar (always sent as binary data), a table, or a list. */
 export type IsccValue = Buffer | IsccTable | IsccList;

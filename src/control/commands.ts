@@ -3,16 +3,17 @@
  * how its lexer splits it into tokens, how to quote an argument so it comes back as exactly
  * one token, and which lines a `read-only yes` control channel accepts.
  *
- * Pure: no I/O. Sources (see research/rndc-protocol.md §0 for the citation keys):
+ * Pure: no I/O. Sources (files of BIND's source tree):
  * - command words: `bin/named/include/named/control.h` and the dispatch in `bin/named/control.c`
- *   at tag v9.18.49 (research/rndc-protocol.md §6);
+ *   at tag v9.18.49;
  * - tokenising: `next_token()` in `bin/named/server.c` reads each argument with
  *   `isc_lex_gettoken(ISC_LEXOPT_EOF | ISC_LEXOPT_QSTRING)` on a lexer with no special
  *   characters, no comments and no `ISC_LEXOPT_ESCAPE` (`lib/isc/lex.c`) — see
  *   {@link tokenizeCommandLine};
  * - read-only channels: `named_control_docommand()` in control.c and `named_server_nta()` in
- *   server.c (research/rndc-protocol.md §6, §7.4; verified live against 9.18.49);
- * - disk effects: research/dump-behaviour.md §1.2, §1.4, §3, §7.1 and rndc-protocol.md §6/§6.1.
+ *   server.c (verified live against 9.18.49);
+ * - disk effects: the command handlers in bin/named/server.c and the dump scheduling in
+ *   lib/dns/zone.c (`zone_needdump()`, `dns_zone_flush()`).
  */
 import { RndcLibraryError } from '../errors.js';
 import { compareVersion, type ServerVersion } from './versions.js';
@@ -31,8 +32,8 @@ export type DiskEffectTiming =
   | 'after-transfer';
 
 /**
- * What a command writes to (or removes from) the server's disk.
- * research/dump-behaviour.md §7.1 is the summary table these entries follow.
+ * What a command writes to (or removes from) the server's disk: files, timing and whether the
+ * outcome must be verified (see docs/dump-awareness.md).
  */
 export interface DiskEffect {
   /** The file(s) created, rewritten or removed, as named names them (options or defaults). */
@@ -931,9 +932,9 @@ export interface ZoneRef {
   /** Zone name; the special name `-redirect` selects the view's redirect zone. */
   readonly zone: string;
   /** DNS class (default IN). */
-  readonly class?: string;
+  readonly class?: string | undefined;
   /** View name; without it named searches every view (and fails if several have the zone). */
-  readonly view?: string;
+  readonly view?: string | undefined;
 }
 
 /** Class and view for {@link zoneArgs}. */

@@ -1,7 +1,7 @@
 /**
  * Error values of the control channel. Transport failures and named's own `err` replies are both
  * `RndcError`s; `kind` tells them apart. Command failures are classified by named's `err` text,
- * never by the number, which differs between BIND versions (research/rndc-protocol.md §5.3).
+ * never by the number, which differs between BIND versions (lib/isc/include/isc/result.h).
  */
 import { RndcLibraryError } from '../errors.js';
 import type { ServerVersion } from './versions.js';
@@ -66,7 +66,7 @@ export interface RndcResponse {
   readonly diskEffect?: ScheduledDiskEffect;
 }
 
-/** The disk effect a command scheduled (research/dump-behaviour.md §1.2, §7.1). */
+/** The disk effect a command scheduled (see docs/dump-awareness.md). */
 export interface ScheduledDiskEffect {
   /** One line for a person, e.g. "dump started at 11:00:00 UTC (asynchronous: verify); journal kept". */
   readonly summary: string;

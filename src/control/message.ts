@@ -1,9 +1,10 @@
 /**
  * Control-channel messages: building signed requests and reading replies
- * (research/rndc-protocol.md §2, §4). Pure: the caller supplies serial, time and nonce.
+ * (lib/isccc/cc.c and bin/named/controlconf.c in BIND). Pure: the caller supplies serial, time and nonce.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import type { Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { type AuthFailure, encodeAuthEntry, verifyAuth } from './auth.js';
 import {
   decodeFrame,

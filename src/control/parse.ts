@@ -3,8 +3,7 @@
  *
  * Both texts are `key: value` lines built by `named_server_status()` and
  * `named_server_zonestatus()` in bin/named/server.c (BIND 9.16.50, 9.18.49 and 9.20.23 print the
- * same zonestatus lines; research/rndc-protocol.md
- * §5.2, research/dump-behaviour.md §3.1). The parsers never throw: a line they do not know,
+ * same zonestatus lines). The parsers never throw: a line they do not know,
  * or a known line whose value does not parse, lands in `extra` under its key, and the whole
  * text is kept in `raw`. Pure: no I/O.
  */
@@ -29,8 +28,11 @@ export interface TcpClients {
 
 /** The `rndc status` text, field by field. Fields missing from the text are absent. */
 export interface ServerStatus {
-  /** Product and version, e.g. `BIND 9.18.49-1~deb12u3-Debian (Extended Support Version)`. */
-  readonly version?: string;
+  /**
+   * Product and version, e.g. `BIND 9.18.49-1~deb12u3-Debian (Extended Support Version)`.
+   * named 9.16, 9.18 and 9.20 always print it; `''` only for a text that is not named's status.
+   */
+  readonly version: string;
   /** The numeric version from {@link ServerStatus.version}, e.g. `9.18.49`. */
   readonly versionNumber?: string;
   /** The source id inside `<id:…>` (empty in Debian's build). */
@@ -58,8 +60,11 @@ export interface ServerStatus {
   readonly workerThreads?: number;
   /** UDP listeners per interface (9.16 and 9.18; 9.20 no longer prints the line). */
   readonly udpListenersPerInterface?: number;
-  /** Zones in all views, including built-in ones (version.bind, …) and automatic empty zones. */
-  readonly numberOfZones?: number;
+  /**
+   * Zones in all views, including built-in ones (version.bind, …) and automatic empty zones.
+   * named 9.16, 9.18 and 9.20 always print it; 0 only for a text that is not named's status.
+   */
+  readonly numberOfZones: number;
   /** Automatic empty zones among {@link ServerStatus.numberOfZones}. */
   readonly automaticZones?: number;
   /** Current debug level (`trace`/`notrace`, `-d`). */
@@ -117,8 +122,12 @@ export interface ZoneStatus {
    * Empty when the text has no `files:` line (zones without a file, e.g. `version.bind`).
    */
   readonly files: string[];
-  /** Serial of the zone (of the unsigned zone for inline-signing); 0 when unknown. */
-  readonly serial?: number;
+  /**
+   * Serial of the zone (of the unsigned zone for inline-signing). named 9.16, 9.18 and 9.20
+   * print it for every zone they answer `zonestatus` for (a zone not loaded is an error, not a
+   * status); 0 only for a text without a valid `serial:` line.
+   */
+  readonly serial: number;
   /** Serial of the signed zone (inline-signing only). */
   readonly signedSerial?: number;
   /** Number of names in the zone database. */
@@ -246,12 +255,21 @@ function asText(input: unknown): string {
  */
 export function parseServerStatus(text: string): ServerStatus {
   const raw = asText(text);
-  const status: Mutable<ServerStatus> = { running: false, extra: {}, raw };
+  const status: Mutable<ServerStatus> = {
+    version: '',
+    numberOfZones: 0,
+    running: false,
+    extra: {},
+    raw: '',
+  };
   try {
     for (const line of lines(raw)) parseStatusLine(status, line);
   } catch {
     // Unreachable by construction; the contract is "never throws", so keep what we have.
   }
+  // The text last (set again after the parsed fields): inspect and JSON show those first.
+  delete (status as { raw?: string }).raw;
+  status.raw = raw;
   return status;
 }
 
@@ -410,12 +428,21 @@ function parseConfigurationFile(status: Mutable<ServerStatus>, value: string): v
  */
 export function parseZoneStatus(text: string): ZoneStatus {
   const raw = asText(text);
-  const status: Mutable<ZoneStatus> = { files: [], truncated: false, extra: {}, raw };
+  const status: Mutable<ZoneStatus> = {
+    files: [],
+    serial: 0,
+    truncated: false,
+    extra: {},
+    raw: '',
+  };
   try {
     for (const line of lines(raw)) parseZoneLine(status, line);
   } catch {
     // Unreachable by construction; the contract is "never throws", so keep what we have.
   }
+  // The text last (set again after the parsed fields): inspect and JSON show those first.
+  delete (status as { raw?: string }).raw;
+  status.raw = raw;
   return status;
 }
 

@@ -22,16 +22,16 @@ export interface RenderedReply {
 /** Options of {@link renderLikeRndc}, the rndc tool's `-q` and `-r`. */
 export interface RenderOptions {
   /** `rndc -q`: print nothing on success. */
-  readonly quiet?: boolean;
+  readonly quiet?: boolean | undefined;
   /** Print the result number after the text (`-r`); the name is looked up from `resultNames`. */
-  readonly showResult?: boolean;
+  readonly showResult?: boolean | undefined;
   /** Program name in error lines. Default `rndc`. */
-  readonly program?: string;
+  readonly program?: string | undefined;
   /**
    * The server's version, for the result name of `showResult` (the numbering differs by
    * version). Default: the response's `serverVersion`, else BIND 9.18's numbering.
    */
-  readonly serverVersion?: Pick<ServerVersion, 'major' | 'minor'>;
+  readonly serverVersion?: Pick<ServerVersion, 'major' | 'minor'> | undefined;
 }
 
 export { resultName } from './result-codes.js';

@@ -1,7 +1,7 @@
 /**
  * One TCP connection to named's control channel — the only code that touches a control socket.
  *
- * Rules it enforces (research/rndc-protocol.md §1.5, §4, §9):
+ * Rules it enforces (bin/named/controlconf.c and lib/isccc/cc.c in BIND):
  * - the first message of a connection is a `null` handshake: named never executes it, and its
  *   reply carries the connection's nonce, which every later message repeats;
  * - one request in flight, each frame written with a single `write()` (9.18 drops pipelined frames
@@ -16,8 +16,8 @@
  */
 import { connect, isIPv6, type Socket } from 'node:net';
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { MAX_REQUEST_LENGTH } from './codec.js';
 import { RndcError, type RndcErrorDetails, SILENT_CLOSE_CAUSES } from './errors.js';
 import { FrameAssembler } from './framing.js';
@@ -183,7 +183,7 @@ export class ControlSession {
       const reused = this.#usable();
       if (!reused) {
         const opened = await this.#open(options);
-        if (opened.isErr()) return opened;
+        if (opened.isErr()) return Err(this.#beforeSending(opened.error, command));
       }
       if (options.versionCheck) {
         if (this.#version === undefined) {
@@ -222,6 +222,21 @@ export class ControlSession {
     if (reply.result !== 0 || !/^[ \t\r\n]*status(?:[ \t\r\n]|$)/i.test(command)) return;
     const version = versionFromStatus(reply.text ?? '');
     if (version !== undefined && this.#alive) this.#version = version;
+  }
+
+  /** A connect or handshake failure, reported for the command that was then not sent. */
+  #beforeSending(error: RndcError, command: string): RndcError {
+    if (error.command !== undefined) return error;
+    return new RndcError({
+      kind: error.kind,
+      message: error.message,
+      causes: error.causes,
+      remedy: error.remedy,
+      cause: (error as { cause?: unknown }).cause,
+      server: this.#server,
+      command,
+      mayHaveRun: false,
+    });
   }
 
   /** The failure of the version probe, reported for the command that was then not sent. */
@@ -458,13 +473,17 @@ export class ControlSession {
     options: RequestOptions,
     handshake = false,
   ): Promise<Result<Reply, RndcError>> {
+    // The handshake's `null` is ours, not the caller's: errors name "the handshake" instead, and
+    // carry the caller's command (added by #request), not `null`.
+    const named = handshake ? 'the handshake' : `'${command}'`;
+    const about = handshake ? {} : { command };
     const socket = this.#socket;
     if (!socket || !this.#alive) {
       return Err(
         this.#error({
           kind: 'connection-lost',
           message: `connection to ${this.#server} is closed`,
-          command,
+          ...about,
         }),
       );
     }
@@ -519,7 +538,7 @@ export class ControlSession {
         const reply = result.reply;
         if (reply.isErr()) {
           this.#teardown();
-          return Err(this.#replyError(reply.error, command));
+          return Err(this.#replyError(reply.error, handshake ? undefined : command));
         }
         return Ok(reply.value);
       }
@@ -546,7 +565,7 @@ export class ControlSession {
             kind: 'reply-too-large',
             message: `${this.#server} announced a reply of ${result.length} bytes, over the limit of ${this.#config.maxReplyBytes}; it was not read`,
             remedy: 'raise `maxReplyBytes` if such a large reply is expected',
-            command,
+            ...about,
             mayHaveRun: !handshake,
           }),
         );
@@ -554,12 +573,12 @@ export class ControlSession {
         return Err(
           this.#error({
             kind: 'malformed-reply',
-            message: `${this.#server} sent more than ${result.frames - 1} frames nobody asked for while '${handshake ? 'null' : command}' was waiting for its reply; the connection was closed`,
+            message: `${this.#server} sent more than ${result.frames - 1} frames nobody asked for while ${named} was waiting for its reply; the connection was closed`,
             causes: [
               'the port is not a BIND control channel',
               'something on the path replays frames',
             ],
-            command,
+            ...about,
             mayHaveRun: !handshake,
           }),
         );
@@ -569,7 +588,7 @@ export class ControlSession {
             kind: 'malformed-reply',
             message: `${this.#server} sent a frame with an impossible length (${result.length})`,
             causes: ['the port is not a BIND control channel'],
-            command,
+            ...about,
             mayHaveRun: !handshake,
           }),
         );
@@ -578,13 +597,13 @@ export class ControlSession {
         return Err(
           this.#error({
             kind: 'timeout',
-            message: `no reply from ${this.#server} to '${handshake ? 'null' : command}' before the deadline`,
+            message: `no reply from ${this.#server} to ${named} before the deadline`,
             causes: [
               'named is busy (a long reload or transfer) or unresponsive',
               'the deadline is too short',
             ],
             remedy: 'check named with `status`; raise timeoutMs for slow commands',
-            command,
+            ...about,
             mayHaveRun: !handshake,
           }),
         );
@@ -593,8 +612,8 @@ export class ControlSession {
         return Err(
           this.#error({
             kind: 'aborted',
-            message: `'${handshake ? 'null' : command}' to ${this.#server} was aborted`,
-            command,
+            message: `${named} to ${this.#server} was aborted`,
+            ...about,
             mayHaveRun: !handshake,
           }),
         );
@@ -744,14 +763,15 @@ export class ControlSession {
     });
   }
 
-  #replyError(failure: ReplyFailure, command: string): RndcError {
+  /** A reply that failed its checks; `command` is undefined for the handshake (nothing ran). */
+  #replyError(failure: ReplyFailure, command: string | undefined): RndcError {
+    const about = command === undefined ? { mayHaveRun: false } : { command, mayHaveRun: true };
     if (failure.kind === 'malformed') {
       return this.#error({
         kind: 'malformed-reply',
         message: `${this.#server} sent a malformed reply: ${failure.error.message}`,
         causes: ['the port is not a BIND control channel', 'the reply was corrupted in transit'],
-        command,
-        mayHaveRun: true,
+        ...about,
       });
     }
     const what: Record<Exclude<ReplyFailure['kind'], 'malformed'>, string> = {
@@ -771,8 +791,7 @@ export class ControlSession {
       ],
       remedy:
         'the reply was discarded, not trusted; check the path to named and its key configuration',
-      command,
-      mayHaveRun: true,
+      ...about,
     });
   }
 

@@ -3,7 +3,7 @@
  * disk, judged from named's own point of view.
  *
  * A dump writes `tmp-XXXXXXXXXX` next to the zone file and renames it over the file; the journal
- * is created next to the zone file too (research/dump-behaviour.md §1.1, §1.5). Whether that
+ * is created next to the zone file too (BIND's lib/dns/masterdump.c and lib/dns/journal.c). Whether that
  * works depends on named's credentials (its uid, gids and effective capabilities: named keeps
  * no `CAP_DAC_OVERRIDE`, not even as root, §4.2), on the mounts in named's mount namespace (a
  * zone file that is itself a mount point makes `rename()` fail with EBUSY, the Kubernetes
@@ -25,10 +25,10 @@ import { execFile, spawn } from 'node:child_process';
 import { constants, existsSync, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, opendir, readlink, stat, statfs } from 'node:fs/promises';
 import { posix } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { settleWorkBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType, openRegularFile } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 import { serialBefore } from '../serial.js';
 import { JOURNAL_HEADER_BYTES, parseJournalHeader } from './journal.js';
 import { isMountPoint, type MountInfoEntry, mountFor, parseMountInfo } from './mountinfo.js';
@@ -56,7 +56,7 @@ export interface DiagnoseOptions {
    */
   readonly zoneFile: string;
   /** The journal, as named sees it. Default: `<zoneFile>.jnl` (BIND's default). */
-  readonly journalFile?: string;
+  readonly journalFile?: string | undefined;
   /**
    * named's pid. Its credentials, capabilities, root directory and mount namespace are used —
    * but only once its identity is verified (host's named binary, host's user namespace, run by
@@ -67,7 +67,7 @@ export interface DiagnoseOptions {
    * verified named is found, the checks that need named's identity are skipped and
    * {@link StorageFacts.identityNotes} says why.
    */
-  readonly namedPid?: number;
+  readonly namedPid?: number | undefined;
   /**
    * Use `namedPid` even when it fails the identity checks, because the operator vouches for it:
    * a sidecar sharing named's pod, whose filesystem has no named binary to compare with (the
@@ -75,11 +75,11 @@ export interface DiagnoseOptions {
    * still listed in {@link StorageFacts.identityNotes}. Nothing is ever executed from the
    * process's namespace either way. Default false.
    */
-  readonly trustNamedPid?: boolean;
+  readonly trustNamedPid?: boolean | undefined;
   /** named.conf, for its `pid-file` (the CLI takes it from `rndc status`). */
-  readonly namedConf?: string;
+  readonly namedConf?: string | undefined;
   /** named's pid file, when not the one named.conf names. */
-  readonly pidFile?: string;
+  readonly pidFile?: string | undefined;
   /**
    * The host's named executable, for the `exe` identity check: the process taken for named must
    * run this very file (same device and inode). Default `/usr/sbin/named` (else
@@ -90,28 +90,28 @@ export interface DiagnoseOptions {
    * reached through root-owned directories and links — or the check cannot pass: whoever could
    * replace it could have their own process adopted as named.
    */
-  readonly namedBinary?: string;
+  readonly namedBinary?: string | undefined;
   /**
    * named's boot time from `rndc status` (an authenticated answer): the process taken for named
    * must have started then, which picks the right one among several nameds.
    */
-  readonly namedBootTime?: Date;
+  readonly namedBootTime?: Date | undefined;
   /** The diagnosis settles (with a `timeout` error) by this many milliseconds. Default 10 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborting settles the diagnosis at once with an `aborted` error. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * The user named runs as (`named -u`), when no pid is given: uid, gid and supplementary groups
    * come from `getent`/`id` (or `/etc/passwd`/`/etc/group`). named keeps no file capabilities,
    * so `root` is judged without `CAP_DAC_OVERRIDE`. Paths are then taken in this process's view.
    */
-  readonly namedUser?: string;
+  readonly namedUser?: string | undefined;
   /** The serial named serves (`rndc zonestatus` `serial:`), for the tmp-file and journal checks. */
-  readonly servedSerial?: number;
+  readonly servedSerial?: number | undefined;
   /** The zone's name: enables reading serials of the zone file and of leftover tmp files. */
-  readonly origin?: string;
+  readonly origin?: string | undefined;
   /** The current time (for ages of tmp files and the journal). Default: now. */
-  readonly now?: Date;
+  readonly now?: Date | undefined;
 }
 
 /** What a finding is about. One code per check. */
@@ -178,7 +178,7 @@ export interface Finding {
   readonly evidence: string[];
   /** What to do. */
   readonly remedy: string;
-  /** Row of the failure-pattern table of research/dump-behaviour.md §5.1, when one matches. */
+  /** Number of the known failure pattern this finding matches, when one does (an identifier). */
   readonly pattern?: number;
 }
 

@@ -1,8 +1,8 @@
 /**
  * Explaining a named log: which zones' dumps and journals fail, at which step, since when, how
  * often, the likely cause and the remedy, with the lines as evidence — what an operator needs
- * from a log pasted out of `kubectl logs` or k9s (research/dump-behaviour.md §1.3, §1.6, §2,
- * failure-pattern table).
+ * from a log pasted out of `kubectl logs` or k9s (the messages of lib/dns/zone.c,
+ * lib/dns/masterdump.c and lib/dns/journal.c in BIND).
  *
  * {@link explainNamedLog} is pure over text; {@link explainNamedLogSource} reads a file or a
  * stream (bounded in bytes and time) and explains what it read. Memory stays bounded whatever
@@ -11,9 +11,9 @@
  */
 import { open as openFile } from 'node:fs/promises';
 import { StringDecoder } from 'node:string_decoder';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import { describeFileProblem, fileType, openRegularFile } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 import {
   type DumpFailedEvent,
   type JournalFailedEvent,
@@ -212,7 +212,7 @@ function resourceCause(result: string): Cause | undefined {
   }
 }
 
-/** The likely cause of a failed dump step (research §1.3, §1.6, failure-pattern table). */
+/** The likely cause of a failed dump step (open, write, fsync, rename: lib/dns/masterdump.c). */
 function dumpCause(event: DumpFailedEvent): Cause {
   const { step, result, errno } = event;
   const resource = resourceCause(result);
@@ -907,11 +907,11 @@ export interface ExplainSourceOptions extends ExplainOptions {
    * The most bytes read. A regular file larger than that is read from the first line in its
    * last `maxBytes`; a stream stops being read there. Default {@link MAX_EXPLAIN_BYTES}.
    */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Stop reading at this time (`Date.now()` ms): what was read is explained, `complete` false. */
-  readonly deadline?: number;
+  readonly deadline?: number | undefined;
   /** Stop reading when aborted, as for the deadline. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What {@link explainNamedLogSource} read and found. */

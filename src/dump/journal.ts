@@ -17,9 +17,9 @@
  * The journal is empty when begin and end offsets are equal (a new journal has both 0).
  */
 import { resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import { type FileProblem, openRegularFile } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 
 /** What the header of a journal says. */
 export interface JournalInfo {
@@ -99,9 +99,9 @@ const FORMATS: ReadonlyArray<{ text: string; headerVersion: 1 | 2 }> = [
 /** Options of {@link readJournalInfo}. */
 export interface ReadJournalOptions {
   /** Absolute deadline (`Date.now()` milliseconds): reading stops with `timeout`. */
-  readonly deadline?: number;
+  readonly deadline?: number | undefined;
   /** Stops reading with `timeout` when aborted. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * Recognising named's log lines about zone dumps, journals, zone loads, rndc commands, shutdown
  * and dynamic updates — the only place where named reports what happened to an asynchronous
- * dump (research/dump-behaviour.md §1.3, §1.6, §5.1, §7.2).
+ * dump (the messages of lib/dns/zone.c, lib/dns/masterdump.c and lib/dns/journal.c in BIND).
  *
  * Lines are accepted as named writes them to a file channel (with or without `print-time` in any
  * of its forms, `print-category`, `print-severity`), as syslog/journald show them
@@ -29,7 +29,6 @@
  */
 import { statSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import {
   describeFileProblem,
@@ -37,13 +36,14 @@ import {
   type OpenedFile,
   openRegularFile,
 } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 
 // ---------------------------------------------------------------------------------------------
 // Event types
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The step of a zone dump that failed (research/dump-behaviour.md §1.3):
+ * The step of a zone dump that failed (the steps of lib/dns/masterdump.c and lib/dns/zone.c):
  * - `start`: the zone timer could not start the dump (`zone Z/IN: dump failed: …`);
  * - `open`: creating `<dir>/tmp-XXXXXXXXXX` failed — nothing is left behind;
  * - `write`: writing the records failed — the temp file is removed;
@@ -116,7 +116,7 @@ export interface ErrnoFields {
 }
 
 /**
- * A zone dump failed at `step` (research §1.3, §7.2). `file` is the temp file
+ * A zone dump failed at `step`. `file` is the temp file
  * (`dyn/tmp-AbC123xyz0`) for `open`/`flush`/`fsync`/`fclose`, the zone file as configured for
  * `rename`, absent for `write`; `zone` is only known for `start`. `result` is BIND's text
  * (`permission denied`, `unexpected error`, `disc full`…). When named first logged an errno it
@@ -411,12 +411,12 @@ export interface ParseNamedLogOptions {
    * Time stamps without a zone (named's `print-time yes|local|iso8601`, syslog) are read in
    * this process's local time zone, as named on the same machine writes them.
    */
-  since?: Date;
+  since?: Date | undefined;
   /**
    * For syslog time stamps without a year (`Nov 24 17:47:11`): the year is the one that puts
    * the time at most a day after this date. Default: now.
    */
-  referenceDate?: Date;
+  referenceDate?: Date | undefined;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1623,31 +1623,31 @@ function readError(problem: FileProblem): NamedLogReadError {
 /** Options of {@link NamedLogWatcher.waitFor}. */
 export interface NamedLogWaitOptions {
   /** Byte offset to look from (see {@link NamedLogWatcher.mark}). Default: the end of the log now. */
-  since?: number;
+  since?: number | undefined;
   /** Default 10 000 ms. */
-  timeoutMs?: number;
+  timeoutMs?: number | undefined;
   /** Stops waiting (the result is then an `aborted` error). */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link NamedLogWatcher.read} and {@link NamedLogWatcher.eventsSince}. */
 export interface NamedLogReadOptions {
   /** Stop reading at this time (`Date.now()` milliseconds); what was read by then is returned. */
-  deadline?: number;
+  deadline?: number | undefined;
   /** Stop reading when this aborts; what was read by then is returned. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
 }
 
 /** Options of {@link NamedLogWatcher}. */
 export interface NamedLogWatcherOptions extends Omit<ParseNamedLogOptions, 'since'> {
   /** How often {@link NamedLogWatcher.waitFor} looks at the file. Default 50 ms. */
-  pollMs?: number;
+  pollMs?: number | undefined;
   /**
    * The most bytes one read looks at: when more were logged since the offset asked for, only
    * the last `maxReadBytes` are read (from the first line that starts in them). Default
    * {@link MAX_LOG_READ_BYTES}.
    */
-  maxReadBytes?: number;
+  maxReadBytes?: number | undefined;
 }
 
 /**

@@ -16,8 +16,8 @@
  * backslash as `\040`, `\011`, `\012`, `\134` (any `\ooo` octal escape is decoded).
  */
 import { posix } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 
 /** One mount, as a line of `/proc/<pid>/mountinfo` describes it. Paths are unescaped. */
 export interface MountInfoEntry {

@@ -20,12 +20,12 @@
  * chroot (`named -t`) they are inside it.
  */
 import { dirname, isAbsolute, posix } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { settleBy } from '../deadline.js';
 import { ConfigError, RndcLibraryError, type SourceLocation } from '../errors.js';
 import { type LoadedConfig, loadConfigFile } from '../keys/load.js';
 import { asciiLower } from '../keys/problems.js';
 import { keyword, type Statement } from '../keys/tree.js';
+import { Err, Ok, type Result } from '../result.js';
 
 // ---------------------------------------------------------------------------------------------
 // Public types
@@ -82,11 +82,11 @@ export interface NamedConfigOptions {
    * includes then resolve against the directory of named.conf, and a path that needs it is a
    * `relative-path` error.
    */
-  readonly workingDirectory?: string;
+  readonly workingDirectory?: string | undefined;
   /** Reading settles (with a `timeout` error) by this many milliseconds. Default 10 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborting settles the read at once with an `aborted` error. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A zone in named.conf: which one to look up. */

@@ -94,25 +94,25 @@ export interface NamedProcessSearch {
 /** Options of {@link findNamedProcess}. */
 export interface FindNamedOptions {
   /** A pid given by the operator: checked, never trusted blindly. */
-  readonly pid?: number;
+  readonly pid?: number | undefined;
   /** named's pid file. Default: named.conf's `pid-file`, else `/run/named/named.pid`. */
-  readonly pidFile?: string;
+  readonly pidFile?: string | undefined;
   /** named.conf, to read `pid-file` (and `directory` for a relative one). */
-  readonly configFile?: string;
+  readonly configFile?: string | undefined;
   /**
    * The host's named executable (not a wrapper script): the `exe` check compares with it. It
    * must be a root-owned regular file that no one else can write, reached through root-owned
    * directories and links (see `named-binary.ts`); otherwise the `exe` check cannot pass.
    * Default: the first of `/usr/sbin/named`, `/usr/local/sbin/named`.
    */
-  readonly namedBinary?: string;
+  readonly namedBinary?: string | undefined;
   /** named's boot time from `rndc status`: the process must have started then. */
-  readonly bootTime?: Date;
+  readonly bootTime?: Date | undefined;
   /** Prefer, among several verified nameds, the one whose directory holds this path. */
-  readonly zoneFile?: string;
+  readonly zoneFile?: string | undefined;
   /** Absolute deadline (`Date.now()` ms) for the /proc scan. */
-  readonly deadline?: number;
-  readonly signal?: AbortSignal;
+  readonly deadline?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Debian's and Fedora's compiled-in default `pid-file`. */

@@ -36,10 +36,10 @@
 import type { BigIntStats, Stats } from 'node:fs';
 import { lstat, opendir, realpath, unlink } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { settleWorkBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { fileType } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 import { serialBefore } from '../serial.js';
 import { isMountPoint, parseMountInfo } from './mountinfo.js';
 import { namedDirectory } from './named-config.js';
@@ -54,11 +54,11 @@ import { readZoneFileSerial } from './zonefile.js';
 /** Options of {@link removeStaleTmpFiles}. */
 export interface RemoveStaleTmpFilesOptions extends ZoneOnDisk {
   /** Decide and report, remove nothing (each file that would go is `would-remove`). */
-  readonly dryRun?: boolean;
+  readonly dryRun?: boolean | undefined;
   /** The call settles by this many milliseconds. Default 30 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborting stops the removals at once (files already removed stay removed). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** What happened to one `tmp-*` entry. */

@@ -1,6 +1,6 @@
 /**
  * When named writes a dynamic zone to disk: every trigger of a dump in BIND 9.18, as a typed
- * table (research/dump-behaviour.md §1.2, §1.4, §3.3, §7.1), and {@link expectedDiskEffect},
+ * table (from lib/dns/zone.c and bin/named/server.c in BIND), and {@link expectedDiskEffect},
  * which turns an operation and its time into what to expect on disk and when.
  *
  * The mechanism behind every row: a trigger calls `zone_needdump(zone, delay)`, which marks the
@@ -97,7 +97,7 @@ const SHORT_DELAY: readonly [number, number] = Object.freeze([24, 30] as const);
 
 /**
  * Every trigger of a zone dump in BIND 9.18, and the operations that look like one but are not.
- * Read-only; the order follows research/dump-behaviour.md §1.2.
+ * Read-only; the timed triggers come first, then the commands.
  */
 export const dumpTriggers: readonly DumpTrigger[] = Object.freeze(
   (

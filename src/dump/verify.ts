@@ -3,7 +3,7 @@
  *
  * named answers `sync`, `freeze` and `stop` when the dump is merely scheduled; the dump runs later
  * on a worker thread, writes `tmp-XXXXXXXXXX` next to the zone file and renames it over the file.
- * Its outcome only reaches named's log (research/dump-behaviour.md §1.3–§1.4). So this module
+ * Its outcome only reaches named's log (`dump_done()` in BIND's lib/dns/zone.c). So this module
  * compares the serial in the file on disk (read without the journal) with the serial named serves,
  * and watches the file's mtime, new `tmp-*` files, the journal and the log, until the serials agree
  * or the evidence says the dump failed (§4.1, §4.3). It never says "written" without serial
@@ -19,10 +19,10 @@ import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
+import { Err, Ok, type Result } from '../result.js';
 import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './diagnose.js';
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
@@ -57,69 +57,69 @@ export interface ZoneOnDisk {
   /** The zone. */
   readonly zone: string;
   /** The zone's class, when not IN. */
-  readonly class?: string;
+  readonly class?: string | undefined;
   /** The zone's view, when views are in use. */
-  readonly view?: string;
+  readonly view?: string | undefined;
   /** The zone file; default: zonestatus `files:` resolved against `directory`. */
-  readonly zoneFile?: string;
+  readonly zoneFile?: string | undefined;
   /** named's `directory` option; default: read from the named.conf that `rndc status` names. */
-  readonly directory?: string;
+  readonly directory?: string | undefined;
 }
 
 /** Options of {@link verifyZoneWritten}. */
 export interface VerifyOptions extends ZoneOnDisk {
   /** named's log file, for the dump error lines (strongly recommended). */
-  readonly log?: string;
+  readonly log?: string | undefined;
   /**
    * The zone's journal, as named sees it (relative: to `directory`). Default: the zone's
    * `journal` statement in named.conf (`namedConf`, or the one `rndc status` names when it is
    * asked for `directory`), else `<zone file>.jnl`, BIND's default.
    */
-  readonly journalFile?: string;
+  readonly journalFile?: string | undefined;
   /**
    * named's configuration file: `directory` (when not given) and the zone's `journal` are read
    * from it. Default: the one `rndc status` names, asked only when `directory` is needed.
    */
-  readonly namedConf?: string;
+  readonly namedConf?: string | undefined;
   /**
    * How long the call may take, storage diagnosis included: it settles by then whatever the
    * files do (a FIFO, a hung file system). Default 10 s. {@link snapshotZone} settles by it too.
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Poll interval. Default 100 ms. */
-  readonly pollMs?: number;
+  readonly pollMs?: number | undefined;
   /** State before the command, when the caller took it (sync/freeze take it before sending). */
-  readonly before?: DumpSnapshot;
+  readonly before?: DumpSnapshot | undefined;
   /**
    * Without `before`: how far back dump errors in the log and new `tmp-*` files count as
    * evidence — "did the sync I ran earlier work?". Default: 16 minutes, one retry period of
    * named's failed dumps (676–900 s), so a failure that keeps repeating is always in the window.
    * With or without `before`, how far back the log's journal failures count (same default).
    */
-  readonly since?: Date;
+  readonly since?: Date | undefined;
   /** named's pid, for the storage diagnosis on failure (its uid, capabilities and mounts). */
-  readonly namedPid?: number;
+  readonly namedPid?: number | undefined;
   /**
    * named's executable, when not `/usr/sbin/named` or `/usr/local/sbin/named`: the storage
    * diagnosis verifies named's identity against it (`namedBinary` of {@link diagnoseZoneStorage}).
    */
-  readonly namedBinary?: string;
+  readonly namedBinary?: string | undefined;
   /**
    * Use `namedPid` for the storage diagnosis even when it fails the identity checks, because the
    * caller vouches for it: a sidecar in named's pod, whose image has no named binary to compare
    * with (`trustNamedPid` of {@link diagnoseZoneStorage}). Default false.
    */
-  readonly trustNamedPid?: boolean;
+  readonly trustNamedPid?: boolean | undefined;
   /** Run {@link diagnoseZoneStorage} when the dump failed or could not be proven. Default true. */
-  readonly diagnose?: boolean;
+  readonly diagnose?: boolean | undefined;
   /** Stops waiting at once; the verdict is then `unknown` (a `not-verified` error for sync/freeze). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * named answered the command with a failure of the dump itself ({@link refusedFlush}): the
    * verdict is then `failed` whatever the files show, and the log is read briefly for the line
    * that says which step failed.
    */
-  readonly refused?: RefusedFlush;
+  readonly refused?: RefusedFlush | undefined;
 }
 
 /**
@@ -640,7 +640,7 @@ async function takeSnapshot(
           Promise.resolve(new NamedLogWatcher(logPath).mark()),
         )
       : undefined,
-    servedSerial: status.value.serial ?? 0,
+    servedSerial: status.value.serial,
     journal: journal.journal,
     journalFile,
     problems: problems.map((problem) => problem.message),
@@ -719,7 +719,7 @@ async function verifyLoop(
   for (;;) {
     const status = await zoneStatusOf(options, run);
     if (status.isErr()) return status;
-    const served = status.value.serial ?? 0;
+    const served = status.value.serial;
     const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
     state.served = served;
     state.signedServed = signedServed;

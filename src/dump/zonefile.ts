@@ -26,9 +26,9 @@
 import type { FileHandle } from 'node:fs/promises';
 import { realpath } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import { type FileProblem, openRegularFile } from '../files/regular-file.js';
+import { Err, Ok, type Result } from '../result.js';
 import { decodeName, Name, parseName } from '../update/names.js';
 
 // ---------------------------------------------------------------------------------------------
@@ -126,7 +126,7 @@ export interface ReadZoneFileOptions {
    * `'text'`, `'raw'` or `'auto'` (default): a file starting with a NUL byte is taken as raw
    * (a text zone file never can: named rejects NUL outside comments), anything else as text.
    */
-  readonly format?: 'text' | 'raw' | 'auto';
+  readonly format?: 'text' | 'raw' | 'auto' | undefined;
   /**
    * Directory that relative `$INCLUDE` paths are resolved against. named opens them relative
    * to its working directory, which is its `options { directory }` (named `chdir`s there), NOT
@@ -134,24 +134,24 @@ export interface ReadZoneFileOptions {
    * named's directory for files named loads. Default: the directory of the zone file (right
    * when the zone file sits in named's directory, the common layout).
    */
-  readonly baseDir?: string;
+  readonly baseDir?: string | undefined;
   /** The zone's class: `IN` (default), `CH`, `HS`, or `CLASSnnn`. */
-  readonly class?: string;
+  readonly class?: string | undefined;
   /**
    * Most bytes read, over all files, before giving up with `too-large`. Default 64 MiB. Only
    * what precedes the SOA is read, so this bounds hostile or absurd files, not normal zones.
    */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Most `$INCLUDE` files opened. Default 256. */
-  readonly maxIncludes?: number;
+  readonly maxIncludes?: number | undefined;
   /**
    * Absolute deadline (`Date.now()` milliseconds): reading stops with `timeout` when it passes.
    * Checked before every open and read; a read stuck in the kernel is not interrupted (callers
    * that must return by a deadline race this with it).
    */
-  readonly deadline?: number;
+  readonly deadline?: number | undefined;
   /** Stops reading with `timeout` when aborted. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Deepest `$INCLUDE` nesting accepted (the zone file itself is depth 0). */

@@ -19,7 +19,7 @@
  */
 import { constants, type Stats } from 'node:fs';
 import { type FileHandle, lstat, open, stat } from 'node:fs/promises';
-import { Err, Ok, type Result } from 'ts-results-es';
+import { Err, Ok, type Result } from '../result.js';
 
 /** What kind of thing was found where a regular file was expected. */
 export type FileType =
@@ -69,7 +69,7 @@ export interface OpenRegularOptions {
    * Follow a symbolic link at `path` (its target must be a regular file too). Default true:
    * Kubernetes ConfigMap files are symbolic links to `..data/…`.
    */
-  readonly followSymlinks?: boolean;
+  readonly followSymlinks?: boolean | undefined;
 }
 
 /** Describes a stat result's file type. */
@@ -164,8 +164,8 @@ export interface ReadRegularOptions extends OpenRegularOptions {
   /** Largest size read; a larger file is `too-large` (nothing is read). */
   readonly maxBytes: number;
   /** Absolute deadline, `Date.now()` milliseconds: reading stops with `timeout`. */
-  readonly deadline?: number;
-  readonly signal?: AbortSignal;
+  readonly deadline?: number | undefined;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** A file read whole by {@link readRegularFile}. */
@@ -219,7 +219,10 @@ export async function readRegularFile(
 }
 
 /** Whether the caller's deadline has passed or its signal aborted. */
-function expired(options: { deadline?: number; signal?: AbortSignal }): boolean {
+function expired(options: {
+  deadline?: number | undefined;
+  signal?: AbortSignal | undefined;
+}): boolean {
   return (
     options.signal?.aborted === true ||
     (options.deadline !== undefined && Date.now() >= options.deadline)

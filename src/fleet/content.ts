@@ -5,9 +5,9 @@
  * order their transfers come in. Memory: 32 bytes per record, bounded by `maxRecords`.
  */
 import { createHash } from 'node:crypto';
-import type { Result } from 'ts-results-es';
-import { Err, Ok } from 'ts-results-es';
 import type { Key } from '../keys/key.js';
+import type { Result } from '../result.js';
+import { Err, Ok } from '../result.js';
 import { encodeRecord } from '../update/message.js';
 import { type AxfrError, type AxfrRecord, receiveAxfr } from '../xfr/axfr.js';
 

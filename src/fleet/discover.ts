@@ -42,7 +42,7 @@ export interface DiscoveryQuery {
   /** Ends the discovery early. */
   readonly signal?: AbortSignal | undefined;
   /** Most server names followed. Default 32. */
-  readonly maxServers?: number;
+  readonly maxServers?: number | undefined;
 }
 
 /** What discovery found, and what it could not resolve. */

@@ -12,7 +12,6 @@
  */
 import { inspect } from 'node:util';
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import {
   type CallOptions,
   type DumpedResponse,
@@ -27,6 +26,7 @@ import { settleBy } from '../deadline.js';
 import type { DumpError } from '../dump/errors.js';
 import type { ConfigError } from '../errors.js';
 import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
+import { Err, Ok, type Result } from '../result.js';
 
 const log = createDebug('rndc:fleet');
 
@@ -38,12 +38,12 @@ export const DEFAULT_FLEET_TIMEOUT_MS = 30_000;
 /** One server of a fleet: how to reach its control channel, and (for verification) its files. */
 export interface FleetServer extends Omit<RndcClientOptions, 'maxConnections' | 'timeoutMs'> {
   /** How the server is called in results and summaries. Default: `host#port`. */
-  readonly name?: string;
+  readonly name?: string | undefined;
   /**
    * Per-server dump verification settings (zone file, named.conf, log…) merged under the call's
    * `verify` settings; the client's `named` option gives log, directory, pid and binary.
    */
-  readonly verify?: VerifyDumpOptions;
+  readonly verify?: VerifyDumpOptions | undefined;
 }
 
 /** A server given as an existing client (from `RndcClient.fromConfig`, say). */
@@ -61,22 +61,22 @@ export interface RndcFleetOptions {
   /** The servers, in the order results are reported. Names must be unique. */
   readonly servers: readonly (FleetServer | FleetClient)[];
   /** Servers worked on at the same time (each holds one connection). Default 8. */
-  readonly concurrency?: number;
+  readonly concurrency?: number | undefined;
   /**
    * Deadline of each server's whole call — command, and dump verification when asked — from
    * when its turn starts. Default 30 s.
    */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborts every call of the fleet (servers not yet started report `aborted`). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of one fleet call. */
 export interface FleetCallOptions {
   /** Per-server deadline of this call; overrides the fleet's `timeoutMs`. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborts this call. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /** Options of zone commands: `class`, `view`, plus {@link FleetCallOptions}. */
@@ -88,7 +88,7 @@ export interface FleetDumpOptions extends FleetZoneOptions {
    * Prove on each server that named wrote the zone file (`true`, or settings applied to every
    * server on top of its own `verify`). The verification budget is the per-server deadline.
    */
-  readonly verify?: boolean | VerifyDumpOptions;
+  readonly verify?: boolean | VerifyDumpOptions | undefined;
 }
 
 /** How one server's call ended. */
@@ -294,7 +294,7 @@ export class RndcFleet {
   /** `thaw zone` on every server (with `wait`: until zonestatus says it is no longer frozen). */
   thaw(
     zone: string,
-    options: FleetZoneOptions & { readonly wait?: boolean } = {},
+    options: FleetZoneOptions & { readonly wait?: boolean | undefined } = {},
   ): Promise<FleetResult<RndcResponse>> {
     return this.#fanOut(options, (m, call) =>
       m.client.thaw(zone, {

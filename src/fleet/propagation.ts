@@ -15,11 +15,11 @@
  * Every call settles by its deadline; nothing here throws for what a server sends.
  */
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { RndcClient } from '../control/client.js';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { isSerial } from '../serial.js';
 import { TYPE_SOA } from '../update/message.js';
 import { Name, parseName } from '../update/names.js';
@@ -33,22 +33,22 @@ export interface PropagationServer {
   /** An IP address (or a host name for the SOA queries; content comparison needs an address). */
   readonly host: string;
   /** DNS port. Default 53. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /**
    * TSIG key for this server's queries and transfers; `null`: unsigned even when the call has a
    * default `key`. Default: the call's `key`.
    */
-  readonly key?: Key | KeySpec | null;
+  readonly key?: Key | KeySpec | null | undefined;
   /** A name for reports (`ns2`, `hidden`…). */
-  readonly label?: string;
+  readonly label?: string | undefined;
   /** Control channel of this server, for {@link WaitForPropagationOptions.nudge}. */
-  readonly rndc?: RndcClient;
+  readonly rndc?: RndcClient | undefined;
 }
 
 /** A server discovery asks. */
 export interface DiscoveryVia extends PropagationServer {
   /** Ask with RD=1 (a resolver). Default true. */
-  readonly recursive?: boolean;
+  readonly recursive?: boolean | undefined;
 }
 
 /** How to find servers from the DNS (see discover.ts). */
@@ -57,16 +57,16 @@ export interface DiscoverOptions {
    * Whom to ask: default the primary (RD=0). A resolver given here is asked with RD=1
    * (`recursive`, default true for it).
    */
-  readonly via?: DiscoveryVia;
+  readonly via?: DiscoveryVia | undefined;
   /** DNS port of discovered servers. Default 53. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /**
    * Turns a discovered server into one to check (its port, key, rndc…), or leaves it out
    * (`undefined`). Default: `{ host: address, port, label: name }`.
    */
   readonly map?: (server: DiscoveredServer) => PropagationServer | undefined;
   /** Most server names followed. Default 32. */
-  readonly maxServers?: number;
+  readonly maxServers?: number | undefined;
 }
 
 /** Options of {@link checkPropagation}. */
@@ -77,25 +77,25 @@ export interface CheckPropagationOptions {
    * The reference: its serial is the target when `serial` is not given, its transfer the
    * reference content. Required unless `serial` is given (and then content is not compared).
    */
-  readonly primary?: PropagationServer;
+  readonly primary?: PropagationServer | undefined;
   /** Servers to check (hidden secondaries included). */
-  readonly servers?: readonly PropagationServer[];
+  readonly servers?: readonly PropagationServer[] | undefined;
   /** Also check the servers found in the zone's NS set and SOA MNAME. */
-  readonly discover?: boolean | DiscoverOptions;
+  readonly discover?: boolean | DiscoverOptions | undefined;
   /** The serial each server must serve (or pass, in RFC 1982 order). Default: the primary's. */
-  readonly serial?: number;
+  readonly serial?: number | undefined;
   /** Default TSIG key of every server (each may override it). */
-  readonly key?: Key | KeySpec;
+  readonly key?: Key | KeySpec | undefined;
   /** Compare each server's zone content with the primary's (AXFR digests). */
-  readonly compareContent?: boolean;
+  readonly compareContent?: boolean | undefined;
   /** When the primary got the target serial: stale verdicts then carry `lagSeconds`. */
-  readonly changedAt?: Date | number;
+  readonly changedAt?: Date | number | undefined;
   /** Deadline of the whole call, ms. Default 10 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Ends the call early; what was found so far is returned (`unreachable` for the rest). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /** Query over TCP from the start. */
-  readonly tcp?: boolean;
+  readonly tcp?: boolean | undefined;
 }
 
 /** One server's verdict. */
@@ -211,28 +211,28 @@ export async function checkPropagation(
 /** How {@link WaitForPropagationOptions.nudge} nudges the secondaries. */
 export interface NudgeOptions {
   /** `retransfer` instead of `refresh`; `'force'`: `retransfer -force` (BIND 9.20.1+). */
-  readonly retransfer?: boolean | 'force';
+  readonly retransfer?: boolean | 'force' | undefined;
 }
 
 /** Options of {@link waitForPropagation}. */
 export interface WaitForPropagationOptions extends CheckPropagationOptions {
   /** Deadline of the whole wait, ms. Default 60 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Deadline of each server's check in one round, ms. Default 2 000. */
-  readonly attemptTimeoutMs?: number;
+  readonly attemptTimeoutMs?: number | undefined;
   /** Servers that must serve the target for the goal to be met. Default: all of them. */
-  readonly quorum?: number;
+  readonly quorum?: number | undefined;
   /**
    * Before waiting: `rndc notify` on the primary and `rndc refresh` on every secondary not
    * serving the target (those with an `rndc` client). `{ retransfer: true }` sends `retransfer`
    * instead of `refresh`; `{ retransfer: 'force' }` sends `retransfer -force` (BIND 9.20.1+; an
    * older server gets nothing and the nudge says `not-in-this-version`).
    */
-  readonly nudge?: boolean | NudgeOptions;
+  readonly nudge?: boolean | NudgeOptions | undefined;
   /** First pause between rounds, ms; doubles each round up to `maxIntervalMs`. Default 200. */
-  readonly intervalMs?: number;
+  readonly intervalMs?: number | undefined;
   /** Longest pause between rounds, ms. Default 5 000. */
-  readonly maxIntervalMs?: number;
+  readonly maxIntervalMs?: number | undefined;
 }
 
 /** One rndc command a nudge sent. */
@@ -726,7 +726,7 @@ async function makePlan(
     );
   let defaultKey: Key | undefined;
   if (options.key !== undefined) {
-    const key = options.key instanceof Key ? Ok(options.key) : Key.from(options.key);
+    const key = Key.of(options.key);
     if (key.isErr()) return invalid(`key: ${key.error.message}`);
     defaultKey = key.value;
   }
@@ -739,7 +739,7 @@ async function makePlan(
     let key = defaultKey;
     if (server.key === null) key = undefined;
     else if (server.key !== undefined) {
-      const made = server.key instanceof Key ? Ok(server.key) : Key.from(server.key);
+      const made = Key.of(server.key);
       if (made.isErr()) return invalid(`${what}: key: ${made.error.message}`);
       key = made.value;
     }

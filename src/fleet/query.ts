@@ -30,16 +30,16 @@ export interface QueryOptions {
   /** Sign the query and believe only replies that verify. */
   readonly key?: Key | undefined;
   /** RD bit: false for an authoritative server (the checks), true for a resolver (discovery). */
-  readonly recursionDesired?: boolean;
+  readonly recursionDesired?: boolean | undefined;
   /** Absolute deadline, `Date.now()` ms. */
   readonly deadline: number;
   readonly signal?: AbortSignal | undefined;
   /** Interval between UDP sends. Default: a third of the time left, at most 1 s. */
-  readonly retryIntervalMs?: number;
+  readonly retryIntervalMs?: number | undefined;
   /** TCP from the start. */
-  readonly tcp?: boolean;
+  readonly tcp?: boolean | undefined;
   /** Clock in ms (TSIG time). Default `Date.now`. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /** A reply the query accepted. */

@@ -3,8 +3,9 @@
  * "`name value;`", "`name label { … };`", numbers. Errors read like BIND's
  * (`missing ';' before 'secret'`) and carry file and line.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { configError } from './problems.js';
 import { describePart, keyword, type Part, type Statement, type Word } from './tree.js';
 

@@ -15,8 +15,8 @@
  * warning. The key-file readers live in `keyfile.ts` and are re-exported here.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { labelledBlock, locate, plainBlock, readClauses, singleValue, uint32 } from './clauses.js';
 import type { Key } from './key.js';
 import { keyFromStatement } from './keyblock.js';

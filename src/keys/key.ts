@@ -1,7 +1,7 @@
 import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { ConfigError, type SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 
 /** The HMAC algorithms both BIND protocols know, by their BIND names. */
 export const HMAC_ALGORITHMS = [
@@ -49,6 +49,29 @@ export interface KeySpec {
 }
 
 /**
+ * Marks a {@link Key} across copies of this library: the ESM and CommonJS builds (or two
+ * installed versions) each have their own `Key` class, so `instanceof` fails between them.
+ */
+const KEY_BRAND = Symbol.for('rndc.Key');
+
+/** A key made by another copy of this library (see {@link KEY_BRAND}). */
+interface ForeignKey {
+  readonly name: string;
+  readonly algorithmName: string;
+  readonly location: SourceLocation | undefined;
+  secretBytes(): Buffer;
+}
+
+function isForeignKey(value: unknown): value is ForeignKey {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    (value as { [KEY_BRAND]?: unknown })[KEY_BRAND] === true &&
+    typeof (value as { secretBytes?: unknown }).secretBytes === 'function'
+  );
+}
+
+/**
  * Key material for the control channel and for TSIG. The secret is held privately: it never
  * appears in `util.inspect`, `JSON.stringify`, string conversion or error messages.
  */
@@ -70,6 +93,11 @@ export class Key {
    */
   readonly algorithmName: string;
   readonly #secret: Buffer;
+
+  /** Brand read by other copies of this library (ESM/CJS) to accept this key. */
+  get [KEY_BRAND](): true {
+    return true;
+  }
 
   private constructor(
     name: string,
@@ -93,6 +121,17 @@ export class Key {
    */
   static from(spec: KeySpec, location?: SourceLocation): Result<Key, ConfigError> {
     const where = location ? `${location.file}:${location.line}: ` : '';
+    if (typeof spec !== 'object' || spec === null) {
+      return Err(
+        new ConfigError({
+          kind: 'missing-key',
+          message: `${where}no key given (${spec === null ? 'null' : typeof spec})`,
+          remedy:
+            'pass `key: { name, algorithm, secret }` as in a BIND key statement, or a Key (Key.from, parseKeyFile, loadNsupdateKey)',
+          ...(location ? { location } : {}),
+        }),
+      );
+    }
     const name = spec.name;
     if (typeof name !== 'string' || name.length === 0) {
       return Err(
@@ -135,6 +174,20 @@ export class Key {
         String(spec.algorithm).trim().toLowerCase(),
       ),
     );
+  }
+
+  /**
+   * `key` itself when it is a `Key`; a key made by another copy of this library (the ESM build's
+   * in the CommonJS build, or the other way round) copied into this one; else
+   * {@link Key.from}(`key`). A missing key is a `missing-key` error, never a `TypeError`.
+   */
+  static of(key: Key | KeySpec | undefined): Result<Key, ConfigError> {
+    if (key instanceof Key) return Ok(key);
+    if (isForeignKey(key)) {
+      const secret = key.secretBytes().toString('base64');
+      return Key.from({ name: key.name, algorithm: key.algorithmName, secret }, key.location);
+    }
+    return Key.from(key as KeySpec);
   }
 
   /** HMAC of `data` with this key's algorithm and secret (full digest). */

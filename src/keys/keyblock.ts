@@ -2,8 +2,9 @@
  * Interprets one `key "name" { algorithm …; secret "…"; };` statement, the same statement in
  * rndc.conf, rndc.key, named.conf and tsig-keygen output.
  */
-import { Err, type Result } from 'ts-results-es';
+
 import type { ConfigError } from '../errors.js';
+import { Err, type Result } from '../result.js';
 import { labelledBlock, locate, readClauses, singleValue } from './clauses.js';
 import { decodeBase64Strict, HMAC_ALGORITHMS, Key, parseAlgorithm, weakTruncation } from './key.js';
 import { configError, echo, quoteName } from './problems.js';

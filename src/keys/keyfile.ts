@@ -2,8 +2,9 @@
  * Reading keys: key files (rndc.key, tsig-keygen output, named.conf fragments, rndc-confgen
  * output) and nsupdate-style `-y [alg:]name:secret` strings.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import type { ConfigError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { decodeBase64Strict, HMAC_ALGORITHMS, Key, parseAlgorithm } from './key.js';
 import { keyNameId, keyNameProblem } from './key-name.js';
 import { keyFromStatement, type WarningSink } from './keyblock.js';
@@ -15,7 +16,7 @@ import { keyword, parseStatements, type Statement } from './tree.js';
 /** Options of {@link parseKeyText}. */
 export interface ParseKeyTextOptions {
   /** Receives a `file:line: …` warning for each statement or clause ignored. */
-  readonly onWarning?: WarningSink;
+  readonly onWarning?: WarningSink | undefined;
 }
 
 /** Options of {@link parseKeyFile}: how includes are followed, where warnings go. */

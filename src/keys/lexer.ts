@@ -11,8 +11,9 @@
  *
  * One pass, linear time, no backtracking; the input length is capped at {@link MAX_CONFIG_CHARS}.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import type { ConfigError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { configError } from './problems.js';
 
 /** Largest configuration text accepted, in UTF-16 code units (8 Mi). */

@@ -13,8 +13,8 @@
  * is an `include-loop` error naming the chain.
  */
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { tokenize } from './lexer.js';
 import { configError, quoteName } from './problems.js';
 import { type ReadFileFn, readConfigText, readFileBounded } from './read.js';
@@ -34,16 +34,16 @@ export interface IncludeOptions {
    * the file containing the `include`. BIND itself uses the working directory
    * (`process.cwd()`).
    */
-  readonly baseDir?: string;
+  readonly baseDir?: string | undefined;
   /** Reads an included file. Default: a bounded read of a regular file from disk. */
-  readonly readFile?: ReadFileFn;
+  readonly readFile?: ReadFileFn | undefined;
   /**
    * Follow `options { directory }` as named does: named changes its working directory as soon
    * as that option is parsed (BIND 9.16–9.20 `directory_callback`, server.c), so relative
    * includes after it resolve against `directory`, those before it against `baseDir`.
    * Default false.
    */
-  readonly followDirectory?: boolean;
+  readonly followDirectory?: boolean | undefined;
 }
 
 /** A configuration with its includes expanded. */

@@ -16,8 +16,8 @@
  * not check it either).
  */
 import { basename } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { locate } from './clauses.js';
 import {
   DIGEST_BYTES,
@@ -60,15 +60,15 @@ export interface DnssecKeyPairPaths {
 /** Options of {@link parseDnssecKeyPair}. */
 export interface ParseDnssecKeyPairOptions {
   /** Reads a file. Default: a bounded read of a regular file from disk. */
-  readonly readFile?: ReadFileFn;
+  readonly readFile?: ReadFileFn | undefined;
   /** Receives `file:line: …` warnings (deprecated format, data BIND ignores). */
-  readonly onWarning?: WarningSink;
+  readonly onWarning?: WarningSink | undefined;
 }
 
 /** Options of {@link loadNsupdateKey}. */
 export interface LoadNsupdateKeyOptions extends IncludeOptions {
   /** Receives `file:line: …` warnings. */
-  readonly onWarning?: WarningSink;
+  readonly onWarning?: WarningSink | undefined;
 }
 
 /**

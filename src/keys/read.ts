@@ -4,8 +4,8 @@
  */
 import { constants } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { configError, type ProblemExtras, quoteName } from './problems.js';
 
 /** Largest configuration file read, in bytes (4 MiB). */

@@ -1,7 +1,7 @@
 /**
  * Which server, port, addresses and key the rndc tool would use: `rndc [-c file] [-k file]
  * [-s server] [-p port] [-y key] [-b address]`, reproduced rule by rule (BIND 9.18
- * `bin/rndc/rndc.c`, research/rndc-protocol.md §7.2), including its less obvious corners:
+ * `bin/rndc/rndc.c`), including its less obvious corners:
  *
  * - rndc.conf wins: when it exists, the key file (`-k`) is not read at all.
  * - Without rndc.conf ("key-only" mode) the key file's single key is used whatever `-y` says,
@@ -12,8 +12,8 @@
  */
 import { stat } from 'node:fs/promises';
 import { isIPv4, isIPv6 } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
 import type { ConfigError, SourceLocation } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { loadRndcConf, type RndcConf } from './config.js';
 import type { Key } from './key.js';
 import { keyFromStatement } from './keyblock.js';
@@ -35,21 +35,21 @@ export const MAX_RNDC_SECRET_BYTES = 1024;
 /** The rndc tool's command-line choices, by name; every one is optional. */
 export interface ResolveRndcTargetOptions extends IncludeOptions {
   /** `-c`: the rndc.conf to use. Must exist when given. */
-  readonly configFile?: string;
+  readonly configFile?: string | undefined;
   /** `-k`: the key file used when there is no rndc.conf. */
-  readonly keyFile?: string;
+  readonly keyFile?: string | undefined;
   /** `-s`: server name or address, compared with `server` statements ignoring case. */
-  readonly server?: string;
+  readonly server?: string | undefined;
   /** `-p`: control port, 1–65535. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** `-y`: name of the key to use (an rndc.conf `key`). Ignored in key-only mode, as by rndc. */
-  readonly keyName?: string;
+  readonly keyName?: string | undefined;
   /** `-b`: source address; an IPv4 address sets the IPv4 source, an IPv6 one the IPv6 source. */
-  readonly sourceAddress?: string;
+  readonly sourceAddress?: string | undefined;
   /** rndc.conf used when `configFile` is not given. Default {@link DEFAULT_RNDC_CONF}. */
-  readonly defaultConfigFile?: string;
+  readonly defaultConfigFile?: string | undefined;
   /** Key file used when `keyFile` is not given. Default {@link DEFAULT_RNDC_KEY}. */
-  readonly defaultKeyFile?: string;
+  readonly defaultKeyFile?: string | undefined;
 }
 
 /** One address to try, in order; the next one is tried only when connecting fails. */

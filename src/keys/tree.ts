@@ -7,8 +7,9 @@
  * {@link Statement.block} expose directly; {@link Statement.parts} keeps everything in order for
  * the rest (`inet * allow { any; } keys { k; };`).
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import type { ConfigError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import type { Token } from './lexer.js';
 import { asciiLower, configError, echo } from './problems.js';
 

@@ -6,7 +6,7 @@
  * Two sources, tried in this order by default:
  *
  * 1. **a tmp file**: a dump whose `rename()` failed leaves a complete `tmp-XXXXXXXXXX` next to the
- *    zone file (research: BIND's masterdump writes the whole zone there first). The newest one
+ *    zone file (BIND's lib/dns/masterdump.c writes the whole zone there first). The newest one
  *    whose serial is the served serial is *copied* — never moved, so named's state is untouched —
  *    through a descriptor opened without following links and checked to be a regular file; the
  *    copy is refused if the file changed while it was read.
@@ -21,7 +21,6 @@
 import { constants } from 'node:fs';
 import { type FileHandle, lstat, open, opendir, realpath, rm } from 'node:fs/promises';
 import { basename, dirname, join, resolve } from 'node:path';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { settleWorkBy } from '../deadline.js';
 import { isNamedTmpFile } from '../dump/tmp-name.js';
 import type { ZoneOnDisk } from '../dump/verify.js';
@@ -30,6 +29,7 @@ import { readZoneFileSerial } from '../dump/zonefile.js';
 import { RndcLibraryError } from '../errors.js';
 import { describeFileProblem, openRegularFile } from '../files/regular-file.js';
 import type { Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { type AxfrError, receiveAxfr, recordText } from '../xfr/axfr.js';
 import { type CheckzoneOutcome, findCheckzone, runCheckzone } from './checkzone.js';
 
@@ -86,35 +86,37 @@ export type RecoverSource = 'auto' | 'tmp' | 'axfr';
 /** Options of {@link recoverZone}. */
 export interface RecoverOptions extends ZoneOnDisk {
   /** The zone's journal, when not `<zone file>.jnl` (refused as an output path). */
-  readonly journal?: string;
+  readonly journal?: string | undefined;
   /** Output file. Default: `<outDir>/<zone>.recovered-<serial>.zone`. */
-  readonly output?: string;
+  readonly output?: string | undefined;
   /** Directory of the default output file. Default: the process's working directory. */
-  readonly outDir?: string;
+  readonly outDir?: string | undefined;
   /** `auto` (default): a tmp file with the served serial if there is one, else AXFR. */
-  readonly source?: RecoverSource;
+  readonly source?: RecoverSource | undefined;
   /** Where to transfer from: named's DNS address and port, and the TSIG key allow-transfer wants. */
-  readonly transfer?: {
-    /** named's DNS address. Default 127.0.0.1. */
-    readonly host?: string;
-    /** named's DNS port. Default 53. */
-    readonly port?: number;
-    /** TSIG key for `allow-transfer { key … }`: every message of the answer must verify. */
-    readonly key?: Key | undefined;
-    /** Bound on the answer's bytes (see `receiveAxfr`). */
-    readonly maxBytes?: number;
-    /** Bound on the answer's records. */
-    readonly maxRecords?: number;
-    /** Longest wait for each message, in ms. */
-    readonly messageTimeoutMs?: number;
-  };
+  readonly transfer?:
+    | {
+        /** named's DNS address. Default 127.0.0.1. */
+        readonly host?: string | undefined;
+        /** named's DNS port. Default 53. */
+        readonly port?: number | undefined;
+        /** TSIG key for `allow-transfer { key … }`: every message of the answer must verify. */
+        readonly key?: Key | undefined;
+        /** Bound on the answer's bytes (see `receiveAxfr`). */
+        readonly maxBytes?: number | undefined;
+        /** Bound on the answer's records. */
+        readonly maxRecords?: number | undefined;
+        /** Longest wait for each message, in ms. */
+        readonly messageTimeoutMs?: number | undefined;
+      }
+    | undefined;
   /**
    * named-checkzone to run: a path (only root may control it and the directories above it), `false` not to run
    * it, default the first of `/usr/bin`, `/usr/sbin`, `/usr/local/bin`, `/usr/local/sbin`.
    */
-  readonly checkzone?: string | false;
+  readonly checkzone?: string | false | undefined;
   /** How long the whole call may take. Default 120 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Stops the call (`aborted`); a copy in progress is removed. */
   readonly signal?: AbortSignal | undefined;
 }

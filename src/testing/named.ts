@@ -63,18 +63,18 @@ export interface ZoneSpec {
    */
   readonly kind: ZoneKind;
   /** Extra RR lines in presentation format, relative to the zone origin (`host1 300 A 192.0.2.9`). */
-  readonly records?: readonly string[];
+  readonly records?: readonly string[] | undefined;
   /** SOA serial of the zone file. Default 2024010101. */
-  readonly serial?: number;
+  readonly serial?: number | undefined;
   /**
    * The zone's `file` as written in named.conf, relative to named's `directory` (the instance
    * directory; no `..`, not absolute). Subdirectories are created. Default `zones/<name>.db`.
    */
-  readonly fileName?: string;
+  readonly fileName?: string | undefined;
   /** Overrides whether `allow-update` is written. Default: true except for `static`. */
-  readonly allowUpdate?: boolean;
+  readonly allowUpdate?: boolean | undefined;
   /** Extra statements inside the zone block, e.g. `masterfile-format raw;`. */
-  readonly options?: string;
+  readonly options?: string | undefined;
   /**
    * For `kind: 'secondary'`: the servers the zone is transferred from (the `primaries`
    * statement), e.g. another instance's `{ port: primary.dnsPort, keyName: 'xfr-key' }`. The
@@ -83,17 +83,17 @@ export interface ZoneSpec {
    * from, written as text, so the zone gets `masterfile-format text;` unless `options` set a
    * format: a secondary's default is raw); otherwise named creates it after the first transfer.
    */
-  readonly primaries?: readonly ZonePrimary[];
+  readonly primaries?: readonly ZonePrimary[] | undefined;
 }
 
 /** One server a secondary zone transfers from. */
 export interface ZonePrimary {
   /** IPv4 address. Default 127.0.0.1. */
-  readonly host?: string;
+  readonly host?: string | undefined;
   /** Its DNS port. */
   readonly port: number;
   /** The TSIG key that signs the transfer (a {@link StartNamedOptions.sharedKeys} entry's name). */
-  readonly keyName?: string;
+  readonly keyName?: string | undefined;
 }
 
 /** A zone of a started instance. */
@@ -128,27 +128,27 @@ export interface BeforeStartContext {
 /** Options of {@link startNamed}. Every field is optional. */
 export interface StartNamedOptions {
   /** Zones to serve. Default: `dyn.test` (dynamic) and `static.test` (static). */
-  readonly zones?: readonly ZoneSpec[];
+  readonly zones?: readonly ZoneSpec[] | undefined;
   /** Also open a second control listener with `read-only yes;` (same keys). Default false. */
-  readonly readOnlyControl?: boolean;
+  readonly readOnlyControl?: boolean | undefined;
   /** Run named as this user (`named -u user`). Requires running as root. */
-  readonly user?: string;
+  readonly user?: string | undefined;
   /**
    * With `user`: `'user'` (default) chowns the whole instance directory to that user so named
    * can write zone files, journals and keys; `'leave'` chowns only what named needs to start at
    * all (the directory itself, named.conf, the keys file and the log files) and leaves `zones/`,
    * `keys/` and the zone files owned by the caller, for permission-failure scenarios.
    */
-  readonly ownership?: 'user' | 'leave';
+  readonly ownership?: 'user' | 'leave' | undefined;
   /**
    * Which BIND to run: that version's `named` from `/opt/bind/<version>/bin` (unpacked by
    * `scripts/bind-versions.sh`). Default: `RNDC_BIND_VERSION` when set, else `named` from
    * `$PATH` or `/usr/sbin`. Ignored when `namedPath` is given. The started named must report
    * this version (`named -v`), or the start fails with kind `wrong-version`.
    */
-  readonly version?: BindVersion;
+  readonly version?: BindVersion | undefined;
   /** Path of the named binary. Default: see `version`. */
-  readonly namedPath?: string;
+  readonly namedPath?: string | undefined;
   /**
    * named's `directory` (its working directory), relative to the instance directory, when it is
    * not the instance directory itself: Debian's layout, where named runs in `/var/cache/bind`
@@ -157,31 +157,31 @@ export interface StartNamedOptions {
    * absolute paths, and `key-directory "keys"` is created below it. Default: the instance
    * directory. No `..`, not absolute.
    */
-  readonly directory?: string;
+  readonly directory?: string | undefined;
   /** Statements inserted into `options { }`. Must not repeat options the helper sets. */
-  readonly extraOptions?: string;
+  readonly extraOptions?: string | undefined;
   /** Text appended to named.conf. */
-  readonly extraConfig?: string;
+  readonly extraConfig?: string | undefined;
   /** Severity of the log channel writing `named.log`. Default `info`. */
-  readonly logSeverity?: LogSeverity;
+  readonly logSeverity?: LogSeverity | undefined;
   /** `print-time` of the log channel. Default `yes` (`24-Nov-2026 18:00:03.204`). */
-  readonly printTime?: LogPrintTime;
+  readonly printTime?: LogPrintTime | undefined;
   /** How long to wait for named to be ready. Default 15 000 ms. */
-  readonly startTimeoutMs?: number;
+  readonly startTimeoutMs?: number | undefined;
   /** How long `stop()` waits after SIGTERM before SIGKILL. Default 10 000 ms. */
-  readonly stopTimeoutMs?: number;
+  readonly stopTimeoutMs?: number | undefined;
   /** Extra environment variables for named, merged over `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Extra named command-line arguments (`['-n', '1']`, `['-d', '3']`). */
-  readonly extraArgs?: readonly string[];
+  readonly extraArgs?: readonly string[] | undefined;
   /** Keep the directory after `stop()` (or a failed start). Also `RNDC_TESTING_KEEP_DIR=1`. */
-  readonly keepDir?: boolean;
+  readonly keepDir?: boolean | undefined;
   /** Parent of the instance directory. Default `os.tmpdir()`. */
-  readonly baseDir?: string;
+  readonly baseDir?: string | undefined;
   /** How many times to start over with new ports when a port is taken. Default 4. */
-  readonly attempts?: number;
+  readonly attempts?: number | undefined;
   /** Called after every file is written and before named starts (set up ownership, mounts…). */
-  readonly beforeStart?: (context: BeforeStartContext) => void | Promise<void>;
+  readonly beforeStart?: ((context: BeforeStartContext) => void | Promise<void>) | undefined;
   /**
    * Run named in a private mount namespace, after bind-mounting `bindMounts` there (relative
    * paths are relative to the instance directory; mounts are made after `beforeStart`). The host
@@ -189,7 +189,7 @@ export interface StartNamedOptions {
    * (a file mounted over the zone file) or a read-only volume. Needs root and util-linux
    * `unshare`; check with `canUseMountNamespace()`. `pid` is still named's pid.
    */
-  readonly mountNamespace?: MountNamespaceOptions;
+  readonly mountNamespace?: MountNamespaceOptions | undefined;
   /**
    * Bytes (base64, at most 56) every key's secret starts with, instead of being wholly random:
    * each secret is these bytes followed by 8 random ones. The keys still differ from each other
@@ -199,13 +199,13 @@ export interface StartNamedOptions {
    * HMAC secret is longer than the hash's block size. Default: `$RNDC_TESTING_KEY_SECRET` when
    * set (this project's test suite puts a canary there and checks that it never leaks).
    */
-  readonly keySecretPrefix?: string;
+  readonly keySecretPrefix?: string | undefined;
   /**
    * More TSIG keys written into named's keys file, beside the instance's own: keys several
    * instances share, e.g. the one a secondary's transfers from a primary are signed with. Their
    * names must differ from the instance's own (`rndc-*`, `update-sha256-128`).
    */
-  readonly sharedKeys?: readonly Key[];
+  readonly sharedKeys?: readonly Key[] | undefined;
 }
 
 /** How named ended. */
@@ -219,9 +219,9 @@ export interface NamedExit {
 /** Options of {@link NamedInstance.waitForLog}. */
 export interface WaitForLogOptions {
   /** Byte offset in named.log to search from (see {@link NamedInstance.logOffset}). Default 0. */
-  readonly since?: number;
+  readonly since?: number | undefined;
   /** Default 10 000 ms. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /** A running throwaway named, as returned by {@link startNamed}. */

@@ -17,7 +17,7 @@ export interface FindBinaryOptions {
    * Look first among this BIND version's tools (`/opt/bind/<version>/bin`, see
    * `scripts/bind-versions.sh`). Default: `RNDC_BIND_VERSION` when set.
    */
-  readonly version?: BindVersion;
+  readonly version?: BindVersion | undefined;
 }
 
 /**
@@ -50,13 +50,13 @@ export function findBinary(name: string, options: FindBinaryOptions = {}): strin
 /** Options of {@link runBinary}. */
 export interface RunBinaryOptions {
   /** Kill the process (SIGKILL) after this many milliseconds. Default 30 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Extra environment variables, merged over `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Working directory. */
-  readonly cwd?: string;
+  readonly cwd?: string | undefined;
   /** Written to the process's stdin, which is then closed. Default: stdin is closed at once. */
-  readonly input?: string | Uint8Array;
+  readonly input?: string | Uint8Array | undefined;
 }
 
 /** Outcome of {@link runBinary}. */
@@ -136,15 +136,15 @@ export interface RndcBinaryTarget {
 /** Options of {@link runRndcBinary}. */
 export interface RunRndcBinaryOptions {
   /** Key used to sign: the instance's key of this algorithm. Default `hmac-sha256`. */
-  readonly algorithm?: HmacAlgorithm;
+  readonly algorithm?: HmacAlgorithm | undefined;
   /** Control port. Default: the instance's read-write control port. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** rndc options placed before the command (`-q`, `-r`, `-V`, …). */
-  readonly extraArgs?: readonly string[];
+  readonly extraArgs?: readonly string[] | undefined;
   /** Path of the rndc binary. Default: the server's own version's `rndc` (see {@link findBinary}). */
-  readonly rndcPath?: string;
+  readonly rndcPath?: string | undefined;
   /** Default 30 000 ms. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
 }
 
 /**

@@ -18,10 +18,8 @@
  * - an unsigned TC reply: following it would resend the update over TCP on a forger's word (a
  *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
-import { isIP } from 'node:net';
 import { inspect } from 'node:util';
 import createDebug from 'debug';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import {
   type PropagationError,
@@ -31,6 +29,8 @@ import {
   waitForPropagation,
 } from '../fleet/propagation.js';
 import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
+import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
+import { Err, Ok, type Result } from '../result.js';
 import {
   RCODE_EXPLANATIONS,
   UpdateError,
@@ -62,31 +62,31 @@ export interface UpdateClientOptions {
   /** The server (primary) to send to: an address or a host name. */
   readonly server: string;
   /** Default 53. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** TSIG key; omit to send unsigned updates (named then normally answers REFUSED). */
-  readonly key?: Key | KeySpec;
+  readonly key?: Key | KeySpec | undefined;
   /** Deadline of one update, retries and TCP fallback included. Default 30 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Interval between UDP sends. Default 3 s (nsupdate's -u). */
-  readonly retryIntervalMs?: number;
+  readonly retryIntervalMs?: number | undefined;
   /** UDP sends in all. Default 4 (nsupdate's -r 3 retries). */
-  readonly tries?: number;
+  readonly tries?: number | undefined;
   /** Always use TCP (nsupdate's -v). */
-  readonly tcp?: boolean;
+  readonly tcp?: boolean | undefined;
   /** Local address to send from. */
-  readonly sourceAddress?: string;
+  readonly sourceAddress?: string | undefined;
   /** TSIG fudge in seconds. Default 300. */
-  readonly fudge?: number;
+  readonly fudge?: number | undefined;
   /** Clock, milliseconds since the epoch. Default `Date.now`; for tests of clock skew. */
-  readonly clock?: () => number;
+  readonly clock?: (() => number) | undefined;
 }
 
 /** Options of one send. */
 export interface SendOptions {
   /** Deadline of this send, retries and TCP fallback included. Default: the client's `timeoutMs`. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Aborts the send; the update may still have been applied (`mayHaveApplied`). */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * After the update is applied, wait until the servers serve it ({@link waitForPropagation}):
    * the target is the serial the primary (this client's server, asked with this client's key
@@ -94,7 +94,7 @@ export interface SendOptions {
    * `timeoutMs` (default 60 s), outside the send's; its outcome is in
    * {@link UpdateResponse.propagation} and never turns a successful send into an error.
    */
-  readonly waitForPropagation?: SendPropagationOptions;
+  readonly waitForPropagation?: SendPropagationOptions | undefined;
 }
 
 /** {@link SendOptions.waitForPropagation}: the wait's options, the zone and target implied. */
@@ -103,7 +103,7 @@ export type SendPropagationOptions = Omit<
   'zone' | 'serial' | 'changedAt' | 'primary'
 > & {
   /** The reference. Default: this client's server and port, with this client's key. */
-  readonly primary?: PropagationServer;
+  readonly primary?: PropagationServer | undefined;
 };
 
 /**
@@ -148,7 +148,8 @@ export interface UpdateResponse {
   readonly ignoredReplyCount: number;
   /**
    * What the update scheduled on named's disk: the journal now, the zone file 676–900 s after
-   * the first change since the last dump (research/dump-behaviour.md §1.2).
+   * the first change since the last dump (`zone_needdump()` in BIND's lib/dns/zone.c: 900 s less
+   * a random part of up to a quarter of it).
    */
   readonly diskEffect: DiskEffectReport;
   /** When the server's reply said the update was applied. */
@@ -223,7 +224,7 @@ export class UpdateClient {
       return;
     }
     if (options.key === undefined) return;
-    const key = options.key instanceof Key ? Ok(options.key) : Key.from(options.key);
+    const key = Key.of(options.key);
     if (key.isErr()) {
       this.#invalid = new UpdateError({
         kind: 'invalid-argument',
@@ -811,29 +812,17 @@ export class UpdateClient {
  * from a socket or a buffer write inside `send()` (a u16 fudge, a port), or never send at all.
  */
 function optionProblem(options: UpdateClientOptions): string | undefined {
-  // A host name here would be resolved by the socket (and `net.connect` throws for it).
-  if (options.sourceAddress !== undefined && isIP(options.sourceAddress) === 0)
-    return `sourceAddress must be an IPv4 or IPv6 address, not ${JSON.stringify(options.sourceAddress)}`;
-  // Milliseconds may be fractional; above 2^31-1 a Node.js timer fires at once.
-  const checks: ReadonlyArray<[string, number | undefined, number, number, boolean]> = [
-    ['port', options.port, 1, 65_535, true],
-    ['fudge', options.fudge, 0, 65_535, true],
-    ['tries', options.tries, 1, 2_147_483_647, true],
-    ['timeoutMs', options.timeoutMs, 0, 2_147_483_647, false],
-    ['retryIntervalMs', options.retryIntervalMs, 0, 2_147_483_647, false],
-  ];
-  for (const [name, value, min, max, integer] of checks) {
-    if (value === undefined) continue;
-    if (
-      typeof value !== 'number' ||
-      !Number.isFinite(value) ||
-      (integer && !Number.isInteger(value)) ||
-      value < min ||
-      value > max
-    )
-      return `${name} must be ${integer ? 'an integer' : 'a number'} from ${min} to ${max}, not ${String(value)}`;
-  }
-  return undefined;
+  return (
+    addressProblem('sourceAddress', options.sourceAddress) ??
+    rangeProblem([
+      ['port', options.port, 1, 65_535, true],
+      ['fudge', options.fudge, 0, 65_535, true],
+      ['tries', options.tries, 1, MAX_TIMER_MS, true],
+      // Milliseconds may be fractional.
+      ['timeoutMs', options.timeoutMs, 0, MAX_TIMER_MS, false],
+      ['retryIntervalMs', options.retryIntervalMs, 0, MAX_TIMER_MS, false],
+    ])
+  );
 }
 
 /** The `too-large` error: nothing was sent. */

@@ -1,6 +1,6 @@
 /**
  * Error values of dynamic update. Every RCODE and every TSIG error is its own kind, with a
- * message a person can act on (research/update-tsig.md §2.6, §3.2).
+ * message a person can act on (RCODEs: RFC 2136 §2.2; TSIG errors: RFC 8945 §5.2).
  */
 import { RndcLibraryError } from '../errors.js';
 

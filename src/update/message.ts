@@ -2,10 +2,11 @@
  * DNS messages for dynamic update: the RFC 2136 UPDATE request, the SOA query used for zone
  * discovery, and a bounded walker over replies that finds every RR (and the TSIG) by offset.
  * Our own RR header writer: dns-packet cannot encode class NONE or an empty typed RDATA, and
- * mis-decodes both (research/update-tsig.md §1). Pure: no I/O.
+ * mis-decodes both (RFC 2136 §2.4 and §2.5 use classes NONE and ANY, and empty RDATA). Pure: no I/O.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import { RndcLibraryError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 import { decodeName, type Name, NameDecoder } from './names.js';
 import { decodeTsigRdata, type TsigRecord, TYPE_TSIG } from './tsig.js';
 

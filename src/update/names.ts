@@ -7,8 +7,8 @@
  * other characters.
  */
 import { inspect } from 'node:util';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
+import { Err, Ok, type Result } from '../result.js';
 
 /** Longest label, in bytes (RFC 1035 §2.3.4). */
 export const MAX_LABEL_BYTES = 63;
@@ -337,7 +337,7 @@ export interface DecodeNameOptions {
    * Follow compression pointers (default `true`). Set `false` where RFC 3597 §4 forbids them,
    * e.g. names inside RDATA read without the enclosing message.
    */
-  readonly compression?: boolean;
+  readonly compression?: boolean | undefined;
 }
 
 /**

@@ -27,9 +27,9 @@
  *   the bad line by then; this parser rejects the whole script up front.
  */
 import { isIPv4, isIPv6 } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { type ErrorDetails, RndcLibraryError } from '../errors.js';
 import { DIGEST_BYTES, decodeBase64Strict, type HmacAlgorithm, Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { checkNamesFailure } from './check-names.js';
 import { checkSvcbFailure } from './check-svcb.js';
 import { Name, parseName } from './names.js';
@@ -41,14 +41,14 @@ import { parseRdataLine, typeFromText } from './rdata.js';
 /** Options of {@link parseNsupdateScript}. */
 export interface ParseNsupdateOptions {
   /** Names the script in messages and key locations. Default `<script>`. */
-  readonly file?: string;
+  readonly file?: string | undefined;
   /** `nsupdate -l`: the `server` command is refused ("cannot reset server in localhost-only mode"). */
-  readonly localOnly?: boolean;
+  readonly localOnly?: boolean | undefined;
   /**
    * Whose nsupdate to follow where versions differ ({@link NSUPDATE_VERSIONS}: known types,
    * the NSEC3PARAM iteration limit). Default `'9.18'`.
    */
-  readonly bindVersion?: NsupdateBindVersion;
+  readonly bindVersion?: NsupdateBindVersion | undefined;
 }
 
 /** The BIND release lines whose nsupdate this parser can follow. */

@@ -1,5 +1,5 @@
 /**
- * Runs an nsupdate script with nsupdate's semantics (research/update-tsig.md §3): the same
+ * Runs an nsupdate script with nsupdate's semantics (bin/nsupdate/nsupdate.c in BIND): the same
  * commands, relative names made absolute against the root, `send` or a blank line to send,
  * nsupdate's output for failures and its exit status — over this library's verified client.
  *
@@ -17,8 +17,9 @@
  * - pending changes that nsupdate silently drops (end of input without `send`, or `quit`) are
  *   reported as warnings.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import type { Key, KeySpec } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { UpdateClient, type UpdateResponse } from './client.js';
 import type { UpdateError, UpdateReplyHeader } from './errors.js';
 import {
@@ -51,44 +52,44 @@ import { Update } from './update.js';
 /** Options of {@link runNsupdateScript}: nsupdate's command-line settings. */
 export interface NsupdateRunOptions {
   /** The key (`-k`/`-y`); a `key` command in the script overrides it. */
-  readonly key?: Key | KeySpec;
+  readonly key?: Key | KeySpec | undefined;
   /**
    * Server when the script has no `server` command (yet). Required one way or the other before
    * any `send` that sends an update: otherwise the run is a `no-server` error and nothing is sent.
    */
-  readonly server?: string;
+  readonly server?: string | undefined;
   /**
    * `nsupdate -l` (localhost-only mode): the server is 127.0.0.1 unless {@link server} says
    * otherwise, and a `server` command in the script is a syntax error, as in nsupdate.
    */
-  readonly localOnly?: boolean;
+  readonly localOnly?: boolean | undefined;
   /** Default port (`-p`). Default 53. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** Always TCP (`-v`). */
-  readonly tcp?: boolean;
+  readonly tcp?: boolean | undefined;
   /** Deadline of each update. Default 30 s. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** UDP retry interval (`-u`), milliseconds. Default 3000. */
-  readonly retryIntervalMs?: number;
+  readonly retryIntervalMs?: number | undefined;
   /** UDP sends in all (`-r` + 1). Default 4. */
-  readonly tries?: number;
+  readonly tries?: number | undefined;
   /** Name of the script in messages. */
-  readonly file?: string;
+  readonly file?: string | undefined;
   /** Whose nsupdate to follow where versions differ (see `NSUPDATE_VERSIONS`). Default 9.18. */
-  readonly bindVersion?: NsupdateBindVersion;
+  readonly bindVersion?: NsupdateBindVersion | undefined;
   /** Aborts the run: the update in flight fails with `aborted`, nothing more is sent. */
-  readonly signal?: AbortSignal;
+  readonly signal?: AbortSignal | undefined;
   /**
    * Called once with the parsed script when the whole script has passed every check, before
    * anything is sent (e.g. to log what is about to run). Not called for a script that is refused.
    */
-  readonly onChecked?: (script: NsupdateScript) => void;
+  readonly onChecked?: ((script: NsupdateScript) => void) | undefined;
   /**
    * What the `version` command prints (one line, without newline), and the first line of `help`
    * (followed by a colon, as nsupdate's). Default `rndc (nsupdate script runner)`; the CLI
    * passes `rndc-js <version>`.
    */
-  readonly versionLine?: string;
+  readonly versionLine?: string | undefined;
 }
 
 /** One `send` and what came of it. */
@@ -750,7 +751,7 @@ function tsigLine(tsig: NonNullable<UpdateReplyHeader['tsig']>): string {
 /** Options of {@link runNsupdateInteractive}. */
 export interface NsupdateInteractiveOptions extends NsupdateRunOptions {
   /** Shows the prompt (nsupdate's `> ` on stdout) before each line is read. */
-  readonly prompt?: () => void;
+  readonly prompt?: (() => void) | undefined;
   /** Receives what each command printed, as soon as it has run. */
   readonly onOutput: (stdout: string, stderr: string) => void;
 }

@@ -14,7 +14,7 @@
  * The codecs live in `./rdata/`, one small table of codecs per group of types; this module
  * holds the registry (which codec for which class and type) and the public entry points.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+import { Err, Ok, type Result } from '../result.js';
 import { Name, parseName } from './names.js';
 import { CORE_CODECS } from './rdata/core.js';
 import { DNSSEC_CODECS } from './rdata/dnssec.js';

@@ -85,9 +85,9 @@ export interface ExchangeOptions {
   /** UDP sends in all (first + retries). */
   readonly tries: number;
   /** Use TCP whatever the size. */
-  readonly tcp?: boolean;
+  readonly tcp?: boolean | undefined;
   /** How long a provisional reply waits for an accepted one. Default: `retryIntervalMs`. */
-  readonly graceMs?: number;
+  readonly graceMs?: number | undefined;
 }
 
 /** A completed exchange. */

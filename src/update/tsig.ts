@@ -1,6 +1,6 @@
 /**
  * TSIG (RFC 8945) for one request/response exchange: signing requests and verifying replies,
- * the way BIND 9.18 does it (research/update-tsig.md §2). Pure: the caller supplies the clock.
+ * the way BIND 9.18 does it (lib/dns/tsig.c in BIND's source). Pure: the caller supplies the clock.
  *
  *   request MAC  = HMAC(key, message-without-TSIG ‖ variables)
  *   response MAC = HMAC(key, u16 len(requestMAC) ‖ requestMAC ‖ reply-without-TSIG ‖ variables)
@@ -74,7 +74,7 @@ export interface TsigRecord {
 export interface SignOptions {
   /** Unix time in seconds. */
   readonly time: number;
-  readonly fudge?: number;
+  readonly fudge?: number | undefined;
 }
 
 /** A signed request. */

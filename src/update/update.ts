@@ -6,7 +6,8 @@
  * Builder methods never throw: a record that does not parse is remembered, and sending the update
  * returns an `invalid-update` error listing every problem with the call that caused it.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+import { type InspectOptionsStylized, inspect } from 'node:util';
+import { Err, Ok, type Result } from '../result.js';
 import { UpdateError } from './errors.js';
 import {
   CLASS_ANY,
@@ -47,14 +48,14 @@ export type RecordInput =
 /** Options of an {@link Update}. */
 export interface UpdateOptions {
   /** The zone's class. Default `IN`. */
-  readonly class?: string;
+  readonly class?: string | undefined;
   /** TTL for added records that name none. Default 3600. */
-  readonly defaultTtl?: number;
+  readonly defaultTtl?: number | undefined;
   /**
    * What relative names are relative to. Default: the zone. `'.'` gives nsupdate's behaviour
    * (relative names are made absolute against the root).
    */
-  readonly origin?: string;
+  readonly origin?: string | undefined;
 }
 
 /** Types that cannot be added or named in an RRset prerequisite (RFC 2136 §3.4.1.2, §2.5.1). */
@@ -68,6 +69,13 @@ const META_TYPES = new Set([
   253,
   254,
 ]);
+
+/** One record in presentation form: owner, TTL, class, type and RDATA, `separator` between. */
+function recordLine(r: WireRecord, separator: string): string {
+  const fields = [r.name.toString(), String(r.ttl), classToText(r.class), typeToText(r.type)];
+  if (r.rdata.length) fields.push(formatRdata(r.type, r.rdata));
+  return fields.join(separator);
+}
 
 /** A dynamic update for one zone. */
 export class Update {
@@ -253,12 +261,29 @@ export class Update {
     const lines = [
       `;; ZONE SECTION:\n;${this.#origin.toString()}\t\t\t${classToText(this.#zoneClass)}\tSOA`,
     ];
-    const render = (r: WireRecord) =>
-      `${r.name.toString()}\t${r.ttl}\t${classToText(r.class)}\t${typeToText(r.type)}${r.rdata.length ? `\t${formatRdata(r.type, r.rdata)}` : ''}`;
+    const render = (r: WireRecord) => recordLine(r, '\t');
     if (this.#prerequisites.length)
       lines.push('', ';; PREREQUISITE SECTION:', ...this.#prerequisites.map(render));
     if (this.#updates.length) lines.push('', ';; UPDATE SECTION:', ...this.#updates.map(render));
     return lines.join('\n');
+  }
+
+  /**
+   * What `util.inspect`, `console.log` and the REPL show: the zone, then the prerequisite and
+   * update sections one record per line (as {@link Update.toString} writes them), then the
+   * problems found while building, if any.
+   */
+  [inspect.custom](depth: number, options: InspectOptionsStylized): string {
+    if (depth < 0) return options.stylize('[Update]', 'special');
+    const line = (r: WireRecord) => recordLine(r, ' ');
+    const sections = {
+      zone: this.zone,
+      prerequisites: this.#prerequisites.map(line),
+      updates: this.#updates.map(line),
+      ...(this.#problems.length ? { problems: [...this.#problems] } : {}),
+    };
+    const nested = { ...options, depth: options.depth === null ? null : depth };
+    return `Update ${inspect(sections, nested)}`;
   }
 
   #meta(

@@ -18,9 +18,9 @@
  * Errors are values ({@link AxfrError}); this module never throws for anything the peer sends.
  */
 import { isIP } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { RndcLibraryError } from '../errors.js';
 import type { Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { type DecodedRecord, encodeQuery } from '../update/message.js';
 import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
@@ -125,7 +125,7 @@ export interface AxfrOptions {
   /** Server address (an IP address). */
   readonly host: string;
   /** DNS port. Default 53. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** The zone, with or without the trailing dot. */
   readonly zone: string;
   /** TSIG key: the query is signed and every message of the answer must verify. */
@@ -136,17 +136,17 @@ export interface AxfrOptions {
    */
   readonly onRecords: (records: readonly AxfrRecord[]) => void | Promise<void>;
   /** Overall deadline in ms. Default 120 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Longest wait for each complete message, in ms. Default 15 000. */
-  readonly messageTimeoutMs?: number;
+  readonly messageTimeoutMs?: number | undefined;
   /** Most bytes of answer accepted. Default 512 MiB. */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Most records accepted. Default 10 000 000. */
-  readonly maxRecords?: number;
+  readonly maxRecords?: number | undefined;
   /** Ends the transfer at once (`aborted`). */
   readonly signal?: AbortSignal | undefined;
   /** The clock, seconds since the epoch (tests). Default: now. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /** A completed transfer. */

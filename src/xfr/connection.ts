@@ -7,7 +7,7 @@
  * messages). Settles by the deadline whatever the server does; never throws.
  */
 import { connect, type Socket } from 'node:net';
-import { Err, Ok, type Result } from 'ts-results-es';
+import { Err, Ok, type Result } from '../result.js';
 import { FrameReader } from '../update/transport.js';
 import {
   type AxfrError,
@@ -35,7 +35,7 @@ export interface TransferConnectionOptions {
   /** Checks the answer; made for this query (its ID and MAC). */
   readonly reader: XfrReader;
   /** Stream mode: called with each checked message's records; the next waits for it. */
-  readonly onRecords?: (records: readonly AxfrRecord[]) => void | Promise<void>;
+  readonly onRecords?: ((records: readonly AxfrRecord[]) => void | Promise<void>) | undefined;
   readonly timeoutMs?: number | undefined;
   readonly messageTimeoutMs?: number | undefined;
   readonly maxBytes?: number | undefined;

@@ -5,7 +5,7 @@
  * records and time; TSIG over every message as for AXFR. Never throws.
  */
 import { isIP } from 'node:net';
-import { Err, type Result } from 'ts-results-es';
+import { Err, type Result } from '../result.js';
 import { CLASS_IN, TYPE_SOA } from '../update/message.js';
 import { Name, parseName } from '../update/names.js';
 import { keyName, signRequest } from '../update/tsig.js';
@@ -19,7 +19,7 @@ export interface IncrementalTransferOptions extends TransferOptions {
   /** The serial we have: the server sends what changed after it. */
   readonly serial: number;
   /** The clock, seconds since the epoch (tests). */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 /**

@@ -14,8 +14,8 @@
  * the previous MAC. Errors are {@link AxfrError} values naming the message at fault.
  */
 import { timingSafeEqual } from 'node:crypto';
-import { Err, Ok, type Result } from 'ts-results-es';
 import { DIGEST_BYTES, type Key } from '../keys/key.js';
+import { Err, Ok, type Result } from '../result.js';
 import { compareSerials, serialAfter } from '../serial.js';
 import { CLASS_IN, decodeReply, OPCODE_QUERY, RCODES, TYPE_SOA } from '../update/message.js';
 import type { Name } from '../update/names.js';
@@ -120,14 +120,14 @@ export interface XfrReaderOptions {
   /** The query's MAC, when signed. */
   readonly queryMac?: Buffer | undefined;
   /** Most records (all differences together). Default 10 000 000. */
-  readonly maxRecords?: number;
+  readonly maxRecords?: number | undefined;
   /**
    * AXFR only: the zone's records are not kept in the result; each message's records are taken
    * with {@link XfrReader.takeRecords} after its `push` (constant memory: `receiveAxfr`).
    */
-  readonly stream?: boolean;
+  readonly stream?: boolean | undefined;
   /** Seconds since the epoch. */
-  readonly now?: () => number;
+  readonly now?: (() => number) | undefined;
 }
 
 type Extra = {

@@ -11,8 +11,9 @@
  * (`Ok(summary)` or `Err(AxfrError)`). Records handed out before an error came from verified
  * messages but are not a whole zone: commit them only once `done` is `Ok`.
  */
-import { Err, type Result } from 'ts-results-es';
+
 import type { Key } from '../keys/key.js';
+import { Err, type Result } from '../result.js';
 import type { Name } from '../update/names.js';
 import {
   type AxfrError,
@@ -28,19 +29,19 @@ export interface TransferOptions {
   /** Server address (an IP address). */
   readonly server: string;
   /** DNS port. Default 53. */
-  readonly port?: number;
+  readonly port?: number | undefined;
   /** TSIG key: the query is signed and every message of the answer must verify. */
   readonly key?: Key | undefined;
   /** Ends the transfer (`aborted`). */
   readonly signal?: AbortSignal | undefined;
   /** Overall deadline in ms. Default 120 000. */
-  readonly timeoutMs?: number;
+  readonly timeoutMs?: number | undefined;
   /** Longest wait for each message from the server, in ms. Default 15 000. */
-  readonly messageTimeoutMs?: number;
+  readonly messageTimeoutMs?: number | undefined;
   /** Most bytes of answer accepted. Default 512 MiB. */
-  readonly maxBytes?: number;
+  readonly maxBytes?: number | undefined;
   /** Most records accepted. Default 10 000 000. */
-  readonly maxRecords?: number;
+  readonly maxRecords?: number | undefined;
 }
 
 /** A record of a transfer, with its zone-file line. */

@@ -180,6 +180,7 @@ describe('the tarball', () => {
 
 describe('consumers', () => {
   const esm = `
+import { createRequire } from 'node:module';
 import { RndcClient, Update, UpdateClient } from 'rndc';
 import { startNamed } from 'rndc/testing';
 
@@ -193,6 +194,19 @@ try {
   console.log(\`esm update: \${sent.isOk() ? 'ok' : sent.error.describe()}\`);
   const zone = (await rndc.zonestatus('dyn.test')).unwrap();
   console.log(\`esm zonestatus: dynamic \${zone.dynamic}\`);
+  // The CommonJS copy of the package in the same process: keys cross in both directions.
+  const cjs = createRequire(import.meta.url)('rndc');
+  const esmKey = named.keys['hmac-sha256'];
+  const crossed = cjs.RndcClient.connect({ port: named.controlPort, key: esmKey });
+  const viaCjs = await crossed.status();
+  console.log(\`esm key, cjs client: \${viaCjs.isOk() ? 'ok' : viaCjs.error.message}\`);
+  await crossed.close();
+  const secret = esmKey.secretBytes().toString('base64');
+  const cjsKey = cjs.Key.from({ name: esmKey.name, algorithm: 'hmac-sha256', secret }).unwrap();
+  const back = RndcClient.connect({ port: named.controlPort, key: cjsKey });
+  const viaEsm = await back.status();
+  console.log(\`cjs key, esm client: \${viaEsm.isOk() ? 'ok' : viaEsm.error.message}\`);
+  await back.close();
 } finally {
   updates.close();
   await rndc.close();
@@ -243,6 +257,8 @@ main().catch((error) => {
     expect(run.stdout).toMatch(/^esm status: BIND 9\.\d+\.\d+.*, \d+ zones$/m);
     expect(run.stdout).toMatch(/^esm update: ok$/m);
     expect(run.stdout).toMatch(/^esm zonestatus: dynamic true$/m);
+    expect(run.stdout).toMatch(/^esm key, cjs client: ok$/m);
+    expect(run.stdout).toMatch(/^cjs key, esm client: ok$/m);
     expect(run.stdout).toMatch(/^esm done$/m);
     expect(leakedForms(run.stdout + run.stderr)).toEqual([]);
   });
@@ -273,12 +289,23 @@ export async function ${flavour}(): Promise<string> {
     const kind: rndc.RndcErrorKind = status.error.kind;
     return kind + status.error.describe();
   }
-  const zones: number | undefined = status.value.numberOfZones;
+  // Always printed by named: not optional.
+  const zones: number = status.value.numberOfZones;
+  const version: string = status.value.version;
+  // The Result types come from the package itself (no direct ts-results-es dependency).
+  const again: rndc.Result<rndc.ServerStatus, rndc.RndcError> = await client.status({
+    timeoutMs: undefined,
+    signal: undefined,
+  });
+  const ok: rndc.Ok<rndc.ServerStatus> | rndc.Err<rndc.RndcError> = again;
+  // exactOptionalPropertyTypes: explicit undefined means "the default".
+  rndc.RndcClient.connect({ host: undefined, port: undefined, key, timeoutMs: undefined });
+  new rndc.UpdateClient({ server: '127.0.0.1', port: undefined, key: undefined }).close();
   // @ts-expect-error -- the types are real: a port is a number, not a string
   rndc.RndcClient.connect({ port: '953', key });
   const named: testing.NamedInstance = await testing.startNamed();
   await named.stop();
-  return String(zones);
+  return String(zones) + version + String(ok.isOk());
 }
 `;
     writeFileSync(
@@ -297,6 +324,7 @@ export async function ${flavour}(): Promise<string> {
           moduleResolution: 'node16',
           target: 'ES2022',
           strict: true,
+          exactOptionalPropertyTypes: true,
           noEmit: true,
           skipLibCheck: false,
           // The consumer's own @types/node: borrowed from this repository.
@@ -316,8 +344,37 @@ export async function ${flavour}(): Promise<string> {
     );
     expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
     expect(tsc.exitCode).toBe(0);
+    // moduleResolution node10 (TypeScript's old `node`) has no `exports`: `rndc/testing` resolves
+    // through package.json `typesVersions`.
+    writeFileSync(
+      join(consumer, 'node10.ts'),
+      "import { RndcClient } from 'rndc';\nimport { type NamedInstance, startNamed } from 'rndc/testing';\nexport const start: () => Promise<NamedInstance> = () => startNamed();\nexport const client: typeof RndcClient = RndcClient;\n",
+    );
+    writeFileSync(
+      join(consumer, 'tsconfig.node10.json'),
+      JSON.stringify({
+        compilerOptions: {
+          module: 'commonjs',
+          moduleResolution: 'node10',
+          target: 'ES2022',
+          strict: true,
+          noEmit: true,
+          skipLibCheck: true,
+          typeRoots: [join(root, 'node_modules/@types')],
+          types: ['node'],
+        },
+        files: ['node10.ts'],
+      }),
+    );
+    const node10 = await runBinary(
+      process.execPath,
+      [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.node10.json'],
+      { cwd: consumer, timeoutMs: 120_000 },
+    );
+    expect(`${node10.stdout}${node10.stderr}`).toBe('');
+    expect(node10.exitCode).toBe(0);
     // tsc type-checks two consumers with full lib checks: over 30 s on a loaded 2-core machine.
-  }, 150_000);
+  }, 240_000);
 });
 
 describe('the rndc-js bin', () => {

@@ -63,7 +63,7 @@ async function lab(options: StartNamedOptions): Promise<Lab> {
     add: async (name) => {
       (await updates.send(new Update('dyn.test').add(`${name} 300 A 192.0.2.77`))).unwrap();
     },
-    served: async () => (await rndc.zonestatus('dyn.test')).unwrap().serial ?? 0,
+    served: async () => (await rndc.zonestatus('dyn.test')).unwrap().serial,
     close: async () => {
       updates.close();
       await rndc.close();

@@ -5,7 +5,7 @@
 // The package is the built one (tsup into a temporary `node_modules/rndc`, runtime dependencies
 // linked from this repository), so `import('rndc')` resolves exactly as it does for a user.
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -34,6 +34,14 @@ beforeAll(async () => {
     symlinkSync(join(root, 'node_modules', dep), join(dir, 'node_modules', dep));
   }
   named = await startNamed();
+  // Debian's layout as its bind9 package ships it: /etc/bind/rndc.key, and no rndc.conf.
+  const key = named.keys['hmac-sha256'];
+  mkdirSync(join(dir, 'etc', 'bind'), { recursive: true });
+  writeFileSync(
+    join(dir, 'etc', 'bind', 'rndc.key'),
+    `key "${key.name}" {\n\talgorithm hmac-sha256;\n\tsecret "${key.secretBytes().toString('base64')}";\n};\n`,
+    { mode: 0o600 },
+  );
 }, 240_000);
 
 afterAll(async () => {
@@ -104,7 +112,9 @@ it('import, status, an error, a key, close and .exit — readable and without se
     );
     expect(
       await repl.send(
-        `const rndc = (await RndcClient.fromConfig({ configFile: ${JSON.stringify(named.rndcConfFile())} })).unwrap()`,
+        // README's `RndcClient.fromConfig()`, with the defaults moved under the scratch directory
+        // (and the port of this named): rndc.conf is absent, so rndc.key alone is read.
+        `const rndc = (await RndcClient.fromConfig({ defaultConfigFile: ${JSON.stringify(join(dir, 'etc/bind/rndc.conf'))}, defaultKeyFile: ${JSON.stringify(join(dir, 'etc/bind/rndc.key'))}, port: ${named.controlPort} })).unwrap()`,
       ),
     ).toBe('undefined');
 
@@ -113,7 +123,9 @@ it('import, status, an error, a key, close and .exit — readable and without se
     );
 
     const status = await repl.send('await rndc.status()');
-    expect(status).toMatch(/^OkImpl \{\n {2}value: \{\n/);
+    // Ok(value): the parsed fields first, the raw text last, no ts-results-es internals.
+    expect(status).toMatch(/^Ok\(\{\n {2}version: 'BIND 9\.\d+/);
+    expect(status).toMatch(/\n {2}raw: [^\n]*(\n {4}[^\n]*)*\n\}\)$/);
     expect(status).toMatch(/version: 'BIND 9\.\d+/);
     expect(status).toMatch(/running: true/);
 
@@ -136,6 +148,9 @@ it('import, status, an error, a key, close and .exit — readable and without se
         `const dead = RndcClient.connect({ port: ${port}, key: { name: 'k', algorithm: 'hmac-sha256', secret: 'c2VjcmV0' } })`,
       ),
     ).toBe('undefined');
+    const result = await repl.send('await dead.status()');
+    expect(result).toMatch(/^Err\(RndcError \[connect-failed\]: /);
+    expect(result).not.toMatch(/_stack|ErrImpl/);
     const refused = await repl.send('(await dead.status()).error');
     expect(refused).toMatch(/^RndcError \[connect-failed\]: /);
     expect(refused).toMatch(/^ {2}Likely causes:/m);

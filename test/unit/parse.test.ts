@@ -135,9 +135,20 @@ describe('parseServerStatus on synthetic variants (server.c formats)', () => {
     expect(s.extra).toEqual({});
   });
 
-  it('reports running=false without the final line, and an empty object for empty text', () => {
+  it('reports running=false without the final line, and only the always-set fields for empty text', () => {
     expect(parseServerStatus(base.replace('server is up and running', '')).running).toBe(false);
-    expect(parseServerStatus('')).toStrictEqual({ running: false, extra: {}, raw: '' });
+    expect(parseServerStatus('')).toStrictEqual({
+      version: '',
+      numberOfZones: 0,
+      running: false,
+      extra: {},
+      raw: '',
+    });
+  });
+
+  it('puts the text last, after the parsed fields (inspect and JSON show those first)', () => {
+    expect(Object.keys(parseServerStatus(base)).at(-1)).toBe('raw');
+    expect(Object.keys(parseServerStatus(base)).slice(0, 2)).toEqual(['version', 'numberOfZones']);
   });
 
   it('rejects impossible dates', () => {
@@ -331,6 +342,12 @@ describe('parseZoneStatus on synthetic variants', () => {
 
   it('joins duplicate unknown keys', () => {
     expect(parseZoneStatus('x: 1\nx: 2').extra).toEqual({ x: '1\n2' });
+  });
+
+  it('serial is 0 only for a text without a serial line; the text comes last', () => {
+    expect(parseZoneStatus('name: x.test').serial).toBe(0);
+    expect(parseZoneStatus('name: x.test\nserial: 7').serial).toBe(7);
+    expect(Object.keys(parseZoneStatus('name: x.test\nserial: 7')).at(-1)).toBe('raw');
   });
 });
 

@@ -2,8 +2,9 @@
  * The building blocks of the RDATA codecs: the presentation-text tokenizer (BIND's zone-file
  * lexer rules), field readers for text and wire, and the error every codec reports. Pure code.
  */
-import { Err, Ok, type Result } from 'ts-results-es';
+
 import { type ErrorDetails, RndcLibraryError } from '../../errors.js';
+import { Err, Ok, type Result } from '../../result.js';
 import { decodeName, type Name, parseName } from '../names.js';
 
 // ---------------------------------------------------------------------------------------------
