@@ -9,16 +9,13 @@ const sourcemap = process.env.RNDC_SOURCEMAP === '1';
 const esbuildOptions = (options: { charset?: 'ascii' | 'utf8' }) => {
   options.charset = 'ascii';
 };
-const asciiComments = (extension: string) => async () => {
-  const { readdir, readFile, writeFile } = await import('node:fs/promises');
-  for (const entry of await readdir('dist', { recursive: true })) {
-    if (!entry.endsWith(extension)) continue;
-    const path = `dist/${entry}`;
-    const text = await readFile(path, 'utf8');
-    // Only comments are left with non-ASCII characters (code is escaped by esbuild).
-    const ascii = text.replace(/[^\p{ASCII}]/gu, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`);
-    if (ascii !== text) await writeFile(path, ascii);
-  }
+// A tsup plugin, so that it rewrites the chunks of whatever output directory is built to.
+const asciiComments = {
+  name: 'ascii-comments',
+  // Only comments still hold non-ASCII characters (esbuild escapes them in code).
+  renderChunk: (code: string) => ({
+    code: code.replace(/[^\p{ASCII}]/gu, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`),
+  }),
 };
 const entries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
 
@@ -42,7 +39,7 @@ export default defineConfig([
     platform: 'node',
     splitting: true,
     tsconfig: 'tsconfig.build.json',
-    onSuccess: asciiComments('.js'),
+    plugins: [asciiComments],
   },
   {
     entry: entries,
@@ -56,6 +53,6 @@ export default defineConfig([
     platform: 'node',
     splitting: true,
     tsconfig: 'tsconfig.build.json',
-    onSuccess: asciiComments('.cjs'),
+    plugins: [asciiComments],
   },
 ]);

@@ -24,6 +24,7 @@ function timeRun(cmd: string, args: readonly string[], input?: string): number {
   const started = process.hrtime.bigint();
   const result = spawnSync(cmd, args, {
     encoding: 'utf8',
+    maxBuffer: 1 << 30,
     ...(input === undefined ? { stdio: ['ignore', 'pipe', 'pipe'] } : { input }),
   });
   const ms = Number(process.hrtime.bigint() - started) / 1e6;

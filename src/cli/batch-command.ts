@@ -9,7 +9,7 @@
  * quotes. Blank lines and lines starting with `#` are skipped. rndc-js's own commands (update,
  * doctor, sync --verify…) are not run in a batch: they are refused line by line.
  */
-import { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { GlobalSettings } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
@@ -46,7 +46,16 @@ export async function batchCommand(
   settings: GlobalSettings,
   io: CliIo,
 ): Promise<number> {
-  const input = source === '-' ? io.stdinStream : createReadStream(resolve(io.cwd, source));
+  let input: AsyncIterable<string | Uint8Array> | undefined = io.stdinStream;
+  if (source !== '-') {
+    try {
+      // Opened before connecting: a missing file is reported before anything is sent.
+      input = (await open(resolve(io.cwd, source), 'r')).createReadStream();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      return fail(io, settings, `cannot read ${source}: ${reason}`);
+    }
+  }
   if (input === undefined) return fail(io, settings, 'standard input is not available');
   const connection = await connectFromSettings(settings, io);
   if (connection.isErr()) {

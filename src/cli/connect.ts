@@ -85,10 +85,11 @@ async function serverAddresses(
     // Only a colon can make an IPv6 literal (net.isIPv6's first call costs startup time).
     const literal = isIPv4(host) ? 4 : host.includes(':') && isIPv6(host) ? 6 : 0;
     if (literal !== 0) {
-      if (family !== undefined && literal !== family) {
+      if (family === 4 && literal === 6) {
         return Err(noAddress(host, 'address family not supported'));
       }
-      hosts = [host];
+      // rndc -6 reaches an IPv4 address as its IPv4-mapped IPv6 address.
+      hosts = [family === 6 && literal === 4 ? `::ffff:${host}` : host];
     } else {
       try {
         const all = await lookup(host, { all: true, family: family ?? 0, verbatim: true });

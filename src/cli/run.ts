@@ -124,6 +124,11 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
     io.stdout.write(`${PROGRAM} ${packageVersion()}\n`);
     return 0;
   }
+  if (options.ipv4 === true && options.ipv6 === true) {
+    // rndc's line, without a usage hint (as rndc).
+    io.stderr.write(`${PROGRAM}: only one of -4 and -6 allowed\n`);
+    return 1;
+  }
   const settingsResult = globalSettings(options);
   if (settingsResult.isErr()) return usageError(io, settingsResult.error);
   const settings = settingsResult.value;
