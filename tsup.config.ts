@@ -1,33 +1,58 @@
 import { defineConfig } from 'tsup';
 
-// One build, two module formats: ESM (`import`) and CommonJS (`require`), each with declarations.
-// The `rndc-js` executable is a second, ESM-only element: `dist/cli.js` with a shebang (tsup
-// marks files starting with `#!` executable).
+// Source maps only when asked for (RNDC_SOURCEMAP=1 npm run build): the published package ships
+// none, and the CLI never loads one at startup.
+const sourcemap = process.env.RNDC_SOURCEMAP === '1';
+// All-ASCII output: Node decodes an ASCII module on its fast path and V8 keeps it as a one-byte
+// string, where one `…` anywhere makes the whole chunk two-byte. esbuild escapes non-ASCII in
+// code (charset ascii); the comments it keeps are rewritten after the build.
+const esbuildOptions = (options: { charset?: 'ascii' | 'utf8' }) => {
+  options.charset = 'ascii';
+};
+// A tsup plugin, so that it rewrites the chunks of whatever output directory is built to.
+const asciiComments = {
+  name: 'ascii-comments',
+  // Only comments still hold non-ASCII characters (esbuild escapes them in code).
+  renderChunk: (code: string) => ({
+    code: code.replace(/[^\p{ASCII}]/gu, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`),
+  }),
+};
+const entries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
+
+// Two module formats: ESM (`import`) and CommonJS (`require`), each with declarations. Shared
+// chunks in both: `rndc` and `rndc/testing` must share one copy of each class, or a `Key` from
+// `startNamed()` fails `instanceof Key` in `RndcClient` (package.test.ts).
+//
+// The `rndc-js` executable, `dist/cli.js`, is an entry of the ESM build: it shares the library's
+// chunks instead of carrying a second copy, and each command family it imports lazily is a chunk
+// of its own, loaded only by that command. Its shebang is src/cli/main.ts's first line (esbuild
+// keeps an entry's hashbang; tsup marks files starting with `#!` executable).
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-    format: ['esm', 'cjs'],
-    dts: true,
-    sourcemap: true,
+    entry: { ...entries, cli: 'src/cli/main.ts' },
+    format: ['esm'],
+    dts: { entry: entries },
+    sourcemap,
+    esbuildOptions,
     clean: true,
     target: 'node20',
     platform: 'node',
-    // Shared chunks, in both formats: `rndc` and `rndc/testing` must share one copy of each class,
-    // or a `Key` from `startNamed()` fails `instanceof Key` in `RndcClient` (package.test.ts).
     splitting: true,
     tsconfig: 'tsconfig.build.json',
+    plugins: [asciiComments],
   },
   {
-    entry: { cli: 'src/cli/main.ts' },
-    format: ['esm'],
-    dts: false,
-    sourcemap: true,
+    entry: entries,
+    format: ['cjs'],
+    dts: { entry: entries },
+    sourcemap,
+    esbuildOptions,
     // The first element cleans the output directory; this one must not remove its output.
     clean: false,
     target: 'node20',
     platform: 'node',
-    splitting: false,
+    splitting: true,
     tsconfig: 'tsconfig.build.json',
-    banner: { js: '#!/usr/bin/env node' },
+    plugins: [asciiComments],
   },
 ]);

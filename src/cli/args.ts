@@ -112,7 +112,7 @@ export function parseArgs(
   return Ok({ options, values, operands, sawDoubleDash });
 }
 
-/** The global options, as rndc has them (`b:c:hk:Mmp:qrs:t:Vy:`) plus `--json`, `--help`, `--version`. */
+/** The global options, as rndc has them (`46b:c:hk:Mmp:qrs:t:Vy:`) plus `--json`, `--help`, `--version`. */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   { short: 'b', value: true, key: 'sourceAddress' },
   { short: 'c', value: true, key: 'configFile' },
@@ -127,12 +127,18 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [
   // rndc's memory-debugging flags: accepted and ignored, so rndc command lines keep working.
   { short: 'M', key: 'ignoredM' },
   { short: 'm', key: 'ignoredm' },
-  { short: 'h', long: 'help', key: 'help' },
+  // rndc's -4/-6: only IPv4 (IPv6) addresses of the server are used.
+  { short: '4', key: 'ipv4' },
+  { short: '6', key: 'ipv6' },
+  { short: 'h', key: 'shortHelp' },
+  { long: 'help', key: 'help' },
   { long: 'version', key: 'version' },
   { long: 'json', key: 'json' },
   // Fleet mode (fleet-command.ts): several -s, or a fleet file.
   { long: 'fleet', value: true, key: 'fleet' },
   { long: 'concurrency', value: true, key: 'concurrency' },
+  // Batch mode (batch-command.ts): commands read from a file (`-` as the command: stdin).
+  { long: 'batch', value: true, key: 'batch' },
 ];
 
 /** The settings the global options give every command. */
@@ -147,6 +153,8 @@ export interface GlobalSettings
   readonly showResult: boolean;
   readonly verbose: boolean;
   readonly json: boolean;
+  /** `-4` or `-6`: the only address family used to reach the server. */
+  readonly family?: 4 | 6;
 }
 
 /** Default `-t`, as rndc: 60 s. */
@@ -182,6 +190,8 @@ export function globalSettings(
   if (timeoutSeconds === undefined) {
     return Err(`timeout '${timeoutText}' must be a whole number of seconds (1-86400)`);
   }
+  if (options.ipv4 === true && options.ipv6 === true) return Err('only one of -4 and -6 allowed');
+  const family = options.ipv4 === true ? 4 : options.ipv6 === true ? 6 : undefined;
   const optional = <K extends string>(key: K, value: string | undefined) =>
     value === undefined ? {} : ({ [key]: value } as Record<K, string>);
   return Ok({
@@ -196,6 +206,7 @@ export function globalSettings(
     showResult: options.showResult === true,
     verbose: options.verbose === true,
     json: options.json === true,
+    ...(family === undefined ? {} : { family }),
   });
 }
 

@@ -1,3 +1,4 @@
+#!/usr/bin/env node
 /**
  * Entry point of the `rndc-js` executable: builds the process-facing {@link CliIo}, runs the
  * command, flushes its output and ends the process with its status.

@@ -26,34 +26,54 @@ export interface JsonError {
 
 /** `rndc-js: <message>` then `  likely causes:` / `  - …` and `  remedy: …`, each line ending in \n. */
 export function formatError(error: PrintableError, lead?: string): string {
-  const lines = [`${PROGRAM}: ${lead ? `${lead}: ` : ''}${error.message}`];
+  const lines = [`${PROGRAM}: ${lead ? `${lead}: ` : ''}${cliWording(error.message)}`];
   const causes = error.causes ?? [];
   if (causes.length > 0) {
     lines.push('  likely causes:');
-    for (const cause of causes) lines.push(`  - ${cause}`);
+    for (const cause of causes) lines.push(`  - ${cliWording(cause)}`);
   }
   if (error.remedy) lines.push(`  remedy: ${cliWording(error.remedy)}`);
   return `${lines.join('\n')}\n`;
 }
 
+/** Option names of the library API and the command-line flag that sets each. */
+const FLAG_OF_OPTION: Readonly<Record<string, string>> = {
+  namedPid: '--named-pid',
+  namedConf: '--named-conf',
+  namedBinary: '--named-binary',
+  namedUser: '--named-user',
+  namedLog: '--named-log',
+  zoneFile: '--zone-file',
+  journalFile: '--journal',
+  configFile: '-c',
+  keyFile: '-k',
+  timeoutMs: '-t',
+};
+const OPTION_NAMES = Object.keys(FLAG_OF_OPTION).join('|');
+/** `namedPid / --named-pid`: the library's texts name both; the CLI only its flag. */
+const BOTH_FORMS = new RegExp(`\\b(?:${OPTION_NAMES}) / (--?[a-z-]+)`, 'g');
+const OPTION_NAME = new RegExp(`\\b(${OPTION_NAMES})\\b`, 'g');
+
 /**
- * Library remedies name options of the API (`log`, `directory`, `zoneFile`); on the command line
- * they are flags.
+ * Library texts name options of the API (`log`, `directory`, `namedPid`, `timeoutMs`); on the
+ * command line they are flags, and the CLI never shows an API name.
  */
 export function cliWording(text: string): string {
   return text
     .replaceAll('pass `log`', 'pass --named-log PATH')
     .replaceAll('pass `directory`', 'pass --named-dir DIR')
-    .replaceAll('or `zoneFile`', 'or --zone-file PATH');
+    .replaceAll('or `zoneFile`', 'or --zone-file PATH')
+    .replace(BOTH_FORMS, '$1')
+    .replace(OPTION_NAME, (name) => FLAG_OF_OPTION[name] ?? name);
 }
 
 /** The JSON form of an error. */
 export function jsonError(error: PrintableError, kind = 'error'): JsonError {
   return {
     kind: error.kind ?? kind,
-    message: error.message,
-    causes: [...(error.causes ?? [])],
-    remedy: error.remedy ? error.remedy : null,
+    message: cliWording(error.message),
+    causes: (error.causes ?? []).map(cliWording),
+    remedy: error.remedy ? cliWording(error.remedy) : null,
   };
 }
 

@@ -5,6 +5,7 @@
  */
 import type { RndcClient } from '../control/client.js';
 import type { RndcError, RndcResponse } from '../control/errors.js';
+import { parseServerStatus, parseZoneStatus } from '../control/parse.js';
 import { renderLikeRndc } from '../control/render.js';
 import type { GlobalSettings } from './args.js';
 import { connectFromSettings, verbose } from './connect.js';
@@ -35,7 +36,7 @@ export async function rndcCommand(
     if (reply.isOk()) {
       const response = await withServerVersion(client, reply.value, settings, io);
       if (settings.json) {
-        writeJson(io, { ok: true, ...jsonReply(response) });
+        writeJson(io, { ok: true, ...jsonReply(response), ...parsedReply(response) });
         return 0;
       }
       return printLikeRndc(response, settings, io);
@@ -51,12 +52,30 @@ export async function rndcCommand(
 }
 
 /**
+ * The typed fields of the replies the library parses (`status`: {@link parseServerStatus},
+ * `zonestatus`: {@link parseZoneStatus}), next to the text; nothing for other commands.
+ */
+export function parsedReply(response: RndcResponse): Record<string, unknown> {
+  const word = response.command.trim().split(/\s+/, 1)[0]?.toLowerCase();
+  // Without `raw`: the document's `text` already has it.
+  if (word === 'status') {
+    const { raw: _raw, ...status } = parseServerStatus(response.text);
+    return { status };
+  }
+  if (word === 'zonestatus') {
+    const { raw: _raw, ...zoneStatus } = parseZoneStatus(response.text);
+    return { zoneStatus };
+  }
+  return {};
+}
+
+/**
  * The result number's name depends on the BIND version (result-codes.ts): when it is printed
  * (`-r`, `--json`) for a failure and the connection did not know the version yet, ask for it
  * (one `status`). Success is 0 in every version, so it needs nothing. When the version cannot be
  * learnt, BIND 9.18's numbering is used.
  */
-async function withServerVersion(
+export async function withServerVersion(
   client: RndcClient,
   response: RndcResponse,
   settings: GlobalSettings,
@@ -115,7 +134,7 @@ export function printRndcFailure(
 }
 
 /** named's reply exactly as rndc prints it (with -q, -r); returns rndc's exit status. */
-function printLikeRndc(response: RndcResponse, settings: GlobalSettings, io: CliIo): number {
+export function printLikeRndc(response: RndcResponse, settings: GlobalSettings, io: CliIo): number {
   const out = renderLikeRndc(response, {
     quiet: settings.quiet,
     showResult: settings.showResult,

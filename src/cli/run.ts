@@ -13,39 +13,98 @@ import {
   optionText,
   parseArgs,
 } from './args.js';
-import { cleanTmpCommand } from './clean-tmp-command.js';
-import { doctorCommand } from './doctor-command.js';
-import { explainCommand } from './explain-command.js';
-import { fleetCommand } from './fleet-command.js';
 import { type CliIo, PROGRAM } from './io.js';
-import { propagationCommand } from './propagation-command.js';
-import { recoverCommand } from './recover-command.js';
-import { rndcCommand } from './rndc-command.js';
-import { transferCommand } from './transfer-command.js';
-import { triggersCommand } from './triggers-command.js';
-import { updateCommand } from './update.js';
-import { USAGE, usageError } from './usage.js';
+import { writeJson } from './output.js';
 import {
   UNVERIFIED_CLEAN_FLAG,
   UNVERIFIED_CLEAN_WARNING,
-  verifyCommand,
   wantsClean,
   wantsVerify,
-} from './verify-command.js';
+} from './sync-flags.js';
+import { USAGE, usageError } from './usage.js';
+
+// Each command family is imported when it runs, not at startup: `rndc-js status` loads the
+// control channel and nothing of update, transfer, doctor or fleet (startup: bench/cli.bench.ts).
 
 /** Exit status after an unexpected exception (a bug): EX_SOFTWARE. */
 export const EXIT_INTERNAL = 70;
 
 /** Runs `rndc-js` with `argv` (without the node and script paths). */
 export async function runCli(argv: readonly string[], io: CliIo): Promise<number> {
+  // --json among the global options: whatever happens, stdout gets exactly one JSON document.
+  const watched = jsonWanted(argv) ? watchOutput(io) : undefined;
   try {
-    return await dispatch(argv, io);
+    const status = await dispatch(argv, watched?.io ?? io);
+    if (watched && !watched.wroteStdout())
+      writeJson(io, stderrAsJson(watched.stderrText(), status));
+    return status;
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     io.stderr.write(`${PROGRAM}: internal error: ${message}\n`);
     io.stderr.write(`${PROGRAM}: this is a bug; please report it with the command line used\n`);
+    if (watched && !watched.wroteStdout()) {
+      writeJson(io, { ok: false, error: { kind: 'internal', message, causes: [], remedy: null } });
+    }
     return EXIT_INTERNAL;
   }
+}
+
+/** True when `--json` is among the arguments (before any `--`). */
+function jsonWanted(argv: readonly string[]): boolean {
+  const end = argv.indexOf('--');
+  return (end === -1 ? argv : argv.slice(0, end)).includes('--json');
+}
+
+/**
+ * The JSON document of a run that printed only on stderr (a usage error, a missing command: rndc's
+ * way): its first line as the error.
+ */
+function stderrAsJson(stderr: string, status: number): unknown {
+  if (status === 0) return { ok: true };
+  const first = stderr.split('\n', 1)[0] ?? '';
+  const usage = stderr.includes('for usage.') || first.startsWith('Usage:');
+  const message = first.startsWith(`${PROGRAM}: `)
+    ? first.slice(PROGRAM.length + 2)
+    : first.startsWith('Usage:')
+      ? 'no command given'
+      : first;
+  return {
+    ok: false,
+    error: { kind: usage ? 'usage' : 'error', message, causes: [], remedy: null },
+  };
+}
+
+/** The same io, remembering whether stdout was written to and the start of stderr. */
+function watchOutput(io: CliIo): { io: CliIo; wroteStdout(): boolean; stderrText(): string } {
+  let wrote = false;
+  let stderr = '';
+  const watchedIo: CliIo = Object.create(io, {
+    stdout: {
+      value: {
+        write: (text: string) => {
+          if (text !== '') wrote = true;
+          return io.stdout.write(text);
+        },
+        isTTY: io.stdout.isTTY,
+      },
+    },
+    stderr: {
+      value: {
+        write: (text: string) => {
+          // Only the first line is used; bounded whatever a command prints.
+          if (stderr.length < 4096) stderr += text;
+          return io.stderr.write(text);
+        },
+        isTTY: io.stderr.isTTY,
+      },
+    },
+  });
+  return { io: watchedIo, wroteStdout: () => wrote, stderrText: () => stderr };
+}
+
+/** The usage text with rndc's command catalog. */
+async function fullUsage(): Promise<string> {
+  return `${USAGE}${(await import('./command-catalog.js')).commandCatalog()}`;
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
@@ -53,26 +112,48 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   if (parsed.isErr()) return usageError(io, parsed.error);
   const { options, values, operands } = parsed.value;
   if (options.help === true) {
-    io.stdout.write(USAGE);
+    io.stdout.write(await fullUsage());
+    return 0;
+  }
+  if (options.shortHelp === true) {
+    // As rndc -h: the usage on stderr, exit 0.
+    io.stderr.write(await fullUsage());
     return 0;
   }
   if (options.version === true) {
     io.stdout.write(`${PROGRAM} ${packageVersion()}\n`);
     return 0;
   }
+  if (options.ipv4 === true && options.ipv6 === true) {
+    // rndc's line, without a usage hint (as rndc).
+    io.stderr.write(`${PROGRAM}: only one of -4 and -6 allowed\n`);
+    return 1;
+  }
   const settingsResult = globalSettings(options);
   if (settingsResult.isErr()) return usageError(io, settingsResult.error);
   const settings = settingsResult.value;
   const [word, ...rest] = operands;
+  const batchFile = optionText(options, 'batch');
+  if (batchFile !== undefined || word === '-') {
+    if (batchFile !== undefined ? word !== undefined : rest.length > 0) {
+      return usageError(
+        io,
+        'batch mode takes its commands from the input, one per line, not from the command line',
+      );
+    }
+    const { batchCommand } = await import('./batch-command.js');
+    return batchCommand(batchFile ?? '-', settings, io);
+  }
   if (word === undefined) {
-    io.stderr.write(USAGE);
+    // As rndc without a command: the usage on stderr, exit 1.
+    io.stderr.write(await fullUsage());
     return 1;
   }
   const servers = values.server ?? [];
   const fleetFile = optionText(options, 'fleet');
   const concurrency = optionText(options, 'concurrency');
   if (servers.length > 1 || fleetFile !== undefined) {
-    return fleetCommand(
+    return (await import('./fleet-command.js')).fleetCommand(
       word,
       rest,
       settings,
@@ -89,21 +170,24 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   switch (word) {
     case 'update':
       // The update command handles its own options, --json included.
-      return updateCommand(settings.json ? ['--json', ...rest] : rest, io);
+      return (await import('./update.js')).updateCommand(
+        settings.json ? ['--json', ...rest] : rest,
+        io,
+      );
     case 'doctor':
-      return doctorCommand(rest, settings, io);
+      return (await import('./doctor-command.js')).doctorCommand(rest, settings, io);
     case 'triggers':
-      return triggersCommand(rest, settings, io);
+      return (await import('./triggers-command.js')).triggersCommand(rest, settings, io);
     case 'recover':
-      return recoverCommand(rest, settings, io);
+      return (await import('./recover-command.js')).recoverCommand(rest, settings, io);
     case 'clean-tmp':
-      return cleanTmpCommand(rest, settings, io);
+      return (await import('./clean-tmp-command.js')).cleanTmpCommand(rest, settings, io);
     case 'explain':
-      return explainCommand(rest, settings, io);
+      return (await import('./explain-command.js')).explainCommand(rest, settings, io);
     case 'transfer':
-      return transferCommand(rest, settings, io);
+      return (await import('./transfer-command.js')).transferCommand(rest, settings, io);
     case 'propagation':
-      return propagationCommand(rest, settings, io);
+      return (await import('./propagation-command.js')).propagationCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {
@@ -123,7 +207,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       }
       // sync -clean verifies first: the journal is the only persistent copy of the changes.
       if (wantsVerify(rest) || (word === 'sync' && wantsClean(rest))) {
-        return verifyCommand(word, rest, settings, io);
+        return (await import('./verify-command.js')).verifyCommand(word, rest, settings, io);
       }
       break;
     default:
@@ -136,7 +220,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
  * rndc mode. `--json` may also follow the command (no rndc command takes it); `--` ends that,
  * and everything after it goes to named as written.
  */
-function rndcMode(
+async function rndcMode(
   word: string,
   rest: readonly string[],
   settings: GlobalSettings,
@@ -150,7 +234,7 @@ function rndcMode(
     else if (!verbatim && arg === '--json') json = true;
     else words.push(arg);
   }
-  return rndcCommand(words, { ...settings, json }, io);
+  return (await import('./rndc-command.js')).rndcCommand(words, { ...settings, json }, io);
 }
 
 let cachedVersion: string | undefined;

@@ -2,10 +2,15 @@
 import { type CliIo, PROGRAM } from './io.js';
 
 export const USAGE = `Usage: ${PROGRAM} [-b address] [-c config] [-k key-file] [-s server] [-p port]
-              [-y key] [-q] [-r] [-t timeout] [-V] [--json] COMMAND [ARGS…]
+              [-y key] [-q] [-r] [-t timeout] [-V] [-4 | -6] [--json] COMMAND [ARGS…]
+       ${PROGRAM} [OPTIONS] -  |  ${PROGRAM} [OPTIONS] --batch FILE
 
 Any rndc command (status, zonestatus ZONE, reload, freeze, thaw, sync, …) runs as with rndc:
 same configuration files, same output, exit 1 on failure.
+
+Batch mode (- reads standard input): one rndc command per line, all over one connection, each
+reply printed as rndc prints it (--json: one JSON object per line); blank and # lines skipped.
+Exit 0 when every line succeeded, else 1.
 
 Commands of ${PROGRAM} itself:
   sync ZONE [class [view]] --verify [--clean] [VERIFY OPTIONS]
@@ -72,8 +77,10 @@ Options:
   -y key       key name from rndc.conf -t timeout   seconds (default 60)
   -q           quiet                   -r           print the result code
   -V           verbose (never prints key material)
+  -4, -6       only IPv4 (IPv6) addresses of the server
   --json       one JSON document on stdout (see docs/cli.md)
-  -h, --help   this text               --version    the version of ${PROGRAM}
+  -h           this text on stderr     --help       this text on stdout
+  --version    the version of ${PROGRAM}
 `;
 
 /** `rndc-js: <what is wrong>` and a hint, on stderr; exit status 1 (rndc exits 1 on usage errors). */

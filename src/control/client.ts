@@ -9,16 +9,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { DumpError } from '../dump/errors.js';
+import { refusedFlush } from '../dump/refused-flush.js';
 import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
-import {
-  DEFAULT_VERIFY_TIMEOUT_MS,
-  type DumpEvidence,
-  dumpOutcome,
-  gatherDumpEvidence,
-  refusedFlush,
-  snapshotZone,
-  type VerifyOptions,
-} from '../dump/verify.js';
+import type { DumpEvidence, VerifyOptions } from '../dump/verify.js';
 import { type ConfigError, RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
 import { type ResolveRndcTargetOptions, resolveRndcTarget } from '../keys/resolve.js';
@@ -628,6 +621,7 @@ export class RndcClient {
     options: ZoneOptions &
       Omit<DumpCommandOptions, 'verify'> & { readonly verify?: VerifyDumpOptions | undefined } = {},
   ): Reply<DumpEvidence, DumpError> {
+    const { dumpOutcome, gatherDumpEvidence } = await loadVerify();
     const verified = await gatherDumpEvidence({
       ...this.#verifyOptions(zone, options),
       timeoutMs: options.verify?.timeoutMs ?? 16 * 60_000,
@@ -884,6 +878,8 @@ export class RndcClient {
     }
     if (clean && word === 'sync') return this.#syncClean(zone, options);
     const verifyOptions = this.#verifyOptions(zone, options);
+    const { DEFAULT_VERIFY_TIMEOUT_MS, dumpOutcome, gatherDumpEvidence, snapshotZone } =
+      await loadVerify();
     // One verification budget for the picture before and the proof after (each settles by its
     // share whatever the files do); the command itself has its own deadline.
     const budget = verifyOptions.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS;
@@ -942,6 +938,7 @@ export class RndcClient {
     evidence: DumpEvidence,
     reply: RndcError,
   ): Promise<DumpError> {
+    const { dumpOutcome } = await loadVerify();
     const outcome = dumpOutcome(evidence, 'the dump failed:');
     const failed = outcome.isErr() ? outcome.error : undefined;
     let frozen = '';
@@ -1282,3 +1279,9 @@ function flushRefusedClassification(
       'FILE`; make the directory writable by named, and do not use `sync -clean` until a dump succeeds',
   };
 }
+
+/**
+ * The dump verifier, loaded on first use: a client that only sends commands (`rndc-js status`)
+ * never loads it, nor the diagnosis and file readers behind it.
+ */
+const loadVerify = () => import('../dump/verify.js');

@@ -168,6 +168,18 @@ describe('the tarball', () => {
     expect(packedFiles.filter((file) => /\.(key|private|pem)$|rndc\.conf$/.test(file))).toEqual([]);
   });
 
+  it('no source maps; the CLI keeps its shebang and shares the library code (no second copy)', () => {
+    expect(packedFiles.filter((file) => file.endsWith('.map'))).toEqual([]);
+    const cli = readFileSync(join(stage, 'dist/cli.js'), 'utf8');
+    expect(cli.startsWith('#!/usr/bin/env node\n')).toBe(true);
+    // RndcClient's class is defined once in the ESM files, whichever entry loads it.
+    const esm = packedFiles.filter((file) => /^dist\/.*\.js$/.test(file));
+    const definitions = esm.filter((file) =>
+      /^var RndcClient = class|^class RndcClient\b/m.test(readFileSync(join(stage, file), 'utf8')),
+    );
+    expect(definitions).toHaveLength(1);
+  });
+
   it('installs offline with its runtime dependencies only', () => {
     for (const dep of ['rndc', 'debug', 'ms', 'ts-results-es']) {
       expect(existsSync(join(consumer, 'node_modules', dep, 'package.json')), dep).toBe(true);

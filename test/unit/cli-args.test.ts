@@ -12,7 +12,7 @@ import {
 } from '../../src/cli/args.js';
 import { jsonReply } from '../../src/cli/output.js';
 import { runCli } from '../../src/cli/run.js';
-import { UNVERIFIED_CLEAN_FLAG, wantsClean, wantsVerify } from '../../src/cli/verify-command.js';
+import { UNVERIFIED_CLEAN_FLAG, wantsClean, wantsVerify } from '../../src/cli/sync-flags.js';
 import { renderLikeRndc, resultName } from '../../src/control/render.js';
 import { fakeIo } from '../helpers/cli-io.js';
 
