@@ -10,6 +10,7 @@ import type { PoolConnectEvent, PoolIdleCloseEvent } from '../../src/control/poo
 import { diagnoseZoneStorage } from '../../src/dump/diagnose.js';
 import { verifyZoneWritten } from '../../src/dump/verify.js';
 import { RndcFleet } from '../../src/fleet/fleet.js';
+import { checkPropagation, waitForPropagation } from '../../src/fleet/propagation.js';
 import { Key } from '../../src/keys/key.js';
 import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { TRACING_CHANNELS } from '../../src/tracing.js';
@@ -138,6 +139,12 @@ describe('AbortSignal: aborted before the start, nothing is sent', () => {
     const status = await fleet.status({ signal: aborted() });
     const failure = status.results[0]!.result.unwrapErr();
     expect([failure.kind, failure.mayHaveRun]).toEqual(['aborted', false]);
+    const dns = { host: '127.0.0.1', port: named.dnsPort };
+    const propagation = { zone: 'dyn.test', key, primary: dns, servers: [dns] };
+    const checked = await checkPropagation({ ...propagation, signal: aborted() });
+    expect(checked.unwrapErr().kind).toBe('aborted');
+    const waited = await waitForPropagation({ ...propagation, signal: aborted() });
+    expect(waited.unwrapErr().kind).toBe('aborted');
   });
 });
 
