@@ -107,10 +107,15 @@ function channel<C extends TraceContext>(name: string): TracingChannel<unknown, 
 
 /** The library's tracing channels, to subscribe to (or `tracingChannel(name)` with the names). */
 export const tracingChannels = {
+  /** `rndc:command`. */
   command: channel<CommandTraceContext>(TRACING_CHANNELS.command),
+  /** `rndc:connect`. */
   connect: channel<ConnectTraceContext>(TRACING_CHANNELS.connect),
+  /** `rndc:update`. */
   update: channel<UpdateTraceContext>(TRACING_CHANNELS.update),
+  /** `rndc:transfer`. */
   transfer: channel<TransferTraceContext>(TRACING_CHANNELS.transfer),
+  /** `rndc:verify`. */
   verify: channel<VerifyTraceContext>(TRACING_CHANNELS.verify),
 } as const;
 

@@ -106,7 +106,12 @@ export interface RndcClientOptions {
 export interface CallOptions {
   /** Deadline for this call in milliseconds; overrides the client's `timeoutMs`. */
   readonly timeoutMs?: number;
-  /** Aborts the call. A command already sent may still run (`RndcError.mayHaveRun`). */
+  /**
+   * Aborts the call: it settles at once with an `RndcError` of kind `aborted`. Aborted before the
+   * command was written (signal already aborted, waiting for a pooled connection, connecting,
+   * handshake) nothing was sent (`mayHaveRun: false`); after, named may have run it
+   * (`mayHaveRun: true`) and the library never re-sends it.
+   */
   readonly signal?: AbortSignal;
 }
 

@@ -57,9 +57,13 @@ export interface PoolErrorEvent {
  * An `error` nobody listens to is not thrown (it is also returned as the call's `Err`).
  */
 export interface RndcClientEvents {
+  /** A new connection, handshaken. */
   connect: [PoolConnectEvent];
+  /** A new connection that replaced an earlier one (after `connect`). */
   reconnect: [PoolConnectEvent];
+  /** The pool closed a connection nobody used for `idleReconnectMs`. */
   idleClose: [PoolIdleCloseEvent];
+  /** A connection failure; also the failed call's `Err`. */
   error: [PoolErrorEvent];
 }
 
