@@ -490,8 +490,7 @@ export class RndcClient {
     event: K,
     listener: (...args: RndcClientEvents[K]) => void,
   ): this {
-    this.#events.on(event, listener as never);
-    return this;
+    return this.#listen('on', event, listener);
   }
 
   /** {@link RndcClient.on} for one event only. */
@@ -499,8 +498,7 @@ export class RndcClient {
     event: K,
     listener: (...args: RndcClientEvents[K]) => void,
   ): this {
-    this.#events.once(event, listener as never);
-    return this;
+    return this.#listen('once', event, listener);
   }
 
   /** Removes a listener added with {@link RndcClient.on} or {@link RndcClient.once}. */
@@ -508,8 +506,7 @@ export class RndcClient {
     event: K,
     listener: (...args: RndcClientEvents[K]) => void,
   ): this {
-    this.#events.off(event, listener as never);
-    return this;
+    return this.#listen('off', event, listener);
   }
 
   /**
@@ -520,6 +517,15 @@ export class RndcClient {
   [inspect.custom](): string {
     const state = this.#invalid ? `invalid: '${this.#invalid.kind}'` : `closed: ${this.#closed}`;
     return `RndcClient { server: ${inspect(this.#server)}, key: ${inspect(this.#keyLabel)}, ${state} }`;
+  }
+
+  #listen<K extends keyof RndcClientEvents>(
+    how: 'on' | 'once' | 'off',
+    event: K,
+    listener: (...args: RndcClientEvents[K]) => void,
+  ): this {
+    this.#events[how](event, listener as never);
+    return this;
   }
 
   // ---- typed commands (BIND 9.16–9.20; the catalog in commands.ts says which has which) ----
