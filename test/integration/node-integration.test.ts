@@ -180,6 +180,39 @@ describe('AbortSignal: aborted mid-flight, against a peer that never answers', (
     expect(sent).toBe(1);
   });
 
+  it('verification and a fleet call waiting on a stalled named: aborted', async () => {
+    let commands = 0;
+    const fake = await startFakeControl(key, (request) => {
+      if (request.index > 0) commands++;
+      return undefined;
+    });
+    closers.push(() => fake.close());
+    const verifying = new AbortController();
+    const verified = verifyZoneWritten({
+      rndc: rndc({ port: fake.port }),
+      zone: 'dyn.test',
+      signal: verifying.signal,
+    });
+    await until(() => commands === 1, 10_000, 'zonestatus to reach the fake');
+    verifying.abort();
+    const verdict = await settledBy(verified);
+    expect(verdict).not.toBe('stuck');
+    if (verdict !== 'stuck') expect(verdict.unwrapErr().kind).toBe('aborted');
+
+    const fanning = new AbortController();
+    await using fleet = RndcFleet.connect({
+      servers: [{ name: 'stalled', port: fake.port, key }],
+    });
+    const fanned = fleet.run('reload dyn.test', { signal: fanning.signal });
+    await until(() => commands === 2, 10_000, 'the fleet command to reach the fake');
+    fanning.abort();
+    const result = await settledBy(fanned);
+    expect(result).not.toBe('stuck');
+    if (result === 'stuck') return;
+    const failure = result.results[0]!.result.unwrapErr();
+    expect([failure.kind, failure.mayHaveRun]).toEqual(['aborted', true]);
+  });
+
   it('an UPDATE already sent: aborted, mayHaveRun (mayHaveApplied) true', async () => {
     let received = 0;
     const fake = await startFakeDns(() => {
