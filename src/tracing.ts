@@ -132,7 +132,7 @@ export function traced<C extends TraceContext, T, E extends { readonly kind: str
   work: () => Promise<Result<T, E>>,
   settled?: (result: Result<T, E>, context: C) => void,
 ): Promise<Result<T, E>> {
-  if (!on.hasSubscribers) return work();
+  if (!listening(on)) return work();
   const ctx = context();
   const started = performance.now();
   const finish = () => {
@@ -176,6 +176,17 @@ export function traced<C extends TraceContext, T, E extends { readonly kind: str
       },
     );
   });
+}
+
+/** Whether anyone listens (`TracingChannel.hasSubscribers` is missing before Node 20.13). */
+function listening(on: TracingChannel<unknown, object>): boolean {
+  return (
+    on.start.hasSubscribers ||
+    on.end.hasSubscribers ||
+    on.asyncStart.hasSubscribers ||
+    on.asyncEnd.hasSubscribers ||
+    on.error.hasSubscribers
+  );
 }
 
 /** `host`, `port` and `server` (`host#port`) of a context. */
