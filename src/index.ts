@@ -51,6 +51,13 @@ export type {
   ZoneStatus,
 } from './control/parse.js';
 export { parseServerStatus, parseZoneStatus } from './control/parse.js';
+export type {
+  PoolConnectEvent,
+  PoolErrorEvent,
+  PoolIdleCloseEvent,
+  PoolStats,
+  RndcClientEvents,
+} from './control/pool.js';
 export type { RenderedReply, RenderOptions } from './control/render.js';
 export { renderLikeRndc } from './control/render.js';
 export { resultName, rndcResultId } from './control/result-codes.js';
@@ -275,6 +282,16 @@ export type {
 export { RecoverError, recoverZone } from './recover/recover.js';
 export type { Err, Ok, Result } from './result.js';
 export { compareSerials, serialAfter, serialDistance } from './serial.js';
+export type {
+  CommandTraceContext,
+  ConnectTraceContext,
+  TraceContext,
+  TraceEndpoint,
+  TransferTraceContext,
+  UpdateTraceContext,
+  VerifyTraceContext,
+} from './tracing.js';
+export { TRACING_CHANNELS, tracingChannels } from './tracing.js';
 export type {
   FoundZone,
   SendOptions,

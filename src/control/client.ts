@@ -6,8 +6,10 @@
  * a command the server's version does not have (`not-in-this-version`).
  */
 
+import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
+import { asyncDispose, dispose } from '../dispose.js';
 import { DumpError } from '../dump/errors.js';
 import { refusedFlush } from '../dump/refused-flush.js';
 import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
@@ -17,6 +19,7 @@ import { Key, type KeySpec } from '../keys/key.js';
 import { type ResolveRndcTargetOptions, resolveRndcTarget } from '../keys/resolve.js';
 import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
 import { Err, Ok, type Result } from '../result.js';
+import { type CommandTraceContext, endpoint, traced, tracingChannels } from '../tracing.js';
 import {
   allowedOnReadOnlyChannel,
   type CommandArgument,
@@ -36,7 +39,7 @@ import {
 } from './errors.js';
 import { DEFAULT_MAX_REPLY_BYTES } from './framing.js';
 import { parseServerStatus, parseZoneStatus, type ServerStatus, type ZoneStatus } from './parse.js';
-import { SessionPool } from './pool.js';
+import { type PoolStats, type RndcClientEvents, SessionPool } from './pool.js';
 import { nextSerial } from './serial.js';
 import type { ControlAddress } from './session.js';
 import { type ServerVersion, versionFromStatus } from './versions.js';
@@ -99,7 +102,12 @@ export interface RndcClientOptions {
 export interface CallOptions {
   /** Deadline for this call in milliseconds; overrides the client's `timeoutMs`. */
   readonly timeoutMs?: number | undefined;
-  /** Aborts the call. A command already sent may still run (`RndcError.mayHaveRun`). */
+  /**
+   * Aborts the call: it settles at once with an `RndcError` of kind `aborted`. Aborted before the
+   * command was written (signal already aborted, waiting for a pooled connection, connecting,
+   * handshake) nothing was sent (`mayHaveRun: false`); after, named may have run it
+   * (`mayHaveRun: true`) and the library never re-sends it.
+   */
   readonly signal?: AbortSignal | undefined;
 }
 
@@ -203,10 +211,16 @@ function controlOptionProblem(options: RndcClientOptions): string | undefined {
     ])
   );
 }
+/** The zone of a call made through a zone method, for its trace (never a public option). */
+const TRACE_ZONE = Symbol('traceZone');
 
 /** A client for BIND's rndc control channel. Create with {@link RndcClient.connect}. */
 export class RndcClient {
   readonly #pool: SessionPool | undefined;
+  readonly #events = new EventEmitter<RndcClientEvents>();
+  readonly #host: string;
+  readonly #port: number;
+  readonly #maxConnections: number;
   readonly #invalid: RndcError | undefined;
   readonly #timeoutMs: number;
   readonly #server: string;
@@ -225,6 +239,9 @@ export class RndcClient {
     const host = options.host ?? '127.0.0.1';
     const port = options.port ?? DEFAULT_CONTROL_PORT;
     this.#server = `${host}#${port}`;
+    this.#host = host;
+    this.#port = port;
+    this.#maxConnections = options.maxConnections ?? 4;
     this.#timeoutMs = options.timeoutMs ?? 60_000;
     this.#dump = {
       log: options.named?.log,
@@ -280,6 +297,7 @@ export class RndcClient {
         now: options.clock ?? Date.now,
       },
       maxConnections,
+      this.#events,
     );
   }
 
@@ -335,7 +353,23 @@ export class RndcClient {
    * Returns named's reply when `result` is 0, else an {@link RndcError} classified by `err`
    * with the reply in `error.response`.
    */
-  async run(command: string | readonly string[], options: CallOptions = {}): Reply<RndcResponse> {
+  run(command: string | readonly string[], options: CallOptions = {}): Reply<RndcResponse> {
+    const zone = (options as { [TRACE_ZONE]?: string })[TRACE_ZONE];
+    return traced(
+      tracingChannels.command,
+      (): CommandTraceContext => ({
+        ...endpoint(this.#host, this.#port),
+        command: commandWord(command),
+        ...(zone !== undefined ? { zone } : {}),
+      }),
+      () => this.#run(command, options),
+      (result, context) => {
+        if (result.isErr()) context.mayHaveRun = result.error.mayHaveRun;
+      },
+    );
+  }
+
+  async #run(command: string | readonly string[], options: CallOptions): Reply<RndcResponse> {
     const formatted =
       typeof command === 'string'
         ? Ok(command.trim())
@@ -373,15 +407,18 @@ export class RndcClient {
     const versionCheck = versionSensitive(line)
       ? (version: ServerVersion | undefined) => this.#notInVersion(line, version)
       : undefined;
-    const exchanged = await pool.use(async (session) => {
-      const reply = await session.request(line, {
-        deadline,
-        signal: options.signal,
-        resendable: allowedReadOnly,
-        ...(versionCheck ? { versionCheck } : {}),
-      });
-      return reply.map((value) => ({ value, version: session.serverVersion }));
-    });
+    const exchanged = await pool.use(
+      async (session) => {
+        const reply = await session.request(line, {
+          deadline,
+          signal: options.signal,
+          resendable: allowedReadOnly,
+          ...(versionCheck ? { versionCheck } : {}),
+        });
+        return reply.map((value) => ({ value, version: session.serverVersion }));
+      },
+      { deadline, signal: options.signal, command: line },
+    );
     if (exchanged.isErr()) return exchanged;
     const { value: reply, version } = exchanged.value;
     const { result, err, type } = reply;
@@ -424,33 +461,85 @@ export class RndcClient {
     const usable = this.#usablePool('status');
     if (usable.isErr()) return usable;
     const deadline = Date.now() + (options.timeoutMs ?? this.#timeoutMs);
-    return usable.value.use(async (session): Reply<ServerVersion> => {
-      const known = session.serverVersion;
-      if (known) return Ok(known);
-      const reply = await session.request('status', {
-        deadline,
-        signal: options.signal,
-        resendable: true,
-      });
-      if (reply.isErr()) return reply;
-      const version = session.serverVersion ?? versionFromStatus(reply.value.text ?? '');
-      if (reply.value.result === 0 && version) return Ok(version);
-      return Err(
-        new RndcError({
-          kind: reply.value.result === 0 ? 'malformed-reply' : 'command-failed',
-          message: `${this.#server}: the reply to 'status' ${reply.value.result === 0 ? 'has no "version: BIND n.n.n" line' : `failed: ${reply.value.err ?? `result ${reply.value.result}`}`}, so the server's version is unknown`,
-          causes: ['the server is not BIND named, or a BIND version this library does not know'],
-          server: this.#server,
-          command: 'status',
-        }),
-      );
-    });
+    return usable.value.use(
+      async (session): Reply<ServerVersion> => {
+        const known = session.serverVersion;
+        if (known) return Ok(known);
+        const reply = await session.request('status', {
+          deadline,
+          signal: options.signal,
+          resendable: true,
+        });
+        if (reply.isErr()) return reply;
+        const version = session.serverVersion ?? versionFromStatus(reply.value.text ?? '');
+        if (reply.value.result === 0 && version) return Ok(version);
+        return Err(
+          new RndcError({
+            kind: reply.value.result === 0 ? 'malformed-reply' : 'command-failed',
+            message: `${this.#server}: the reply to 'status' ${reply.value.result === 0 ? 'has no "version: BIND n.n.n" line' : `failed: ${reply.value.err ?? `result ${reply.value.result}`}`}, so the server's version is unknown`,
+            causes: ['the server is not BIND named, or a BIND version this library does not know'],
+            server: this.#server,
+            command: 'status',
+          }),
+        );
+      },
+      { deadline, signal: options.signal, command: 'status' },
+    );
   }
 
   /** Closes all connections. Later calls return a `closed` error. */
   async close(): Promise<void> {
     this.#closed = true;
     this.#pool?.close();
+  }
+
+  /** `await using rndc = RndcClient.connect(…)`: {@link RndcClient.close} at the end of the scope. */
+  async [asyncDispose](): Promise<void> {
+    await this.close();
+  }
+
+  /** `using rndc = RndcClient.connect(…)`: closes the connections at the end of the scope. */
+  [dispose](): void {
+    void this.close();
+  }
+
+  /**
+   * The connection pool's counts: `open`, `idle`, `busy` connections and `queued` calls (as
+   * pg-pool and undici's Pool report them). All zero for a client with an invalid key.
+   */
+  poolStats(): PoolStats {
+    return (
+      this.#pool?.stats() ?? { open: 0, idle: 0, busy: 0, queued: 0, max: this.#maxConnections }
+    );
+  }
+
+  /**
+   * Listens to the connection pool: `connect` (every new, handshaken connection), `reconnect`
+   * (one that replaced an earlier connection), `idleClose` (the pool closed an unused connection
+   * after `idleReconnectMs`), `error` (a connection failure; it is also the call's `Err`, and an
+   * `error` nobody listens to is not thrown).
+   */
+  on<K extends keyof RndcClientEvents>(
+    event: K,
+    listener: (...args: RndcClientEvents[K]) => void,
+  ): this {
+    return this.#listen('on', event, listener);
+  }
+
+  /** {@link RndcClient.on} for one event only. */
+  once<K extends keyof RndcClientEvents>(
+    event: K,
+    listener: (...args: RndcClientEvents[K]) => void,
+  ): this {
+    return this.#listen('once', event, listener);
+  }
+
+  /** Removes a listener added with {@link RndcClient.on} or {@link RndcClient.once}. */
+  off<K extends keyof RndcClientEvents>(
+    event: K,
+    listener: (...args: RndcClientEvents[K]) => void,
+  ): this {
+    return this.#listen('off', event, listener);
   }
 
   /**
@@ -461,6 +550,15 @@ export class RndcClient {
   [inspect.custom](): string {
     const state = this.#invalid ? `invalid: '${this.#invalid.kind}'` : `closed: ${this.#closed}`;
     return `RndcClient { server: ${inspect(this.#server)}, key: ${inspect(this.#keyLabel)}, ${state} }`;
+  }
+
+  #listen<K extends keyof RndcClientEvents>(
+    how: 'on' | 'once' | 'off',
+    event: K,
+    listener: (...args: RndcClientEvents[K]) => void,
+  ): this {
+    this.#events[how](event, listener as never);
+    return this;
   }
 
   // ---- typed commands (BIND 9.16–9.20; the catalog in commands.ts says which has which) ----
@@ -1205,8 +1303,15 @@ export class RndcClient {
     };
     // Configuration blocks (addzone) go verbatim: they are named.conf syntax, not one token.
     const raw = trailing.map((text) => ({ raw: text }));
-    return this.#command(word, [...flags, ...zoneArgs(zoneRef), ...raw], options);
+    const traceZone = { ...options, [TRACE_ZONE]: zone };
+    return this.#command(word, [...flags, ...zoneArgs(zoneRef), ...raw], traceZone);
   }
+}
+
+/** The command word of a call, lower-case, without its arguments (for traces). */
+function commandWord(command: string | readonly string[]): string {
+  const first = typeof command === 'string' ? command.trimStart().split(/\s/, 1)[0] : command[0];
+  return (first ?? '').toLowerCase().slice(0, 64);
 }
 
 /** The disk effect of a successful command line, from the trigger table or the command catalog. */

@@ -18,6 +18,7 @@ import { connect, type Socket } from 'node:net';
 import createDebug from 'debug';
 import type { Key } from '../keys/key.js';
 import { Err, Ok, type Result } from '../result.js';
+import { type ConnectTraceContext, traced, tracingChannels } from '../tracing.js';
 import { MAX_REQUEST_LENGTH } from './codec.js';
 import { RndcError, type RndcErrorDetails, SILENT_CLOSE_CAUSES } from './errors.js';
 import { FrameAssembler } from './framing.js';
@@ -48,7 +49,24 @@ export interface SessionConfig {
   readonly sourceAddressV6?: string | undefined;
   /** Clock for `_tim`, milliseconds since the epoch. */
   readonly now: () => number;
+  /** Told about connections opened, closed for idleness, and failures (the pool's events). */
+  readonly onEvent?: ((event: SessionEvent) => void) | undefined;
 }
+
+/** What a session reports to its pool. */
+export type SessionEvent =
+  | { readonly type: 'connect'; readonly server: string; readonly reconnect: boolean }
+  | { readonly type: 'idleClose'; readonly server: string; readonly idleMs: number }
+  | { readonly type: 'error'; readonly server: string; readonly error: RndcError };
+
+/** Error kinds that are the caller's doing or named's answer, not a connection failure. */
+const NOT_CONNECTION_ERRORS: ReadonlySet<string> = new Set([
+  'aborted',
+  'closed',
+  'not-in-this-version',
+  'invalid-argument',
+  'request-too-large',
+]);
 
 /** A control-channel endpoint. */
 export interface ControlAddress {
@@ -118,6 +136,8 @@ export class ControlSession {
    * Forgotten with the connection: the next one may reach a restarted (upgraded) named.
    */
   #version: ServerVersion | undefined;
+  /** Connections this session has opened (handshaken); more than one means reconnects. */
+  #opened = 0;
 
   constructor(config: SessionConfig) {
     this.#config = config;
@@ -140,6 +160,11 @@ export class ControlSession {
     return this.#usable();
   }
 
+  /** True while a TCP connection is open (handshaken or being set up). */
+  get open(): boolean {
+    return this.#socket !== undefined && this.#alive;
+  }
+
   /** The server's version learnt on the current connection, if any and still usable. */
   get serverVersion(): ServerVersion | undefined {
     return this.#usable() ? this.#version : undefined;
@@ -149,9 +174,23 @@ export class ControlSession {
   async request(command: string, options: RequestOptions): Promise<Result<Reply, RndcError>> {
     if (this.#busy) throw new Error('ControlSession.request called while a request is in flight');
     if (this.#closed) return Err(this.#closedError(command, false));
+    if (options.signal?.aborted) {
+      return Err(
+        this.#error({
+          kind: 'aborted',
+          message: `'${firstWord(command)}' was aborted before it was sent`,
+          command,
+          mayHaveRun: false,
+        }),
+      );
+    }
     this.#busy = true;
     try {
-      return await this.#request(command, options);
+      const result = await this.#request(command, options);
+      if (result.isErr() && !NOT_CONNECTION_ERRORS.has(result.error.kind)) {
+        this.#config.onEvent?.({ type: 'error', server: this.#server, error: result.error });
+      }
+      return result;
     } finally {
       this.#busy = false;
     }
@@ -264,6 +303,26 @@ export class ControlSession {
 
   /** Connects and performs the `null` handshake that yields the nonce. */
   async #open(options: RequestOptions): Promise<Result<void, RndcError>> {
+    const reconnect = this.#opened > 0;
+    const address = this.#config.addresses[0];
+    const opened = await traced(
+      tracingChannels.connect,
+      (): ConnectTraceContext => ({
+        server: this.#server,
+        host: address?.host ?? '',
+        port: address?.port ?? 0,
+        reconnect,
+      }),
+      () => this.#openConnection(options),
+    );
+    if (opened.isOk()) {
+      this.#opened++;
+      this.#config.onEvent?.({ type: 'connect', server: this.#server, reconnect });
+    }
+    return opened;
+  }
+
+  async #openConnection(options: RequestOptions): Promise<Result<void, RndcError>> {
     this.#teardown();
     const connected = await this.#connect(options);
     if (connected.isErr()) return connected;
@@ -498,6 +557,17 @@ export class ControlSession {
     if (frame.isErr()) {
       return Err(this.#error({ kind: 'request-too-large', message: frame.error.message, command }));
     }
+    if (options.signal?.aborted) {
+      // Aborted between the handshake and the command (or before a retry): nothing is written.
+      return Err(
+        this.#error({
+          kind: 'aborted',
+          message: `'${handshake ? 'null' : firstWord(command)}' to ${this.#server} was aborted before it was sent`,
+          command,
+          mayHaveRun: false,
+        }),
+      );
+    }
     const started = Date.now();
     const outcome = this.#wait(options);
     // One write per frame: named 9.18 closes the connection when the length prefix is split.
@@ -683,8 +753,15 @@ export class ControlSession {
       return;
     }
     socket.unref();
+    const since = Date.now();
     this.#idleTimer = setTimeout(() => {
-      if (socket === this.#socket && !this.#busy) this.#teardown();
+      if (socket !== this.#socket || this.#busy) return;
+      this.#teardown();
+      this.#config.onEvent?.({
+        type: 'idleClose',
+        server: this.#server,
+        idleMs: Date.now() - since,
+      });
     }, this.#config.idleReconnectMs);
     this.#idleTimer.unref();
   }

@@ -23,6 +23,7 @@ import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
 import { Err, Ok, type Result } from '../result.js';
+import { endpointOf, traced, tracingChannels, type VerifyTraceContext } from '../tracing.js';
 import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './diagnose.js';
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
@@ -330,9 +331,27 @@ export function dumpOutcome(evidence: DumpEvidence, lead: string): Result<DumpEv
  *
  * @internal
  */
-export async function gatherDumpEvidence(
+export function gatherDumpEvidence(
   options: VerifyOptions,
 ): Promise<Result<DumpEvidence, DumpError>> {
+  return traced(
+    tracingChannels.verify,
+    (): VerifyTraceContext => ({
+      ...endpointOf((options.rndc as { server?: unknown }).server),
+      zone: options.zone,
+    }),
+    () => gather(options),
+    (result, context) => {
+      const evidence = result.isOk() ? result.value : result.error.evidence;
+      if (!evidence) return;
+      context.verdict = evidence.verdict;
+      // The span's outcome is the proof, not only that verification ran to a verdict.
+      context.ok = evidence.verdict === 'written' || evidence.verdict === 'nothing-pending';
+    },
+  );
+}
+
+async function gather(options: VerifyOptions): Promise<Result<DumpEvidence, DumpError>> {
   const started = Date.now();
   const state: VerifyState = { started, events: [], newTmp: [] };
   return bounded(

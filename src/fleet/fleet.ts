@@ -23,6 +23,7 @@ import {
 import { RndcError, type RndcResponse } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { settleBy } from '../deadline.js';
+import { asyncDispose } from '../dispose.js';
 import type { DumpError } from '../dump/errors.js';
 import type { ConfigError } from '../errors.js';
 import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
@@ -312,7 +313,7 @@ export class RndcFleet {
   }
 
   /** `await using fleet = RndcFleet.connect(…)`: {@link RndcFleet.close} at the end of the scope. */
-  async [Symbol.asyncDispose](): Promise<void> {
+  async [asyncDispose](): Promise<void> {
     await this.close();
   }
 

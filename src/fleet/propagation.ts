@@ -139,7 +139,9 @@ export type PropagationErrorKind =
   /** No target serial: none was given and the primary did not serve the zone. */
   | 'no-reference'
   /** No server to check (none given, discovery found none). */
-  | 'no-servers';
+  | 'no-servers'
+  /** The signal aborted before there was anything to report (nothing or only the primary checked). */
+  | 'aborted';
 
 /** Why a propagation check could not even start. */
 export class PropagationError extends RndcLibraryError<PropagationErrorKind> {
@@ -189,10 +191,26 @@ const ABORTED = 'the check was aborted';
 /** Shortest time left for which {@link waitForPropagation} starts another round. */
 const MIN_ROUND_MS = 100;
 
-/** Checks every server once. Never throws; settles by `timeoutMs`. */
+/** The error of a check or wait whose signal aborted before any verdict could be reported. */
+function abortedBeforeStart(zone: string): PropagationError {
+  return new PropagationError(
+    {
+      kind: 'aborted',
+      message: `the propagation check of ${zone} was aborted before it could report`,
+    },
+    zone,
+  );
+}
+
+/**
+ * Checks every server once. Never throws; settles by `timeoutMs`. An abort before the primary's
+ * serial is known is `Err` of kind `aborted`; later, servers not checked report `unreachable`
+ * ("not checked (aborted)").
+ */
 export async function checkPropagation(
   options: CheckPropagationOptions,
 ): Promise<Result<PropagationReport, PropagationError>> {
+  if (options.signal?.aborted) return Err(abortedBeforeStart(options.zone));
   const deadline = Date.now() + (options.timeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS);
   const plan = await makePlan(options, deadline);
   if (plan.isErr()) return plan;
@@ -273,6 +291,7 @@ export interface PropagationWait extends PropagationReport {
 export async function waitForPropagation(
   options: WaitForPropagationOptions,
 ): Promise<Result<PropagationWait, PropagationError>> {
+  if (options.signal?.aborted) return Err(abortedBeforeStart(options.zone));
   const started = Date.now();
   const deadline = started + (options.timeoutMs ?? 60_000);
   const plan = await makePlan(options, deadline);
@@ -401,6 +420,9 @@ async function referenceOf(
     primaryVerdict = checked?.[1];
     const served = primaryVerdict?.verdict;
     if (target === undefined) {
+      if (served?.kind !== 'served' && options.signal?.aborted) {
+        return Err(abortedBeforeStart(plan.zoneText));
+      }
       if (served?.kind !== 'served') {
         return Err(
           new PropagationError(

@@ -15,6 +15,7 @@ import { chown, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises'
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { asyncDispose } from '../dispose.js';
 import { RndcLibraryError } from '../errors.js';
 import {
   DIGEST_BYTES,
@@ -300,6 +301,8 @@ export interface NamedInstance {
    * unless `keepDir`. Idempotent; also fine after named exited by itself (`rndc stop`).
    */
   stop(): Promise<void>;
+  /** `await using named = await startNamed(…)`: {@link NamedInstance.stop} at the end of the scope. */
+  [Symbol.asyncDispose](): Promise<void>;
   /**
    * Stops named (SIGTERM, like a pod or systemd stop: no flush of pending zone changes; SIGKILL
    * after `stopTimeoutMs`) and starts it again with the same command line: same directory,
@@ -1003,6 +1006,10 @@ class NamedServer implements NamedInstance {
       await this.#shutdown(this.#init.stopTimeoutMs, this.#init.keepDir);
     })();
     return this.#stopping;
+  }
+
+  [asyncDispose](): Promise<void> {
+    return this.stop();
   }
 
   restart(): Promise<void> {

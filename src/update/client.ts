@@ -20,6 +20,7 @@
  */
 import { inspect } from 'node:util';
 import createDebug from 'debug';
+import { asyncDispose, dispose } from '../dispose.js';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import {
   type PropagationError,
@@ -31,6 +32,13 @@ import {
 import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
 import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
 import { Err, Ok, type Result } from '../result.js';
+import {
+  endpoint,
+  traced,
+  tracingChannels,
+  type UpdateTraceContext,
+  zoneText,
+} from '../tracing.js';
 import {
   RCODE_EXPLANATIONS,
   UpdateError,
@@ -256,11 +264,27 @@ export class UpdateClient {
     return `UpdateClient { server: ${inspect(this.server)}, key: ${inspect(key)} }`;
   }
 
-  /** Sends `update`; finds its zone first when it was built without one. */
-  async send(
-    update: Update,
-    options: SendOptions = {},
-  ): Promise<Result<UpdateResponse, UpdateError>> {
+  /**
+   * Sends `update`; finds its zone first when it was built without one. An abort (`signal`)
+   * settles the call at once with kind `aborted`; `mayHaveApplied` (alias `mayHaveRun`) says
+   * whether the update had already been sent.
+   */
+  send(update: Update, options: SendOptions = {}): Promise<Result<UpdateResponse, UpdateError>> {
+    return traced(
+      tracingChannels.update,
+      (): UpdateTraceContext => ({
+        ...endpoint(this.#options.server, this.#options.port ?? 53),
+        ...(update.zone !== undefined ? { zone: zoneText(update.origin.toString()) } : {}),
+      }),
+      () => this.#send(update, options),
+      (result, context) => {
+        if (result.isOk()) context.zoneFound = zoneText(result.value.zone);
+        else context.mayHaveRun = result.error.mayHaveApplied;
+      },
+    );
+  }
+
+  async #send(update: Update, options: SendOptions): Promise<Result<UpdateResponse, UpdateError>> {
     if (this.#invalid) return Err(this.#invalid);
     const deadline = this.#now() + (options.timeoutMs ?? this.#options.timeoutMs ?? 30_000);
     let zone = update.origin;
@@ -485,6 +509,16 @@ export class UpdateClient {
   /** Closes the client's socket. */
   close(): void {
     this.#transport.close();
+  }
+
+  /** `using upd = new UpdateClient(…)`: {@link UpdateClient.close} at the end of the scope. */
+  [dispose](): void {
+    this.close();
+  }
+
+  /** `await using upd = new UpdateClient(…)`: {@link UpdateClient.close} at the end of the scope. */
+  async [asyncDispose](): Promise<void> {
+    this.close();
   }
 
   async #querySoa(
@@ -788,7 +822,9 @@ export class UpdateClient {
     return new UpdateError({
       kind: failure.kind,
       message:
-        failure.kind === 'timeout' && failure.sent
+        (failure.kind === 'timeout' || failure.kind === 'aborted') &&
+        failure.sent &&
+        !failure.message.includes('may have been applied')
           ? `${failure.message}; the update may have been applied`
           : failure.message,
       causes: failure.kind === 'timeout' ? timeoutCauses : [],

@@ -167,6 +167,14 @@ export class UpdateError extends RndcLibraryError<UpdateErrorKind> {
     this.size = details.size;
     this.limit = details.limit;
   }
+
+  /**
+   * {@link UpdateError.mayHaveApplied} under the name `RndcError` uses: true when the
+   * update reached (or may have reached) named although no verified reply says what happened.
+   */
+  get mayHaveRun(): boolean {
+    return this.mayHaveApplied;
+  }
 }
 
 interface Explanation {

@@ -227,6 +227,7 @@ export async function receiveAxfr(options: AxfrOptions): Promise<Result<AxfrSumm
   }
   const maxRecords = options.maxRecords ?? DEFAULT_AXFR_MAX_RECORDS;
   const outcome = await runTransferConnection({
+    type: 'AXFR',
     host: options.host,
     port,
     server,

@@ -8,6 +8,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { Err, Ok, type Result } from '../result.js';
+import { type TransferTraceContext, traced, tracingChannels, zoneText } from '../tracing.js';
 import { FrameReader } from '../update/transport.js';
 import {
   type AxfrError,
@@ -40,6 +41,8 @@ export interface TransferConnectionOptions {
   readonly messageTimeoutMs?: number | undefined;
   readonly maxBytes?: number | undefined;
   readonly signal?: AbortSignal | undefined;
+  /** The query type, for the `rndc:transfer` trace. */
+  readonly type: 'AXFR' | 'IXFR';
 }
 
 /** A completed transfer: the reader's result, and what went through the connection. */
@@ -58,7 +61,22 @@ const QUEUE_HIGH_WATER = 4;
 export function runTransferConnection(
   options: TransferConnectionOptions,
 ): Promise<Result<TransferOutcome, AxfrError>> {
-  return new TransferConnection(options).run();
+  return traced(
+    tracingChannels.transfer,
+    (): TransferTraceContext => ({
+      server: options.server,
+      host: options.host,
+      port: options.port,
+      zone: zoneText(options.zoneName),
+      type: options.type,
+    }),
+    () => new TransferConnection(options).run(),
+    (result, context) => {
+      if (result.isErr()) return;
+      context.bytes = result.value.bytes;
+      if (options.type === 'AXFR') context.records = result.value.records;
+    },
+  );
 }
 
 class TransferConnection {

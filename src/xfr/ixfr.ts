@@ -96,6 +96,7 @@ export async function transferIncremental(
     ...(options.maxRecords !== undefined ? { maxRecords: options.maxRecords } : {}),
   });
   const outcome = await runTransferConnection({
+    type: 'IXFR',
     host: options.server,
     port,
     server,

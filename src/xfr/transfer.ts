@@ -12,6 +12,7 @@
  * messages but are not a whole zone: commit them only once `done` is `Ok`.
  */
 
+import { asyncDispose } from '../dispose.js';
 import type { Key } from '../keys/key.js';
 import { Err, type Result } from '../result.js';
 import type { Name } from '../update/names.js';
@@ -217,7 +218,7 @@ export function transfer(zone: string, options: TransferOptions): ZoneTransfer {
       return done;
     },
     cancel,
-    [Symbol.asyncDispose]: async () => {
+    [asyncDispose]: async () => {
       if (!finished) cancel();
       if (started) await done;
     },
