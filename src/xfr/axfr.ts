@@ -21,7 +21,7 @@ import { isIP } from 'node:net';
 import { RndcLibraryError } from '../errors.js';
 import type { Key } from '../keys/key.js';
 import { Err, Ok, type Result } from '../result.js';
-import { type DecodedRecord, encodeQuery } from '../update/message.js';
+import { encodeQuery } from '../update/message.js';
 import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
 import { keyName, signRequest } from '../update/tsig.js';
@@ -293,20 +293,23 @@ const COMPRESSIBLE: ReadonlyMap<number, Layout> = new Map<number, Layout>([
 const expandParts: (Name | number)[] = [];
 
 /**
- * The record's RDATA with every (possibly compressed) name written out in full. Names must end
- * inside the RDATA; pointers follow {@link decodeName}'s rules (strictly backwards, bounded).
- * Types that never carry compressed names are returned as they are: a view of `message`, not a
- * copy. `names` is the message's decoder, when the caller has one (names read once).
+ * The RDATA at `[rdataOffset, rdataOffset + rdlength)` of `message`, of type `type`, with every
+ * (possibly compressed) name written out in full; a string saying what is wrong otherwise. Names
+ * must end inside the RDATA; pointers follow {@link decodeName}'s rules (strictly backwards,
+ * bounded). Types that never carry compressed names are returned as they are: a view of
+ * `message`, not a copy. `names` is the message's decoder (names read once).
  */
 export function expandRdata(
   message: Buffer,
-  record: DecodedRecord,
-  names: NameDecoder = new NameDecoder(message),
-): Result<Buffer, string> {
-  const layout = COMPRESSIBLE.get(record.type);
-  if (!layout) return Ok(record.rdata);
-  const end = record.rdataOffset + record.rdata.length;
-  let at = record.rdataOffset;
+  type: number,
+  rdataOffset: number,
+  rdlength: number,
+  names: NameDecoder,
+): Buffer | string {
+  const end = rdataOffset + rdlength;
+  const layout = COMPRESSIBLE.get(type);
+  if (!layout) return message.subarray(rdataOffset, end);
+  let at = rdataOffset;
   // Names, and [start, end) ranges of the message copied as they are (one array for every call:
   // this function never yields, so no two calls share it at once).
   const parts = expandParts;
@@ -315,33 +318,34 @@ export function expandRdata(
   for (let k = 0; k < layout.length; k++) {
     const item = layout[k]!;
     if (item === 'name') {
-      let name = names.tryDecode(at, end);
-      if (!name) {
+      let name = names.readName(at, end);
+      if (name) at = names.end;
+      else {
         const slow = names.decode(at, end);
-        if (slow.isErr()) return Err(slow.error.message);
-        name = slow.value;
+        if (slow.isErr()) return slow.error.message;
+        name = slow.value.name;
+        at = slow.value.end;
       }
-      parts.push(name.name);
-      length += name.name.wireLength;
-      at = name.end;
+      parts.push(name);
+      length += name.wireLength;
     } else if (item === 'strings3') {
       const start = at;
       for (let i = 0; i < 3; i++) {
         const size = message[at];
         if (size === undefined || at + 1 + size > end)
-          return Err('character-string runs past the RDATA');
+          return 'character-string runs past the RDATA';
         at += 1 + size;
       }
       parts.push(start, at);
       length += at - start;
     } else {
-      if (at + item > end) return Err('RDATA too short');
+      if (at + item > end) return 'RDATA too short';
       parts.push(at, at + item);
       length += item;
       at += item;
     }
   }
-  if (at !== end) return Err(`${end - at} byte(s) after the last field of the RDATA`);
+  if (at !== end) return `${end - at} byte(s) after the last field of the RDATA`;
   // One buffer written in place (byte loops: the pieces are short).
   const out = Buffer.allocUnsafe(length);
   let pos = 0;
@@ -360,5 +364,5 @@ export function expandRdata(
       out[pos++] = 0;
     }
   }
-  return Ok(out);
+  return out;
 }
