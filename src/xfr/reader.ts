@@ -321,6 +321,12 @@ export class XfrReader {
       }
       if (record === bad?.record)
         return fail('malformed', `${record.name} ${typeToText(record.type)}: ${bad.why}`);
+      // The bulk of a zone: handed on at once, past the state machine (as #record would).
+      if (record.type !== TYPE_SOA && this.#state.at === 'full' && this.#o.stream) {
+        if (++this.#records > this.#maxRecords) return this.#tooMany(index);
+        this.#batch.push(record);
+        continue;
+      }
       let serial: number | undefined;
       if (record.type === TYPE_SOA) {
         if (!record.name.equals(apex))
@@ -328,12 +334,7 @@ export class XfrReader {
         serial = soaSerial(record.rdata);
         if (serial === undefined) return fail('malformed', `an SOA with malformed RDATA`);
       }
-      if (++this.#records > this.#maxRecords) {
-        return fail('too-large', `more than ${this.#maxRecords} records`, {
-          causes: ['a zone or history larger than the bound', 'a server sending an endless stream'],
-          remedy: 'raise maxRecords if the zone really is that large',
-        });
-      }
+      if (++this.#records > this.#maxRecords) return this.#tooMany(index);
       const step = this.#record(record, serial);
       if (step) return fail('framing', step.message, step.extra);
     }
@@ -353,6 +354,16 @@ export class XfrReader {
     }
     if (this.#state.at === 'done' && !this.#result) this.#result = this.#complete();
     return Ok(this.#result !== undefined);
+  }
+
+  #tooMany(index: number): Result<never, AxfrError> {
+    return Err(
+      this.#error('too-large', `message ${index}: more than ${this.#maxRecords} records`, {
+        messageIndex: index,
+        causes: ['a zone or history larger than the bound', 'a server sending an endless stream'],
+        remedy: 'raise maxRecords if the zone really is that large',
+      }),
+    );
   }
 
   /** The connection closed: the error saying what was missing. */
