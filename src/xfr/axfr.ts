@@ -22,7 +22,7 @@ import { RndcLibraryError } from '../errors.js';
 import type { Key } from '../keys/key.js';
 import { Err, Ok, type Result } from '../result.js';
 import { encodeQuery } from '../update/message.js';
-import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
+import { decodeName, Name, type NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
 import { keyName, signRequest } from '../update/tsig.js';
 // connection.ts and reader.ts import this module's types and helpers back; nothing of either
@@ -291,8 +291,9 @@ const COMPRESSIBLE: ReadonlyMap<number, Layout> = new Map<number, Layout>([
 ]);
 
 /** The same, by type (all of them below 64): an array read per record instead of a map lookup. */
-const COMPRESSIBLE_BY_TYPE: readonly (Layout | undefined)[] = Array.from({ length: 64 }, (_, type) =>
-  COMPRESSIBLE.get(type),
+const COMPRESSIBLE_BY_TYPE: readonly (Layout | undefined)[] = Array.from(
+  { length: 64 },
+  (_, type) => COMPRESSIBLE.get(type),
 );
 
 const expandParts: (Name | number)[] = [];
