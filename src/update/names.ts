@@ -539,6 +539,67 @@ export class NameDecoder {
   }
 
   /**
+   * The uncompressed wire length of the name at `offset`, reading no byte at or after `bound`,
+   * its end in {@link NameDecoder.end} — what `decode(offset, bound)` would give, without making
+   * a {@link Name} (names inside RDATA are only copied out). -1 when `decode` must be asked.
+   */
+  measure(offset: number, bound = this.#buf.length): number {
+    const buf = this.#buf;
+    if (!Number.isInteger(offset) || offset < 0 || offset >= bound || bound > buf.length) return -1;
+    // decodeName's walk and rules: each pointer before the previous target (the first before
+    // the name), at most MAX_POINTER_HOPS of them, labels inside the bound, 255 bytes in all.
+    let total = 1;
+    let pos = offset;
+    let limit = offset;
+    let end = -1;
+    let hops = 0;
+    for (;;) {
+      if (pos >= bound) return -1;
+      const length = buf[pos]!;
+      if (length >= 0xc0) {
+        if (pos + 1 >= bound) return -1;
+        const target = ((length & 0x3f) << 8) | buf[pos + 1]!;
+        if (end < 0) end = pos + 2;
+        if (target >= limit || ++hops > MAX_POINTER_HOPS) return -1;
+        limit = target;
+        pos = target;
+        continue;
+      }
+      if (length >= 0x40) return -1;
+      if (length === 0) {
+        this.end = end < 0 ? pos + 1 : end;
+        return total;
+      }
+      if (pos + 1 + length > bound) return -1;
+      total += length + 1;
+      if (total > MAX_NAME_BYTES) return -1;
+      pos += 1 + length;
+    }
+  }
+
+  /**
+   * Writes the name at `offset` uncompressed into `out` at `at`, returning where it ends. Only
+   * after {@link NameDecoder.measure} accepted that offset (whose walk bounds this one) and
+   * `out` has the room it gave.
+   */
+  writeName(offset: number, out: Buffer, at: number): number {
+    const buf = this.#buf;
+    let pos = offset;
+    let w = at;
+    for (;;) {
+      const length = buf[pos]!;
+      if (length >= 0xc0) {
+        pos = ((length & 0x3f) << 8) | buf[pos + 1]!;
+        continue;
+      }
+      out[w++] = length;
+      if (length === 0) return w;
+      for (let i = 1; i <= length; i++) out[w++] = buf[pos + i]!;
+      pos += 1 + length;
+    }
+  }
+
+  /**
    * The name at `offset` (its end, pointers followed and reach in #end, #hops, #reach), or
    * undefined for anything the plain decoder must judge.
    */

@@ -324,16 +324,19 @@ export function expandRdata(
   for (let k = 0; k < layout.length; k++) {
     const item = layout[k]!;
     if (item === 'name') {
-      let name = names.readName(at, end);
-      if (name) at = names.end;
-      else {
+      // Copied out of the message, never made into a Name (-1 - offset marks it in parts).
+      const wire = names.measure(at, end);
+      if (wire > 0) {
+        parts.push(-1 - at);
+        length += wire;
+        at = names.end;
+      } else {
         const slow = names.decode(at, end);
         if (slow.isErr()) return slow.error.message;
-        name = slow.value.name;
+        parts.push(slow.value.name);
+        length += slow.value.name.wireLength;
         at = slow.value.end;
       }
-      parts.push(name);
-      length += name.wireLength;
     } else if (item === 'strings3') {
       const start = at;
       for (let i = 0; i < 3; i++) {
@@ -357,7 +360,8 @@ export function expandRdata(
   let pos = 0;
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p]!;
-    if (typeof part === 'number') {
+    if (typeof part === 'number' && part < 0) pos = names.writeName(-1 - part, out, pos);
+    else if (typeof part === 'number') {
       const stop = parts[++p] as number;
       for (let i = part; i < stop; i++) out[pos++] = message[i]!;
     } else {

@@ -34,7 +34,19 @@ function compareAll(
   decoder = new NameDecoder(buf),
 ): void {
   for (const [offset, bound] of asks) {
-    const expected = outcome(decodeName(buf.subarray(0, bound), offset));
+    const plain = decodeName(buf.subarray(0, bound), offset);
+    const expected = outcome(plain);
+    // measure + writeName (names in RDATA, copied out): accepted exactly when decodeName
+    // succeeds, with the same end and the same uncompressed bytes.
+    const wire = decoder.measure(offset, bound);
+    expect(wire > 0, `measure ${offset} ${bound}`).toBe(plain.isOk());
+    if (plain.isOk()) {
+      expect([wire, decoder.end]).toEqual([plain.value.name.wireLength, plain.value.end]);
+      const out = Buffer.alloc(wire + 2, 0xee);
+      expect(decoder.writeName(offset, out, 1)).toBe(wire + 1);
+      expect(out.subarray(1, wire + 1)).toEqual(plain.value.name.toWire());
+      expect([out[0], out[wire + 1]]).toEqual([0xee, 0xee]);
+    }
     expect(outcome(decoder.decode(offset, bound)), `offset ${offset} bound ${bound}`).toEqual(
       expected,
     );
