@@ -492,8 +492,10 @@ export class NameDecoder {
 
   #size(length: number): void {
     if (this.#stamp.length >= length) return;
-    this.#meta = new Int32Array(length * 4);
-    this.#stamp = new Uint32Array(length);
+    // Grown at least twofold: messages of slowly growing sizes do not reallocate each time.
+    const size = Math.max(length, this.#stamp.length * 2);
+    this.#meta = new Int32Array(size * 4);
+    this.#stamp = new Uint32Array(size);
   }
 
   /**
