@@ -145,18 +145,30 @@ export interface DecodedRecord {
   readonly start: number;
 }
 
-/** A decoded reply. */
-export interface DecodedReply {
+/**
+ * Makes one answer-section record out of the fields {@link decodeReply} found (bounds already
+ * checked): lets a zone transfer build its own records with no intermediate {@link DecodedRecord}
+ * per record. `names` is the message's decoder, for names inside the RDATA.
+ */
+export type AnswerBuilder<A> = (
+  message: Buffer,
+  names: NameDecoder,
+  name: Name,
+  type: number,
+  klass: number,
+  ttl: number,
+  rdataOffset: number,
+  rdlength: number,
+) => A;
+
+/** A decoded reply (answer-section records of type `A`: {@link DecodedRecord} by default). */
+export interface DecodedReply<A = DecodedRecord> {
   readonly header: ReplyHeader;
   readonly question:
     | { readonly name: Name; readonly type: number; readonly class: number }
     | undefined;
   /** RRs by section: answer (UPDATE: prerequisite), authority (UPDATE: update), additional. */
-  readonly sections: readonly [
-    readonly DecodedRecord[],
-    readonly DecodedRecord[],
-    readonly DecodedRecord[],
-  ];
+  readonly sections: readonly [readonly A[], readonly DecodedRecord[], readonly DecodedRecord[]];
   /** The TSIG, when it is the last additional RR. */
   readonly tsig: { readonly start: number; readonly record: TsigRecord } | undefined;
   /** Set when a TSIG RR was found somewhere other than last, or more than once (FORMERR per RFC 8945 §5.2). */
@@ -176,7 +188,21 @@ export class MessageError extends RndcLibraryError<'malformed'> {
  * Decodes a reply without trusting any length: every count and RDLENGTH is checked against the
  * bytes present, names go through the bounded decoder, and at most one question is accepted.
  */
-export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
+export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError>;
+/**
+ * As above, the answer section's records made by `answer`; `names`, when given, is a decoder
+ * already {@link NameDecoder.reset} to `buf` (one for every message of a transfer).
+ */
+export function decodeReply<A>(
+  buf: Buffer,
+  answer: AnswerBuilder<A>,
+  names?: NameDecoder,
+): Result<DecodedReply<A>, MessageError>;
+export function decodeReply<A>(
+  buf: Buffer,
+  answer?: AnswerBuilder<A>,
+  names = new NameDecoder(buf),
+): Result<DecodedReply<A | DecodedRecord>, MessageError> {
   if (buf.length < 12)
     return Err(new MessageError(`reply of ${buf.length} bytes is shorter than a DNS header`));
   const flags = buf.readUInt16BE(2);
@@ -200,7 +226,6 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
     return Err(new MessageError('section counts exceed the message size'));
   }
   let offset = 12;
-  const names = new NameDecoder(buf);
   let question: DecodedReply['question'];
   if (counts[0] === 1) {
     const name = names.decode(offset);
@@ -214,41 +239,50 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
     };
     offset += 4;
   }
-  const sections: DecodedRecord[][] = [[], [], []];
+  const answers: (A | DecodedRecord)[] = [];
+  const sections: [(A | DecodedRecord)[], DecodedRecord[], DecodedRecord[]] = [answers, [], []];
+  let tsigCount = 0;
   for (let section = 0; section < 3; section++) {
+    const records: (A | DecodedRecord)[] = sections[section]!;
+    const build = section === 0 && answer ? answer : undefined;
     for (let i = 0; i < counts[section + 1]!; i++) {
       const start = offset;
-      let name = names.tryDecode(offset);
-      if (!name) {
+      let name = names.readName(offset);
+      if (name) offset = names.end;
+      else {
         const slow = names.decode(offset);
         if (slow.isErr()) return Err(new MessageError(`record name: ${slow.error.message}`));
-        name = slow.value;
+        name = slow.value.name;
+        offset = slow.value.end;
       }
-      offset = name.end;
       if (offset + 10 > buf.length) return Err(new MessageError('record header runs past the end'));
-      const rdlength = buf.readUInt16BE(offset + 8);
+      const type = (buf[offset]! << 8) | buf[offset + 1]!;
+      const klass = (buf[offset + 2]! << 8) | buf[offset + 3]!;
+      const ttl = buf.readUInt32BE(offset + 4);
+      const rdlength = (buf[offset + 8]! << 8) | buf[offset + 9]!;
       const rdataOffset = offset + 10;
       if (rdataOffset + rdlength > buf.length)
         return Err(new MessageError('record data runs past the end'));
-      sections[section]!.push({
-        name: name.name,
-        type: buf.readUInt16BE(offset),
-        class: buf.readUInt16BE(offset + 2),
-        ttl: buf.readUInt32BE(offset + 4),
-        rdata: buf.subarray(rdataOffset, rdataOffset + rdlength),
-        rdataOffset,
-        start,
-      });
+      if (type === TYPE_TSIG) tsigCount++;
+      records.push(
+        build
+          ? build(buf, names, name, type, klass, ttl, rdataOffset, rdlength)
+          : {
+              name,
+              type,
+              class: klass,
+              ttl,
+              rdata: buf.subarray(rdataOffset, rdataOffset + rdlength),
+              rdataOffset,
+              start,
+            },
+      );
       offset = rdataOffset + rdlength;
     }
   }
   if (offset !== buf.length)
     return Err(new MessageError(`${buf.length - offset} bytes after the last record`));
-  let tsigCount = 0;
-  for (const section of sections) {
-    for (let i = 0; i < section.length; i++) if (section[i]!.type === TYPE_TSIG) tsigCount++;
-  }
-  const last = sections[2]!.at(-1);
+  const last = sections[2].at(-1);
   let tsig: DecodedReply['tsig'];
   if (last && last.type === TYPE_TSIG) {
     // RFC 8945 §4.2: CLASS ANY and TTL 0. The MAC input uses those values, not the ones received,
@@ -269,12 +303,12 @@ export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError> {
   }
   // EDNS (RFC 6891 §6.1.3): the OPT TTL's top byte holds the upper 8 bits of a 12-bit RCODE. A
   // reply saying NOERROR in the header and BADVERS (16) in the OPT is an error, not a success.
-  const opt = sections[2]!.find((r) => r.type === TYPE_OPT);
+  const opt = sections[2].find((r) => r.type === TYPE_OPT);
   const extended = opt ? opt.ttl >>> 24 : 0;
   return Ok({
     header: extended === 0 ? header : { ...header, rcode: (extended << 4) | header.rcode },
     question,
-    sections: [sections[0]!, sections[1]!, sections[2]!],
+    sections,
     tsig,
     misplacedTsig: tsigCount > (tsig ? 1 : 0),
     names,

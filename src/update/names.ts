@@ -448,31 +448,54 @@ export function decodeName(
   return Name.fromLabels(labels).map((name) => ({ name, end: end! }));
 }
 
-/** A name decoded at some offset of a message, as {@link NameDecoder} keeps it. */
-interface DecodedAt {
-  readonly name: Name;
-  /** Offset just after the name where it starts (after its first pointer, if any). */
-  readonly end: number;
-  /** Compression pointers followed to read it. */
-  readonly hops: number;
-  /** One past the last byte read. */
-  readonly reach: number;
-}
-
 /**
  * Reads the names of one message, sharing work between them: a name reached through a
  * compression pointer is read once and its labels reused by every name pointing at it (in a
  * zone transfer, the zone's name and each owner are pointed at by many records). Results equal
  * {@link decodeName}'s on the same bytes, errors included: whatever the shortcut cannot prove
  * (a bound, the pointer rules, the length limit) is read again the plain way. The message must
- * not change while the decoder is in use.
+ * not change while the decoder is in use; {@link NameDecoder.reset} moves a decoder to the next
+ * message, keeping its tables (a zone transfer reads thousands of messages).
  */
 export class NameDecoder {
-  readonly #buf: Buffer;
-  readonly #seen = new Map<number, DecodedAt>();
+  #buf: Buffer;
+  /**
+   * What is known of the names read, by offset: valid where `#stamp` holds `#generation`. Per
+   * offset, in `#meta`, the name's index in `#names`, its end, the pointers followed and one past
+   * the last byte read. Typed arrays and a list made per message rather than a map of objects:
+   * nothing allocated per name but the name, and nothing of an old message kept alive.
+   */
+  #names: Name[] = [];
+  #meta = new Int32Array(0);
+  #stamp = new Uint32Array(0);
+  #generation = 1;
+  /** Set by #read for the name it returned: end, pointers followed, reach. */
+  #end = 0;
+  #hops = 0;
+  #reach = 0;
 
   constructor(message: Buffer) {
     this.#buf = message;
+    this.#size(message.length);
+  }
+
+  /** Reads `message` from now on, forgetting the names of the previous one. */
+  reset(message: Buffer): void {
+    this.#buf = message;
+    this.#size(message.length);
+    this.#names = [];
+    if (++this.#generation === 0x1_0000_0000) {
+      this.#stamp.fill(0);
+      this.#generation = 1;
+    }
+  }
+
+  #size(length: number): void {
+    if (this.#stamp.length >= length) return;
+    // Grown at least twofold: messages of slowly growing sizes do not reallocate each time.
+    const size = Math.max(length, this.#stamp.length * 2);
+    this.#meta = new Int32Array(size * 4);
+    this.#stamp = new Uint32Array(size);
   }
 
   /**
@@ -480,8 +503,8 @@ export class NameDecoder {
    * `decodeName(message.subarray(0, bound), offset)`.
    */
   decode(offset: number, bound = this.#buf.length): Result<{ name: Name; end: number }, NameError> {
-    const fast = this.tryDecode(offset, bound);
-    if (fast) return Ok({ name: fast.name, end: fast.end });
+    const fast = this.readName(offset, bound);
+    if (fast) return Ok({ name: fast, end: this.end });
     return decodeName(
       bound === this.#buf.length ? this.#buf : this.#buf.subarray(0, bound),
       offset,
@@ -489,29 +512,118 @@ export class NameDecoder {
   }
 
   /**
-   * {@link NameDecoder.decode} without the result wrapper, for hot loops: the name, or undefined
-   * when `decode` must be asked (it then gives the error, or the name the slow way).
+   * {@link NameDecoder.decode} without the result wrapper: the name, or undefined when `decode`
+   * must be asked (it then gives the error, or the name the slow way).
    */
   tryDecode(
     offset: number,
     bound = this.#buf.length,
   ): { readonly name: Name; readonly end: number } | undefined {
-    return Number.isInteger(offset) && offset >= 0 && bound <= this.#buf.length
-      ? this.#read(offset, bound, 0)
-      : undefined;
+    const name = this.readName(offset, bound);
+    return name ? { name, end: this.end } : undefined;
   }
 
-  /** The name at `offset`, or undefined for anything the plain decoder must judge. */
-  #read(offset: number, bound: number, depth: number): DecodedAt | undefined {
-    const seen = this.#seen.get(offset);
-    if (seen) return seen.reach <= bound ? seen : undefined;
+  /**
+   * Where the name {@link NameDecoder.readName} returned last ends in the message (after its
+   * first pointer, if any).
+   */
+  end = 0;
+
+  /**
+   * {@link NameDecoder.tryDecode} for hot loops, allocating nothing for a name already read: the
+   * name, its end in {@link NameDecoder.end}; undefined when `decode` must be asked.
+   */
+  readName(offset: number, bound = this.#buf.length): Name | undefined {
+    if (!Number.isInteger(offset) || offset < 0 || bound > this.#buf.length) return undefined;
+    const name = this.#read(offset, bound, 0);
+    if (name) this.end = this.#end;
+    return name;
+  }
+
+  /**
+   * The uncompressed wire length of the name at `offset`, reading no byte at or after `bound`,
+   * its end in {@link NameDecoder.end} — what `decode(offset, bound)` would give, without making
+   * a {@link Name} (names inside RDATA are only copied out). -1 when `decode` must be asked.
+   */
+  measure(offset: number, bound = this.#buf.length): number {
+    const buf = this.#buf;
+    if (!Number.isInteger(offset) || offset < 0 || offset >= bound || bound > buf.length) return -1;
+    // decodeName's walk and rules: each pointer before the previous target (the first before
+    // the name), at most MAX_POINTER_HOPS of them, labels inside the bound, 255 bytes in all.
+    let total = 1;
+    let pos = offset;
+    let limit = offset;
+    let end = -1;
+    let hops = 0;
+    for (;;) {
+      if (pos >= bound) return -1;
+      const length = buf[pos]!;
+      if (length >= 0xc0) {
+        if (pos + 1 >= bound) return -1;
+        const target = ((length & 0x3f) << 8) | buf[pos + 1]!;
+        if (end < 0) end = pos + 2;
+        if (target >= limit || ++hops > MAX_POINTER_HOPS) return -1;
+        limit = target;
+        pos = target;
+        continue;
+      }
+      if (length >= 0x40) return -1;
+      if (length === 0) {
+        this.end = end < 0 ? pos + 1 : end;
+        return total;
+      }
+      if (pos + 1 + length > bound) return -1;
+      total += length + 1;
+      if (total > MAX_NAME_BYTES) return -1;
+      pos += 1 + length;
+    }
+  }
+
+  /**
+   * Writes the name at `offset` uncompressed into `out` at `at`, returning where it ends. Only
+   * after {@link NameDecoder.measure} accepted that offset (whose walk bounds this one) and
+   * `out` has the room it gave.
+   */
+  writeName(offset: number, out: Buffer, at: number): number {
+    const buf = this.#buf;
+    let pos = offset;
+    let w = at;
+    for (;;) {
+      const length = buf[pos]!;
+      if (length >= 0xc0) {
+        pos = ((length & 0x3f) << 8) | buf[pos + 1]!;
+        continue;
+      }
+      out[w++] = length;
+      if (length === 0) return w;
+      for (let i = 1; i <= length; i++) out[w++] = buf[pos + i]!;
+      pos += 1 + length;
+    }
+  }
+
+  /**
+   * The name at `offset` (its end, pointers followed and reach in #end, #hops, #reach), or
+   * undefined for anything the plain decoder must judge.
+   */
+  #read(offset: number, bound: number, depth: number): Name | undefined {
+    if (offset < this.#stamp.length && this.#stamp[offset] === this.#generation) {
+      const at = offset * 4;
+      const reach = this.#meta[at + 3]!;
+      if (reach > bound) return undefined;
+      this.#end = this.#meta[at + 1]!;
+      this.#hops = this.#meta[at + 2]!;
+      this.#reach = reach;
+      return this.#names[this.#meta[at]!];
+    }
     if (depth > MAX_POINTER_HOPS) return undefined;
     const buf = this.#buf;
     // First the checks, allocating nothing; then the name, in arrays of their final size.
     let total = 1;
     let count = 0;
     let pos = offset;
-    let tail: DecodedAt | undefined;
+    let tail: Name | undefined;
+    let tailHops = 0;
+    let tailReach = 0;
     let end: number;
     for (;;) {
       if (pos >= bound) return undefined;
@@ -523,21 +635,26 @@ export class NameDecoder {
         // each later pointer before the previous target, as decodeName does.
         if (target >= offset) return undefined;
         tail = this.#read(target, bound, depth + 1);
-        if (!tail || tail.hops + 1 > MAX_POINTER_HOPS) return undefined;
+        if (!tail || this.#hops + 1 > MAX_POINTER_HOPS) return undefined;
+        tailHops = this.#hops;
+        tailReach = this.#reach;
         end = pos + 2;
         if (count === 0) {
           // Only a pointer (the next record of the same owner): the same name, not kept, since
           // pointers point at names, not at other pointers (and a miss is only a re-read).
-          return { name: tail.name, end, hops: tail.hops + 1, reach: Math.max(end, tail.reach) };
+          this.#end = end;
+          this.#hops = tailHops + 1;
+          this.#reach = Math.max(end, tailReach);
+          return tail;
         }
-        total += tail.name.wireLength - 1;
+        total += tail.wireLength - 1;
         if (total > MAX_NAME_BYTES) return undefined;
         break;
       }
       if (length >= 0x40) return undefined;
       if (length === 0) {
         end = pos + 1;
-        if (count === 0) return this.#keep(offset, { name: Name.root, end, hops: 0, reach: end });
+        if (count === 0) return this.#keep(offset, Name.root, end, 0, end);
         break;
       }
       if (pos + 1 + length > bound) return undefined;
@@ -546,7 +663,7 @@ export class NameDecoder {
       count++;
       pos += 1 + length;
     }
-    const shared = tail ? tail.name.labels : [];
+    const shared = tail ? tail.labels : [];
     const labels = new Array<Buffer>(count + shared.length);
     for (let k = 0, at = offset; k < count; k++) {
       // A private copy; a byte loop beats Buffer#copy's call overhead for ≤ 63 bytes.
@@ -557,16 +674,26 @@ export class NameDecoder {
       at += 1 + length;
     }
     for (let k = 0; k < shared.length; k++) labels[count + k] = shared[k]!;
-    return this.#keep(offset, {
-      name: ownedName(labels, total),
+    return this.#keep(
+      offset,
+      ownedName(labels, total),
       end,
-      hops: tail ? tail.hops + 1 : 0,
-      reach: tail ? Math.max(end, tail.reach) : end,
-    });
+      tail ? tailHops + 1 : 0,
+      tail ? Math.max(end, tailReach) : end,
+    );
   }
 
-  #keep(offset: number, decoded: DecodedAt): DecodedAt {
-    this.#seen.set(offset, decoded);
-    return decoded;
+  #keep(offset: number, name: Name, end: number, hops: number, reach: number): Name {
+    this.#stamp[offset] = this.#generation;
+    const at = offset * 4;
+    this.#meta[at] = this.#names.length;
+    this.#names.push(name);
+    this.#meta[at + 1] = end;
+    this.#meta[at + 2] = hops;
+    this.#meta[at + 3] = reach;
+    this.#end = end;
+    this.#hops = hops;
+    this.#reach = reach;
+    return name;
   }
 }

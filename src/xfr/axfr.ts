@@ -21,8 +21,8 @@ import { isIP } from 'node:net';
 import { RndcLibraryError } from '../errors.js';
 import type { Key } from '../keys/key.js';
 import { Err, Ok, type Result } from '../result.js';
-import { type DecodedRecord, encodeQuery } from '../update/message.js';
-import { decodeName, Name, NameDecoder, parseName } from '../update/names.js';
+import { encodeQuery } from '../update/message.js';
+import { decodeName, Name, type NameDecoder, parseName } from '../update/names.js';
 import { classToText, formatRdata, typeToText } from '../update/rdata.js';
 import { keyName, signRequest } from '../update/tsig.js';
 // connection.ts and reader.ts import this module's types and helpers back; nothing of either
@@ -291,23 +291,32 @@ const COMPRESSIBLE: ReadonlyMap<number, Layout> = new Map<number, Layout>([
   [39, ['name']], // DNAME
 ]);
 
+/** The same, by type (all of them below 64): an array read per record instead of a map lookup. */
+const COMPRESSIBLE_BY_TYPE: readonly (Layout | undefined)[] = Array.from(
+  { length: 64 },
+  (_, type) => COMPRESSIBLE.get(type),
+);
+
 const expandParts: (Name | number)[] = [];
 
 /**
- * The record's RDATA with every (possibly compressed) name written out in full. Names must end
- * inside the RDATA; pointers follow {@link decodeName}'s rules (strictly backwards, bounded).
- * Types that never carry compressed names are returned as they are: a view of `message`, not a
- * copy. `names` is the message's decoder, when the caller has one (names read once).
+ * The RDATA at `[rdataOffset, rdataOffset + rdlength)` of `message`, of type `type`, with every
+ * (possibly compressed) name written out in full; a string saying what is wrong otherwise. Names
+ * must end inside the RDATA; pointers follow {@link decodeName}'s rules (strictly backwards,
+ * bounded). Types that never carry compressed names are returned as they are: a view of
+ * `message`, not a copy. `names` is the message's decoder (names read once).
  */
 export function expandRdata(
   message: Buffer,
-  record: DecodedRecord,
-  names: NameDecoder = new NameDecoder(message),
-): Result<Buffer, string> {
-  const layout = COMPRESSIBLE.get(record.type);
-  if (!layout) return Ok(record.rdata);
-  const end = record.rdataOffset + record.rdata.length;
-  let at = record.rdataOffset;
+  type: number,
+  rdataOffset: number,
+  rdlength: number,
+  names: NameDecoder,
+): Buffer | string {
+  const end = rdataOffset + rdlength;
+  const layout = type < 64 ? COMPRESSIBLE_BY_TYPE[type] : undefined;
+  if (!layout) return message.subarray(rdataOffset, end);
+  let at = rdataOffset;
   // Names, and [start, end) ranges of the message copied as they are (one array for every call:
   // this function never yields, so no two calls share it at once).
   const parts = expandParts;
@@ -316,39 +325,44 @@ export function expandRdata(
   for (let k = 0; k < layout.length; k++) {
     const item = layout[k]!;
     if (item === 'name') {
-      let name = names.tryDecode(at, end);
-      if (!name) {
+      // Copied out of the message, never made into a Name (-1 - offset marks it in parts).
+      const wire = names.measure(at, end);
+      if (wire > 0) {
+        parts.push(-1 - at);
+        length += wire;
+        at = names.end;
+      } else {
         const slow = names.decode(at, end);
-        if (slow.isErr()) return Err(slow.error.message);
-        name = slow.value;
+        if (slow.isErr()) return slow.error.message;
+        parts.push(slow.value.name);
+        length += slow.value.name.wireLength;
+        at = slow.value.end;
       }
-      parts.push(name.name);
-      length += name.name.wireLength;
-      at = name.end;
     } else if (item === 'strings3') {
       const start = at;
       for (let i = 0; i < 3; i++) {
         const size = message[at];
         if (size === undefined || at + 1 + size > end)
-          return Err('character-string runs past the RDATA');
+          return 'character-string runs past the RDATA';
         at += 1 + size;
       }
       parts.push(start, at);
       length += at - start;
     } else {
-      if (at + item > end) return Err('RDATA too short');
+      if (at + item > end) return 'RDATA too short';
       parts.push(at, at + item);
       length += item;
       at += item;
     }
   }
-  if (at !== end) return Err(`${end - at} byte(s) after the last field of the RDATA`);
+  if (at !== end) return `${end - at} byte(s) after the last field of the RDATA`;
   // One buffer written in place (byte loops: the pieces are short).
   const out = Buffer.allocUnsafe(length);
   let pos = 0;
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p]!;
-    if (typeof part === 'number') {
+    if (typeof part === 'number' && part < 0) pos = names.writeName(-1 - part, out, pos);
+    else if (typeof part === 'number') {
       const stop = parts[++p] as number;
       for (let i = part; i < stop; i++) out[pos++] = message[i]!;
     } else {
@@ -361,5 +375,5 @@ export function expandRdata(
       out[pos++] = 0;
     }
   }
-  return Ok(out);
+  return out;
 }

@@ -17,8 +17,15 @@ import { timingSafeEqual } from 'node:crypto';
 import { DIGEST_BYTES, type Key } from '../keys/key.js';
 import { Err, Ok, type Result } from '../result.js';
 import { compareSerials, serialAfter } from '../serial.js';
-import { CLASS_IN, decodeReply, OPCODE_QUERY, RCODES, TYPE_SOA } from '../update/message.js';
-import type { Name } from '../update/names.js';
+import {
+  type AnswerBuilder,
+  CLASS_IN,
+  decodeReply,
+  OPCODE_QUERY,
+  RCODES,
+  TYPE_SOA,
+} from '../update/message.js';
+import { type Name, NameDecoder } from '../update/names.js';
 import { classToText, typeToText } from '../update/rdata.js';
 import {
   algorithmName,
@@ -36,6 +43,9 @@ import {
   expandRdata,
   soaSerial,
 } from './axfr.js';
+
+/** Stands for the RDATA of a record that failed (never handed on). */
+const NO_RDATA = Buffer.alloc(0);
 
 /** QTYPE IXFR (RFC 1995 §2). */
 export const TYPE_IXFR = 251;
@@ -172,6 +182,31 @@ export class XfrReader {
   #macInput = Buffer.alloc(0);
   readonly #deltas: IxfrDelta[] = [];
   #result: IxfrResult | undefined;
+  /** The names of the message being read (its tables kept from one message to the next). */
+  readonly #names = new NameDecoder(NO_RDATA);
+  /** The first record of the message being read whose RDATA could not be expanded, and why. */
+  #badRdata: { readonly record: AxfrRecord; readonly why: string } | undefined;
+  /**
+   * Makes each answer record straight from the message (no intermediate record per answer). An
+   * RDATA that cannot be expanded is reported when the checks reach its record, so that a bad
+   * MAC or RCODE is still what a message fails with first.
+   */
+  readonly #answer: AnswerBuilder<AxfrRecord> = (
+    message,
+    names,
+    name,
+    type,
+    klass,
+    ttl,
+    rdataOffset,
+    rdlength,
+  ) => {
+    const rdata = expandRdata(message, type, rdataOffset, rdlength, names);
+    if (typeof rdata !== 'string') return { name, type, class: klass, ttl, rdata };
+    const record = { name, type, class: klass, ttl, rdata: NO_RDATA };
+    this.#badRdata ??= { record, why: rdata };
+    return record;
+  };
 
   constructor(options: XfrReaderOptions) {
     this.#o = options;
@@ -228,13 +263,17 @@ export class XfrReader {
     this.#bytes += frame.length;
     const fail = (kind: AxfrErrorKind, message: string, extra: Extra = {}) =>
       Err(this.#error(kind, `message ${index}: ${message}`, { messageIndex: index, ...extra }));
-    const decoded = decodeReply(frame);
+    this.#badRdata = undefined;
+    this.#names.reset(frame);
+    const decoded = decodeReply(frame, this.#answer, this.#names);
     if (decoded.isErr()) {
       return fail('malformed', decoded.error.message, {
         causes: ['a damaged or hostile message (bad lengths, a compression pointer loop)'],
       });
     }
     const reply = decoded.value;
+    // Set by #answer during decodeReply (a read TypeScript's flow analysis cannot see).
+    const bad = this.#badRdata as { readonly record: AxfrRecord; readonly why: string } | undefined;
     const { header } = reply;
     if (header.id !== this.#o.id)
       return fail('malformed', `message ID ${header.id}, not the query's ${this.#o.id}`);
@@ -280,30 +319,23 @@ export class XfrReader {
           causes: ['a hostile or broken server injecting records'],
         });
       }
-      const rdata = expandRdata(frame, record, reply.names);
-      if (rdata.isErr())
-        return fail('malformed', `${record.name} ${typeToText(record.type)}: ${rdata.error}`);
-      const rr: AxfrRecord = {
-        name: record.name,
-        type: record.type,
-        class: record.class,
-        ttl: record.ttl,
-        rdata: rdata.value,
-      };
+      if (record === bad?.record)
+        return fail('malformed', `${record.name} ${typeToText(record.type)}: ${bad.why}`);
+      // The bulk of a zone: handed on at once, past the state machine (as #record would).
+      if (record.type !== TYPE_SOA && this.#state.at === 'full' && this.#o.stream) {
+        if (++this.#records > this.#maxRecords) return this.#tooMany(index);
+        this.#batch.push(record);
+        continue;
+      }
       let serial: number | undefined;
       if (record.type === TYPE_SOA) {
         if (!record.name.equals(apex))
           return fail('framing', `an SOA at ${record.name}, not at the apex ${this.#o.zone}`);
-        serial = soaSerial(rr.rdata);
+        serial = soaSerial(record.rdata);
         if (serial === undefined) return fail('malformed', `an SOA with malformed RDATA`);
       }
-      if (++this.#records > this.#maxRecords) {
-        return fail('too-large', `more than ${this.#maxRecords} records`, {
-          causes: ['a zone or history larger than the bound', 'a server sending an endless stream'],
-          remedy: 'raise maxRecords if the zone really is that large',
-        });
-      }
-      const step = this.#record(rr, serial);
+      if (++this.#records > this.#maxRecords) return this.#tooMany(index);
+      const step = this.#record(record, serial);
       if (step) return fail('framing', step.message, step.extra);
     }
     // One SOA alone in the first message, not after ours: nothing newer (RFC 1995 §4).
@@ -322,6 +354,16 @@ export class XfrReader {
     }
     if (this.#state.at === 'done' && !this.#result) this.#result = this.#complete();
     return Ok(this.#result !== undefined);
+  }
+
+  #tooMany(index: number): Result<never, AxfrError> {
+    return Err(
+      this.#error('too-large', `message ${index}: more than ${this.#maxRecords} records`, {
+        messageIndex: index,
+        causes: ['a zone or history larger than the bound', 'a server sending an endless stream'],
+        remedy: 'raise maxRecords if the zone really is that large',
+      }),
+    );
   }
 
   /** The connection closed: the error saying what was missing. */

@@ -28,10 +28,25 @@ const piece = fc.oneof(
 );
 const message = fc.array(piece, { maxLength: 60 }).map((pieces) => Buffer.from(pieces.flat()));
 
-function compareAll(buf: Buffer, asks: readonly (readonly [number, number])[]): void {
-  const decoder = new NameDecoder(buf);
+function compareAll(
+  buf: Buffer,
+  asks: readonly (readonly [number, number])[],
+  decoder = new NameDecoder(buf),
+): void {
   for (const [offset, bound] of asks) {
-    const expected = outcome(decodeName(buf.subarray(0, bound), offset));
+    const plain = decodeName(buf.subarray(0, bound), offset);
+    const expected = outcome(plain);
+    // measure + writeName (names in RDATA, copied out): accepted exactly when decodeName
+    // succeeds, with the same end and the same uncompressed bytes.
+    const wire = decoder.measure(offset, bound);
+    expect(wire > 0, `measure ${offset} ${bound}`).toBe(plain.isOk());
+    if (plain.isOk()) {
+      expect([wire, decoder.end]).toEqual([plain.value.name.wireLength, plain.value.end]);
+      const out = Buffer.alloc(wire + 2, 0xee);
+      expect(decoder.writeName(offset, out, 1)).toBe(wire + 1);
+      expect(out.subarray(1, wire + 1)).toEqual(plain.value.name.toWire());
+      expect([out[0], out[wire + 1]]).toEqual([0xee, 0xee]);
+    }
     expect(outcome(decoder.decode(offset, bound)), `offset ${offset} bound ${bound}`).toEqual(
       expected,
     );
@@ -40,6 +55,13 @@ function compareAll(buf: Buffer, asks: readonly (readonly [number, number])[]): 
       expect({ name: fast.name.toString(), labels: fast.name.labelCount, end: fast.end }).toEqual(
         expected,
       );
+    const name = decoder.readName(offset, bound);
+    expect(name === undefined).toBe(fast === undefined);
+    if (name)
+      expect({ name: name.toString(), end: decoder.end }).toEqual({
+        name: fast?.name.toString(),
+        end: fast?.end,
+      });
   }
 }
 
@@ -59,6 +81,22 @@ describe('NameDecoder', () => {
         },
       ),
       { numRuns: 400 },
+    );
+  });
+
+  it('reset to another message forgets every name of the previous one', () => {
+    // A transfer reuses one decoder: names cached at an offset of message 1 must not answer for
+    // message 2, whatever its bytes (shorter, longer, the same offsets holding other names).
+    fc.assert(
+      fc.property(fc.array(message, { minLength: 2, maxLength: 4 }), (messages) => {
+        const decoder = new NameDecoder(messages[0]!);
+        for (const buf of messages) {
+          decoder.reset(buf);
+          const whole = Array.from({ length: buf.length }, (_, i) => [i, buf.length] as const);
+          compareAll(buf, [...whole.toReversed(), ...whole], decoder);
+        }
+      }),
+      { numRuns: 80 },
     );
   });
 
