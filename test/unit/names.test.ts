@@ -134,8 +134,16 @@ describe('Name', () => {
     const n = Name.fromLabels([bytes]).unwrap();
     bytes[0] = 0x7a;
     expect(n.toString()).toBe('abc.');
-    expect(Object.isFrozen(n)).toBe(true);
+    // Getters over private fields: nothing of a name can be reassigned or changed in place.
+    expect(() => {
+      (n as unknown as { labels: unknown }).labels = [];
+    }).toThrow(TypeError);
+    expect(() => {
+      (n as unknown as { wireLength: number }).wireLength = 1;
+    }).toThrow(TypeError);
     expect(Object.isFrozen(n.labels)).toBe(true);
+    expect(() => (n.labels as Buffer[]).push(Buffer.from('x'))).toThrow(TypeError);
+    expect(n.toString()).toBe('abc.');
   });
 
   it('fromLabels validates', () => {
