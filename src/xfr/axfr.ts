@@ -319,8 +319,10 @@ export function expandRdata(
   let at = rdataOffset;
   // Names, and [start, end) ranges of the message copied as they are (one array for every call:
   // this function never yields, so no two calls share it at once).
+  // Filled from index 0 and read up to `count`: emptying it (`length = 0`) cost more than the
+  // rest of a short RDATA's expansion.
   const parts = expandParts;
-  parts.length = 0;
+  let count = 0;
   let length = 0;
   for (let k = 0; k < layout.length; k++) {
     const item = layout[k]!;
@@ -328,13 +330,13 @@ export function expandRdata(
       // Copied out of the message, never made into a Name (-1 - offset marks it in parts).
       const wire = names.measure(at, end);
       if (wire > 0) {
-        parts.push(-1 - at);
+        parts[count++] = -1 - at;
         length += wire;
         at = names.end;
       } else {
         const slow = names.decode(at, end);
         if (slow.isErr()) return slow.error.message;
-        parts.push(slow.value.name);
+        parts[count++] = slow.value.name;
         length += slow.value.name.wireLength;
         at = slow.value.end;
       }
@@ -346,11 +348,13 @@ export function expandRdata(
           return 'character-string runs past the RDATA';
         at += 1 + size;
       }
-      parts.push(start, at);
+      parts[count++] = start;
+      parts[count++] = at;
       length += at - start;
     } else {
       if (at + item > end) return 'RDATA too short';
-      parts.push(at, at + item);
+      parts[count++] = at;
+      parts[count++] = at + item;
       length += item;
       at += item;
     }
@@ -359,7 +363,7 @@ export function expandRdata(
   // One buffer written in place (byte loops: the pieces are short).
   const out = Buffer.allocUnsafe(length);
   let pos = 0;
-  for (let p = 0; p < parts.length; p++) {
+  for (let p = 0; p < count; p++) {
     const part = parts[p]!;
     if (typeof part === 'number' && part < 0) pos = names.writeName(-1 - part, out, pos);
     else if (typeof part === 'number') {
