@@ -17,13 +17,13 @@
  */
 import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
 import { Err, Ok, type Result } from '../result.js';
 import { endpointOf, traced, tracingChannels, type VerifyTraceContext } from '../tracing.js';
+import { ChangeWake } from './change-wake.js';
 import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './diagnose.js';
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
@@ -683,134 +683,148 @@ async function verifyLoop(
   const journalPath = journalPathOf(before);
   let lastTmpSizes = new Map<string, number>();
   let stableTmpPolls = 0;
-  for (;;) {
-    const status = await zoneStatusOf(options, run);
-    if (status.isErr()) return status;
-    const served = status.value.serial;
-    const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
-    state.served = served;
-    state.signedServed = signedServed;
-    if (watcher && logCursor !== undefined) {
-      // The log is read before the files are looked at: a temp file named left behind exists
-      // before the failure line that mentions it, so the listing below always includes it.
-      // Read only what named logged since the last poll (a look-back starts at offset 0: the
-      // whole log must not be parsed again ten times a second). Lines written while reading are
-      // read again next time; they are dropped as repeats.
-      const next = watcher.mark();
-      const events = await run.inFlight.track(
-        `reading named's log ${watcher.path}`,
-        relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
-      );
-      for (const event of events) {
-        const key = event.raw.join('\n');
-        if (!seenLines.has(key)) {
-          seenLines.add(key);
-          state.events.push(event);
-        }
-      }
-      logCursor = next;
-    }
-    const observed = await observeFiles(
-      file,
-      options.zone,
-      before.directory,
-      signedServed !== undefined,
-      run,
-    );
-    const { fileSerial, signedSerial, mtime } = observed;
-    state.observed = observed;
-    const newTmp = [...observed.tmpFiles].filter((name) => !before.tmpFiles.has(name)).sort();
-    state.newTmp = newTmp;
-
-    const unsignedCurrent = fileSerial !== undefined && fileSerial === served;
-    const signedCurrent = signedServed === undefined || signedSerial === signedServed;
-    // A refused flush is a failure even if the file looks current (named's word on its own dump).
-    if (unsignedCurrent && signedCurrent && !options.refused) {
-      const unchanged = before.fileSerial === served && sameTime(before.mtime, mtime);
-      const decision: Decision = unchanged
-        ? {
-            verdict: 'nothing-pending',
-            failedStep: undefined,
-            summary: `${file} already held serial ${served}: nothing had to be written`,
-            remedy: undefined,
+  let tmpStableSince = Date.now();
+  const pollMs = options.pollMs ?? 100;
+  // Look again as soon as named renames onto the zone file or logs a line, not only every poll.
+  const wake = new ChangeWake([
+    { path: file, byDirectory: true },
+    ...(options.log ? [{ path: options.log }] : []),
+  ]);
+  try {
+    for (;;) {
+      const status = await zoneStatusOf(options, run);
+      if (status.isErr()) return status;
+      const served = status.value.serial;
+      const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
+      state.served = served;
+      state.signedServed = signedServed;
+      if (watcher && logCursor !== undefined) {
+        // The log is read before the files are looked at: a temp file named left behind exists
+        // before the failure line that mentions it, so the listing below always includes it.
+        // Read only what named logged since the last poll (a look-back starts at offset 0: the
+        // whole log must not be parsed again ten times a second). Lines written while reading are
+        // read again next time; they are dropped as repeats.
+        const next = watcher.mark();
+        const events = await run.inFlight.track(
+          `reading named's log ${watcher.path}`,
+          relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
+        );
+        for (const event of events) {
+          const key = event.raw.join('\n');
+          if (!seenLines.has(key)) {
+            seenLines.add(key);
+            state.events.push(event);
           }
-        : {
-            verdict: 'written',
-            failedStep: undefined,
-            summary: `${file} now holds serial ${served}, the serial named serves`,
-            remedy: undefined,
-          };
-      // The file is current; whether the zone can take a change at all is the journal's part.
-      state.decided = decision;
-      const checked = await checkJournal(options, run, state, {
+        }
+        logCursor = next;
+      }
+      const observed = await observeFiles(
         file,
-        journalPath,
-        served,
-        dynamic: status.value.dynamic === true,
-        watcher,
-      });
-      const result = await conclude(options, run, state, checked.decision ?? decision, checked);
-      log('%s: %s', options.zone, result.summary);
-      return Ok(result);
-    }
+        options.zone,
+        before.directory,
+        signedServed !== undefined,
+        run,
+      );
+      const { fileSerial, signedSerial, mtime } = observed;
+      state.observed = observed;
+      const newTmp = [...observed.tmpFiles].filter((name) => !before.tmpFiles.has(name)).sort();
+      state.newTmp = newTmp;
 
-    const failure = state.events.find((event) => event.kind === 'dump-failed');
-    const refused = options.refused;
-    if (refused) {
-      // named said the dump failed: that is the verdict. The log line naming the step was
-      // written before the reply; it is waited for briefly (a log read a moment late).
-      if (failure || !watcher || Date.now() >= refusedLogBy || Date.now() >= waitUntil) {
+      const unsignedCurrent = fileSerial !== undefined && fileSerial === served;
+      const signedCurrent = signedServed === undefined || signedSerial === signedServed;
+      // A refused flush is a failure even if the file looks current (named's word on its own dump).
+      if (unsignedCurrent && signedCurrent && !options.refused) {
+        const unchanged = before.fileSerial === served && sameTime(before.mtime, mtime);
+        const decision: Decision = unchanged
+          ? {
+              verdict: 'nothing-pending',
+              failedStep: undefined,
+              summary: `${file} already held serial ${served}: nothing had to be written`,
+              remedy: undefined,
+            }
+          : {
+              verdict: 'written',
+              failedStep: undefined,
+              summary: `${file} now holds serial ${served}, the serial named serves`,
+              remedy: undefined,
+            };
+        // The file is current; whether the zone can take a change at all is the journal's part.
+        state.decided = decision;
+        const checked = await checkJournal(options, run, state, {
+          file,
+          journalPath,
+          served,
+          dynamic: status.value.dynamic === true,
+          watcher,
+        });
+        const result = await conclude(options, run, state, checked.decision ?? decision, checked);
+        log('%s: %s', options.zone, result.summary);
+        return Ok(result);
+      }
+
+      const failure = state.events.find((event) => event.kind === 'dump-failed');
+      const refused = options.refused;
+      if (refused) {
+        // named said the dump failed: that is the verdict. The log line naming the step was
+        // written before the reply; it is waited for briefly (a log read a moment late).
+        if (failure || !watcher || Date.now() >= refusedLogBy || Date.now() >= waitUntil) {
+          return Ok(
+            await conclude(
+              options,
+              run,
+              state,
+              refusedDecision(file, refused, failure, served, fileSerial),
+            ),
+          );
+        }
+        await wake.wait(pollMs, run.signal);
+        continue;
+      }
+      if (failure && failure.kind === 'dump-failed') {
+        const step = (failure.step ?? 'rename') as DumpStep;
         return Ok(
-          await conclude(
-            options,
-            run,
-            state,
-            refusedDecision(file, refused, failure, served, fileSerial),
-          ),
+          await conclude(options, run, state, {
+            verdict: 'failed',
+            failedStep: step,
+            summary: describeFailure(file, failure, served, fileSerial),
+            remedy: remedyFor(step),
+          }),
         );
       }
-      await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
-      continue;
+      // A temp file that stopped growing while the zone file stayed old: rename failed (§4.1 item 3).
+      const sizes = new Map<string, number>();
+      for (const name of newTmp) {
+        const path = join(dirname(file), name);
+        const info = await run.inFlight.track(
+          `stat ${path}`,
+          stat(path).catch(() => undefined),
+        );
+        sizes.set(name, info?.size ?? -1);
+      }
+      const stable =
+        newTmp.length > 0 && newTmp.every((name) => lastTmpSizes.get(name) === sizes.get(name));
+      stableTmpPolls = stable ? stableTmpPolls + 1 : 0;
+      if (!stable) tmpStableSince = Date.now();
+      lastTmpSizes = sizes;
+      // Three looks and three poll intervals: looks woken early by events come faster than polls,
+      // and a temp file named is still writing must not pass for an abandoned one.
+      if (stableTmpPolls >= 3 && Date.now() - tmpStableSince >= 3 * pollMs) {
+        return Ok(
+          await conclude(options, run, state, {
+            verdict: 'failed',
+            failedStep: 'rename',
+            summary: `named wrote ${newTmp.join(', ')} but ${file} still holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}: the rename onto the zone file failed`,
+            remedy: remedyFor('rename'),
+          }),
+        );
+      }
+      if (Date.now() >= waitUntil || run.signal.aborted) {
+        return Ok(await conclude(options, run, state, unproven(state, Boolean(state.logRead))));
+      }
+      await wake.wait(pollMs, run.signal);
     }
-    if (failure && failure.kind === 'dump-failed') {
-      const step = (failure.step ?? 'rename') as DumpStep;
-      return Ok(
-        await conclude(options, run, state, {
-          verdict: 'failed',
-          failedStep: step,
-          summary: describeFailure(file, failure, served, fileSerial),
-          remedy: remedyFor(step),
-        }),
-      );
-    }
-    // A temp file that stopped growing while the zone file stayed old: rename failed (§4.1 item 3).
-    const sizes = new Map<string, number>();
-    for (const name of newTmp) {
-      const path = join(dirname(file), name);
-      const info = await run.inFlight.track(
-        `stat ${path}`,
-        stat(path).catch(() => undefined),
-      );
-      sizes.set(name, info?.size ?? -1);
-    }
-    const stable =
-      newTmp.length > 0 && newTmp.every((name) => lastTmpSizes.get(name) === sizes.get(name));
-    stableTmpPolls = stable ? stableTmpPolls + 1 : 0;
-    lastTmpSizes = sizes;
-    if (stableTmpPolls >= 3) {
-      return Ok(
-        await conclude(options, run, state, {
-          verdict: 'failed',
-          failedStep: 'rename',
-          summary: `named wrote ${newTmp.join(', ')} but ${file} still holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}: the rename onto the zone file failed`,
-          remedy: remedyFor('rename'),
-        }),
-      );
-    }
-    if (Date.now() >= waitUntil || run.signal.aborted) {
-      return Ok(await conclude(options, run, state, unproven(state, Boolean(state.logRead))));
-    }
-    await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
+  } finally {
+    wake.close();
   }
 }
 
