@@ -30,6 +30,7 @@ import { type JournalInfo, readJournalInfo } from './journal.js';
 import { type JournalFailedEvent, type NamedLogEvent, NamedLogWatcher } from './log.js';
 import { namedDirectory, readZoneConfig } from './named-config.js';
 import { FILE_RESULTS, type RefusedFlush } from './refused-flush.js';
+import { storagePrint } from './storage-print.js';
 import { isNamedTmpFile } from './tmp-name.js';
 import { readZoneFileSerial } from './zonefile.js';
 
@@ -90,6 +91,14 @@ export interface VerifyOptions extends ZoneOnDisk {
   readonly timeoutMs?: number | undefined;
   /** Poll interval. Default 100 ms. */
   readonly pollMs?: number | undefined;
+  /**
+   * Look again as soon as named renames onto the zone file or writes its log (inotify through
+   * `fs.watch` on the zone file's directory and on the log), not only every `pollMs`: the proof
+   * comes within milliseconds of named's rename. A change is only a reason to look; the verdict
+   * rests on what is read. Where nothing can be watched, the poll alone runs. Default true;
+   * false polls only.
+   */
+  readonly watch?: boolean | undefined;
   /** State before the command, when the caller took it (sync/freeze take it before sending). */
   readonly before?: DumpSnapshot | undefined;
   /**
@@ -685,19 +694,29 @@ async function verifyLoop(
   let stableTmpPolls = 0;
   let tmpStableSince = Date.now();
   const pollMs = options.pollMs ?? 100;
+  // The journal check of a proven dynamic zone needs a storage diagnosis: started at the first
+  // look, so that it runs while named dumps instead of after the proof.
+  let early: EarlyDiagnosis | undefined;
   // Look again as soon as named renames onto the zone file or logs a line, not only every poll.
-  const wake = new ChangeWake([
-    { path: file, byDirectory: true },
-    ...(options.log ? [{ path: options.log }] : []),
-  ]);
+  const wake = new ChangeWake(
+    [{ path: file, byDirectory: true }, ...(options.log ? [{ path: options.log }] : [])],
+    { disabled: options.watch === false },
+  );
   try {
     for (;;) {
+      // Looks woken by changes are spaced by at least the time the last look took: a flood of
+      // changes (anyone who can write the directory or the log makes one) keeps the loop at most
+      // half busy, and named's control channel answers at most as many zonestatus calls.
+      const lookStarted = Date.now();
       const status = await zoneStatusOf(options, run);
       if (status.isErr()) return status;
       const served = status.value.serial;
       const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
       state.served = served;
       state.signedServed = signedServed;
+      if (!early && status.value.dynamic === true && options.diagnose !== false) {
+        early = startDiagnosis(options, run, file, journalPath, served);
+      }
       if (watcher && logCursor !== undefined) {
         // The log is read before the files are looked at: a temp file named left behind exists
         // before the failure line that mentions it, so the listing below always includes it.
@@ -756,6 +775,7 @@ async function verifyLoop(
           served,
           dynamic: status.value.dynamic === true,
           watcher,
+          early,
         });
         const result = await conclude(options, run, state, checked.decision ?? decision, checked);
         log('%s: %s', options.zone, result.summary);
@@ -777,7 +797,7 @@ async function verifyLoop(
             ),
           );
         }
-        await wake.wait(pollMs, run.signal);
+        await wake.wait(pollMs, run.signal, Math.max(5, Date.now() - lookStarted));
         continue;
       }
       if (failure && failure.kind === 'dump-failed') {
@@ -821,7 +841,7 @@ async function verifyLoop(
       if (Date.now() >= waitUntil || run.signal.aborted) {
         return Ok(await conclude(options, run, state, unproven(state, Boolean(state.logRead))));
       }
-      await wake.wait(pollMs, run.signal);
+      await wake.wait(pollMs, run.signal, Math.max(5, Date.now() - lookStarted));
     }
   } finally {
     wake.close();
@@ -869,8 +889,9 @@ async function conclude(
   made?: JournalCheck,
 ): Promise<DumpEvidence> {
   state.decided = decision;
-  const before = state.before;
-  const journal = await journalOf(journalPathOf(before), run);
+  // Read while the diagnosis runs, not after it: a diagnosis waiting on a named that stopped
+  // answering (blocked on a FIFO journal) must not leave the journal unread at the deadline.
+  const journalRead = made?.journal ?? journalOf(journalPathOf(state.before), run);
   let diagnosis: StorageDiagnosis | undefined;
   let diagnosisCutOff = false;
   if (made?.diagnosed) {
@@ -896,6 +917,7 @@ async function conclude(
       );
     }
   }
+  const journal = await journalRead;
   return evidenceOf(options, state, decision, {
     journal,
     diagnosis,
@@ -921,6 +943,8 @@ interface JournalCheck {
   readonly diagnosis?: StorageDiagnosis | undefined;
   /** The diagnosis was cut off by the deadline. */
   readonly cutOff?: boolean;
+  /** The journal, read at the proof (alongside the diagnosis). */
+  readonly journal?: Promise<{ journal?: JournalInfo; problem?: FileNote }>;
 }
 
 /**
@@ -957,21 +981,50 @@ async function checkJournal(
     readonly served: number;
     readonly dynamic: boolean;
     readonly watcher: NamedLogWatcher | undefined;
+    /** The diagnosis started while waiting, used when nothing it judged has changed since. */
+    readonly early?: EarlyDiagnosis | undefined;
   },
 ): Promise<JournalCheck> {
   const { journalPath } = zone;
-  const info = await run.inFlight.track(
+  const journal = journalOf(journalPath, run);
+  // Awaited by conclude(); a rejection before then must not count as unhandled.
+  journal.catch(() => undefined);
+  const diagnose = options.diagnose !== false && zone.dynamic && !run.signal.aborted;
+  // The journal's state, named's log and the diagnosis started while waiting, all at once.
+  const statted = run.inFlight.track(
     `stat ${journalPath}`,
     stat(journalPath).catch(() => undefined),
   );
+  const { watcher } = zone;
+  const [info, failures, early] = await Promise.all([
+    statted,
+    watcher
+      ? statted.then((st) =>
+          journalFailuresLogged(options, run, state, watcher, journalPath, st?.mtime),
+        )
+      : ([] as JournalFailedEvent[]),
+    diagnose && zone.early
+      ? unchangedDiagnosis(zone.early, zone.file, journalPath, run)
+      : undefined,
+  ]);
   const present = info !== undefined;
-  const failures = zone.watcher
-    ? await journalFailuresLogged(options, run, state, zone.watcher, journalPath, info?.mtime)
-    : [];
+  const blockingIn = (found: StorageDiagnosis | undefined) =>
+    found?.findings.find(
+      (finding) =>
+        finding.severity === 'error' &&
+        (finding.code === 'journal-not-writable' ||
+          (!present &&
+            found.facts.journalDir === undefined &&
+            JOURNAL_DIRECTORY_BLOCKED.has(finding.code))),
+    );
   let diagnosis: StorageDiagnosis | undefined;
   let cutOff = false;
-  const diagnose = options.diagnose !== false && zone.dynamic && !run.signal.aborted;
-  if (diagnose) {
+  if (early === 'cut-off') cutOff = true;
+  else if (early && failures.length === 0 && !blockingIn(early)) {
+    // Taken while waiting, and nothing it judged has changed since: it clears the zone. A
+    // failure (a blocking finding, a journal failure logged) always rests on a fresh diagnosis.
+    diagnosis = early;
+  } else if (diagnose) {
     diagnosis = await settleBy(
       diagnosisFor(options, zone.file, zone.journalPath, zone.served, run),
       run.deadline - 20,
@@ -982,15 +1035,8 @@ async function checkJournal(
       run.signal,
     );
   }
-  const blocking = diagnosis?.findings.find(
-    (finding) =>
-      finding.severity === 'error' &&
-      (finding.code === 'journal-not-writable' ||
-        (!present &&
-          diagnosis?.facts.journalDir === undefined &&
-          JOURNAL_DIRECTORY_BLOCKED.has(finding.code))),
-  );
-  const made = { diagnosed: diagnose, diagnosis, cutOff };
+  const blocking = blockingIn(diagnosis);
+  const made = { diagnosed: diagnose, diagnosis, cutOff, journal };
   if (failures.length === 0 && !blocking) return made;
   const latest = failures.at(-1);
   const what = present ? 'write' : 'create';
@@ -1017,6 +1063,62 @@ async function checkJournal(
         `make the journal's directory writable for named's user (read-only mounts and ConfigMap directories never are), or point the zone's \`journal\` statement at a writable volume; then send one UPDATE: it succeeds only once named can ${what} ${journalPath}`,
     },
   };
+}
+
+/** A storage diagnosis started while waiting for named's dump, and the storage it judged. */
+interface EarlyDiagnosis {
+  readonly taken: Promise<
+    { readonly print: string; readonly diagnosis: StorageDiagnosis | undefined } | undefined
+  >;
+}
+
+/**
+ * Starts the storage diagnosis of the zone's journal without waiting for it. The print of the
+ * storage is taken first, so that anything that changes after it shows as a different print.
+ */
+function startDiagnosis(
+  options: VerifyOptions,
+  run: Run,
+  file: string,
+  journalPath: string,
+  served: number,
+): EarlyDiagnosis {
+  const taken = (async () => {
+    const print = await storagePrint(file, journalPath);
+    const diagnosis = await diagnosisFor(options, file, journalPath, served, run);
+    return { print, diagnosis };
+  })().catch(() => undefined);
+  return { taken };
+}
+
+/**
+ * The early diagnosis, when the storage's print is still the one it was taken with; `cut-off`
+ * when the deadline came first; otherwise undefined (diagnose afresh).
+ */
+async function unchangedDiagnosis(
+  early: EarlyDiagnosis,
+  file: string,
+  journalPath: string,
+  run: Run,
+): Promise<StorageDiagnosis | 'cut-off' | undefined> {
+  const [taken, now] = await Promise.all([
+    run.inFlight.track(
+      'diagnosing the zone storage',
+      settleBy<Awaited<EarlyDiagnosis['taken']> | 'cut-off'>(
+        early.taken,
+        run.deadline - 20,
+        () => 'cut-off',
+        run.signal,
+      ),
+    ),
+    run.inFlight.track(`stat ${journalPath}`, storagePrint(file, journalPath)),
+  ]);
+  if (taken === 'cut-off') return taken;
+  if (taken?.print !== now) {
+    if (taken) log('%s changed while waiting: diagnosing again', journalPath);
+    return undefined;
+  }
+  return taken.diagnosis;
 }
 
 /**
