@@ -128,6 +128,36 @@ describe('a FIFO as the journal', { timeout: 60_000 }, () => {
   const FIFO_JOURNAL =
     /dyn\.test\.db\.jnl is a FIFO, not a regular file: something replaced named's journal/;
 
+  it('hostile files appearing in the zone directory during a verified sync neither block nor fool it', async () => {
+    // named's user can put anything next to the zone file while verification watches the
+    // directory: a FIFO and a symlink to /dev/zero named like named's temp files, a 1 TiB sparse
+    // one. None is opened or read; the proof is still the zone file's serial.
+    const zoneDir = dirname(l.zoneFile);
+    const planted = ['tmp-AAAAAAAAAA', 'tmp-BBBBBBBBBB', 'tmp-CCCCCCCCCC'].map((name) =>
+      join(zoneDir, name),
+    );
+    const [fifo, link, huge] = planted as [string, string, string];
+    try {
+      await l.add();
+      const syncing = l.rndc.sync('dyn.test', { verify: { timeoutMs: TIMEOUT_MS } });
+      await plantFifo(fifo);
+      await symlink('/dev/zero', link);
+      await writeFile(huge, '');
+      await truncate(huge, 2 ** 40);
+      const { value, ms } = await timed('sync({ verify }), hostile tmp-* files appearing', syncing);
+      expect(ms).toBeLessThan(SETTLE_BOUND_MS);
+      const evidence = evidenceOf(value);
+      expect(evidence?.verdict, evidence?.summary).toBe('written');
+      expect(evidence?.fileSerialAfter).toBe(evidence?.servedSerial);
+      // Read again independently: the zone file on disk holds the served serial.
+      const read = await readZoneFileSerial(l.zoneFile, { origin: 'dyn.test', baseDir: named.dir });
+      expect(read.unwrap().serial).toBe(evidence?.servedSerial);
+    } finally {
+      releaseFifos();
+      for (const path of planted) await rm(path, { force: true });
+    }
+  });
+
   it('verifyZoneWritten settles by its deadline and names the FIFO', async () => {
     await l.add();
     await plantFifo(l.journal);
@@ -255,36 +285,6 @@ describe('a FIFO as the zone file, and as an $INCLUDEd file', { timeout: 60_000 
   it('the include is read before anything is replaced (the SOA is there)', async () => {
     const read = await readZoneFileSerial(l.zoneFile, { origin: 'dyn.test', baseDir: named.dir });
     expect(read.unwrap()).toMatchObject({ serial: 2024010101, includes: [include] });
-  });
-
-  it('hostile files appearing in the zone directory during a verified sync neither block nor fool it', async () => {
-    // named's user can put anything next to the zone file while verification watches the
-    // directory: a FIFO and a symlink to /dev/zero named like named's temp files, a 1 TiB sparse
-    // one. None is opened or read; the proof is still the zone file's serial.
-    const zoneDir = dirname(l.zoneFile);
-    const planted = ['tmp-AAAAAAAAAA', 'tmp-BBBBBBBBBB', 'tmp-CCCCCCCCCC'].map((name) =>
-      join(zoneDir, name),
-    );
-    const [fifo, link, huge] = planted as [string, string, string];
-    try {
-      await l.add();
-      const syncing = l.rndc.sync('dyn.test', { verify: { timeoutMs: TIMEOUT_MS } });
-      await plantFifo(fifo);
-      await symlink('/dev/zero', link);
-      await writeFile(huge, '');
-      await truncate(huge, 2 ** 40);
-      const { value, ms } = await timed('sync({ verify }), hostile tmp-* files appearing', syncing);
-      expect(ms).toBeLessThan(SETTLE_BOUND_MS);
-      const evidence = evidenceOf(value);
-      expect(evidence?.verdict, evidence?.summary).toBe('written');
-      expect(evidence?.fileSerialAfter).toBe(evidence?.servedSerial);
-      // Read again independently: the zone file on disk holds the served serial.
-      const read = await readZoneFileSerial(l.zoneFile, { origin: 'dyn.test', baseDir: named.dir });
-      expect(read.unwrap().serial).toBe(evidence?.servedSerial);
-    } finally {
-      releaseFifos();
-      for (const path of planted) await rm(path, { force: true });
-    }
   });
 
   it('an $INCLUDEd FIFO: readZoneFileSerial refuses it at once, naming it', async () => {
