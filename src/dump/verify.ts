@@ -708,7 +708,21 @@ async function verifyLoop(
       // changes (anyone who can write the directory or the log makes one) keeps the loop at most
       // half busy, and named's control channel answers at most as many zonestatus calls.
       const lookStarted = Date.now();
-      const status = await zoneStatusOf(options, run);
+      // named's state and its log are read together, both before the files are looked at: a
+      // temp file named left behind exists before the failure line that mentions it, so the
+      // listing below always includes it. Read only what named logged since the last look (a
+      // look-back starts at offset 0: the whole log must not be parsed again at every look).
+      // Lines written while reading are read again next time; they are dropped as repeats.
+      const next = watcher && logCursor !== undefined ? watcher.mark() : undefined;
+      const [status, events] = await Promise.all([
+        zoneStatusOf(options, run),
+        watcher && logCursor !== undefined
+          ? run.inFlight.track(
+              `reading named's log ${watcher.path}`,
+              relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
+            )
+          : [],
+      ]);
       if (status.isErr()) return status;
       const served = status.value.serial;
       const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
@@ -717,26 +731,14 @@ async function verifyLoop(
       if (!early && status.value.dynamic === true && options.diagnose !== false) {
         early = startDiagnosis(options, run, file, journalPath, served);
       }
-      if (watcher && logCursor !== undefined) {
-        // The log is read before the files are looked at: a temp file named left behind exists
-        // before the failure line that mentions it, so the listing below always includes it.
-        // Read only what named logged since the last poll (a look-back starts at offset 0: the
-        // whole log must not be parsed again ten times a second). Lines written while reading are
-        // read again next time; they are dropped as repeats.
-        const next = watcher.mark();
-        const events = await run.inFlight.track(
-          `reading named's log ${watcher.path}`,
-          relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
-        );
-        for (const event of events) {
-          const key = event.raw.join('\n');
-          if (!seenLines.has(key)) {
-            seenLines.add(key);
-            state.events.push(event);
-          }
+      for (const event of events) {
+        const key = event.raw.join('\n');
+        if (!seenLines.has(key)) {
+          seenLines.add(key);
+          state.events.push(event);
         }
-        logCursor = next;
       }
+      if (next !== undefined) logCursor = next;
       const observed = await observeFiles(
         file,
         options.zone,
