@@ -6,9 +6,11 @@
  * Why: verification starts the storage diagnosis while it waits for named's rename, so that the
  * proof is not delayed by it (tens of milliseconds: `rndc status`, /proc, child processes). A
  * diagnosis taken before the rename may only be used after it when nothing it judged changed in
- * between; two equal prints say so. The journal's ctime changes with every write, chmod, chown,
- * ACL or attribute change, so any of them (named compacting the journal after its dump, an UPDATE
- * meanwhile) sends verification back to a fresh diagnosis. Directories' ctimes are left out: the
+ * between; two equal prints say so. A journal replaced (named compacting it after its dump
+ * renames a new one over it), removed, created, chmod-ed or chown-ed changes the print. So does a
+ * change of its ACL or attributes, which moves its ctime past its mtime; a plain write (named
+ * appending an UPDATE) sets both to the same time and leaves the print as it was, so updates
+ * between two verifications do not force a new diagnosis. Directories' ctimes are left out: the
  * rename being waited for changes them.
  */
 import { stat, statfs } from 'node:fs/promises';
@@ -19,7 +21,8 @@ export async function storagePrint(zoneFile: string, journalFile: string): Promi
   const dirs = [...new Set([dirname(zoneFile), dirname(journalFile)])];
   const parts = await Promise.all([
     stat(journalFile, { bigint: true }).then(
-      (st) => `journal ${st.dev}:${st.ino} ${st.mode} ${st.uid}:${st.gid} ${st.ctimeNs}`,
+      (st) =>
+        `journal ${st.dev}:${st.ino} ${st.mode} ${st.uid}:${st.gid} ${st.ctimeNs === st.mtimeNs ? 'last changed by a write' : `changed ${st.ctimeNs}`}`,
       (error: NodeJS.ErrnoException) => `journal ${error.code ?? 'error'}`,
     ),
     ...dirs.map(async (dir) => {

@@ -729,7 +729,7 @@ async function verifyLoop(
       state.served = served;
       state.signedServed = signedServed;
       if (!early && status.value.dynamic === true && options.diagnose !== false) {
-        early = startDiagnosis(options, run, file, journalPath, served);
+        early = earlyDiagnosis(options, run, file, journalPath, served);
       }
       for (const event of events) {
         const key = event.raw.join('\n');
@@ -1072,28 +1072,61 @@ interface EarlyDiagnosis {
   readonly taken: Promise<
     { readonly print: string; readonly diagnosis: StorageDiagnosis | undefined } | undefined
   >;
+  /** Drops it from the kept ones: the storage changed since it was made. */
+  readonly forget: () => void;
 }
 
+/** How long a finished early diagnosis may serve later verifications of the same zone. */
+const DIAGNOSIS_REUSE_MS = 30_000;
+/** Most zones whose early diagnosis is kept, per named. */
+const MAX_KEPT_DIAGNOSES = 1000;
 /**
- * Starts the storage diagnosis of the zone's journal without waiting for it. The print of the
- * storage is taken first, so that anything that changes after it shows as a different print.
+ * Finished early diagnoses, per named (its control-channel client) and zone file + journal. A
+ * later verification of the same zone within DIAGNOSIS_REUSE_MS starts from it instead of a
+ * new one; like any early diagnosis, it is used only if the storage's print is unchanged.
  */
-function startDiagnosis(
+const keptDiagnoses = new WeakMap<
+  object,
+  Map<string, { readonly at: number; readonly print: string; readonly diagnosis: StorageDiagnosis }>
+>();
+
+/**
+ * The storage diagnosis for the journal check, without waiting for it: one this named made of
+ * this zone shortly before, or a new one. A new one takes the storage's print first, so that
+ * anything that changes after it shows as a different print.
+ */
+function earlyDiagnosis(
   options: VerifyOptions,
   run: Run,
   file: string,
   journalPath: string,
   served: number,
 ): EarlyDiagnosis {
+  const key = `${file}\0${journalPath}`;
+  let kept = keptDiagnoses.get(options.rndc);
+  const forget = () => kept?.delete(key);
+  const found = kept?.get(key);
+  if (found && Date.now() - found.at < DIAGNOSIS_REUSE_MS) {
+    return { taken: Promise.resolve({ print: found.print, diagnosis: found.diagnosis }), forget };
+  }
   // Its calls are not named in a deadline's summary: the verdict does not wait on them (until
   // the journal check, which names its wait for this diagnosis itself).
   const background: Run = { ...run, inFlight: new InFlight() };
   const taken = (async () => {
+    const at = Date.now();
     const print = await storagePrint(file, journalPath);
     const diagnosis = await diagnosisFor(options, file, journalPath, served, background);
+    if (diagnosis && !run.signal.aborted) {
+      if (!kept) {
+        kept = new Map();
+        keptDiagnoses.set(options.rndc, kept);
+      }
+      if (kept.size >= MAX_KEPT_DIAGNOSES) kept.clear();
+      kept.set(key, { at, print, diagnosis });
+    }
     return { print, diagnosis };
   })().catch(() => undefined);
-  return { taken };
+  return { taken, forget };
 }
 
 /**
@@ -1120,7 +1153,8 @@ async function unchangedDiagnosis(
   ]);
   if (taken === 'cut-off') return taken;
   if (taken?.print !== now) {
-    if (taken) log('%s changed while waiting: diagnosing again', journalPath);
+    if (taken) log('%s changed since its diagnosis: diagnosing again', journalPath);
+    early.forget();
     return undefined;
   }
   return taken.diagnosis;

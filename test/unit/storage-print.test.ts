@@ -1,8 +1,8 @@
 // The print that decides whether a storage diagnosis taken while waiting for named's dump may
 // still be used after the proof (issue 17): it changes with everything the journal check judges
-// (the journal appearing or going, being replaced, chmod/chown, written) and with the
-// directories' owner and mode, and not with the rename being waited for.
-import { chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+// (the journal appearing or going, being replaced, chmod/chown/ACL, then written) and with the
+// directories' owner and mode, and not with the rename being waited for or named's appends.
+import { appendFileSync, chmodSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,7 +23,14 @@ describe('storagePrint', () => {
     expect(await storagePrint(zoneFile, journal)).toBe(before);
   });
 
-  it('changes when the journal goes, comes back, is replaced, written or chmod-ed', async () => {
+  it('is unchanged by named appending to the journal', async () => {
+    writeFileSync(journal, 'j');
+    const before = await storagePrint(zoneFile, journal);
+    for (let i = 0; i < 50; i++) appendFileSync(journal, `update ${i}\n`);
+    expect(await storagePrint(zoneFile, journal)).toBe(before);
+  });
+
+  it('changes when the journal goes, comes back, is replaced, chmod-ed, then written', async () => {
     writeFileSync(journal, 'j');
     const prints = [await storagePrint(zoneFile, journal)];
     rmSync(journal);
