@@ -708,20 +708,29 @@ async function verifyLoop(
       // changes (anyone who can write the directory or the log makes one) keeps the loop at most
       // half busy, and named's control channel answers at most as many zonestatus calls.
       const lookStarted = Date.now();
-      // named's state and its log are read together, both before the files are looked at: a
-      // temp file named left behind exists before the failure line that mentions it, so the
-      // listing below always includes it. Read only what named logged since the last look (a
-      // look-back starts at offset 0: the whole log must not be parsed again at every look).
+      // named is asked while the log and the files are read (its answer is compared with the
+      // file, whichever came first: serials only grow). The log is read before the files are
+      // looked at: a temp file named left behind exists before the failure line that mentions
+      // it, so the listing always includes it. Read only what named logged since the last look
+      // (a look-back starts at offset 0: the whole log must not be parsed again at every look).
       // Lines written while reading are read again next time; they are dropped as repeats.
       const next = watcher && logCursor !== undefined ? watcher.mark() : undefined;
-      const [status, events] = await Promise.all([
+      // Whether to read the `.signed` file too: as the last look found (read again below when
+      // named's answer says otherwise).
+      const signedGuess = state.signedServed !== undefined;
+      const [status, looked] = await Promise.all([
         zoneStatusOf(options, run),
-        watcher && logCursor !== undefined
-          ? run.inFlight.track(
-              `reading named's log ${watcher.path}`,
-              relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
-            )
-          : [],
+        (async () => {
+          const events =
+            watcher && logCursor !== undefined
+              ? await run.inFlight.track(
+                  `reading named's log ${watcher.path}`,
+                  relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
+                )
+              : [];
+          const files = await observeFiles(file, options.zone, before.directory, signedGuess, run);
+          return { events, files };
+        })(),
       ]);
       if (status.isErr()) return status;
       const served = status.value.serial;
@@ -731,7 +740,7 @@ async function verifyLoop(
       if (!early && status.value.dynamic === true && options.diagnose !== false) {
         early = earlyDiagnosis(options, run, file, journalPath, served);
       }
-      for (const event of events) {
+      for (const event of looked.events) {
         const key = event.raw.join('\n');
         if (!seenLines.has(key)) {
           seenLines.add(key);
@@ -739,13 +748,10 @@ async function verifyLoop(
         }
       }
       if (next !== undefined) logCursor = next;
-      const observed = await observeFiles(
-        file,
-        options.zone,
-        before.directory,
-        signedServed !== undefined,
-        run,
-      );
+      const observed =
+        signedServed !== undefined && !signedGuess
+          ? await observeFiles(file, options.zone, before.directory, true, run)
+          : looked.files;
       const { fileSerial, signedSerial, mtime } = observed;
       state.observed = observed;
       const newTmp = [...observed.tmpFiles].filter((name) => !before.tmpFiles.has(name)).sort();
