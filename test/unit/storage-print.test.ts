@@ -35,7 +35,10 @@ describe('storagePrint', () => {
     const prints = [await storagePrint(zoneFile, journal)];
     rmSync(journal);
     prints.push(await storagePrint(zoneFile, journal));
-    writeFileSync(join(dir, 'replacement'), 'j');
+    // Another owner's or mode's file renamed in (a file system may hand out the old inode number
+    // again, so the mode tells it apart here; what the diagnosis judges is owner and mode).
+    writeFileSync(join(dir, 'replacement'), 'j', { mode: 0o640 });
+    chmodSync(join(dir, 'replacement'), 0o640);
     renameSync(join(dir, 'replacement'), journal);
     prints.push(await storagePrint(zoneFile, journal));
     chmodSync(journal, 0o444);
