@@ -161,6 +161,8 @@ export interface VerifyDumpOptions {
   readonly timeoutMs?: number | undefined;
   /** Diagnose the storage when the dump failed. Default true. */
   readonly diagnose?: boolean | undefined;
+  /** Look again as soon as the zone file or the log changes (`VerifyOptions.watch`). Default true. */
+  readonly watch?: boolean | undefined;
 }
 
 /** A reply to sync or freeze, with the dump's evidence when it was verified. */
@@ -1222,6 +1224,7 @@ export class RndcClient {
       ...(verify.trustNamedPid === true ? { trustNamedPid: true } : {}),
       ...(verify.timeoutMs !== undefined ? { timeoutMs: verify.timeoutMs } : {}),
       ...(verify.diagnose !== undefined ? { diagnose: verify.diagnose } : {}),
+      ...(verify.watch !== undefined ? { watch: verify.watch } : {}),
       ...(options.signal !== undefined ? { signal: options.signal } : {}),
     };
   }

@@ -17,19 +17,20 @@
  */
 import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import { setTimeout as sleep } from 'node:timers/promises';
 import createDebug from 'debug';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
 import { Err, Ok, type Result } from '../result.js';
 import { endpointOf, traced, tracingChannels, type VerifyTraceContext } from '../tracing.js';
+import { ChangeWake } from './change-wake.js';
 import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './diagnose.js';
 import { DumpError } from './errors.js';
 import { type JournalInfo, readJournalInfo } from './journal.js';
 import { type JournalFailedEvent, type NamedLogEvent, NamedLogWatcher } from './log.js';
 import { namedDirectory, readZoneConfig } from './named-config.js';
 import { FILE_RESULTS, type RefusedFlush } from './refused-flush.js';
+import { storagePrint } from './storage-print.js';
 import { isNamedTmpFile } from './tmp-name.js';
 import { readZoneFileSerial } from './zonefile.js';
 
@@ -90,6 +91,14 @@ export interface VerifyOptions extends ZoneOnDisk {
   readonly timeoutMs?: number | undefined;
   /** Poll interval. Default 100 ms. */
   readonly pollMs?: number | undefined;
+  /**
+   * Look again as soon as named renames onto the zone file or writes its log (inotify through
+   * `fs.watch` on the zone file's directory and on the log), not only every `pollMs`: the proof
+   * comes within milliseconds of named's rename. A change is only a reason to look; the verdict
+   * rests on what is read. Where nothing can be watched, the poll alone runs. Default true;
+   * false polls only.
+   */
+  readonly watch?: boolean | undefined;
   /** State before the command, when the caller took it (sync/freeze take it before sending). */
   readonly before?: DumpSnapshot | undefined;
   /**
@@ -683,134 +692,167 @@ async function verifyLoop(
   const journalPath = journalPathOf(before);
   let lastTmpSizes = new Map<string, number>();
   let stableTmpPolls = 0;
-  for (;;) {
-    const status = await zoneStatusOf(options, run);
-    if (status.isErr()) return status;
-    const served = status.value.serial;
-    const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
-    state.served = served;
-    state.signedServed = signedServed;
-    if (watcher && logCursor !== undefined) {
-      // The log is read before the files are looked at: a temp file named left behind exists
-      // before the failure line that mentions it, so the listing below always includes it.
-      // Read only what named logged since the last poll (a look-back starts at offset 0: the
-      // whole log must not be parsed again ten times a second). Lines written while reading are
-      // read again next time; they are dropped as repeats.
-      const next = watcher.mark();
-      const events = await run.inFlight.track(
-        `reading named's log ${watcher.path}`,
-        relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
-      );
-      for (const event of events) {
+  let tmpStableSince = Date.now();
+  const pollMs = options.pollMs ?? 100;
+  // The journal check of a proven dynamic zone needs a storage diagnosis: started at the first
+  // look, so that it runs while named dumps instead of after the proof.
+  let early: EarlyDiagnosis | undefined;
+  // Look again as soon as named renames onto the zone file or logs a line, not only every poll.
+  const wake = new ChangeWake(
+    [{ path: file, byDirectory: true }, ...(options.log ? [{ path: options.log }] : [])],
+    { disabled: options.watch === false },
+  );
+  try {
+    for (;;) {
+      // Looks woken by changes are spaced by at least the time the last look took: a flood of
+      // changes (anyone who can write the directory or the log makes one) keeps the loop at most
+      // half busy, and named's control channel answers at most as many zonestatus calls.
+      const lookStarted = Date.now();
+      // named is asked while the log and the files are read (its answer is compared with the
+      // file, whichever came first: serials only grow). The log is read before the files are
+      // looked at: a temp file named left behind exists before the failure line that mentions
+      // it, so the listing always includes it. Read only what named logged since the last look
+      // (a look-back starts at offset 0: the whole log must not be parsed again at every look).
+      // Lines written while reading are read again next time; they are dropped as repeats.
+      const next = watcher && logCursor !== undefined ? watcher.mark() : undefined;
+      // Whether to read the `.signed` file too: as the last look found (read again below when
+      // named's answer says otherwise).
+      const signedGuess = state.signedServed !== undefined;
+      const [status, looked] = await Promise.all([
+        zoneStatusOf(options, run),
+        (async () => {
+          const events =
+            watcher && logCursor !== undefined
+              ? await run.inFlight.track(
+                  `reading named's log ${watcher.path}`,
+                  relevantEvents(watcher, logCursor, file, journalPath, eventsSince, run, state),
+                )
+              : [];
+          const files = await observeFiles(file, options.zone, before.directory, signedGuess, run);
+          return { events, files };
+        })(),
+      ]);
+      if (status.isErr()) return status;
+      const served = status.value.serial;
+      const signedServed = status.value.inlineSigning ? status.value.signedSerial : undefined;
+      state.served = served;
+      state.signedServed = signedServed;
+      if (!early && status.value.dynamic === true && options.diagnose !== false) {
+        early = earlyDiagnosis(options, run, file, journalPath, served);
+      }
+      for (const event of looked.events) {
         const key = event.raw.join('\n');
         if (!seenLines.has(key)) {
           seenLines.add(key);
           state.events.push(event);
         }
       }
-      logCursor = next;
-    }
-    const observed = await observeFiles(
-      file,
-      options.zone,
-      before.directory,
-      signedServed !== undefined,
-      run,
-    );
-    const { fileSerial, signedSerial, mtime } = observed;
-    state.observed = observed;
-    const newTmp = [...observed.tmpFiles].filter((name) => !before.tmpFiles.has(name)).sort();
-    state.newTmp = newTmp;
+      if (next !== undefined) logCursor = next;
+      const observed =
+        signedServed !== undefined && !signedGuess
+          ? await observeFiles(file, options.zone, before.directory, true, run)
+          : looked.files;
+      const { fileSerial, signedSerial, mtime } = observed;
+      state.observed = observed;
+      const newTmp = [...observed.tmpFiles].filter((name) => !before.tmpFiles.has(name)).sort();
+      state.newTmp = newTmp;
 
-    const unsignedCurrent = fileSerial !== undefined && fileSerial === served;
-    const signedCurrent = signedServed === undefined || signedSerial === signedServed;
-    // A refused flush is a failure even if the file looks current (named's word on its own dump).
-    if (unsignedCurrent && signedCurrent && !options.refused) {
-      const unchanged = before.fileSerial === served && sameTime(before.mtime, mtime);
-      const decision: Decision = unchanged
-        ? {
-            verdict: 'nothing-pending',
-            failedStep: undefined,
-            summary: `${file} already held serial ${served}: nothing had to be written`,
-            remedy: undefined,
-          }
-        : {
-            verdict: 'written',
-            failedStep: undefined,
-            summary: `${file} now holds serial ${served}, the serial named serves`,
-            remedy: undefined,
-          };
-      // The file is current; whether the zone can take a change at all is the journal's part.
-      state.decided = decision;
-      const checked = await checkJournal(options, run, state, {
-        file,
-        journalPath,
-        served,
-        dynamic: status.value.dynamic === true,
-        watcher,
-      });
-      const result = await conclude(options, run, state, checked.decision ?? decision, checked);
-      log('%s: %s', options.zone, result.summary);
-      return Ok(result);
-    }
+      const unsignedCurrent = fileSerial !== undefined && fileSerial === served;
+      const signedCurrent = signedServed === undefined || signedSerial === signedServed;
+      // A refused flush is a failure even if the file looks current (named's word on its own dump).
+      if (unsignedCurrent && signedCurrent && !options.refused) {
+        const unchanged = before.fileSerial === served && sameTime(before.mtime, mtime);
+        const decision: Decision = unchanged
+          ? {
+              verdict: 'nothing-pending',
+              failedStep: undefined,
+              summary: `${file} already held serial ${served}: nothing had to be written`,
+              remedy: undefined,
+            }
+          : {
+              verdict: 'written',
+              failedStep: undefined,
+              summary: `${file} now holds serial ${served}, the serial named serves`,
+              remedy: undefined,
+            };
+        // The file is current; whether the zone can take a change at all is the journal's part.
+        state.decided = decision;
+        const checked = await checkJournal(options, run, state, {
+          file,
+          journalPath,
+          served,
+          dynamic: status.value.dynamic === true,
+          watcher,
+          early,
+        });
+        const result = await conclude(options, run, state, checked.decision ?? decision, checked);
+        log('%s: %s', options.zone, result.summary);
+        return Ok(result);
+      }
 
-    const failure = state.events.find((event) => event.kind === 'dump-failed');
-    const refused = options.refused;
-    if (refused) {
-      // named said the dump failed: that is the verdict. The log line naming the step was
-      // written before the reply; it is waited for briefly (a log read a moment late).
-      if (failure || !watcher || Date.now() >= refusedLogBy || Date.now() >= waitUntil) {
+      const failure = state.events.find((event) => event.kind === 'dump-failed');
+      const refused = options.refused;
+      if (refused) {
+        // named said the dump failed: that is the verdict. The log line naming the step was
+        // written before the reply; it is waited for briefly (a log read a moment late).
+        if (failure || !watcher || Date.now() >= refusedLogBy || Date.now() >= waitUntil) {
+          return Ok(
+            await conclude(
+              options,
+              run,
+              state,
+              refusedDecision(file, refused, failure, served, fileSerial),
+            ),
+          );
+        }
+        await wake.wait(pollMs, run.signal, Math.max(5, Date.now() - lookStarted));
+        continue;
+      }
+      if (failure && failure.kind === 'dump-failed') {
+        const step = (failure.step ?? 'rename') as DumpStep;
         return Ok(
-          await conclude(
-            options,
-            run,
-            state,
-            refusedDecision(file, refused, failure, served, fileSerial),
-          ),
+          await conclude(options, run, state, {
+            verdict: 'failed',
+            failedStep: step,
+            summary: describeFailure(file, failure, served, fileSerial),
+            remedy: remedyFor(step),
+          }),
         );
       }
-      await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
-      continue;
+      // A temp file that stopped growing while the zone file stayed old: rename failed (§4.1 item 3).
+      const sizes = new Map<string, number>();
+      for (const name of newTmp) {
+        const path = join(dirname(file), name);
+        const info = await run.inFlight.track(
+          `stat ${path}`,
+          stat(path).catch(() => undefined),
+        );
+        sizes.set(name, info?.size ?? -1);
+      }
+      const stable =
+        newTmp.length > 0 && newTmp.every((name) => lastTmpSizes.get(name) === sizes.get(name));
+      stableTmpPolls = stable ? stableTmpPolls + 1 : 0;
+      if (!stable) tmpStableSince = Date.now();
+      lastTmpSizes = sizes;
+      // Three looks and three poll intervals: looks woken early by events come faster than polls,
+      // and a temp file named is still writing must not pass for an abandoned one.
+      if (stableTmpPolls >= 3 && Date.now() - tmpStableSince >= 3 * pollMs) {
+        return Ok(
+          await conclude(options, run, state, {
+            verdict: 'failed',
+            failedStep: 'rename',
+            summary: `named wrote ${newTmp.join(', ')} but ${file} still holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}: the rename onto the zone file failed`,
+            remedy: remedyFor('rename'),
+          }),
+        );
+      }
+      if (Date.now() >= waitUntil || run.signal.aborted) {
+        return Ok(await conclude(options, run, state, unproven(state, Boolean(state.logRead))));
+      }
+      await wake.wait(pollMs, run.signal, Math.max(5, Date.now() - lookStarted));
     }
-    if (failure && failure.kind === 'dump-failed') {
-      const step = (failure.step ?? 'rename') as DumpStep;
-      return Ok(
-        await conclude(options, run, state, {
-          verdict: 'failed',
-          failedStep: step,
-          summary: describeFailure(file, failure, served, fileSerial),
-          remedy: remedyFor(step),
-        }),
-      );
-    }
-    // A temp file that stopped growing while the zone file stayed old: rename failed (§4.1 item 3).
-    const sizes = new Map<string, number>();
-    for (const name of newTmp) {
-      const path = join(dirname(file), name);
-      const info = await run.inFlight.track(
-        `stat ${path}`,
-        stat(path).catch(() => undefined),
-      );
-      sizes.set(name, info?.size ?? -1);
-    }
-    const stable =
-      newTmp.length > 0 && newTmp.every((name) => lastTmpSizes.get(name) === sizes.get(name));
-    stableTmpPolls = stable ? stableTmpPolls + 1 : 0;
-    lastTmpSizes = sizes;
-    if (stableTmpPolls >= 3) {
-      return Ok(
-        await conclude(options, run, state, {
-          verdict: 'failed',
-          failedStep: 'rename',
-          summary: `named wrote ${newTmp.join(', ')} but ${file} still holds serial ${fileSerial ?? '(unreadable)'} while named serves ${served}: the rename onto the zone file failed`,
-          remedy: remedyFor('rename'),
-        }),
-      );
-    }
-    if (Date.now() >= waitUntil || run.signal.aborted) {
-      return Ok(await conclude(options, run, state, unproven(state, Boolean(state.logRead))));
-    }
-    await sleep(options.pollMs ?? 100, undefined, { signal: run.signal }).catch(() => undefined);
+  } finally {
+    wake.close();
   }
 }
 
@@ -855,8 +897,9 @@ async function conclude(
   made?: JournalCheck,
 ): Promise<DumpEvidence> {
   state.decided = decision;
-  const before = state.before;
-  const journal = await journalOf(journalPathOf(before), run);
+  // Read while the diagnosis runs, not after it: a diagnosis waiting on a named that stopped
+  // answering (blocked on a FIFO journal) must not leave the journal unread at the deadline.
+  const journalRead = made?.journal ?? journalOf(journalPathOf(state.before), run);
   let diagnosis: StorageDiagnosis | undefined;
   let diagnosisCutOff = false;
   if (made?.diagnosed) {
@@ -882,6 +925,7 @@ async function conclude(
       );
     }
   }
+  const journal = await journalRead;
   return evidenceOf(options, state, decision, {
     journal,
     diagnosis,
@@ -907,6 +951,8 @@ interface JournalCheck {
   readonly diagnosis?: StorageDiagnosis | undefined;
   /** The diagnosis was cut off by the deadline. */
   readonly cutOff?: boolean;
+  /** The journal, read at the proof (alongside the diagnosis). */
+  readonly journal?: Promise<{ journal?: JournalInfo; problem?: FileNote }>;
 }
 
 /**
@@ -943,21 +989,50 @@ async function checkJournal(
     readonly served: number;
     readonly dynamic: boolean;
     readonly watcher: NamedLogWatcher | undefined;
+    /** The diagnosis started while waiting, used when nothing it judged has changed since. */
+    readonly early?: EarlyDiagnosis | undefined;
   },
 ): Promise<JournalCheck> {
   const { journalPath } = zone;
-  const info = await run.inFlight.track(
+  const journal = journalOf(journalPath, run);
+  // Awaited by conclude(); a rejection before then must not count as unhandled.
+  journal.catch(() => undefined);
+  const diagnose = options.diagnose !== false && zone.dynamic && !run.signal.aborted;
+  // The journal's state, named's log and the diagnosis started while waiting, all at once.
+  const statted = run.inFlight.track(
     `stat ${journalPath}`,
     stat(journalPath).catch(() => undefined),
   );
+  const { watcher } = zone;
+  const [info, failures, early] = await Promise.all([
+    statted,
+    watcher
+      ? statted.then((st) =>
+          journalFailuresLogged(options, run, state, watcher, journalPath, st?.mtime),
+        )
+      : ([] as JournalFailedEvent[]),
+    diagnose && zone.early
+      ? unchangedDiagnosis(zone.early, zone.file, journalPath, run)
+      : undefined,
+  ]);
   const present = info !== undefined;
-  const failures = zone.watcher
-    ? await journalFailuresLogged(options, run, state, zone.watcher, journalPath, info?.mtime)
-    : [];
+  const blockingIn = (found: StorageDiagnosis | undefined) =>
+    found?.findings.find(
+      (finding) =>
+        finding.severity === 'error' &&
+        (finding.code === 'journal-not-writable' ||
+          (!present &&
+            found.facts.journalDir === undefined &&
+            JOURNAL_DIRECTORY_BLOCKED.has(finding.code))),
+    );
   let diagnosis: StorageDiagnosis | undefined;
   let cutOff = false;
-  const diagnose = options.diagnose !== false && zone.dynamic && !run.signal.aborted;
-  if (diagnose) {
+  if (early === 'cut-off') cutOff = true;
+  else if (early && failures.length === 0 && !blockingIn(early)) {
+    // Taken while waiting, and nothing it judged has changed since: it clears the zone. A
+    // failure (a blocking finding, a journal failure logged) always rests on a fresh diagnosis.
+    diagnosis = early;
+  } else if (diagnose) {
     diagnosis = await settleBy(
       diagnosisFor(options, zone.file, zone.journalPath, zone.served, run),
       run.deadline - 20,
@@ -968,15 +1043,8 @@ async function checkJournal(
       run.signal,
     );
   }
-  const blocking = diagnosis?.findings.find(
-    (finding) =>
-      finding.severity === 'error' &&
-      (finding.code === 'journal-not-writable' ||
-        (!present &&
-          diagnosis?.facts.journalDir === undefined &&
-          JOURNAL_DIRECTORY_BLOCKED.has(finding.code))),
-  );
-  const made = { diagnosed: diagnose, diagnosis, cutOff };
+  const blocking = blockingIn(diagnosis);
+  const made = { diagnosed: diagnose, diagnosis, cutOff, journal };
   if (failures.length === 0 && !blocking) return made;
   const latest = failures.at(-1);
   const what = present ? 'write' : 'create';
@@ -1003,6 +1071,99 @@ async function checkJournal(
         `make the journal's directory writable for named's user (read-only mounts and ConfigMap directories never are), or point the zone's \`journal\` statement at a writable volume; then send one UPDATE: it succeeds only once named can ${what} ${journalPath}`,
     },
   };
+}
+
+/** A storage diagnosis started while waiting for named's dump, and the storage it judged. */
+interface EarlyDiagnosis {
+  readonly taken: Promise<
+    { readonly print: string; readonly diagnosis: StorageDiagnosis | undefined } | undefined
+  >;
+  /** Drops it from the kept ones: the storage changed since it was made. */
+  readonly forget: () => void;
+}
+
+/** How long a finished early diagnosis may serve later verifications of the same zone. */
+const DIAGNOSIS_REUSE_MS = 30_000;
+/** Most zones whose early diagnosis is kept, per named. */
+const MAX_KEPT_DIAGNOSES = 1000;
+/**
+ * Finished early diagnoses, per named (its control-channel client) and zone file + journal. A
+ * later verification of the same zone within DIAGNOSIS_REUSE_MS starts from it instead of a
+ * new one; like any early diagnosis, it is used only if the storage's print is unchanged.
+ */
+const keptDiagnoses = new WeakMap<
+  object,
+  Map<string, { readonly at: number; readonly print: string; readonly diagnosis: StorageDiagnosis }>
+>();
+
+/**
+ * The storage diagnosis for the journal check, without waiting for it: one this named made of
+ * this zone shortly before, or a new one. A new one takes the storage's print first, so that
+ * anything that changes after it shows as a different print.
+ */
+function earlyDiagnosis(
+  options: VerifyOptions,
+  run: Run,
+  file: string,
+  journalPath: string,
+  served: number,
+): EarlyDiagnosis {
+  const key = `${file}\0${journalPath}`;
+  let kept = keptDiagnoses.get(options.rndc);
+  const forget = () => kept?.delete(key);
+  const found = kept?.get(key);
+  if (found && Date.now() - found.at < DIAGNOSIS_REUSE_MS) {
+    return { taken: Promise.resolve({ print: found.print, diagnosis: found.diagnosis }), forget };
+  }
+  // Its calls are not named in a deadline's summary: the verdict does not wait on them (until
+  // the journal check, which names its wait for this diagnosis itself).
+  const background: Run = { ...run, inFlight: new InFlight() };
+  const taken = (async () => {
+    const at = Date.now();
+    const print = await storagePrint(file, journalPath);
+    const diagnosis = await diagnosisFor(options, file, journalPath, served, background);
+    if (diagnosis && !run.signal.aborted) {
+      if (!kept) {
+        kept = new Map();
+        keptDiagnoses.set(options.rndc, kept);
+      }
+      if (kept.size >= MAX_KEPT_DIAGNOSES) kept.clear();
+      kept.set(key, { at, print, diagnosis });
+    }
+    return { print, diagnosis };
+  })().catch(() => undefined);
+  return { taken, forget };
+}
+
+/**
+ * The early diagnosis, when the storage's print is still the one it was taken with; `cut-off`
+ * when the deadline came first; otherwise undefined (diagnose afresh).
+ */
+async function unchangedDiagnosis(
+  early: EarlyDiagnosis,
+  file: string,
+  journalPath: string,
+  run: Run,
+): Promise<StorageDiagnosis | 'cut-off' | undefined> {
+  const [taken, now] = await Promise.all([
+    run.inFlight.track(
+      'diagnosing the zone storage',
+      settleBy<Awaited<EarlyDiagnosis['taken']> | 'cut-off'>(
+        early.taken,
+        run.deadline - 20,
+        () => 'cut-off',
+        run.signal,
+      ),
+    ),
+    run.inFlight.track(`stat ${journalPath}`, storagePrint(file, journalPath)),
+  ]);
+  if (taken === 'cut-off') return taken;
+  if (taken?.print !== now) {
+    if (taken) log('%s changed since its diagnosis: diagnosing again', journalPath);
+    early.forget();
+    return undefined;
+  }
+  return taken.diagnosis;
 }
 
 /**

@@ -6,9 +6,18 @@
 // the FIFO, and the CLI ends promptly on the first SIGTERM (143) or SIGINT (130).
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { closeSync, constants, openSync } from 'node:fs';
-import { copyFile, mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import {
+  copyFile,
+  mkdir,
+  readdir,
+  readFile,
+  rm,
+  symlink,
+  truncate,
+  writeFile,
+} from 'node:fs/promises';
 import { constants as osConstants } from 'node:os';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type DumpedResponse, RndcClient } from '../../src/control/client.js';
 import type { DumpError } from '../../src/dump/errors.js';
@@ -118,6 +127,36 @@ describe('a FIFO as the journal', { timeout: 60_000 }, () => {
 
   const FIFO_JOURNAL =
     /dyn\.test\.db\.jnl is a FIFO, not a regular file: something replaced named's journal/;
+
+  it('hostile files appearing in the zone directory during a verified sync neither block nor fool it', async () => {
+    // named's user can put anything next to the zone file while verification watches the
+    // directory: a FIFO and a symlink to /dev/zero named like named's temp files, a 1 TiB sparse
+    // one. None is opened or read; the proof is still the zone file's serial.
+    const zoneDir = dirname(l.zoneFile);
+    const planted = ['tmp-AAAAAAAAAA', 'tmp-BBBBBBBBBB', 'tmp-CCCCCCCCCC'].map((name) =>
+      join(zoneDir, name),
+    );
+    const [fifo, link, huge] = planted as [string, string, string];
+    try {
+      await l.add();
+      const syncing = l.rndc.sync('dyn.test', { verify: { timeoutMs: TIMEOUT_MS } });
+      await plantFifo(fifo);
+      await symlink('/dev/zero', link);
+      await writeFile(huge, '');
+      await truncate(huge, 2 ** 40);
+      const { value, ms } = await timed('sync({ verify }), hostile tmp-* files appearing', syncing);
+      expect(ms).toBeLessThan(SETTLE_BOUND_MS);
+      const evidence = evidenceOf(value);
+      expect(evidence?.verdict, evidence?.summary).toBe('written');
+      expect(evidence?.fileSerialAfter).toBe(evidence?.servedSerial);
+      // Read again independently: the zone file on disk holds the served serial.
+      const read = await readZoneFileSerial(l.zoneFile, { origin: 'dyn.test', baseDir: named.dir });
+      expect(read.unwrap().serial).toBe(evidence?.servedSerial);
+    } finally {
+      releaseFifos();
+      for (const path of planted) await rm(path, { force: true });
+    }
+  });
 
   it('verifyZoneWritten settles by its deadline and names the FIFO', async () => {
     await l.add();

@@ -2,6 +2,7 @@
 // never returns (issue 10 item 4): here a zonestatus source that never answers and ignores its
 // signal, standing in for any call stuck in the kernel. The late work is abandoned, its signal
 // aborted, and the result says what was still pending.
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -85,5 +86,31 @@ describe('settling by the deadline whatever is stuck', () => {
     const { value, ms } = await timed(work);
     expect(ms).toBeLessThan(BOUND_MS);
     expect(value.unwrapErr().evidence?.verdict).toBe('unknown');
+  });
+});
+
+describe('a named that stops answering after the proof (blocked on a FIFO journal)', () => {
+  it('the zone file is proven, the FIFO journal still named, the unfinished diagnosis said', async () => {
+    // BIND 9.16/9.18 compact the journal after a dump with a blocking open: with a FIFO there,
+    // named stops answering `status`, which the storage diagnosis asks. The journal must be read
+    // alongside the diagnosis, not after it, or the deadline leaves it unread.
+    const sub = mkdtempSync(join(dir, 'fifo-journal-'));
+    const file = join(sub, 'dyn.test.db');
+    writeFileSync(file, '@ 300 IN SOA ns hostmaster 7 3600 600 86400 300\n');
+    execFileSync('mkfifo', [`${file}.jnl`]);
+    const rndc: ZoneStatusSource = {
+      zonestatus: () =>
+        Promise.resolve(Ok({ files: [file], serial: 7, dynamic: true } as ZoneStatus)),
+      status: () => new Promise(() => {}), // named blocked: never answers
+    };
+    const { value, ms } = await timed(
+      verifyZoneWritten({ rndc, zone: 'dyn.test', zoneFile: file, timeoutMs: TIMEOUT_MS }),
+    );
+    expect(ms).toBeLessThan(BOUND_MS);
+    const evidence = value.unwrap();
+    expect(evidence.verdict).toBe('nothing-pending');
+    expect(evidence.fileSerialAfter).toBe(7);
+    expect(evidence.fileProblems.join('\n')).toMatch(/dyn\.test\.db\.jnl is a FIFO/);
+    expect(evidence.summary).toMatch(/journal check \(storage diagnosis\) did not finish/);
   });
 });
