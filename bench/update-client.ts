@@ -45,6 +45,8 @@ export interface ClientJob {
 export interface Phase {
   readonly updates: number;
   readonly seconds: number;
+  /** Start and end on the monotonic clock, µs (to cut a `--cpu-prof` profile into phases). */
+  readonly span: readonly [number, number];
   /** Client CPU (user + system) per update, microseconds. */
   readonly cpuMicros: number;
 }
@@ -65,9 +67,14 @@ async function phase(updates: number, body: () => Promise<void>): Promise<Phase>
   const cpu = process.cpuUsage();
   const started = process.hrtime.bigint();
   await body();
-  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  const ended = process.hrtime.bigint();
   const used = process.cpuUsage(cpu);
-  return { updates, seconds, cpuMicros: (used.user + used.system) / updates };
+  return {
+    updates,
+    seconds: Number(ended - started) / 1e9,
+    cpuMicros: (used.user + used.system) / updates,
+    span: [Number(started / 1000n), Number(ended / 1000n)],
+  };
 }
 
 async function runClient(job: ClientJob): Promise<ClientFigures> {
@@ -129,8 +136,7 @@ async function runRaw(job: ClientJob): Promise<ClientFigures> {
         if (answered === job.count) {
           clearTimeout(guard);
           resolve();
-        }
-        else if (sent < job.count) socket.send(messages[sent++]!);
+        } else if (sent < job.count) socket.send(messages[sent++]!);
       });
       while (sent < Math.min(job.inFlight, job.count)) socket.send(messages[sent++]!);
     });

@@ -187,8 +187,7 @@ try {
 
   const per = <T>(f: (round: Round) => T) => results.map(f);
   const rate = (c: Contender | 'clientWarm') => per((r) => r.rate[c]!);
-  const ratio = (a: Contender | 'clientWarm', b: Contender) =>
-    per((r) => r.rate[a]! / r.rate[b]!);
+  const ratio = (a: Contender | 'clientWarm', b: Contender) => per((r) => r.rate[a]! / r.rate[b]!);
   const client = per((r) => r.client!);
   console.log(
     `signed (hmac-sha256) single-record UPDATEs: named ${named.version} on 127.0.0.1, ${availableParallelism()} cores, zones in ${baseDir ?? 'the default temp dir'}`,
@@ -197,14 +196,20 @@ try {
     `${rounds} interleaved rounds of ${count} updates per contender; median (min–max) over the rounds; ratios within a round`,
   );
   console.log(
-    `named's capacity (pre-built signed messages, ${inFlight} in flight): ${spread(rate('raw'), 0)} updates/s; named CPU ${spread(per((r) => r.namedMicros.raw!), 0, ' µs')}/update`,
+    `named's capacity (pre-built signed messages, ${inFlight} in flight): ${spread(rate('raw'), 0)} updates/s; named CPU ${spread(
+      per((r) => r.namedMicros.raw!),
+      0,
+      ' µs',
+    )}/update`,
   );
   const row = (label: string, c: Contender | 'clientWarm') =>
     `${label.padEnd(40)} ${spread(rate(c), 0).padStart(20)} /s  ${spread(
       ratio(c, 'raw').map((v) => v * 100),
       0,
       '%',
-    ).padStart(16)} of capacity  ${spread(ratio(c, 'nsupdate'), 2, '×').padStart(20)} nsupdate  ${spread(
+    ).padStart(
+      16,
+    )} of capacity  ${spread(ratio(c, 'nsupdate'), 2, '×').padStart(20)} nsupdate  ${spread(
       ratio(c, 'dnspython'),
       2,
       '×',
@@ -251,7 +256,14 @@ try {
   );
   console.log(
     `named CPU per update while serving: ${contenders
-      .map((c) => `${c} ${spread(per((r) => r.namedMicros[c]!), 0, ' µs')}`)
+      .map(
+        (c) =>
+          `${c} ${spread(
+            per((r) => r.namedMicros[c]!),
+            0,
+            ' µs',
+          )}`,
+      )
       .join(', ')}`,
   );
   console.log(
