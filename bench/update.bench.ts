@@ -86,6 +86,8 @@ function runChild(job: ClientJob): Promise<ClientFigures> {
 
 interface Round {
   rate: Partial<Record<Contender | 'clientWarm', number>>;
+  /** CPU per update of the pre-built-message sender: what sending and receiving alone cost. */
+  rawCpu?: number;
   namedMicros: Partial<Record<Contender | 'clientWarm', number>>;
   client?: ClientFigures;
   nsupdateMean?: number;
@@ -117,8 +119,10 @@ async function round(r: number): Promise<Round> {
       sent[contender] += figures.sent;
       const namedSeconds = namedCpu() - cpuBefore;
       result.namedMicros[contender] = (namedSeconds / figures.sent) * 1e6;
-      if (contender === 'raw') result.rate.raw = figures.raw!.updates / figures.raw!.seconds;
-      else {
+      if (contender === 'raw') {
+        result.rate.raw = figures.raw!.updates / figures.raw!.seconds;
+        result.rawCpu = figures.raw!.cpuMicros;
+      } else {
         result.client = figures;
         result.rate.client = figures.cold!.updates / figures.cold!.seconds;
         result.rate.clientWarm = figures.warm!.updates / figures.warm!.seconds;
@@ -229,6 +233,10 @@ try {
       ' µs',
     )}, one at a time ${spread(
       client.map((c) => c.serial!.cpuMicros),
+      1,
+      ' µs',
+    )}; the pre-built-message sender (sockets and syscalls only) ${spread(
+      per((r) => r.rawCpu!),
       1,
       ' µs',
     )}`,
