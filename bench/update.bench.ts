@@ -135,7 +135,10 @@ async function round(r: number): Promise<Round> {
       for (let i = 0; i < count; i++)
         lines.push(`update add ${prefix}${i}.${zone} 300 A ${address(i)}`, 'send');
       writeFileSync(script, `${lines.join('\n')}\n`);
-      const run = await runBinary('nsupdate', ['-y', `hmac-sha256:${key.name}:${secret}`, script], {
+      // More retries than nsupdate's default 3: on a loaded machine a reply can take longer than
+      // its 4 × 3 s (seen on 9.18), and a resent add is idempotent.
+      const args = ['-r', '20', '-y', `hmac-sha256:${key.name}:${secret}`, script];
+      const run = await runBinary('nsupdate', args, {
         timeoutMs: 600_000,
       });
       if (run.exitCode !== 0) throw new Error(`nsupdate failed: ${run.stderr}`);
