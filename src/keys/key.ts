@@ -1,7 +1,7 @@
-import { createHmac } from 'node:crypto';
 import { inspect } from 'node:util';
 import { ConfigError, type SourceLocation } from '../errors.js';
 import { Err, Ok, type Result } from '../result.js';
+import { Hmac } from './hmac.js';
 
 /** The HMAC algorithms both BIND protocols know, by their BIND names. */
 export const HMAC_ALGORITHMS = [
@@ -93,6 +93,8 @@ export class Key {
    */
   readonly algorithmName: string;
   readonly #secret: Buffer;
+  /** The keyed HMAC, made on first use (see ./hmac.ts). */
+  #hmac: Hmac | undefined;
 
   /** Brand read by other copies of this library (ESM/CJS) to accept this key. */
   get [KEY_BRAND](): true {
@@ -190,9 +192,13 @@ export class Key {
     return Key.from(key as KeySpec);
   }
 
-  /** HMAC of `data` with this key's algorithm and secret (full digest). */
-  hmac(data: Uint8Array): Buffer {
-    return createHmac(NODE_DIGEST[this.algorithm], this.#secret).update(data).digest();
+  /**
+   * HMAC with this key's algorithm and secret (full digest) of `data`, or of the concatenation
+   * of several parts (`hmac(a, b)` equals `hmac(Buffer.concat([a, b]))`, without the copy).
+   */
+  hmac(...data: Uint8Array[]): Buffer {
+    this.#hmac ??= new Hmac(NODE_DIGEST[this.algorithm], this.#secret);
+    return this.#hmac.of(data);
   }
 
   /** A copy of the raw secret bytes. Handle with care: never log it. */

@@ -55,7 +55,7 @@ import {
   RCODES,
   TYPE_SOA,
 } from './message.js';
-import { decodeName, type Name } from './names.js';
+import { decodeName, type Name, NameDecoder } from './names.js';
 import { DnsTransport, type ExchangeFailure, MAX_MESSAGE, type ReplyCheck } from './transport.js';
 import { macLength, signRequest, TSIG_ERRORS, type TsigCheck, verifyResponse } from './tsig.js';
 import type { Update } from './update.js';
@@ -216,6 +216,8 @@ export class UpdateClient {
   readonly #invalid: UpdateError | undefined;
   readonly #options: UpdateClientOptions;
   readonly #now: () => number;
+  /** Reads the names of each reply in turn (#check is synchronous: one reply at a time). */
+  readonly #names = new NameDecoder(Buffer.alloc(0));
 
   constructor(options: UpdateClientOptions) {
     this.#options = options;
@@ -611,7 +613,8 @@ export class UpdateClient {
     id: number,
     requestMac: Buffer | undefined,
   ): ReplyCheck<Accepted> {
-    const decoded = decodeReply(bytes);
+    this.#names.reset(bytes);
+    const decoded = decodeReply(bytes, undefined, this.#names);
     if (decoded.isErr())
       return { verdict: 'ignore', reason: `a malformed reply (${decoded.error.message})` };
     const reply = decoded.value;

@@ -69,23 +69,33 @@ export interface UpdateMessage {
 
 /** Encodes an UPDATE (RFC 2136 §2): zone, prerequisite and update sections, no additional. */
 export function encodeUpdate(message: UpdateMessage): Buffer {
-  const header = Buffer.alloc(12);
-  header.writeUInt16BE(message.id, 0);
-  header.writeUInt16BE(OPCODE_UPDATE << 11, 2);
-  header.writeUInt16BE(1, 4);
-  header.writeUInt16BE(message.prerequisites.length, 6);
-  header.writeUInt16BE(message.updates.length, 8);
-  header.writeUInt16BE(0, 10);
-  const zone = Buffer.alloc(4);
-  zone.writeUInt16BE(TYPE_SOA, 0);
-  zone.writeUInt16BE(message.zoneClass, 2);
-  return Buffer.concat([
-    header,
-    message.zone.toWire(),
-    zone,
-    ...message.prerequisites.map((r) => encodeRecord(r)),
-    ...message.updates.map((r) => encodeRecord(r)),
-  ]);
+  let size = 12 + message.zone.wireLength + 4;
+  for (const r of message.prerequisites) size += r.name.wireLength + 10 + r.rdata.length;
+  for (const r of message.updates) size += r.name.wireLength + 10 + r.rdata.length;
+  // Every byte is written below: one buffer from Node's pool, no zero fill, no concatenation.
+  const out = Buffer.allocUnsafe(size);
+  out.writeUInt16BE(message.id, 0);
+  out.writeUInt16BE(OPCODE_UPDATE << 11, 2);
+  out.writeUInt16BE(1, 4);
+  out.writeUInt16BE(message.prerequisites.length, 6);
+  out.writeUInt16BE(message.updates.length, 8);
+  out.writeUInt16BE(0, 10);
+  let at = message.zone.writeWire(out, 12);
+  at = out.writeUInt16BE(TYPE_SOA, at);
+  at = out.writeUInt16BE(message.zoneClass, at);
+  for (const r of message.prerequisites) at = writeRecord(r, out, r.name.writeWire(out, at));
+  for (const r of message.updates) at = writeRecord(r, out, r.name.writeWire(out, at));
+  return out;
+}
+
+/** Writes an RR's fixed fields and RDATA at `at` (just after its owner); returns the end. */
+function writeRecord(record: WireRecord, out: Buffer, at: number): number {
+  out.writeUInt16BE(record.type, at);
+  out.writeUInt16BE(record.class, at + 2);
+  out.writeUInt32BE(record.ttl >>> 0, at + 4);
+  out.writeUInt16BE(record.rdata.length, at + 8);
+  out.set(record.rdata, at + 10);
+  return at + 10 + record.rdata.length;
 }
 
 /**
@@ -93,12 +103,10 @@ export function encodeUpdate(message: UpdateMessage): Buffer {
  * the canonical (lower-case) form for digests (RFC 4034 §6.2).
  */
 export function encodeRecord(record: WireRecord, owner: Buffer = record.name.toWire()): Buffer {
-  const fixed = Buffer.alloc(10);
-  fixed.writeUInt16BE(record.type, 0);
-  fixed.writeUInt16BE(record.class, 2);
-  fixed.writeUInt32BE(record.ttl >>> 0, 4);
-  fixed.writeUInt16BE(record.rdata.length, 8);
-  return Buffer.concat([owner, fixed, record.rdata]);
+  const out = Buffer.allocUnsafe(owner.length + 10 + record.rdata.length);
+  out.set(owner, 0);
+  writeRecord(record, out, owner.length);
+  return out;
 }
 
 /** Encodes a QUERY for `name`/`type` (zone discovery); `recursionDesired` as nsupdate sets it. */
@@ -108,14 +116,16 @@ export function encodeQuery(
   type: number,
   recursionDesired: boolean,
 ): Buffer {
-  const header = Buffer.alloc(12);
-  header.writeUInt16BE(id, 0);
-  header.writeUInt16BE(recursionDesired ? 0x0100 : 0, 2);
-  header.writeUInt16BE(1, 4);
-  const question = Buffer.alloc(4);
-  question.writeUInt16BE(type, 0);
-  question.writeUInt16BE(CLASS_IN, 2);
-  return Buffer.concat([header, name.toWire(), question]);
+  const out = Buffer.allocUnsafe(12 + name.wireLength + 4);
+  out.writeUInt16BE(id, 0);
+  out.writeUInt16BE(recursionDesired ? 0x0100 : 0, 2);
+  out.writeUInt16BE(1, 4);
+  out.writeUInt32BE(0, 6);
+  out.writeUInt16BE(0, 10);
+  const at = name.writeWire(out, 12);
+  out.writeUInt16BE(type, at);
+  out.writeUInt16BE(CLASS_IN, at + 2);
+  return out;
 }
 
 /** A reply's header. */
@@ -189,6 +199,15 @@ export class MessageError extends RndcLibraryError<'malformed'> {
  * bytes present, names go through the bounded decoder, and at most one question is accepted.
  */
 export function decodeReply(buf: Buffer): Result<DecodedReply, MessageError>;
+/**
+ * As above, reading names with `names`, a decoder already {@link NameDecoder.reset} to `buf`
+ * (one decoder for every reply a client reads: its tables are made once, not per reply).
+ */
+export function decodeReply(
+  buf: Buffer,
+  answer: undefined,
+  names: NameDecoder,
+): Result<DecodedReply, MessageError>;
 /**
  * As above, the answer section's records made by `answer`; `names`, when given, is a decoder
  * already {@link NameDecoder.reset} to `buf` (one for every message of a transfer).

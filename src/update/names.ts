@@ -64,8 +64,16 @@ function sameLabel(a: Uint8Array, b: Uint8Array): boolean {
   return true;
 }
 
+/** True for the bytes a label prints as themselves: `!`..`~` but {@link SPECIAL_IN_NAMES}. */
+function plainByte(byte: number): boolean {
+  return byte > 0x20 && byte < 0x7f && !SPECIAL_IN_NAMES.has(byte);
+}
+
 /** One label in presentation form, escaped as BIND prints it. */
-function labelToText(label: Uint8Array): string {
+function labelToText(label: Buffer): string {
+  let plain = true;
+  for (let i = 0; i < label.length && plain; i++) plain = plainByte(label[i]!);
+  if (plain) return label.toString('latin1');
   let out = '';
   for (const byte of label) {
     if (SPECIAL_IN_NAMES.has(byte)) out += `\\${String.fromCharCode(byte)}`;
@@ -155,9 +163,15 @@ export class Name {
    * `\)` `\;` `\@` `\$` with a backslash, and bytes outside `!`..`~` (space included) as `\DDD`.
    */
   toString(): string {
-    if (this.#labels.length === 0) return '.';
-    return `${this.#labels.map(labelToText).join('.')}.`;
+    if (this.#text !== undefined) return this.#text;
+    let out = '';
+    for (const label of this.#labels) out += `${labelToText(label)}.`;
+    this.#text = out === '' ? '.' : out;
+    return this.#text;
   }
+
+  /** {@link Name.toString}'s result, once made (a zone's name is printed for every update). */
+  #text: string | undefined;
 
   /**
    * Text relative to `origin`, for display: `@` for the origin itself, the leading labels
@@ -175,23 +189,41 @@ export class Name {
 
   /** The uncompressed wire form, case preserved. */
   toWire(): Buffer {
-    const out = Buffer.alloc(this.wireLength);
-    let pos = 0;
+    const out = Buffer.allocUnsafe(this.wireLength);
+    this.writeWire(out, 0);
+    return out;
+  }
+
+  /**
+   * Writes the uncompressed wire form, case preserved, into `out` at `at` (which must have
+   * {@link Name.wireLength} bytes of room); returns the offset after it.
+   */
+  writeWire(out: Uint8Array, at: number): number {
+    let pos = at;
     for (const label of this.#labels) {
       out[pos++] = label.length;
-      label.copy(out, pos);
-      pos += label.length;
+      for (let i = 0; i < label.length; i++) out[pos++] = label[i]!;
     }
-    out[pos] = 0;
-    return out;
+    out[pos++] = 0;
+    return pos;
   }
 
   /** The canonical wire form (RFC 4034 §6.2): uncompressed, ASCII `A`-`Z` lowered. */
   toCanonicalWire(): Buffer {
-    const out = this.toWire();
-    for (let i = 0; i < out.length; i++) out[i] = lowerByte(out[i]!);
-    // Length bytes are ≤ 63, so lowering them is a no-op.
+    const out = Buffer.allocUnsafe(this.wireLength);
+    this.writeCanonicalWire(out, 0);
     return out;
+  }
+
+  /** {@link Name.writeWire} in the canonical form (RFC 4034 §6.2: ASCII `A`-`Z` lowered). */
+  writeCanonicalWire(out: Uint8Array, at: number): number {
+    let pos = at;
+    for (const label of this.#labels) {
+      out[pos++] = label.length;
+      for (let i = 0; i < label.length; i++) out[pos++] = lowerByte(label[i]!);
+    }
+    out[pos++] = 0;
+    return pos;
   }
 
   /** This name with ASCII `A`-`Z` lowered in every label. */
@@ -264,6 +296,8 @@ export function parseName(text: string, origin: Name): Result<Name, NameError> {
   }
   if (text === '@') return Ok(origin);
   if (text === '.') return Ok(Name.root);
+  const plain = plainName(text, origin);
+  if (plain) return Ok(plain);
 
   const labels: Buffer[] = [];
   let current: number[] = [];
@@ -347,6 +381,40 @@ export function parseName(text: string, origin: Name): Result<Name, NameError> {
     if (total > MAX_NAME_BYTES) return Err(nameTooLong(total, text));
   }
   return Name.fromLabels(labels);
+}
+
+/**
+ * {@link parseName} of text made only of printable ASCII without `\\` (what nearly every name
+ * is), with one copy of the bytes; undefined for anything else, including every error, which the
+ * full reader then reports. Labels of a relative name share the origin's (immutable) buffers.
+ */
+function plainName(text: string, origin: Name): Name | undefined {
+  const absolute = text.charCodeAt(text.length - 1) === 0x2e;
+  /** Characters of the labels: the text without its final dot. */
+  const n = absolute ? text.length - 1 : text.length;
+  // The labels take n + 1 bytes on the wire (a length byte per label, none per dot).
+  const total = n + 1 + (absolute ? 1 : origin.wireLength);
+  if (total > MAX_NAME_BYTES) return undefined;
+  const bytes = Buffer.allocUnsafe(n);
+  let count = 1;
+  for (let i = 0; i < n; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x20 || code >= 0x7f || code === 0x5c) return undefined;
+    if (code === 0x2e) count++;
+    bytes[i] = code;
+  }
+  const labels = new Array<Buffer>(count + (absolute ? 0 : origin.labels.length));
+  let start = 0;
+  let k = 0;
+  for (let i = 0; i <= n; i++) {
+    if (i < n && bytes[i] !== 0x2e) continue;
+    const labelLength = i - start;
+    if (labelLength === 0 || labelLength > MAX_LABEL_BYTES) return undefined;
+    labels[k++] = bytes.subarray(start, i);
+    start = i + 1;
+  }
+  if (!absolute) for (const label of origin.labels) labels[k++] = label;
+  return ownedName(labels, total);
 }
 
 /** Options of {@link decodeName}. */
@@ -463,7 +531,8 @@ export function decodeName(
     labels.push(Buffer.from(buf.subarray(pos + 1, pos + 1 + length)));
     pos += 1 + length;
   }
-  return Name.fromLabels(labels).map((name) => ({ name, end: end! }));
+  // Every label was checked (1–63 bytes, 255 in all) and copied above.
+  return Ok({ name: ownedName(labels, total), end: end! });
 }
 
 /**

@@ -19,7 +19,7 @@
  *   for one to be released, bounded by its deadline and signal ({@link DnsTransport.reserveId}).
  */
 
-import { randomInt } from 'node:crypto';
+import { randomFillSync, randomInt } from 'node:crypto';
 import { createSocket, type RemoteInfo, type Socket as UdpSocket } from 'node:dgram';
 import { lookup } from 'node:dns/promises';
 import { connect, isIP, type Socket } from 'node:net';
@@ -147,13 +147,24 @@ interface IdWaiter {
   readonly cancel: () => void;
 }
 
+/** The UDP socket of a transport. */
+interface UdpHandle {
+  readonly socket: UdpSocket;
+  /** Settles when `connect()` has (undefined) or has failed (the error). */
+  readonly ready: Promise<Error | undefined>;
+  /** `connect()` has completed: sends need not wait for `ready`. */
+  connected: boolean;
+}
+
 /** Exchanges with one DNS server. */
 export class DnsTransport {
   readonly #host: string;
   readonly #port: number;
   readonly #sourceAddress: string | undefined;
   #address: Promise<{ address: string; family: 4 | 6 }> | undefined;
-  #udp: { readonly socket: UdpSocket; readonly ready: Promise<Error | undefined> } | undefined;
+  /** The settled value of `#address`. */
+  #resolved: { readonly address: string; readonly family: 4 | 6 } | undefined;
+  #udp: UdpHandle | undefined;
   readonly #pending = new Map<number, Pending>();
   /** Sends waiting for an ID, first come first served (a Set: O(1) removal on expiry). */
   readonly #idWaiters = new Set<IdWaiter>();
@@ -163,12 +174,15 @@ export class DnsTransport {
     this.#host = host;
     this.#port = port;
     this.#sourceAddress = sourceAddress;
+    this.#server = `${host}#${port}`;
   }
 
   /** `host#port`, as BIND prints it. */
   get server(): string {
-    return `${this.#host}#${this.#port}`;
+    return this.#server;
   }
+
+  readonly #server: string;
 
   /**
    * Reserves a message ID that no other exchange in flight uses, or returns undefined when all
@@ -180,7 +194,7 @@ export class DnsTransport {
   allocateId(): number | undefined {
     if (this.#pending.size >= 0x10000) return undefined;
     for (let attempt = 0; attempt < 8; attempt++) {
-      const id = randomInt(0, 0x10000);
+      const id = this.#randomId();
       if (!this.#pending.has(id)) {
         this.#pending.set(id, RESERVED);
         return id;
@@ -195,6 +209,18 @@ export class DnsTransport {
       }
     }
     return undefined;
+  }
+
+  /** Unpredictable IDs (RFC 5452 §9.2), drawn from the CSPRNG 256 at a time. */
+  readonly #ids = new Uint16Array(256);
+  #idsLeft = 0;
+
+  #randomId(): number {
+    if (this.#idsLeft === 0) {
+      randomFillSync(this.#ids);
+      this.#idsLeft = this.#ids.length;
+    }
+    return this.#ids[--this.#idsLeft]!;
   }
 
   /**
@@ -325,7 +351,11 @@ export class DnsTransport {
           },
         };
       }
-      const resolved = await this.#resolveFor(id, options);
+      // Once the address is known (an IP address, or a name resolved before), no lookup to wait
+      // for: no promise, timer or registration per exchange.
+      const resolved = this.#resolved
+        ? { address: this.#resolved }
+        : await this.#resolveFor(id, options);
       if ('failure' in resolved) return { ok: false, failure: resolved.failure };
       // close() may have come after the lookup settled but before this line: nothing is sent.
       if (this.#closed) return { ok: false, failure: closedFailure(this.server, false) };
@@ -411,9 +441,13 @@ export class DnsTransport {
   > {
     this.#address ??= (async () => {
       const family = isIP(this.#host);
-      if (family === 4 || family === 6) return { address: this.#host, family };
+      if (family === 4 || family === 6) {
+        this.#resolved = { address: this.#host, family };
+        return this.#resolved;
+      }
       const found = await lookup(this.#host);
-      return { address: found.address, family: found.family === 6 ? 6 : 4 };
+      this.#resolved = { address: found.address, family: found.family === 6 ? 6 : 4 };
+      return this.#resolved;
     })();
     try {
       return { address: await this.#address };
@@ -432,10 +466,7 @@ export class DnsTransport {
     }
   }
 
-  #udpSocket(target: { address: string; family: 4 | 6 }): {
-    readonly socket: UdpSocket;
-    readonly ready: Promise<Error | undefined>;
-  } {
+  #udpSocket(target: { address: string; family: 4 | 6 }): UdpHandle {
     if (this.#udp) return this.#udp;
     const socket = createSocket(target.family === 6 ? 'udp6' : 'udp4');
     socket.on('message', (reply, from) => {
@@ -450,16 +481,23 @@ export class DnsTransport {
       socket.close();
     });
     if (this.#sourceAddress) socket.bind({ address: this.#sourceAddress, port: 0 });
-    const ready = new Promise<Error | undefined>((resolve) => {
-      try {
-        socket.connect(this.#port, target.address, () => resolve(undefined));
-      } catch (error) {
-        resolve(error as Error);
-      }
-    });
+    const udp = {
+      socket,
+      ready: new Promise<Error | undefined>((resolve) => {
+        try {
+          socket.connect(this.#port, target.address, () => {
+            udp.connected = true;
+            resolve(undefined);
+          });
+        } catch (error) {
+          resolve(error as Error);
+        }
+      }),
+      connected: false,
+    };
     socket.unref();
-    this.#udp = { socket, ready };
-    return this.#udp;
+    this.#udp = udp;
+    return udp;
   }
 
   #udpExchange<T>(
@@ -471,16 +509,20 @@ export class DnsTransport {
     ignored: IgnoredReplies,
   ): Promise<Outcome<T> | { readonly truncated: number }> {
     return new Promise((resolve) => {
-      const { socket, ready } = this.#udpSocket(target);
+      const udp = this.#udpSocket(target);
+      const { socket } = udp;
       let sends = 0;
-      let retryTimer: NodeJS.Timeout | undefined;
+      /**
+       * One timer at a time: the next resend, the end of the wait after the last send, or the
+       * deadline, whichever comes first.
+       */
+      let timer: NodeJS.Timeout | undefined;
       let settled = false;
       const held = new Provisional<T>(options, () => finish(held.outcome('udp', ignored, sends)!));
       const finish = (outcome: Outcome<T> | { readonly truncated: number }) => {
         if (settled) return;
         settled = true;
-        clearTimeout(retryTimer);
-        clearTimeout(deadlineTimer);
+        clearTimeout(timer);
         held.clear();
         options.signal?.removeEventListener('abort', onAbort);
         // Stop routing replies here; the ID itself stays reserved until exchange() returns.
@@ -497,31 +539,29 @@ export class DnsTransport {
             failure: failure(kind, message, ignored, sends > 0, cause),
           },
         );
+      const timedOut = () => fail('timeout', timeoutMessage(this.server, sends, ignored));
+      const untilDeadline = () => Math.max(0, options.deadline - Date.now());
+      const onSent = (error: Error | null) => {
+        if (error) fail('network', `send to ${this.server} failed: ${error.message}`, error);
+      };
       const send = () => {
         if (settled) return;
-        if (sends >= options.tries) return; // the deadline timer ends the exchange
         sends++;
         try {
-          socket.send(request, (error) => {
-            if (error) fail('network', `send to ${this.server} failed: ${error.message}`, error);
-          });
+          socket.send(request, onSent);
         } catch (error) {
           // The socket was closed under us (an error replaced it).
           fail('network', `send to ${this.server} failed: ${(error as Error).message}`, error);
           return;
         }
-        if (sends < options.tries) retryTimer = setTimeout(send, options.retryIntervalMs);
-        else
-          retryTimer = setTimeout(
-            () => fail('timeout', timeoutMessage(this.server, sends, ignored)),
-            options.retryIntervalMs,
-          );
+        clearTimeout(timer);
+        const left = untilDeadline();
+        timer =
+          options.retryIntervalMs < left
+            ? setTimeout(sends < options.tries ? send : timedOut, options.retryIntervalMs)
+            : setTimeout(timedOut, left);
       };
       const onAbort = () => fail('aborted', `the update to ${this.server} was aborted`);
-      const deadlineTimer = setTimeout(
-        () => fail('timeout', timeoutMessage(this.server, sends, ignored)),
-        Math.max(0, options.deadline - Date.now()),
-      );
       this.#pending.set(id, {
         onError: (error) =>
           fail(
@@ -547,16 +587,21 @@ export class DnsTransport {
         onClose: () =>
           finish({ ok: false, failure: closedFailure(this.server, sends > 0, ignored) }),
       });
-      this.#active++;
-      socket.ref();
-      if (options.signal?.aborted) onAbort();
-      else {
-        options.signal?.addEventListener('abort', onAbort, { once: true });
-        void ready.then((error) => {
-          if (error) fail('network', `UDP to ${this.server} failed: ${error.message}`, error);
-          else send();
-        });
+      if (this.#active++ === 0) socket.ref();
+      if (options.signal?.aborted) {
+        onAbort();
+        return;
       }
+      options.signal?.addEventListener('abort', onAbort, { once: true });
+      if (udp.connected) {
+        send();
+        return;
+      }
+      timer = setTimeout(timedOut, untilDeadline());
+      void udp.ready.then((error) => {
+        if (error) fail('network', `UDP to ${this.server} failed: ${error.message}`, error);
+        else send();
+      });
     });
   }
 

@@ -42,13 +42,62 @@ const ALGORITHM_NAMES: Readonly<Record<HmacAlgorithm, string>> = {
 
 /** The algorithm's name on the wire, as a Name. */
 export function algorithmName(algorithm: HmacAlgorithm): Name {
-  return parseName(ALGORITHM_NAMES[algorithm], Name.root).unwrap();
+  let name = ALGORITHM_WIRE_NAMES.get(algorithm);
+  if (!name) {
+    name = parseName(ALGORITHM_NAMES[algorithm], Name.root).unwrap();
+    ALGORITHM_WIRE_NAMES.set(algorithm, name);
+  }
+  return name;
 }
+
+const ALGORITHM_WIRE_NAMES = new Map<HmacAlgorithm, Name>();
 
 /** The key's name as a Name (absolute; key names in BIND are always absolute). */
 export function keyName(key: Key): Name | undefined {
-  const parsed = parseName(key.name.endsWith('.') ? key.name : `${key.name}.`, Name.root);
-  return parsed.isOk() ? parsed.value : undefined;
+  return keyWire(key)?.name;
+}
+
+/**
+ * What signing and verifying with a key needs besides the secret, made once per key (a `Key`
+ * never changes): its name, the wire forms, and the start of the TSIG variables (§4.3.3).
+ */
+interface KeyWire {
+  readonly name: Name;
+  readonly algorithm: Name;
+  /** The TSIG RR's owner as sent (the key name, case kept). */
+  readonly owner: Buffer;
+  /** The algorithm name on the wire (already lower case). */
+  readonly algorithmWire: Buffer;
+  /** canon(key name) ‖ u16 ANY ‖ u32 0 ‖ canon(algorithm): the variables up to Time Signed. */
+  readonly variablesHead: Buffer;
+}
+
+/** Per key; `null` when the key's name is not a valid DNS name. */
+const KEY_WIRES = new WeakMap<Key, KeyWire | null>();
+
+function keyWire(key: Key): KeyWire | undefined {
+  let wire = KEY_WIRES.get(key);
+  if (wire === undefined) {
+    const parsed = parseName(key.name.endsWith('.') ? key.name : `${key.name}.`, Name.root);
+    if (parsed.isOk()) {
+      const name = parsed.value;
+      const algorithm = algorithmName(key.algorithm);
+      const head = Buffer.alloc(name.wireLength + 6 + algorithm.wireLength);
+      algorithm.writeCanonicalWire(head, name.writeCanonicalWire(head, 0) + 6);
+      head.writeUInt16BE(CLASS_ANY, name.wireLength);
+      wire = {
+        name,
+        algorithm,
+        owner: name.toWire(),
+        algorithmWire: algorithm.toCanonicalWire(),
+        variablesHead: head,
+      };
+    } else {
+      wire = null;
+    }
+    KEY_WIRES.set(key, wire);
+  }
+  return wire ?? undefined;
 }
 
 /** The MAC length this key sends: the full digest, or BIND's truncated length. */
@@ -94,24 +143,36 @@ export function signRequest(
   key: Key,
   options: SignOptions,
 ): SignedRequest | undefined {
-  const name = keyName(key);
-  if (!name) return undefined;
-  const algorithm = algorithmName(key.algorithm);
+  const wire = keyWire(key);
+  if (!wire) return undefined;
   const fudge = options.fudge ?? DEFAULT_FUDGE;
-  const variables = tsigVariables(name, algorithm, options.time, fudge, 0, Buffer.alloc(0));
-  const mac = key.hmac(Buffer.concat([message, variables])).subarray(0, macLength(key));
-  const originalId = message.readUInt16BE(0);
-  const rr = encodeTsigRecord({
-    keyName: name,
-    algorithm,
-    timeSigned: options.time,
-    fudge,
-    mac,
-    originalId,
-    error: 0,
-    otherData: Buffer.alloc(0),
-  });
-  const signed = Buffer.concat([message, rr]);
+  const timers = Buffer.allocUnsafe(12);
+  timers.writeUIntBE(options.time, 0, 6);
+  timers.writeUInt16BE(fudge, 6);
+  timers.writeUInt32BE(0, 8); // error 0, no other data
+  const mac = key.hmac(message, wire.variablesHead, timers).subarray(0, macLength(key));
+  // The message, then the TSIG RR: owner, TYPE, CLASS, TTL, RDLENGTH, then the RDATA —
+  // algorithm, Time Signed and Fudge (= the timers' first 8 bytes), MAC size, MAC, Original ID,
+  // Error, Other Len (§4.2). Every byte is written: one buffer from the pool.
+  const { owner, algorithmWire } = wire;
+  const rdlength = algorithmWire.length + 10 + mac.length + 6;
+  const signed = Buffer.allocUnsafe(message.length + owner.length + 10 + rdlength);
+  message.copy(signed, 0);
+  let at = message.length;
+  signed.set(owner, at);
+  at += owner.length;
+  at = signed.writeUInt16BE(TYPE_TSIG, at);
+  at = signed.writeUInt16BE(CLASS_ANY, at);
+  at = signed.writeUInt32BE(0, at);
+  at = signed.writeUInt16BE(rdlength, at);
+  signed.set(algorithmWire, at);
+  at += algorithmWire.length;
+  timers.copy(signed, at, 0, 8);
+  at = signed.writeUInt16BE(mac.length, at + 8);
+  signed.set(mac, at);
+  at += mac.length;
+  at = signed.writeUInt16BE(message.readUInt16BE(0), at);
+  signed.writeUInt32BE(0, at);
   signed.writeUInt16BE(signed.readUInt16BE(10) + 1, 10);
   return { message: signed, mac };
 }
@@ -255,12 +316,8 @@ export function verifyResponse(
 ): TsigVerdict {
   if (!tsig) return { kind: 'missing' };
   const { record, start } = tsig;
-  const name = keyName(key);
-  if (
-    !name ||
-    !record.keyName.equals(name) ||
-    !record.algorithm.equals(algorithmName(key.algorithm))
-  ) {
+  const wire = keyWire(key);
+  if (!wire || !record.keyName.equals(wire.name) || !record.algorithm.equals(wire.algorithm)) {
     return { kind: 'wrong-key', record };
   }
   if (record.mac.length === 0) {
@@ -276,21 +333,29 @@ export function verifyResponse(
   if (record.mac.length > full || record.mac.length < minimum) {
     return { kind: 'bad-truncation', record, minimum };
   }
-  const unsigned = Buffer.from(reply.subarray(0, start));
-  unsigned.writeUInt16BE(record.originalId, 0);
-  unsigned.writeUInt16BE(unsigned.readUInt16BE(10) - 1, 10);
-  const requestMacLength = Buffer.alloc(2);
-  requestMacLength.writeUInt16BE(requestMac.length);
-  const variables = tsigVariables(
-    record.keyName,
-    record.algorithm,
-    record.timeSigned,
-    record.fudge,
-    record.error,
-    record.otherData,
-  );
+  // MAC input (§4.3.1): u16 len(request MAC) ‖ request MAC ‖ the reply without its TSIG (the
+  // header with ARCOUNT − 1 and the Original ID) ‖ variables. The names in the variables are
+  // canonical, so ours (equal, checked above) serve. The reply itself is not copied.
+  const head = Buffer.allocUnsafe(14);
+  head.writeUInt16BE(requestMac.length, 0);
+  reply.copy(head, 2, 0, 12);
+  head.writeUInt16BE(record.originalId, 2);
+  head.writeUInt16BE(reply.readUInt16BE(10) - 1, 12);
+  const timers = Buffer.allocUnsafe(12);
+  timers.writeUIntBE(record.timeSigned, 0, 6);
+  timers.writeUInt16BE(record.fudge, 6);
+  timers.writeUInt16BE(record.error, 8);
+  timers.writeUInt16BE(record.otherData.length, 10);
   const expected = key
-    .hmac(Buffer.concat([requestMacLength, requestMac, unsigned, variables]))
+    .hmac(
+      head.subarray(0, 2),
+      requestMac,
+      head.subarray(2),
+      reply.subarray(12, start),
+      wire.variablesHead,
+      timers,
+      record.otherData,
+    )
     .subarray(0, record.mac.length);
   if (!timingSafeEqual(expected, record.mac)) return { kind: 'bad-mac', record };
   // A BADTIME reply echoes our Time Signed (RFC 8945 §5.2.3), so this check passes for it too;

@@ -17,7 +17,7 @@ import {
   type UpdateMessage,
   type WireRecord,
 } from './message.js';
-import { Name, parseName } from './names.js';
+import { Name, type NameError, parseName } from './names.js';
 import {
   classFromText,
   classToText,
@@ -105,10 +105,7 @@ export class Update {
     this.#defaultTtl = options.defaultTtl ?? 3600;
     if (!isTtl(this.#defaultTtl))
       this.#problems.push(`defaultTtl ${this.#defaultTtl}: not a TTL (0–2147483647)`);
-    const origin =
-      zone === undefined
-        ? Ok(Name.root)
-        : parseName(zone.endsWith('.') ? zone : `${zone}.`, Name.root);
+    const origin = zone === undefined ? Ok(Name.root) : zoneName(zone);
     if (origin.isErr())
       this.#problems.push(`zone ${JSON.stringify(zone)}: ${origin.error.message}`);
     this.#origin = origin.isOk() ? origin.value : Name.root;
@@ -321,7 +318,9 @@ export class Update {
   }
 
   #record(method: string, input: RecordInput, needTtl: boolean): WireRecord | undefined {
-    const label = `${method}(${JSON.stringify(typeof input === 'string' ? input : input.name)})`;
+    // Only a problem needs the label: not made for every record.
+    const label = () =>
+      `${method}(${JSON.stringify(typeof input === 'string' ? input : input.name)})`;
     let record: { name: Name; ttl: number | undefined; class: number; type: number; rdata: Buffer };
     if (typeof input === 'string') {
       const parsed = parseRecord(input, {
@@ -329,7 +328,7 @@ export class Update {
         defaultClass: this.#zoneClass,
       });
       if (parsed.isErr()) {
-        this.#problems.push(`${label}: ${parsed.error.message}`);
+        this.#problems.push(`${label()}: ${parsed.error.message}`);
         return undefined;
       }
       record = parsed.value;
@@ -337,18 +336,18 @@ export class Update {
       const owner = parseName(input.name, this.#relativeTo);
       const type = typeof input.type === 'number' ? input.type : typeFromText(input.type);
       if (owner.isErr()) {
-        this.#problems.push(`${label}: ${owner.error.message}`);
+        this.#problems.push(`${label()}: ${owner.error.message}`);
         return undefined;
       }
       if (type === undefined) {
-        this.#problems.push(`${label}: unknown type ${JSON.stringify(input.type)}`);
+        this.#problems.push(`${label()}: unknown type ${JSON.stringify(input.type)}`);
         return undefined;
       }
       let rdata: Buffer;
       if (typeof input.data === 'string') {
         const parsed = parseRdata(type, input.data, this.#relativeTo);
         if (parsed.isErr()) {
-          this.#problems.push(`${label}: ${parsed.error.message}`);
+          this.#problems.push(`${label()}: ${parsed.error.message}`);
           return undefined;
         }
         rdata = parsed.value;
@@ -359,25 +358,41 @@ export class Update {
     }
     if (record.class !== this.#zoneClass) {
       this.#problems.push(
-        `${label}: class ${classToText(record.class)} differs from the zone's ${classToText(this.#zoneClass)}`,
+        `${label()}: class ${classToText(record.class)} differs from the zone's ${classToText(this.#zoneClass)}`,
       );
       return undefined;
     }
     if (META_TYPES.has(record.type) || record.type < 1 || record.type > 65535) {
-      this.#problems.push(`${label}: type ${typeToText(record.type)} cannot be used in a record`);
+      this.#problems.push(`${label()}: type ${typeToText(record.type)} cannot be used in a record`);
       return undefined;
     }
     if (record.rdata.length > 65535) {
-      this.#problems.push(`${label}: record data longer than 65535 bytes`);
+      this.#problems.push(`${label()}: record data longer than 65535 bytes`);
       return undefined;
     }
     const ttl = needTtl ? (record.ttl ?? this.#defaultTtl) : 0;
     if (!isTtl(ttl)) {
-      this.#problems.push(`${label}: TTL ${ttl} is not 0–2147483647`);
+      this.#problems.push(`${label()}: TTL ${ttl} is not 0–2147483647`);
       return undefined;
     }
     return { name: record.name, type: record.type, class: record.class, ttl, rdata: record.rdata };
   }
+}
+
+/** Zones parsed lately: a client sending many updates names the same few zones each time. */
+const ZONES = new Map<string, Name>();
+const ZONES_KEPT = 64;
+
+/** `zone` (absolute or not) as a name, from {@link ZONES} when it was parsed lately. */
+function zoneName(zone: string): Result<Name, NameError> {
+  const known = ZONES.get(zone);
+  if (known) return Ok(known);
+  const parsed = parseName(zone.endsWith('.') ? zone : `${zone}.`, Name.root);
+  if (parsed.isOk()) {
+    if (ZONES.size >= ZONES_KEPT) ZONES.clear();
+    ZONES.set(zone, parsed.value);
+  }
+  return parsed;
 }
 
 function isTtl(ttl: number): boolean {

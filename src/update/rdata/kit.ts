@@ -321,14 +321,28 @@ export const u32 = (value: number): Buffer => {
 
 /** Dotted quad as BIND reads it: four decimal parts 0-255, no leading zeros. */
 export function ipv4Bytes(text: string): Buffer | undefined {
-  const parts = text.split('.');
-  if (parts.length !== 4) return undefined;
-  const bytes: number[] = [];
-  for (const part of parts) {
-    if (!/^(0|[1-9][0-9]{0,2})$/.test(part) || Number(part) > 255) return undefined;
-    bytes.push(Number(part));
+  const out = Buffer.allocUnsafe(4);
+  let part = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= text.length; i++) {
+    const code = i < text.length ? text.charCodeAt(i) : 0x2e;
+    if (code === 0x2e) {
+      // An empty part, or a fifth one.
+      if (digits === 0 || part === 4) return undefined;
+      out[part++] = value;
+      value = 0;
+      digits = 0;
+    } else if (code >= 0x30 && code <= 0x39) {
+      // No leading zero ("01"), at most three digits, at most 255.
+      if (digits > 0 && value === 0) return undefined;
+      value = value * 10 + code - 0x30;
+      if (++digits > 3 || value > 255) return undefined;
+    } else {
+      return undefined;
+    }
   }
-  return Buffer.from(bytes);
+  return part === 4 ? out : undefined;
 }
 
 /** IPv6 text (RFC 4291 §2.2) as BIND reads it; no zone index. */
