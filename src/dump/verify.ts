@@ -18,7 +18,7 @@
 import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
@@ -33,7 +33,7 @@ import { FILE_RESULTS, type RefusedFlush } from './refused-flush.js';
 import { isNamedTmpFile } from './tmp-name.js';
 import { readZoneFileSerial } from './zonefile.js';
 
-const log = createDebug('rndc:dump');
+const log = logger('rndc:dump');
 
 /** The part of RndcClient verification needs (kept structural: no import cycle). */
 export interface ZoneStatusSource {

@@ -14,7 +14,7 @@
  *
  * Every call settles by its deadline; nothing here throws for what a server sends.
  */
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import type { RndcClient } from '../control/client.js';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
@@ -183,7 +183,7 @@ interface Plan {
   readonly tcp: boolean;
 }
 
-const log = createDebug('rndc:fleet');
+const log = logger('rndc:fleet');
 
 const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
 /** The detail of a check the caller's signal cut short. */

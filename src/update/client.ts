@@ -19,7 +19,7 @@
  *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
 import { inspect } from 'node:util';
-import createDebug from 'debug';
+import { logger } from '../log.js';
 import { asyncDispose, dispose } from '../dispose.js';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import {
@@ -60,7 +60,7 @@ import { DnsTransport, type ExchangeFailure, MAX_MESSAGE, type ReplyCheck } from
 import { macLength, signRequest, TSIG_ERRORS, type TsigCheck, verifyResponse } from './tsig.js';
 import type { Update } from './update.js';
 
-const log = createDebug('rndc:update');
+const log = logger('rndc:update');
 
 /** Longest wait, after an unsigned BADSIG/BADKEY, for a verified reply (see the module comment). */
 const UNSIGNED_ERROR_GRACE_MS = 1000;
