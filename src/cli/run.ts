@@ -15,13 +15,13 @@ import {
 } from './args.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { writeJson } from './output.js';
+import { rndcCommand } from './rndc-command.js';
 import {
   UNVERIFIED_CLEAN_FLAG,
   UNVERIFIED_CLEAN_WARNING,
   wantsClean,
   wantsVerify,
 } from './sync-flags.js';
-import { rndcCommand } from './rndc-command.js';
 import { USAGE, usageError } from './usage.js';
 
 // rndc mode is loaded with the dispatcher; rndc-js's own commands when one runs (commands.ts):
@@ -173,10 +173,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   switch (word) {
     case 'update':
       // The update command handles its own options, --json included.
-      return (await commands()).updateCommand(
-        settings.json ? ['--json', ...rest] : rest,
-        io,
-      );
+      return (await commands()).updateCommand(settings.json ? ['--json', ...rest] : rest, io);
     case 'doctor':
       return (await commands()).doctorCommand(rest, settings, io);
     case 'triggers':

@@ -15,8 +15,8 @@
  *   already have run is never sent twice.
  */
 import { connect, type Socket } from 'node:net';
-import { logger } from '../log.js';
 import type { Key } from '../keys/key.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 import { type ConnectTraceContext, traced, tracingChannels } from '../tracing.js';
 import { MAX_REQUEST_LENGTH } from './codec.js';

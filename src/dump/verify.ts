@@ -18,10 +18,10 @@
 import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { logger } from '../log.js';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 import { endpointOf, traced, tracingChannels, type VerifyTraceContext } from '../tracing.js';
 import { diagnoseZoneStorage, type FindingCode, type StorageDiagnosis } from './diagnose.js';

@@ -11,7 +11,6 @@
  * `not master` (9.16) for a secondary, reported as that (`not-primary`), not as a dump failure.
  */
 import { inspect } from 'node:util';
-import { logger } from '../log.js';
 import {
   type CallOptions,
   type DumpedResponse,
@@ -27,6 +26,7 @@ import { asyncDispose } from '../dispose.js';
 import type { DumpError } from '../dump/errors.js';
 import type { ConfigError } from '../errors.js';
 import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 
 const log = logger('rndc:fleet');

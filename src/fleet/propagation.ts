@@ -14,11 +14,12 @@
  *
  * Every call settles by its deadline; nothing here throws for what a server sends.
  */
-import { logger } from '../log.js';
+
 import type { RndcClient } from '../control/client.js';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 import { isSerial } from '../serial.js';
 import { TYPE_SOA } from '../update/message.js';

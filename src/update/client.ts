@@ -19,7 +19,6 @@
  *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
 import { inspect } from 'node:util';
-import { logger } from '../log.js';
 import { asyncDispose, dispose } from '../dispose.js';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import {
@@ -30,6 +29,7 @@ import {
   waitForPropagation,
 } from '../fleet/propagation.js';
 import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
+import { logger } from '../log.js';
 import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
 import { Err, Ok, type Result } from '../result.js';
 import {
