@@ -49,6 +49,8 @@ export default defineConfig([
     esbuildOptions,
     // The first element cleans the output directory; this one must not remove its output.
     clean: false,
+    // `import.meta.url` (src/log.ts finds `debug` from it) as the CommonJS file's own URL.
+    shims: true,
     target: 'node20',
     platform: 'node',
     splitting: true,

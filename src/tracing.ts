@@ -12,7 +12,6 @@
  * and file paths stay out of traces), no record data.
  */
 import { type TracingChannel, tracingChannel } from 'node:diagnostics_channel';
-import { performance } from 'node:perf_hooks';
 import type { Result } from './result.js';
 
 /** The names of the library's tracing channels. */
@@ -134,6 +133,7 @@ export function traced<C extends TraceContext, T, E extends { readonly kind: str
 ): Promise<Result<T, E>> {
   if (!listening(on)) return work();
   const ctx = context();
+  // The global `performance`: node:perf_hooks loads only once a trace is listened to.
   const started = performance.now();
   const finish = () => {
     ctx.durationMs = performance.now() - started;

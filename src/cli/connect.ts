@@ -3,7 +3,6 @@
  * -s, -p, -y, -b), with -t as the deadline. `-V` prints what was chosen — file names, server,
  * addresses, key name and algorithm, never the secret.
  */
-import { lookup } from 'node:dns/promises';
 import { isIPv4, isIPv6 } from 'node:net';
 import { RndcClient } from '../control/client.js';
 import { ConfigError } from '../errors.js';
@@ -92,6 +91,8 @@ async function serverAddresses(
       hosts = [family === 6 && literal === 4 ? `::ffff:${host}` : host];
     } else {
       try {
+        // Loaded for names only: an address needs no resolver (startup cost).
+        const { lookup } = await import('node:dns/promises');
         const all = await lookup(host, { all: true, family: family ?? 0, verbatim: true });
         hosts = all.map((entry) => entry.address);
       } catch {

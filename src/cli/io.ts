@@ -9,6 +9,8 @@ export interface TextSink {
   write(text: string): unknown;
   /** True when this is an interactive terminal: progress lines go only to a TTY stderr. */
   readonly isTTY?: boolean;
+  /** The terminal's width in characters, when this is one (`triggers` wraps to it). */
+  readonly columns?: number;
 }
 
 /** The process facing a command. */

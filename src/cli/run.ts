@@ -15,6 +15,7 @@ import {
 } from './args.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { writeJson } from './output.js';
+import { rndcCommand } from './rndc-command.js';
 import {
   UNVERIFIED_CLEAN_FLAG,
   UNVERIFIED_CLEAN_WARNING,
@@ -23,8 +24,10 @@ import {
 } from './sync-flags.js';
 import { USAGE, usageError } from './usage.js';
 
-// Each command family is imported when it runs, not at startup: `rndc-js status` loads the
-// control channel and nothing of update, transfer, doctor or fleet (startup: bench/cli.bench.ts).
+// rndc mode is loaded with the dispatcher; rndc-js's own commands when one runs (commands.ts):
+// `rndc-js status` loads the control channel and nothing of update, transfer, doctor or fleet
+// (startup: bench/cli.bench.ts).
+const commands = () => import('./commands.js');
 
 /** Exit status after an unexpected exception (a bug): EX_SOFTWARE. */
 export const EXIT_INTERNAL = 70;
@@ -104,7 +107,7 @@ function watchOutput(io: CliIo): { io: CliIo; wroteStdout(): boolean; stderrText
 
 /** The usage text with rndc's command catalog. */
 async function fullUsage(): Promise<string> {
-  return `${USAGE}${(await import('./command-catalog.js')).commandCatalog()}`;
+  return `${USAGE}${(await commands()).commandCatalog()}`;
 }
 
 async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
@@ -141,7 +144,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
         'batch mode takes its commands from the input, one per line, not from the command line',
       );
     }
-    const { batchCommand } = await import('./batch-command.js');
+    const { batchCommand } = await commands();
     return batchCommand(batchFile ?? '-', settings, io);
   }
   if (word === undefined) {
@@ -153,7 +156,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   const fleetFile = optionText(options, 'fleet');
   const concurrency = optionText(options, 'concurrency');
   if (servers.length > 1 || fleetFile !== undefined) {
-    return (await import('./fleet-command.js')).fleetCommand(
+    return (await commands()).fleetCommand(
       word,
       rest,
       settings,
@@ -170,24 +173,21 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
   switch (word) {
     case 'update':
       // The update command handles its own options, --json included.
-      return (await import('./update.js')).updateCommand(
-        settings.json ? ['--json', ...rest] : rest,
-        io,
-      );
+      return (await commands()).updateCommand(settings.json ? ['--json', ...rest] : rest, io);
     case 'doctor':
-      return (await import('./doctor-command.js')).doctorCommand(rest, settings, io);
+      return (await commands()).doctorCommand(rest, settings, io);
     case 'triggers':
-      return (await import('./triggers-command.js')).triggersCommand(rest, settings, io);
+      return (await commands()).triggersCommand(rest, settings, io);
     case 'recover':
-      return (await import('./recover-command.js')).recoverCommand(rest, settings, io);
+      return (await commands()).recoverCommand(rest, settings, io);
     case 'clean-tmp':
-      return (await import('./clean-tmp-command.js')).cleanTmpCommand(rest, settings, io);
+      return (await commands()).cleanTmpCommand(rest, settings, io);
     case 'explain':
-      return (await import('./explain-command.js')).explainCommand(rest, settings, io);
+      return (await commands()).explainCommand(rest, settings, io);
     case 'transfer':
-      return (await import('./transfer-command.js')).transferCommand(rest, settings, io);
+      return (await commands()).transferCommand(rest, settings, io);
     case 'propagation':
-      return (await import('./propagation-command.js')).propagationCommand(rest, settings, io);
+      return (await commands()).propagationCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {
@@ -207,7 +207,7 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       }
       // sync -clean verifies first: the journal is the only persistent copy of the changes.
       if (wantsVerify(rest) || (word === 'sync' && wantsClean(rest))) {
-        return (await import('./verify-command.js')).verifyCommand(word, rest, settings, io);
+        return (await commands()).verifyCommand(word, rest, settings, io);
       }
       break;
     default:
@@ -234,7 +234,7 @@ async function rndcMode(
     else if (!verbatim && arg === '--json') json = true;
     else words.push(arg);
   }
-  return (await import('./rndc-command.js')).rndcCommand(words, { ...settings, json }, io);
+  return rndcCommand(words, { ...settings, json }, io);
 }
 
 let cachedVersion: string | undefined;

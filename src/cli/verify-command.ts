@@ -8,7 +8,7 @@ import { resolve } from 'node:path';
 import type { DumpedResponse } from '../control/client.js';
 import { RndcError } from '../control/errors.js';
 import { namedDirectory } from '../dump/named-config.js';
-import type { DumpEvidence } from '../dump/verify.js';
+import { DEFAULT_VERIFY_TIMEOUT_MS, type DumpEvidence } from '../dump/verify.js';
 import {
   type GlobalSettings,
   namedBinaryOption,
@@ -36,6 +36,7 @@ import {
   printInterrupted,
   writeJson,
 } from './output.js';
+import { startProgress } from './progress.js';
 import { evidenceText, jsonEvidence } from './report.js';
 import { printRndcFailure } from './rndc-command.js';
 import { UNVERIFIED_CLEAN_FLAG } from './sync-flags.js';
@@ -59,22 +60,6 @@ const VERIFY_OPTIONS = [
   { long: 'zone-file', value: true, key: 'zoneFile' },
   { long: 'wait', value: true, key: 'wait' },
 ] as const;
-
-/** Shows `waiting for named to write ZONE … 1.4 s` on a TTY stderr; returns the stopper. */
-export function startProgress(io: CliIo, zone: string): () => void {
-  if (!io.stderr.isTTY) return () => {};
-  const started = Date.now();
-  const draw = () => {
-    const seconds = ((Date.now() - started) / 1000).toFixed(1);
-    io.stderr.write(`\r\x1b[K${PROGRAM}: waiting for named to write ${zone} … ${seconds} s`);
-  };
-  draw();
-  const timer = setInterval(draw, 100);
-  return () => {
-    clearInterval(timer);
-    io.stderr.write('\r\x1b[K');
-  };
-}
 
 /** `sync|freeze ZONE [class [view]] --verify …`; `args` are the words after the command word. */
 export async function verifyCommand(
@@ -235,7 +220,10 @@ async function verifyWithLog(
     settings,
     `${word} ${zone}${clean ? ' (-clean once verified)' : ''} via ${server}, verifying the dump`,
   );
-  const stop = startProgress(io, zone);
+  const stop = startProgress(io, `waiting for named to write ${zone}`, {
+    deadlineMs: verify.timeoutMs ?? DEFAULT_VERIFY_TIMEOUT_MS,
+    json,
+  });
   let result: Awaited<ReturnType<typeof client.sync>>;
   try {
     result =

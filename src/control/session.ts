@@ -15,8 +15,8 @@
  *   already have run is never sent twice.
  */
 import { connect, type Socket } from 'node:net';
-import createDebug from 'debug';
 import type { Key } from '../keys/key.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 import { type ConnectTraceContext, traced, tracingChannels } from '../tracing.js';
 import { MAX_REQUEST_LENGTH } from './codec.js';
@@ -25,7 +25,7 @@ import { FrameAssembler } from './framing.js';
 import { decodeReply, encodeRequest, type Reply, type ReplyFailure } from './message.js';
 import { type ServerVersion, versionFromStatus } from './versions.js';
 
-const log = createDebug('rndc:control');
+const log = logger('rndc:control');
 
 /** Frames received unasked while a request runs before the connection is declared a flood. */
 const MAX_EARLY_FRAMES = 16;

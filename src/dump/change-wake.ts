@@ -15,9 +15,9 @@
  */
 import { type FSWatcher, watch as fsWatch } from 'node:fs';
 import { basename, dirname } from 'node:path';
-import createDebug from 'debug';
+import { logger } from '../log.js';
 
-const log = createDebug('rndc:dump');
+const log = logger('rndc:dump');
 
 /** One path to watch: a file, woken on by changes to it (or to its name in its directory). */
 export interface WatchedFile {

@@ -17,10 +17,10 @@
  */
 import { opendir, stat } from 'node:fs/promises';
 import { basename, dirname, isAbsolute, join, resolve } from 'node:path';
-import createDebug from 'debug';
 import type { RndcError } from '../control/errors.js';
 import type { ServerStatus, ZoneStatus } from '../control/parse.js';
 import { type Expiry, settleBy } from '../deadline.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 import { endpointOf, traced, tracingChannels, type VerifyTraceContext } from '../tracing.js';
 import { ChangeWake } from './change-wake.js';
@@ -34,7 +34,7 @@ import { storagePrint } from './storage-print.js';
 import { isNamedTmpFile } from './tmp-name.js';
 import { readZoneFileSerial } from './zonefile.js';
 
-const log = createDebug('rndc:dump');
+const log = logger('rndc:dump');
 
 /** The part of RndcClient verification needs (kept structural: no import cycle). */
 export interface ZoneStatusSource {

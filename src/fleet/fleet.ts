@@ -11,7 +11,6 @@
  * `not master` (9.16) for a secondary, reported as that (`not-primary`), not as a dump failure.
  */
 import { inspect } from 'node:util';
-import createDebug from 'debug';
 import {
   type CallOptions,
   type DumpedResponse,
@@ -27,9 +26,10 @@ import { asyncDispose } from '../dispose.js';
 import type { DumpError } from '../dump/errors.js';
 import type { ConfigError } from '../errors.js';
 import type { ResolveRndcTargetOptions } from '../keys/resolve.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 
-const log = createDebug('rndc:fleet');
+const log = logger('rndc:fleet');
 
 /** Default number of servers worked on at the same time. */
 export const DEFAULT_FLEET_CONCURRENCY = 8;

@@ -14,11 +14,12 @@
  *
  * Every call settles by its deadline; nothing here throws for what a server sends.
  */
-import createDebug from 'debug';
+
 import type { RndcClient } from '../control/client.js';
 import { settleBy } from '../deadline.js';
 import { RndcLibraryError } from '../errors.js';
 import { Key, type KeySpec } from '../keys/key.js';
+import { logger } from '../log.js';
 import { Err, Ok, type Result } from '../result.js';
 import { isSerial } from '../serial.js';
 import { TYPE_SOA } from '../update/message.js';
@@ -183,7 +184,7 @@ interface Plan {
   readonly tcp: boolean;
 }
 
-const log = createDebug('rndc:fleet');
+const log = logger('rndc:fleet');
 
 const DEFAULT_CHECK_TIMEOUT_MS = 10_000;
 /** The detail of a check the caller's signal cut short. */

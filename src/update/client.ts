@@ -19,7 +19,6 @@
  *   second copy the server may apply). Only a verified TC reply moves the exchange to TCP.
  */
 import { inspect } from 'node:util';
-import createDebug from 'debug';
 import { asyncDispose, dispose } from '../dispose.js';
 import { type DiskEffectReport, expectedDiskEffect } from '../dump/triggers.js';
 import {
@@ -30,6 +29,7 @@ import {
   waitForPropagation,
 } from '../fleet/propagation.js';
 import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
+import { logger } from '../log.js';
 import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
 import { Err, Ok, type Result } from '../result.js';
 import {
@@ -60,7 +60,7 @@ import { DnsTransport, type ExchangeFailure, MAX_MESSAGE, type ReplyCheck } from
 import { macLength, signRequest, TSIG_ERRORS, type TsigCheck, verifyResponse } from './tsig.js';
 import type { Update } from './update.js';
 
-const log = createDebug('rndc:update');
+const log = logger('rndc:update');
 
 /** Longest wait, after an unsigned BADSIG/BADKEY, for a verified reply (see the module comment). */
 const UNSIGNED_ERROR_GRACE_MS = 1000;

@@ -24,6 +24,7 @@ import { Update } from '../../src/update/update.js';
 import { CLI_FROM_SOURCE, fakeIo } from '../helpers/cli-io.js';
 import { dumpBehaviour } from '../helpers/dump-versions.js';
 import { readOnlyZonesDir } from '../helpers/layouts.js';
+import { runOnTerminal } from '../helpers/pty.js';
 
 const ROOT = resolve('.');
 
@@ -493,13 +494,43 @@ describe('sync/freeze --verify', () => {
     expect(tty.stderr.startsWith(`\r${ESC}[Krndc-js: waiting for named to write dyn.test … `)).toBe(
       true,
     );
-    expect(tty.stderr).toMatch(/waiting for named to write dyn\.test … \d+\.\d s/);
+    // The time spent and the verification's deadline (10 s unless --wait).
+    expect(tty.stderr).toMatch(/waiting for named to write dyn\.test … \d+\.\d s of 10 s/);
     // Erased before the final output.
     expect(tty.stderr.endsWith(`\r${ESC}[K`)).toBe(true);
     expect(tty.stdout).toMatch(/WRITTEN/);
     const piped = await run(false);
     expect(piped.status).toBe(0);
     expect(piped.stderr).toBe('');
+  });
+
+  it('progress line on a real terminal (pty): --wait as the deadline, erased before the evidence; none with --json', async () => {
+    await addRecord(named);
+    const args = ['-c', conf, 'sync', 'dyn.test', '--verify', '--wait', '30', '--named-log'];
+    const shown = await runOnTerminal(
+      process.execPath,
+      [...CLI_FROM_SOURCE, ...args, named.logFile],
+      [],
+    );
+    expect(shown.exitCode, shown.output).toBe(0);
+    const ESC = String.fromCharCode(27);
+    expect(shown.output).toMatch(
+      /rndc-js: waiting for named to write dyn\.test … \d+\.\d s of 30 s/,
+    );
+    // Erased (erase-line) before the evidence is printed.
+    const erased = shown.output.lastIndexOf(`${ESC}[K`);
+    expect(erased).toBeGreaterThan(-1);
+    expect(shown.output.indexOf('WRITTEN', erased)).toBeGreaterThan(erased);
+    await addRecord(named);
+    const quiet = await runOnTerminal(
+      process.execPath,
+      [...CLI_FROM_SOURCE, '--json', ...args, named.logFile],
+      [],
+    );
+    expect(quiet.exitCode, quiet.output).toBe(0);
+    expect(quiet.output).not.toContain('waiting for named');
+    expect(quiet.output).not.toContain(ESC);
+    expect(JSON.parse(quiet.output).verdict).toBe('written');
   });
 });
 
