@@ -188,6 +188,8 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return (await import('./transfer-command.js')).transferCommand(rest, settings, io);
     case 'propagation':
       return (await import('./propagation-command.js')).propagationCommand(rest, settings, io);
+    case 'watch':
+      return (await import('./watch-command.js')).watchCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {
