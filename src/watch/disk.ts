@@ -7,6 +7,7 @@ import { lstat, opendir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { isNamedTmpFile } from '../dump/tmp-name.js';
 import { readZoneFileSerial } from '../dump/zonefile.js';
+import { openRegularFile } from '../files/regular-file.js';
 
 /** A zone file as last read. */
 export interface FileSerialState {
@@ -18,11 +19,15 @@ export interface FileSerialState {
 
 /** Tmp files of one directory. */
 export interface TmpFiles {
-  readonly count: number;
-  /** mtime of the oldest, seconds since the epoch. */
-  readonly oldestMtime: number | undefined;
+  /** The files found (at most {@link MAX_TMP_LISTED}), with their mtimes in seconds. */
+  readonly files: readonly { readonly path: string; readonly mtime: number }[];
   readonly problem: string | undefined;
 }
+
+/** Most tmp files listed per directory. */
+export const MAX_TMP_LISTED = 10_000;
+/** Bytes of a tmp file looked at to find which zone it is a dump of. */
+const TMP_PEEK_BYTES = 4096;
 
 /** Most entries looked at per directory scan. */
 export const MAX_DIR_ENTRIES = 100_000;
@@ -92,32 +97,59 @@ export async function journalState(
   }
 }
 
-/** Counts named's tmp files in `dir` (bounded scan). Never rejects. */
+/** Lists named's tmp files in `dir` (bounded scan). Never rejects. */
 export async function scanTmpFiles(dir: string): Promise<TmpFiles> {
-  let count = 0;
-  let oldest: number | undefined;
+  const files: { path: string; mtime: number }[] = [];
   let seen = 0;
   try {
     const handle = await opendir(dir, { bufferSize: 256 });
     try {
       for await (const entry of handle) {
-        if (++seen > MAX_DIR_ENTRIES) break;
+        if (++seen > MAX_DIR_ENTRIES || files.length >= MAX_TMP_LISTED) break;
         if (!isNamedTmpFile(entry.name) || !entry.isFile()) continue;
-        count++;
-        const info = await lstat(join(dir, entry.name)).catch(() => undefined);
-        if (info) {
-          const mtime = info.mtimeMs / 1000;
-          if (oldest === undefined || mtime < oldest) oldest = mtime;
-        }
+        const path = join(dir, entry.name);
+        const info = await lstat(path).catch(() => undefined);
+        if (info) files.push({ path, mtime: info.mtimeMs / 1000 });
       }
     } finally {
       // for-await closes the handle when it ends; a break leaves it to close here.
       await handle.close().catch(() => {});
     }
   } catch (error) {
-    return { count, oldestMtime: oldest, problem: errnoText(dir, error) };
+    return { files, problem: errnoText(dir, error) };
   }
-  return { count, oldestMtime: oldest, problem: undefined };
+  return { files, problem: undefined };
+}
+
+/**
+ * The zone a tmp file is a dump of, from its first record: named's text dumps start with
+ * `$ORIGIN .` and the apex SOA under its absolute name. Undefined for raw dumps or anything
+ * else. Reads at most 4 KiB. Never rejects.
+ */
+export async function tmpFileZone(path: string): Promise<string | undefined> {
+  const opened = await openRegularFile(path, { followSymlinks: false });
+  if (opened.isErr()) return undefined;
+  try {
+    const buffer = Buffer.alloc(TMP_PEEK_BYTES);
+    const { bytesRead } = await opened.value.handle.read(buffer, 0, TMP_PEEK_BYTES, 0);
+    if (bytesRead === 0 || buffer[0] === 0) return undefined;
+    let origin = '';
+    for (const line of buffer.subarray(0, bytesRead).toString('latin1').split('\n').slice(0, 20)) {
+      if (line.startsWith('$ORIGIN')) {
+        origin = (line.split(/\s+/)[1] ?? '').toLowerCase();
+        continue;
+      }
+      if (line === '' || line.startsWith('$') || line.startsWith(';') || /^\s/.test(line)) continue;
+      const owner = (line.split(/\s+/)[0] ?? '').toLowerCase();
+      const absolute = owner.endsWith('.') ? owner : `${owner}.${origin === '.' ? '' : origin}`;
+      return absolute === '.' ? '.' : absolute.replace(/\.$/, '');
+    }
+    return undefined;
+  } catch {
+    return undefined;
+  } finally {
+    await opened.value.handle.close().catch(() => {});
+  }
 }
 
 function errnoText(path: string, error: unknown): string {

@@ -13,7 +13,7 @@ import { RndcError } from '../control/errors.js';
 import { asyncDispose } from '../dispose.js';
 import type { DumpFailureStep, NamedLogEvent } from '../dump/log.js';
 import { type NamedConfig, readNamedConfig, type ZoneLookup } from '../dump/named-config.js';
-import { FileSerialCache, journalState, scanTmpFiles, type TmpFiles } from './disk.js';
+import { FileSerialCache, journalState, scanTmpFiles, tmpFileZone } from './disk.js';
 import { LogFollower } from './log-follower.js';
 import { fetchStatsZones, type StatsZone } from './stats-channel.js';
 
@@ -130,6 +130,12 @@ export interface WatchReport {
   readonly logBytesSkipped: number;
   /** Dump failures the log did not tie to a watched zone, by step. */
   readonly unattributedDumpFailures: Readonly<Record<string, number>>;
+}
+
+/** A zone's tmp files. */
+interface ZoneTmp {
+  readonly count: number;
+  readonly oldestMtime: number | undefined;
 }
 
 interface ZoneState {
@@ -304,7 +310,13 @@ export class ZoneWatcher {
     }
 
     // Disk.
-    const tmpByDir = new Map<string, Promise<TmpFiles>>();
+    const tmpByDir = new Map<string, Promise<Map<string, ZoneTmp> & { problem?: string }>>();
+    const zonesByDir = new Map<string, number>();
+    for (const state of this.#zones.values()) {
+      if (state.zoneFile === undefined) continue;
+      const dir = dirname(state.zoneFile);
+      zonesByDir.set(dir, (zonesByDir.get(dir) ?? 0) + 1);
+    }
     const zones: ZoneReport[] = [];
     const maxLag = this.#options.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS;
     const watchedFiles = new Set<string>();
@@ -312,7 +324,7 @@ export class ZoneWatcher {
       const reasons: string[] = [];
       let fileSerial: number | undefined;
       let fileMtime: number | undefined;
-      let tmp: TmpFiles = { count: 0, oldestMtime: undefined, problem: undefined };
+      let tmp: ZoneTmp = { count: 0, oldestMtime: undefined };
       let journal = {
         bytes: 0,
         mtime: undefined as number | undefined,
@@ -333,11 +345,12 @@ export class ZoneWatcher {
         const dir = dirname(state.zoneFile);
         let scan = tmpByDir.get(dir);
         if (!scan) {
-          scan = scanTmpFiles(dir);
+          scan = this.#tmpByZone(dir, (zonesByDir.get(dir) ?? 0) > 1);
           tmpByDir.set(dir, scan);
         }
-        tmp = await scan;
-        if (tmp.problem) reasons.push(`zone directory: ${tmp.problem}`);
+        const inDir = await scan;
+        tmp = inDir.get(inDir.has('') ? '' : state.lookup.zone.toLowerCase()) ?? tmp;
+        if (inDir.problem) reasons.push(`zone directory: ${inDir.problem}`);
         if (state.journalFile !== undefined) {
           journal = await journalState(state.journalFile);
           if (journal.problem) reasons.push(`journal: ${journal.problem}`);
@@ -408,6 +421,9 @@ export class ZoneWatcher {
       zones.push(report);
     }
     this.#files.retain(watchedFiles);
+    for (const path of this.#tmpZones.keys())
+      if (!this.#tmpSeen.has(path)) this.#tmpZones.delete(path);
+    this.#tmpSeen.clear();
     const report: WatchReport = {
       time: now,
       zones,
@@ -425,6 +441,41 @@ export class ZoneWatcher {
     };
     this.last = report;
     return report;
+  }
+
+  readonly #tmpZones = new Map<string, { mtime: number; zone: string | undefined }>();
+  readonly #tmpSeen = new Set<string>();
+
+  /**
+   * The tmp files of `dir` by zone name (lower case): all under `''` when only one watched zone
+   * has its file there, else by the zone each is a dump of (peeked once per file version).
+   */
+  async #tmpByZone(
+    dir: string,
+    shared: boolean,
+  ): Promise<Map<string, ZoneTmp> & { problem?: string }> {
+    const scan = await scanTmpFiles(dir);
+    const out: Map<string, ZoneTmp> & { problem?: string } = new Map();
+    if (scan.problem !== undefined) out.problem = scan.problem;
+    for (const file of scan.files) {
+      let zone: string | undefined = '';
+      if (shared) {
+        this.#tmpSeen.add(file.path);
+        const known = this.#tmpZones.get(file.path);
+        if (known && known.mtime === file.mtime) zone = known.zone;
+        else {
+          zone = await tmpFileZone(file.path);
+          this.#tmpZones.set(file.path, { mtime: file.mtime, zone });
+        }
+      }
+      if (zone === undefined) continue;
+      const entry = out.get(zone) ?? { count: 0, oldestMtime: undefined };
+      out.set(zone, {
+        count: entry.count + 1,
+        oldestMtime: Math.min(entry.oldestMtime ?? file.mtime, file.mtime),
+      });
+    }
+    return out;
   }
 
   #servedSerial(state: ZoneState, serial: number | undefined, served: boolean, now: number): void {

@@ -159,7 +159,8 @@ describe('the tarball', () => {
     }
     const unexpected = packedFiles.filter(
       (file) =>
-        !/^(dist|docs|alerts)\//.test(file) && !['package.json', 'README.md', 'LICENSE'].includes(file),
+        !/^(dist|docs|alerts)\//.test(file) &&
+        !['package.json', 'README.md', 'LICENSE'].includes(file),
     );
     expect(unexpected).toEqual([]);
     // No sources, tests, fixtures, test results or key files.
