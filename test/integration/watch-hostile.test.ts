@@ -1,7 +1,7 @@
 // The watcher in a hostile or broken world keeps running and says what is wrong: named's log
 // unreadable (a directory), replaced by a FIFO, grown into a 10 GB sparse file; named down; a
 // zone removed with delzone. One named for the file; each case its own watcher.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { appendFile, mkdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { freePort } from '../../src/testing/ports.js';
 import { serveWatcher } from '../../src/watch/server.js';
 import { ZoneWatcher, type ZoneWatcherOptions } from '../../src/watch/watcher.js';
+import { CLI_FROM_SOURCE } from '../helpers/cli-io.js';
+import { until } from '../helpers/until.js';
 
 let named: NamedInstance;
 let rndc: RndcClient;
@@ -150,5 +152,45 @@ describe('the watcher keeps running and reports the problem', () => {
     expect(body.failing[0]?.reasons.join(' ')).toMatch(/does not serve/);
     await server.close();
     await w.close();
+  });
+});
+
+describe('rndc-js watch', () => {
+  it('serves /metrics and /readyz from rndc.conf discovery, and stops cleanly on SIGTERM', async () => {
+    const port = await freePort();
+    const child = spawn(
+      process.execPath,
+      [
+        ...CLI_FROM_SOURCE,
+        '-c',
+        named.rndcConfFile(),
+        'watch',
+        '--listen',
+        `127.0.0.1:${port}`,
+        'dyn.test',
+      ],
+      { stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+    });
+    const exited = new Promise<number | null>((resolve) =>
+      child.once('exit', (code) => resolve(code)),
+    );
+    try {
+      await until(() => stderr.includes('watching'), 20_000, 'rndc-js watch to listen', 50);
+      expect(stderr).toMatch(/watching 1 zone\(s\)/);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      expect(metrics).toMatch(
+        /^bind_zone_durable\{zone="dyn.test",view="_default",class="IN"\} 1$/m,
+      );
+      expect(metrics).not.toMatch(/zone="static.test"/);
+      expect((await fetch(`http://127.0.0.1:${port}/readyz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/watch stopped/);
   });
 });
