@@ -10,6 +10,7 @@ const ZONE = ['zone', 'view', 'class'] as const;
 
 /** Registry and metrics of one watcher; {@link WatchMetrics.update} sets them from a report. */
 export class WatchMetrics {
+  /** The prom-client registry holding only these metrics. */
   readonly registry = new Registry();
   readonly #g: Record<string, Gauge<string>> = {};
   readonly #c: Record<string, Counter<string>> = {};

@@ -22,25 +22,50 @@ export interface WatchServerOptions {
 
 /** A listening watcher endpoint. */
 export interface WatchServer {
+  /** Address listened on. */
   readonly host: string;
+  /** Port listened on. */
   readonly port: number;
   /** Stops listening (the watcher is left to its owner). */
   close(): Promise<void>;
+  /** Same as close() (`await using`). */
   [Symbol.asyncDispose](): Promise<void>;
 }
 
+/** What /healthz says. */
+export interface WatchHealth {
+  /** The watcher works and named answered. */
+  readonly ok: boolean;
+  /** What is wrong, in words. */
+  readonly problems: string[];
+}
+
+/** What /readyz says. */
+export interface WatchReadiness {
+  /** Every watched zone is ready and named answered. */
+  readonly ok: boolean;
+  /** The zones that are not ready and why. */
+  readonly failing: {
+    /** Zone name. */
+    readonly zone: string;
+    /** View (`_default` outside views). */
+    readonly view: string;
+    /** Class. */
+    readonly class: string;
+    /** Why it is not ready. */
+    readonly reasons: readonly string[];
+  }[];
+}
+
 /** Health of the watcher, as /healthz reports it. */
-export function health(report: WatchReport): { ok: boolean; problems: string[] } {
+export function health(report: WatchReport): WatchHealth {
   const problems: string[] = [];
   if (!report.namedUp) problems.push(`named does not answer: ${report.namedProblem ?? 'unknown'}`);
   return { ok: problems.length === 0, problems };
 }
 
 /** Readiness, as /readyz reports it: the zones that are not durable and why. */
-export function readiness(report: WatchReport): {
-  ok: boolean;
-  failing: { zone: string; view: string; class: string; reasons: readonly string[] }[];
-} {
+export function readiness(report: WatchReport): WatchReadiness {
   const failing = report.zones
     .filter((z) => !z.ready)
     .map((z) => ({ zone: z.zone, view: z.view, class: z.class, reasons: z.reasons }));

@@ -69,13 +69,17 @@ export interface ZoneWatcherOptions {
 export interface LoggedFailure {
   /** Seconds since the epoch (the line's time stamp, else when it was read). */
   readonly time: number;
+  /** The dump step that failed (`rename`, `open`…). */
   readonly step: string;
+  /** BIND's result text (`permission denied`, `unexpected error`…). */
   readonly result: string;
 }
 
 /** What the watcher knows of one zone. */
 export interface ZoneReport {
+  /** Zone name without the final dot. */
   readonly zone: string;
+  /** Class (`IN`). */
   readonly class: string;
   /** `_default` outside views. */
   readonly view: string;
@@ -83,15 +87,23 @@ export interface ZoneReport {
   readonly servedSerial: number | undefined;
   /** False when named answered that it has no such zone (or does not serve it). */
   readonly served: boolean;
+  /** Frozen by `rndc freeze`; undefined until `zonestatus` said. */
   readonly frozen: boolean | undefined;
+  /** The zone file, absolute. */
   readonly zoneFile: string | undefined;
+  /** SOA serial in the zone file (journal not applied). */
   readonly fileSerial: number | undefined;
   /** Seconds since the epoch. */
   readonly fileMtime: number | undefined;
+  /** The zone's journal, absolute. */
   readonly journalFile: string | undefined;
+  /** Journal size in bytes (0 when absent). */
   readonly journalBytes: number;
+  /** Journal mtime, seconds since the epoch. */
   readonly journalMtime: number | undefined;
+  /** named's `tmp-*` leftovers of this zone in its directory. */
   readonly tmpFiles: number;
+  /** mtime of the oldest, seconds since the epoch. */
   readonly tmpOldestMtime: number | undefined;
   /** True when the file's serial is the served one; undefined when either is unknown. */
   readonly durable: boolean | undefined;
@@ -101,10 +113,13 @@ export interface ZoneReport {
   readonly servedChangedAt: number;
   /** File mtime when last seen durable (a successful dump or load), seconds since the epoch. */
   readonly lastDurableAt: number | undefined;
+  /** Failed dumps logged since the watcher started (with the history read), by step. */
   readonly dumpFailures: Readonly<Record<string, number>>;
+  /** The latest failed dump logged. */
   readonly lastDumpFailure: LoggedFailure | undefined;
+  /** Failed journal operations logged. */
   readonly journalFailures: number;
-  /** True when this zone is ready (see {@link ZoneWatcher.readiness}). */
+  /** True when this zone is ready (see {@link readiness}). */
   readonly ready: boolean;
   /** Why not ready, or what could not be read. */
   readonly reasons: readonly string[];
@@ -114,19 +129,27 @@ export interface ZoneReport {
 export interface WatchReport {
   /** Seconds since the epoch. */
   readonly time: number;
+  /** Every watched zone. */
   readonly zones: readonly ZoneReport[];
   /** named answered (rndc or the statistics channel) in this refresh. */
   readonly namedUp: boolean;
+  /** named's version as `rndc status` reports it. */
   readonly namedVersion: string | undefined;
+  /** Why named did not answer, when it did not. */
   readonly namedProblem: string | undefined;
+  /** named's log followed, when one is known. */
   readonly logFile: string | undefined;
+  /** Why the log could not be read, when it could not. */
   readonly logProblem: string | undefined;
+  /** Why the statistics channel failed, when configured and failing. */
   readonly statisticsProblem: string | undefined;
   /** Seconds the refresh took. */
   readonly durationSeconds: number;
   /** Counters since the watcher started. */
   readonly rndcErrors: number;
+  /** Lines of named's log read. */
   readonly logLinesRead: number;
+  /** Bytes of a log backlog skipped (more than one read looks at). */
   readonly logBytesSkipped: number;
   /** Dump failures the log did not tie to a watched zone, by step. */
   readonly unattributedDumpFailures: Readonly<Record<string, number>>;
@@ -154,6 +177,9 @@ interface ZoneState {
   journalFailures: number;
   lastReport: ZoneReport | undefined;
 }
+
+/** With a statistics channel: most `zonestatus` commands per refresh. */
+export const MAX_STATUS_PER_REFRESH = 25;
 
 /** Most zones watched. */
 export const MAX_WATCHED_ZONES = 100_000;
@@ -211,6 +237,7 @@ export class ZoneWatcher {
     if (this.#options.closeClient) await this.#rndc.close();
   }
 
+  /** Same as {@link ZoneWatcher.close} (`await using`). */
   async [asyncDispose](): Promise<void> {
     await this.close();
   }
@@ -267,6 +294,9 @@ export class ZoneWatcher {
 
     // Per zone: zonestatus where needed.
     const refreshMs = this.#options.zoneStatusRefreshMs ?? 60_000;
+    // With served serials from the statistics channel, zonestatus only refreshes the frozen flag
+    // and files: a few zones per refresh, so that no scrape pays for all of them.
+    let statusBudget = stats ? MAX_STATUS_PER_REFRESH : Number.POSITIVE_INFINITY;
     for (const state of this.#zones.values()) {
       if (Date.now() >= deadline) break;
       const k = stateKey(state);
@@ -274,6 +304,7 @@ export class ZoneWatcher {
       if (stats) {
         this.#servedSerial(state, fromStats?.serial, fromStats !== undefined, now);
         if (fromStats === undefined || now * 1000 - state.statusAt < refreshMs) continue;
+        if (statusBudget-- <= 0) continue;
       }
       if (!namedUp && !stats) continue;
       const zs = await this.#rndc.zonestatus(state.lookup.zone, {
