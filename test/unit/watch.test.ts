@@ -4,6 +4,7 @@ import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readNamedConfig } from '../../src/dump/named-config.js';
 import { tmpFileZone } from '../../src/watch/disk.js';
 import { LogFollower } from '../../src/watch/log-follower.js';
 import { parseStatsZones } from '../../src/watch/stats-channel.js';
@@ -133,5 +134,27 @@ describe('tmpFileZone', () => {
     expect(await tmpFileZone(dump)).toBeUndefined();
     await writeFile(dump, '');
     expect(await tmpFileZone(dump)).toBeUndefined();
+  });
+});
+
+describe('NamedConfig.zones', () => {
+  it('lists each view’s zones with class and view; in-view references are the other view’s', async () => {
+    const conf = join(dir, 'named.conf');
+    await writeFile(
+      conf,
+      [
+        'options { directory "/var/cache/bind"; };',
+        'view "inside" { zone "a.test" { type primary; file "a.db"; }; zone "b.test" CH { type primary; file "b.db"; }; };',
+        'view "outside" { zone "a.test" { in-view "inside"; }; zone "c.test" { type primary; file "c.db"; }; };',
+        '',
+      ].join('\n'),
+    );
+    const config = (await readNamedConfig(conf)).unwrap();
+    expect(config.zones()).toEqual([
+      { zone: 'a.test', class: 'IN', view: 'inside' },
+      { zone: 'b.test', class: 'CH', view: 'inside' },
+      { zone: 'c.test', class: 'IN', view: 'outside' },
+    ]);
+    expect(config.zones(1)).toHaveLength(1);
   });
 });
