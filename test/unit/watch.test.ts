@@ -4,10 +4,12 @@ import { appendFile, mkdtemp, rename, rm, truncate, writeFile } from 'node:fs/pr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { runCli } from '../../src/cli/run.js';
 import { readNamedConfig } from '../../src/dump/named-config.js';
 import { tmpFileZone } from '../../src/watch/disk.js';
 import { LogFollower } from '../../src/watch/log-follower.js';
 import { parseStatsZones } from '../../src/watch/stats-channel.js';
+import { fakeIo } from '../helpers/cli-io.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -156,5 +158,21 @@ describe('NamedConfig.zones', () => {
       { zone: 'c.test', class: 'IN', view: 'outside' },
     ]);
     expect(config.zones(1)).toHaveLength(1);
+  });
+});
+
+describe('rndc-js watch: usage errors', () => {
+  it('a bad --listen or --max-lag is a usage error naming the option, nothing started', async () => {
+    for (const [args, message] of [
+      [['watch', '--listen', 'nowhere'], /--listen 'nowhere' is not HOST:PORT/],
+      [['watch', '--listen', '127.0.0.1:70000'], /is not HOST:PORT/],
+      [['watch', '--max-lag', 'soon'], /--max-lag 'soon' is not a number of seconds/],
+      [['watch', '--bogus'], /unknown option/],
+    ] as const) {
+      const io = fakeIo();
+      expect(await runCli(args, io)).toBe(1);
+      expect(io.err()).toMatch(message);
+      expect(io.err()).toMatch(/Try 'rndc-js --help' for usage\./);
+    }
   });
 });
