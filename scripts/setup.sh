@@ -23,6 +23,29 @@ if [ "$need_bind" = 1 ]; then
     bind9 bind9-utils bind9-dnsutils python3 >/dev/null
 fi
 echo "setup: $(/usr/sbin/named -v)"
+# Prometheus and promtool (Debian's `prometheus`), for the watcher's test against a real server.
+# The package's service is not wanted: invoke-rc.d is kept from starting it, and the tests start
+# their own server on a free loopback port.
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  echo "setup: installing Debian's prometheus (and promtool)…"
+  SUDO=""
+  if [ "$(id -u)" != 0 ]; then SUDO="sudo"; fi
+  policy=/usr/sbin/policy-rc.d
+  added_policy=0
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod 755 "$policy"
+    added_policy=1
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends prometheus >/dev/null
+  if [ "$added_policy" = 1 ]; then $SUDO rm -f "$policy"; fi
+  # Where systemd runs, keep the packaged service stopped and disabled all the same.
+  if command -v systemctl >/dev/null 2>&1 && [ -d /run/systemd/system ]; then
+    $SUDO systemctl disable --now prometheus >/dev/null 2>&1 || true
+  fi
+fi
+echo "setup: $(prometheus --version 2>&1 | head -n 1)"
 # BIND 9.16 and 9.20 beside the machine's 9.18, for the per-version test runs.
 bash scripts/bind-versions.sh
 

@@ -358,6 +358,21 @@ export { formatRdata, parseRdata, parseRecord, RecordError } from './update/rdat
 export type { TsigCheck } from './update/tsig.js';
 export type { RecordInput, UpdateOptions } from './update/update.js';
 export { Update } from './update/update.js';
+export { WatchMetrics } from './watch/metrics.js';
+export type {
+  WatchHealth,
+  WatchReadiness,
+  WatchServer,
+  WatchServerOptions,
+} from './watch/server.js';
+export { health, readiness, serveWatcher } from './watch/server.js';
+export type {
+  LoggedFailure,
+  WatchReport,
+  ZoneReport,
+  ZoneWatcherOptions,
+} from './watch/watcher.js';
+export { DEFAULT_MAX_LAG_SECONDS, ZoneWatcher } from './watch/watcher.js';
 export type { AxfrErrorKind, AxfrOptions, AxfrRecord, AxfrSummary } from './xfr/axfr.js';
 export { AxfrError, receiveAxfr } from './xfr/axfr.js';
 export type { IncrementalTransferOptions } from './xfr/ixfr.js';

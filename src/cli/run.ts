@@ -188,6 +188,9 @@ async function dispatch(argv: readonly string[], io: CliIo): Promise<number> {
       return (await commands()).transferCommand(rest, settings, io);
     case 'propagation':
       return (await commands()).propagationCommand(rest, settings, io);
+    case 'watch':
+      // Its own chunk: prom-client is loaded only by the watcher.
+      return (await import('./watch-command.js')).watchCommand(rest, settings, io);
     case 'sync':
     case 'freeze':
       if (word === 'sync' && rest.includes(UNVERIFIED_CLEAN_FLAG)) {

@@ -291,6 +291,37 @@ export class NamedConfig {
     return this.#zoneConfig(first.zone, first.view, views);
   }
 
+  /**
+   * Every zone named.conf configures (each view's, `in-view` references left out: they are the
+   * other view's zone), as lookups for {@link NamedConfig.zone}. Zones added with `rndc addzone`
+   * are not in named.conf and not listed. At most `limit` (default 100 000) are returned.
+   */
+  zones(limit = 100_000): ZoneLookup[] {
+    const found: ZoneLookup[] = [];
+    const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
+    const scopes =
+      views.length > 0
+        ? views.map((view) => ({ view, statements: view.block ?? [] }))
+        : [{ view: undefined, statements: this.#statements }];
+    for (const scope of scopes) {
+      const viewName = scope.view ? wordAt(scope.view, 1) : undefined;
+      const viewClass = normaliseClass(scope.view ? (wordAt(scope.view, 2) ?? 'IN') : 'IN');
+      for (const statement of scope.statements) {
+        if (found.length >= limit) return found;
+        if (keyword(statement) !== 'zone' || !statement.block) continue;
+        if (optionIn(statement.block, 'in-view') !== undefined) continue;
+        const zone = wordAt(statement, 1);
+        if (zone === undefined) continue;
+        found.push({
+          zone,
+          class: normaliseClass(wordAt(statement, 2) ?? viewClass),
+          ...(viewName !== undefined ? { view: viewName } : {}),
+        });
+      }
+    }
+    return found;
+  }
+
   /** Where named logs dump and journal messages (see {@link NamedLogging}). */
   logging(): Result<NamedLogging, NamedConfigError> {
     const logging = this.#statements.filter((s) => keyword(s) === 'logging' && s.block);

@@ -153,12 +153,14 @@ describe('the tarball', () => {
       'dist/cli.js',
       'docs/troubleshooting.md',
       'docs/api/rndc.md',
+      'alerts/rndc-durability.rules.yml',
     ]) {
       expect(packedFiles, file).toContain(file);
     }
     const unexpected = packedFiles.filter(
       (file) =>
-        !/^(dist|docs)\//.test(file) && !['package.json', 'README.md', 'LICENSE'].includes(file),
+        !/^(dist|docs|alerts)\//.test(file) &&
+        !['package.json', 'README.md', 'LICENSE'].includes(file),
     );
     expect(unexpected).toEqual([]);
     // No sources, tests, fixtures, test results or key files.

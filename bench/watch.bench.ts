@@ -1,0 +1,98 @@
+/**
+ * Cost of `rndc-js watch` beside a real named serving 1,000 zones (BENCH_WATCH_ZONES): the
+ * watcher runs as its own process (dist/cli.js, as operators run it) and is scraped every 15 s
+ * (BENCH_WATCH_INTERVAL_S) BENCH_WATCH_SCRAPES times (default 4), once with served serials from
+ * `zonestatus` over the control channel and once from the statistics channel. Prints the scrape
+ * durations, the watcher's RSS (VmRSS) and its CPU use over the run (% of one core).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startNamed } from '../src/testing/index.js';
+import { freePort } from '../src/testing/ports.js';
+
+const zoneCount = Number(process.env.BENCH_WATCH_ZONES ?? 1000);
+const scrapes = Number(process.env.BENCH_WATCH_SCRAPES ?? 4);
+const intervalS = Number(process.env.BENCH_WATCH_INTERVAL_S ?? 15);
+const CLK_TCK = 100;
+
+const statsPort = await freePort();
+const named = await startNamed({
+  zones: Array.from({ length: zoneCount }, (_, i) => ({
+    name: `z${i}.bench.test`,
+    kind: i % 2 === 0 ? ('dynamic' as const) : ('static' as const),
+  })),
+  extraConfig: `statistics-channels { inet 127.0.0.1 port ${statsPort} allow { 127.0.0.1; }; };`,
+  startTimeoutMs: 120_000,
+});
+
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return Number(fields[11]) + Number(fields[12]);
+}
+function rssMiB(pid: number): number {
+  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(line?.[1] ?? 0) / 1024;
+}
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function run(label: string, extra: string[]): Promise<void> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [
+      join(import.meta.dirname, '../dist/cli.js'),
+      '-c',
+      named.rndcConfFile(),
+      'watch',
+      '--listen',
+      `127.0.0.1:${port}`,
+      ...extra,
+    ],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
+  const pid = child.pid!;
+  try {
+    const deadline = Date.now() + 120_000;
+    while (!stderr.includes('watching')) {
+      if (Date.now() > deadline || child.exitCode !== null) throw new Error(`watch: ${stderr}`);
+      await sleep(50);
+    }
+    const durations: number[] = [];
+    const ticks0 = cpuTicks(pid);
+    const t0 = performance.now();
+    let maxRss = 0;
+    let lines = 0;
+    for (let i = 0; i < scrapes; i++) {
+      const started = performance.now();
+      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      durations.push(performance.now() - started);
+      lines = text.split('\n').filter((l) => l.startsWith('bind_zone_durable{')).length;
+      maxRss = Math.max(maxRss, rssMiB(pid));
+      if (i < scrapes - 1) await sleep(intervalS * 1000 - (performance.now() - started));
+    }
+    const wall = (performance.now() - t0) / 1000;
+    const cpu = (cpuTicks(pid) - ticks0) / CLK_TCK;
+    const sorted = [...durations].sort((a, b) => a - b);
+    console.log(
+      `  ${label}: ${lines} zones, scrape median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (first ${durations[0]!.toFixed(0)} ms, max ${Math.max(...durations).toFixed(0)} ms), RSS max ${maxRss.toFixed(1)} MiB, CPU ${((100 * cpu) / wall).toFixed(2)} % of one core over ${wall.toFixed(0)} s`,
+    );
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+try {
+  console.log(
+    `rndc-js watch, ${zoneCount} zones, ${scrapes} scrapes every ${intervalS} s (named ${named.version})`,
+  );
+  await run('zonestatus per zone', []);
+  await run('statistics channel  ', ['--statistics', `http://127.0.0.1:${statsPort}`]);
+} finally {
+  await named.stop();
+}

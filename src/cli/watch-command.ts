@@ -1,0 +1,99 @@
+/**
+ * `rndc-js watch --listen HOST:PORT [ZONE…]`: the durability watcher (src/watch) served over
+ * HTTP — /metrics for Prometheus, /healthz and /readyz for probes — until SIGINT or SIGTERM,
+ * which stop it cleanly (exit 0). Configured like every other command: rndc's -c/-k/-s/-p/-y,
+ * named.conf from `rndc status` or --named-conf, named's log from named.conf or --named-log.
+ */
+import { serveWatcher } from '../watch/server.js';
+import { ZoneWatcher } from '../watch/watcher.js';
+import { type GlobalSettings, optionText, parseArgs, parseSeconds } from './args.js';
+import { connectFromSettings } from './connect.js';
+import { type CliIo, PROGRAM } from './io.js';
+import { formatError } from './output.js';
+import { usageError } from './usage.js';
+
+const WATCH_OPTIONS = [
+  { long: 'listen', value: true, key: 'listen' },
+  { long: 'named-conf', value: true, key: 'namedConf' },
+  { long: 'named-log', value: true, key: 'namedLog' },
+  { long: 'named-dir', value: true, key: 'namedDir' },
+  { long: 'statistics', value: true, key: 'statistics' },
+  { long: 'max-lag', value: true, key: 'maxLag' },
+] as const;
+
+/** `watch …`; `args` are the words after `watch`. */
+export async function watchCommand(
+  args: readonly string[],
+  settings: GlobalSettings,
+  io: CliIo,
+): Promise<number> {
+  const parsed = parseArgs(args, WATCH_OPTIONS);
+  if (parsed.isErr()) return usageError(io, parsed.error, 'watch');
+  const { options, operands } = parsed.value;
+  const text = (k: string) => optionText(options, k);
+  const listen = parseListen(text('listen') ?? '127.0.0.1:9119');
+  if (listen === undefined) {
+    return usageError(io, `--listen '${text('listen')}' is not HOST:PORT`, 'watch');
+  }
+  const maxLagText = text('maxLag');
+  const maxLag = maxLagText === undefined ? undefined : parseSeconds(maxLagText);
+  if (maxLagText !== undefined && maxLag === undefined) {
+    return usageError(io, `--max-lag '${maxLagText}' is not a number of seconds`, 'watch');
+  }
+  const connection = await connectFromSettings(settings, io);
+  if (connection.isErr()) {
+    io.stderr.write(formatError(connection.error));
+    return 1;
+  }
+  const namedConf = text('namedConf');
+  const namedLog = text('namedLog');
+  const namedDir = text('namedDir');
+  const statistics = text('statistics');
+  const watcher = new ZoneWatcher({
+    rndc: connection.value.client,
+    closeClient: true,
+    timeoutMs: Math.min(settings.timeoutMs, 30_000),
+    ...(operands.length > 0 ? { zones: operands.map((zone) => ({ zone })) } : {}),
+    ...(namedConf !== undefined ? { namedConf } : {}),
+    ...(namedLog !== undefined ? { log: namedLog } : {}),
+    ...(namedDir !== undefined ? { directory: namedDir } : {}),
+    ...(statistics !== undefined ? { statisticsUrl: statistics } : {}),
+    ...(maxLag !== undefined ? { maxLagSeconds: maxLag } : {}),
+  });
+  let server: Awaited<ReturnType<typeof serveWatcher>>;
+  try {
+    server = await serveWatcher(watcher, { host: listen.host, port: listen.port });
+  } catch (error) {
+    await watcher.close();
+    io.stderr.write(
+      `${PROGRAM}: watch: cannot listen on ${listen.host}:${listen.port}: ${error instanceof Error ? error.message : String(error)}\n`,
+    );
+    return 1;
+  }
+  const first = await watcher.refresh();
+  const host = server.host.includes(':') ? `[${server.host}]` : server.host;
+  io.stderr.write(
+    `${PROGRAM}: watching ${first.zones.length} zone(s); http://${host}:${server.port}/metrics /healthz /readyz\n`,
+  );
+  if (first.logProblem) io.stderr.write(`${PROGRAM}: watch: named's log: ${first.logProblem}\n`);
+  if (!first.namedUp)
+    io.stderr.write(`${PROGRAM}: watch: ${first.namedProblem ?? 'named does not answer'}\n`);
+  await new Promise<void>((resolve) => {
+    if (io.signal.aborted) resolve();
+    else io.signal.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  await watcher.close();
+  io.stderr.write(`${PROGRAM}: watch stopped\n`);
+  return 0;
+}
+
+/** `HOST:PORT`, `[V6]:PORT` or `:PORT` (all addresses). */
+function parseListen(value: string): { host: string; port: number } | undefined {
+  const match = /^(?:\[([0-9A-Fa-f:.]+)\]|([^:[\]]*)):(\d{1,5})$/.exec(value);
+  if (!match) return undefined;
+  const port = Number(match[3]);
+  if (port > 65535) return undefined;
+  const host = match[1] ?? (match[2] === '' ? '::' : (match[2] ?? '127.0.0.1'));
+  return { host, port };
+}
