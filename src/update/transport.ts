@@ -716,9 +716,10 @@ export class DnsTransport {
 }
 
 /**
- * Reassembles length-prefixed DNS messages from a TCP stream (RFC 1035 §4.2.2) in one buffer of
- * the announced size per frame: memory is bounded by 2 + 65,535 bytes whatever the peer sends,
- * and trickled bytes are copied once (no growing concatenation).
+ * Reassembles length-prefixed DNS messages from a TCP stream (RFC 1035 §4.2.2): a message whole
+ * inside one chunk is a view of it, one split across chunks is copied once into a buffer of the
+ * announced size. Memory is bounded by 2 + 65,535 bytes per message whatever the peer sends (no
+ * growing concatenation).
  */
 export class FrameReader {
   readonly #prefix = Buffer.alloc(2);
@@ -733,6 +734,17 @@ export class FrameReader {
   push(chunk: Buffer, onFrame: (frame: Buffer) => boolean): void {
     let offset = 0;
     while (offset < chunk.length) {
+      if (this.#frame === undefined && this.#prefixFill === 0 && offset + 2 <= chunk.length) {
+        // A whole message inside the chunk is handed on as a view of it: Node gives each socket
+        // read a buffer of its own, so nothing writes to it again (no copy of a zone transfer).
+        const length = (chunk[offset]! << 8) | chunk[offset + 1]!;
+        if (offset + 2 + length <= chunk.length) {
+          const frame = chunk.subarray(offset + 2, offset + 2 + length);
+          offset += 2 + length;
+          if (!onFrame(frame)) return;
+          continue;
+        }
+      }
       if (this.#frame === undefined) {
         const take = Math.min(2 - this.#prefixFill, chunk.length - offset);
         chunk.copy(this.#prefix, this.#prefixFill, offset, offset + take);

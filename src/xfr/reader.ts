@@ -178,8 +178,8 @@ export class XfrReader {
   readonly #full: AxfrRecord[] = [];
   /** Stream mode: the records of the message pushed last. */
   #batch: AxfrRecord[] = [];
-  /** Where each later message's MAC input is assembled (grown once, to the largest message). */
-  #macInput = Buffer.alloc(0);
+  /** Previous MAC, message header and timers of the MAC input (a MAC is at most 64 bytes). */
+  readonly #macHead = Buffer.alloc(2 + 64 + 12 + 8);
   readonly #deltas: IxfrDelta[] = [];
   #result: IxfrResult | undefined;
   /** The names of the message being read (its tables kept from one message to the next). */
@@ -570,21 +570,26 @@ export class XfrReader {
       return fail(`MAC of ${record.mac.length} bytes (bad truncation)`);
     }
     // Later messages: MAC over the previous MAC (length-prefixed), the message without its TSIG
-    // (original ID, ARCOUNT less one) and the timers only — written into one reused buffer: a
-    // copy per message and no new memory per message for the collector.
-    const size = 2 + previous.length + tsig.start + 8;
-    if (this.#macInput.length < size)
-      this.#macInput = Buffer.allocUnsafe(Math.max(size, 0x10000 + 128));
-    const input = this.#macInput;
-    input.writeUInt16BE(previous.length, 0);
-    previous.copy(input, 2);
-    const at = 2 + previous.length;
-    frame.copy(input, at, 0, tsig.start);
-    input.writeUInt16BE(record.originalId, at);
-    input.writeUInt16BE(frame.readUInt16BE(10) - 1, at + 10);
-    input.writeUIntBE(record.timeSigned, at + tsig.start, 6);
-    input.writeUInt16BE(record.fudge, at + tsig.start + 6);
-    const expected = key.hmac(input.subarray(0, size)).subarray(0, record.mac.length);
+    // (original ID, ARCOUNT less one) and the timers only. Only the header and the small parts
+    // are written into a reused buffer; the body is hashed where it lies (one copy in the HMAC).
+    const head = this.#macHead;
+    const prefix = 2 + previous.length;
+    if (prefix + 12 + 8 > head.length) return fail(`MAC of ${previous.length} bytes (bad length)`);
+    head.writeUInt16BE(previous.length, 0);
+    previous.copy(head, 2);
+    frame.copy(head, prefix, 0, 12);
+    head.writeUInt16BE(record.originalId, prefix);
+    head.writeUInt16BE(frame.readUInt16BE(10) - 1, prefix + 10);
+    const timers = prefix + 12;
+    head.writeUIntBE(record.timeSigned, timers, 6);
+    head.writeUInt16BE(record.fudge, timers + 6);
+    const expected = key
+      .hmac(
+        head.subarray(0, timers),
+        frame.subarray(12, tsig.start),
+        head.subarray(timers, timers + 8),
+      )
+      .subarray(0, record.mac.length);
     if (!timingSafeEqual(expected, record.mac)) return fail('the MAC does not verify');
     if (Math.abs(this.#now() - record.timeSigned) > record.fudge) {
       return fail('signed outside the clock skew allowed (fudge)', {
