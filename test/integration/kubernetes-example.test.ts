@@ -33,6 +33,7 @@ const config = manifest.configMaps.get('bind-config') ?? {};
 const keys = manifest.secrets.get('bind-keys') ?? {};
 const named = manifest.containers.find((c) => c.name === 'named');
 const sidecar = manifest.containers.find((c) => c.name === 'zone-check');
+const watchSidecar = manifest.containers.find((c) => c.name === 'zone-watch');
 
 describe('the manifest, statically', () => {
   it('named.conf and the seed zone pass named-checkconf and named-checkzone', async () => {
@@ -93,6 +94,29 @@ describe('the manifest, statically', () => {
       'stop',
     ]);
     expect(manifest.shareProcessNamespace).toBe(true);
+  });
+
+  it('the zone-watch sidecar only reads, and probes /healthz (not /readyz: DNS stays in the Service)', () => {
+    const spec = watchSidecar as unknown as {
+      command: string[];
+      volumeMounts: { name: string; readOnly?: boolean }[];
+      livenessProbe: { httpGet: { path: string } };
+      readinessProbe: { httpGet: { path: string } };
+    };
+    expect(spec.command.slice(0, 4)).toEqual([
+      'rndc-js',
+      '-c',
+      '/etc/bind/keys/rndc.conf',
+      'watch',
+    ]);
+    expect(spec.volumeMounts.map((m) => [m.name, m.readOnly])).toEqual([
+      ['zones', true],
+      ['config', true],
+      ['keys', true],
+      ['log', true],
+    ]);
+    expect(spec.livenessProbe.httpGet.path).toBe('/healthz');
+    expect(spec.readinessProbe.httpGet.path).toBe('/healthz');
   });
 });
 
@@ -181,6 +205,51 @@ function doctor(pod: EmulatedPod, pid: number, json: boolean) {
   ]);
 }
 
+/** Prints one response of the watcher: status line, then the body. */
+const FETCH =
+  "fetch(process.argv[1]).then(async (r) => process.stdout.write(r.status + '\\n' + (await r.text())), (e) => { console.error(String(e)); process.exit(1); })";
+
+/** GET on the zone-watch sidecar, from inside the pod's network namespace (as the kubelet probes). */
+async function watchGet(
+  pod: EmulatedPod,
+  watcher: RunningContainer,
+  path: string,
+): Promise<{ status: number; body: string }> {
+  const got = await pod.exec(
+    watcher,
+    [process.execPath, '-e', FETCH, `http://127.0.0.1:9119${path}`],
+    {
+      timeoutMs: 30_000,
+    },
+  );
+  if (got.exitCode !== 0) return { status: 0, body: got.stderr };
+  const newline = got.stdout.indexOf('\n');
+  return { status: Number(got.stdout.slice(0, newline)), body: got.stdout.slice(newline + 1) };
+}
+
+/** Starts the zone-watch sidecar and waits for its /healthz to answer 200. */
+async function startWatcher(pod: EmulatedPod): Promise<RunningContainer> {
+  const watcher = pod.start('zone-watch');
+  await until(
+    async () => !watcher.isRunning() || (await watchGet(pod, watcher, '/healthz')).status === 200,
+    60_000,
+    'the zone-watch sidecar to answer /healthz with 200',
+    250,
+  );
+  expect(watcher.isRunning(), watcher.logs()).toBe(true);
+  return watcher;
+}
+
+/** One sample of a per-zone series of dyn.example.com in the watcher's /metrics, or undefined. */
+function zoneSample(metrics: string, name: string, extra = ''): number | undefined {
+  for (const line of metrics.split('\n')) {
+    if (!line.startsWith(`${name}{`) || !line.includes('zone="dyn.example.com"')) continue;
+    if (extra && !line.includes(extra)) continue;
+    return Number(line.slice(line.lastIndexOf(' ') + 1));
+  }
+  return undefined;
+}
+
 function show(label: string, result: BinaryResult): void {
   console.log(`${label} (exit ${result.exitCode}):\n${result.stdout}${result.stderr}`);
 }
@@ -250,6 +319,25 @@ describe('the example as a pod: non-root, no capabilities, ConfigMap/Secret/PVC 
       identity: { uid: 53 },
     });
     expect(checked.exitCode).toBe(0);
+
+    // The zone-watch sidecar, as the kubelet and Prometheus see it: healthy, the zone durable.
+    const watcher = await startWatcher(pod);
+    await until(
+      async () => (await watchGet(pod, watcher, '/readyz')).status === 200,
+      60_000,
+      'the zone-watch sidecar to answer /readyz with 200 for the healthy pod',
+      250,
+    );
+    const metrics = (await watchGet(pod, watcher, '/metrics')).body;
+    console.log(
+      `zone-watch /metrics (healthy pod): ${metrics.split('\n').filter((l) => l.startsWith('bind_zone_') && l.includes('dyn.example.com')).length} series for dyn.example.com`,
+    );
+    expect(zoneSample(metrics, 'bind_zone_served_serial')).toBe(2024010102);
+    expect(zoneSample(metrics, 'bind_zone_file_serial')).toBe(2024010102);
+    expect(zoneSample(metrics, 'bind_zone_durable')).toBe(1);
+    expect(zoneSample(metrics, 'bind_zone_tmp_files')).toBe(0);
+    expect(metrics).toMatch(/^bind_watch_named_up 1$/m);
+    expect(metrics).toMatch(/^bind_watch_log_readable 1$/m);
 
     // The sidecar's own script, one round: both checks pass.
     const round = await pod.run('zone-check', {
@@ -404,5 +492,33 @@ describe("the example broken the seed's way: a ConfigMap file subPath-mounted on
     });
     expect(round.stdout).toMatch(/FAILED/);
     expect(round.exitCode).toBe(1);
+
+    // The zone-watch sidecar: alive (/healthz 200, so DNS stays in the Service), but /readyz and
+    // the metrics say the zone is not on disk and why.
+    const watcher = await startWatcher(pod);
+    let readyz = { status: 0, body: '' };
+    await until(
+      async () => {
+        readyz = await watchGet(pod, watcher, '/readyz');
+        return readyz.status === 503;
+      },
+      60_000,
+      'the zone-watch sidecar to answer /readyz with 503 for the subPath pod',
+      250,
+    );
+    console.log(`zone-watch /readyz (subPath pod): 503 ${readyz.body.trim()}`);
+    const failing = (JSON.parse(readyz.body) as { failing: { zone: string; reasons: string[] }[] })
+      .failing;
+    expect(failing.map((f) => f.zone)).toEqual([ZONE]);
+    expect(failing[0]?.reasons.join(' ')).toMatch(/rename/);
+    expect((await watchGet(pod, watcher, '/healthz')).status).toBe(200);
+    const metrics = (await watchGet(pod, watcher, '/metrics')).body;
+    expect(zoneSample(metrics, 'bind_zone_durable')).toBe(0);
+    expect(zoneSample(metrics, 'bind_zone_file_serial')).toBe(2024010101);
+    expect(zoneSample(metrics, 'bind_zone_served_serial')).toBe(2024010102);
+    expect(zoneSample(metrics, 'bind_zone_dump_failures_total', 'step="rename"')).toBeGreaterThan(
+      0,
+    );
+    expect(zoneSample(metrics, 'bind_zone_tmp_files')).toBeGreaterThan(0);
   }, 400_000);
 });
