@@ -62,6 +62,8 @@ export class Hmac {
     if (size > this.#inner.length) {
       const grown = Buffer.alloc(Math.max(size, this.#inner.length * 2));
       this.#inner.copy(grown, 0, 0, block);
+      // The old buffer starts with K ⊕ ipad: wiped, not left to the garbage collector.
+      this.#inner.fill(0);
       this.#inner = grown;
     }
     const inner = this.#inner;
