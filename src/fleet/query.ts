@@ -12,16 +12,11 @@
  */
 
 import type { Key } from '../keys/key.js';
-import {
-  type DecodedReply,
-  decodeReply,
-  encodeQuery,
-  OPCODE_QUERY,
-  RCODES,
-} from '../update/message.js';
+import { type DecodedReply, encodeQuery, OPCODE_QUERY } from '../update/message.js';
 import type { Name } from '../update/names.js';
-import { DnsTransport, type ExchangeFailure, type ReplyCheck } from '../update/transport.js';
-import { signRequest, TSIG_ERRORS, verifyResponse } from '../update/tsig.js';
+import { checkReply } from '../update/reply-check.js';
+import { DnsTransport, type ExchangeFailure } from '../update/transport.js';
+import { signRequest } from '../update/tsig.js';
 
 /** How to send one query. */
 export interface QueryOptions {
@@ -68,12 +63,6 @@ export interface QueryFailure {
 
 export type QueryOutcome = QueryReply | QueryFailure;
 
-interface Accepted {
-  readonly reply: DecodedReply;
-  readonly raw: Buffer;
-  readonly authenticated: boolean;
-}
-
 /** Sends `type` `name` IN to one server and returns what came back. Never throws. */
 export async function queryServer(
   name: Name,
@@ -118,7 +107,16 @@ export async function queryServer(
     const outcome = await transport.exchange(
       bytes,
       id,
-      (reply) => check(reply, name, type, id, key, mac, now),
+      (reply) =>
+        checkReply(reply, {
+          opcode: OPCODE_QUERY,
+          id,
+          key,
+          requestMac: mac,
+          nowSeconds: Math.floor(now() / 1000),
+          question: { name, type },
+          sent: 'query',
+        }),
       {
         deadline: options.deadline,
         signal: options.signal,
@@ -143,67 +141,5 @@ export async function queryServer(
     };
   } finally {
     transport.close();
-  }
-}
-
-function check(
-  bytes: Buffer,
-  name: Name,
-  type: number,
-  id: number,
-  key: Key | undefined,
-  requestMac: Buffer | undefined,
-  now: () => number,
-): ReplyCheck<Accepted> {
-  const decoded = decodeReply(bytes);
-  if (decoded.isErr())
-    return { verdict: 'ignore', reason: `a malformed reply (${decoded.error.message})` };
-  const reply = decoded.value;
-  if (!reply.header.isResponse)
-    return { verdict: 'ignore', reason: 'a message that is not a response' };
-  if (reply.header.opcode !== OPCODE_QUERY)
-    return { verdict: 'ignore', reason: `a reply with opcode ${reply.header.opcode}` };
-  if (reply.misplacedTsig)
-    return { verdict: 'ignore', reason: 'a reply with a misplaced TSIG record' };
-  const question = reply.question;
-  // A reply must repeat our question (RFC 1035 §7.3): one for another name or type is not ours.
-  if (question && (!question.name.equals(name) || question.type !== type))
-    return { verdict: 'ignore', reason: 'a reply to another question' };
-  if (!key || !requestMac) {
-    if (reply.header.truncated) return { verdict: 'truncated' };
-    return { verdict: 'accept', value: { reply, raw: bytes, authenticated: false } };
-  }
-  const verdict = verifyResponse(bytes, reply.tsig, key, requestMac, Math.floor(now() / 1000), id);
-  const rcode = RCODES[reply.header.rcode] ?? `RCODE ${reply.header.rcode}`;
-  switch (verdict.kind) {
-    case 'verified':
-      if (reply.header.truncated) return { verdict: 'truncated' };
-      return { verdict: 'accept', value: { reply, raw: bytes, authenticated: true } };
-    case 'unsigned-error':
-      return {
-        verdict: 'provisional',
-        value: { reply, raw: bytes, authenticated: false },
-        reason: `an unsigned ${rcode}(${TSIG_ERRORS[verdict.record.error]}) reply (RFC 8945 §5.3.2)`,
-      };
-    case 'missing':
-      return { verdict: 'ignore', reason: `an unsigned reply to a signed query (${rcode})` };
-    case 'empty-mac':
-      return { verdict: 'ignore', reason: `a reply with an empty MAC (${rcode})` };
-    case 'bad-time':
-      return {
-        verdict: 'ignore',
-        reason: `a reply signed ${Math.abs(verdict.skew)} s away from our clock`,
-      };
-    case 'wrong-original-id':
-      return { verdict: 'ignore', reason: "a reply whose TSIG Original ID is not the query's" };
-    case 'wrong-key':
-      return {
-        verdict: 'ignore',
-        reason: `a reply signed with another key (${verdict.record.keyName.toString()})`,
-      };
-    case 'bad-truncation':
-      return { verdict: 'ignore', reason: 'a reply whose MAC length is not acceptable (BADTRUNC)' };
-    case 'bad-mac':
-      return { verdict: 'ignore', reason: 'a reply whose TSIG MAC does not verify' };
   }
 }

@@ -28,7 +28,7 @@ import {
   type WaitForPropagationOptions,
   waitForPropagation,
 } from '../fleet/propagation.js';
-import { DIGEST_BYTES, Key, type KeySpec } from '../keys/key.js';
+import { Key, type KeySpec } from '../keys/key.js';
 import { logger } from '../log.js';
 import { addressProblem, MAX_TIMER_MS, rangeProblem } from '../options.js';
 import { Err, Ok, type Result } from '../result.js';
@@ -47,7 +47,6 @@ import {
 } from './errors.js';
 import {
   type DecodedReply,
-  decodeReply,
   encodeQuery,
   encodeUpdate,
   OPCODE_QUERY,
@@ -56,8 +55,9 @@ import {
   TYPE_SOA,
 } from './message.js';
 import { decodeName, type Name, NameDecoder } from './names.js';
+import { type CheckedReply, checkReply } from './reply-check.js';
 import { DnsTransport, type ExchangeFailure, MAX_MESSAGE, type ReplyCheck } from './transport.js';
-import { macLength, signRequest, TSIG_ERRORS, type TsigCheck, verifyResponse } from './tsig.js';
+import { macLength, signRequest, TSIG_ERRORS, type TsigCheck } from './tsig.js';
 import type { Update } from './update.js';
 
 const log = logger('rndc:update');
@@ -200,13 +200,6 @@ export interface FoundZone {
    * this is false only for a client without a key (nothing authenticates the answer then).
    */
   readonly authenticated: boolean;
-}
-
-interface Accepted {
-  readonly reply: DecodedReply;
-  readonly raw: Buffer;
-  readonly authenticated: boolean;
-  readonly tsig?: TsigVerification;
 }
 
 /** Sends dynamic updates to one server. */
@@ -527,7 +520,7 @@ export class UpdateClient {
     name: Name,
     deadline: number,
     signal: AbortSignal | undefined,
-  ): Promise<Result<Accepted, UpdateError>> {
+  ): Promise<Result<CheckedReply, UpdateError>> {
     const reserved = await this.#transport.reserveId({
       deadline: Date.now() + Math.max(0, deadline - this.#now()),
       signal,
@@ -605,92 +598,22 @@ export class UpdateClient {
 
   /**
    * Decides whether a reply with our ID from the server answers us (RFC 8945 §5.4 for a signed
-   * request; see the module comment for what is discarded and why).
+   * request; see reply-check.ts for what is discarded and why).
    */
   #check(
     bytes: Buffer,
     opcode: number,
     id: number,
     requestMac: Buffer | undefined,
-  ): ReplyCheck<Accepted> {
-    this.#names.reset(bytes);
-    const decoded = decodeReply(bytes, undefined, this.#names);
-    if (decoded.isErr())
-      return { verdict: 'ignore', reason: `a malformed reply (${decoded.error.message})` };
-    const reply = decoded.value;
-    if (!reply.header.isResponse)
-      return { verdict: 'ignore', reason: 'a message that is not a response' };
-    if (reply.header.opcode !== opcode)
-      return { verdict: 'ignore', reason: `a reply with opcode ${reply.header.opcode}` };
-    if (reply.misplacedTsig)
-      return { verdict: 'ignore', reason: 'a reply with a misplaced TSIG record' };
-    if (!this.#key || !requestMac) {
-      if (reply.header.truncated) return { verdict: 'truncated' };
-      return { verdict: 'accept', value: { reply, raw: bytes, authenticated: false } };
-    }
-    const verdict = verifyResponse(
-      bytes,
-      reply.tsig,
-      this.#key,
-      requestMac,
-      Math.floor(this.#now() / 1000),
+  ): ReplyCheck<CheckedReply> {
+    return checkReply(bytes, {
+      opcode,
       id,
-    );
-    const rcode = RCODES[reply.header.rcode] ?? `RCODE ${reply.header.rcode}`;
-    switch (verdict.kind) {
-      case 'verified': {
-        // A verified TC reply is the server's own request to use TCP.
-        if (reply.header.truncated) return { verdict: 'truncated' };
-        const { record } = verdict;
-        const tsig: TsigVerification = {
-          verified: true,
-          keyName: record.keyName.toString(),
-          algorithm: record.algorithm.toString(),
-          macBytes: record.mac.length,
-          timeSigned: record.timeSigned,
-          checks: verdict.checks,
-        };
-        return { verdict: 'accept', value: { reply, raw: bytes, authenticated: true, tsig } };
-      }
-      case 'unsigned-error':
-        return {
-          verdict: 'provisional',
-          value: { reply, raw: bytes, authenticated: false },
-          reason: `an unsigned ${rcode}(${TSIG_ERRORS[verdict.record.error]}) reply (RFC 8945 §5.3.2; it cannot be authenticated)`,
-        };
-      case 'missing':
-        return {
-          verdict: 'ignore',
-          reason: `an unsigned reply to a signed request (${rcode}${reply.header.truncated ? ', TC set' : ''})`,
-        };
-      case 'empty-mac':
-        return {
-          verdict: 'ignore',
-          reason: `a reply with an empty MAC and TSIG error ${TSIG_ERRORS[verdict.record.error] ?? verdict.record.error} (${rcode}): only BADSIG and BADKEY may be unsigned`,
-        };
-      case 'bad-time':
-        return {
-          verdict: 'ignore',
-          reason: `a reply signed ${Math.abs(verdict.skew)} s ${verdict.skew > 0 ? 'before' : 'after'} our clock, outside the fudge of ${verdict.record.fudge} s`,
-        };
-      case 'wrong-original-id':
-        return {
-          verdict: 'ignore',
-          reason: `a reply whose TSIG Original ID ${verdict.record.originalId} is not the request's`,
-        };
-      case 'wrong-key':
-        return {
-          verdict: 'ignore',
-          reason: `a reply signed with another key (${verdict.record.keyName.toString()} ${verdict.record.algorithm.toString()})`,
-        };
-      case 'bad-truncation':
-        return {
-          verdict: 'ignore',
-          reason: `a reply whose MAC is ${verdict.record.mac.length} bytes, outside ${verdict.minimum}–${DIGEST_BYTES[this.#key.algorithm]} for this key (BADTRUNC)`,
-        };
-      case 'bad-mac':
-        return { verdict: 'ignore', reason: 'a reply whose TSIG MAC does not verify' };
-    }
+      key: this.#key,
+      requestMac,
+      nowSeconds: Math.floor(this.#now() / 1000),
+      names: this.#names,
+    });
   }
 
   /**
