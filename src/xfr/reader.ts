@@ -308,6 +308,11 @@ export class XfrReader {
         'the first message has no records (RFC 5936, RFC 1995: it starts with the SOA)',
       );
     }
+    // Records of the bulk (the fast path below) are not copied one by one into the batch: while
+    // every record so far took that path, `deferred` says how many; the message's own array then
+    // becomes the batch (most messages of a transfer), or they are copied once another kind of
+    // record comes.
+    let deferred = this.#batch.length === 0 ? 0 : -1;
     for (let i = 0; i < answers.length; i++) {
       const record = answers[i]!;
       if (this.#state.at === 'done')
@@ -324,9 +329,14 @@ export class XfrReader {
       // The bulk of a zone: handed on at once, past the state machine (as #record would).
       if (record.type !== TYPE_SOA && this.#state.at === 'full' && this.#o.stream) {
         if (++this.#records > this.#maxRecords) return this.#tooMany(index);
-        this.#batch.push(record);
+        if (deferred === i) deferred++;
+        else this.#batch.push(record);
         continue;
       }
+      if (deferred > 0) {
+        for (let k = 0; k < deferred; k++) this.#batch.push(answers[k]!);
+      }
+      deferred = -1;
       let serial: number | undefined;
       if (record.type === TYPE_SOA) {
         if (!record.name.equals(apex))
@@ -337,6 +347,11 @@ export class XfrReader {
       if (++this.#records > this.#maxRecords) return this.#tooMany(index);
       const step = this.#record(record, serial);
       if (step) return fail('framing', step.message, step.extra);
+    }
+    if (deferred > 0) {
+      // decodeReply makes a new array per message: nobody else holds this one.
+      if (deferred === answers.length) this.#batch = answers as AxfrRecord[];
+      else for (let k = 0; k < deferred; k++) this.#batch.push(answers[k]!);
     }
     // One SOA alone in the first message, not after ours: nothing newer (RFC 1995 §4).
     const mode = this.#o.mode;
