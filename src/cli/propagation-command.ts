@@ -6,6 +6,7 @@
  * error), 2 when nothing could be checked (no target serial: the primary did not answer).
  */
 import { isIP } from 'node:net';
+import type { RndcClient } from '../control/client.js';
 import {
   checkPropagation,
   type PropagationError,
@@ -25,6 +26,7 @@ import {
   parseSeconds,
   parseWholeNumber,
 } from './args.js';
+import { connectFromSettings } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { formatError, type JsonError, jsonError, writeJson } from './output.js';
 import { type JsonUpdateWarning, loadKey, Y_WARNING } from './update.js';
@@ -38,6 +40,7 @@ const PROPAGATION_OPTIONS = [
   { long: 'quorum', value: true, key: 'quorum' },
   { long: 'content', key: 'content' },
   { long: 'tcp', key: 'tcp' },
+  { long: 'nudge', key: 'nudge' },
   { short: 'k', value: true, key: 'keyFile' },
   { short: 'y', value: true, key: 'keyString' },
 ] as const;
@@ -153,6 +156,15 @@ export async function propagationCommand(
     );
   if (quorum !== undefined && waitSeconds === undefined)
     return usageError(io, '--quorum goes with --wait', 'propagation');
+  const nudge = options.nudge === true;
+  if (nudge && waitSeconds === undefined)
+    return usageError(io, '--nudge goes with --wait', 'propagation');
+  if (nudge && !primary)
+    return usageError(
+      io,
+      '--nudge needs the primary (--primary HOST[:PORT]): it is sent rndc notify',
+      'propagation',
+    );
   if (text('keyFile') !== undefined && text('keyString') !== undefined)
     return usageError(io, 'cannot specify both -k and -y', 'propagation');
   const warnings: JsonUpdateWarning[] = [];
@@ -171,6 +183,19 @@ export async function propagationCommand(
   if (!json)
     for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
 
+  // --nudge: `rndc notify` on the primary through the control channel this command is set up for
+  // (rndc's -c/-s/-p/-k before the command word), once the first round finds a server behind.
+  let rndc: RndcClient | undefined;
+  if (nudge && primary) {
+    const connection = await connectFromSettings(settings, io);
+    if (connection.isErr()) {
+      if (json) writeJson(io, document(zone, undefined, jsonError(connection.error), []));
+      else io.stderr.write(formatError(connection.error, 'propagation'));
+      return 1;
+    }
+    rndc = connection.value.client;
+    primary = { ...primary, rndc };
+  }
   const common = {
     zone,
     servers: targets,
@@ -188,7 +213,8 @@ export async function propagationCommand(
           ...common,
           timeoutMs: Math.round(waitSeconds * 1000),
           ...(quorum !== undefined ? { quorum } : {}),
-        });
+          ...(nudge ? { nudge: true } : {}),
+        }).finally(() => rndc?.close());
   if (result.isErr()) {
     const status = result.error.kind === 'invalid-argument' ? 1 : 2;
     if (json)
@@ -243,6 +269,10 @@ export function reportText(report: PropagationReport | PropagationWait, goal: bo
   const lines = [head];
   if (report.primary) lines.push(`  ${line(report.primary, 'primary')}`);
   for (const server of report.servers) lines.push(`  ${line(server)}`);
+  if (waited) {
+    for (const n of report.nudges)
+      lines.push(`  nudged ${n.server}: rndc ${n.command}: ${n.ok ? 'ok' : `failed (${n.error})`}`);
+  }
   lines.push(goal ? 'propagated' : 'NOT propagated');
   return `${lines.join('\n')}\n`;
 }
@@ -288,6 +318,7 @@ function document(
     elapsedMs: waited ? report.elapsedMs : null,
     primary: report?.primary ? jsonVerdict(report.primary) : primary ? jsonVerdict(primary) : null,
     primaryDigest: report?.primaryDigest ?? null,
+    nudges: waited ? report.nudges.map((n) => ({ ...n, error: n.error ?? null })) : [],
     servers: report ? report.servers.map(jsonVerdict) : [],
     warnings: [...warnings],
     error,

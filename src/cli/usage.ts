@@ -63,11 +63,12 @@ Commands of ${PROGRAM} itself:
       lines). -k/-y: TSIG key (every message verified). -t bounds the whole transfer. Exit 0
       complete, 1 failed (a partial zone ends with '; INCOMPLETE').
   propagation ZONE --server HOST[:PORT] … [--primary HOST[:PORT]] [--serial N]
-              [-k keyfile | -y key] [--wait SECONDS [--quorum N]] [--content] [--tcp]
+              [-k keyfile | -y key] [--wait SECONDS [--quorum N] [--nudge]] [--content] [--tcp]
       ask each server (directly, no recursion) which serial of ZONE it serves: served, stale,
       diverged (--content: same serial, other records than the primary), unreachable, refused,
       tsig-error, not-authoritative or lame. The target is --serial, else the serial of
-      --primary, else of the first --server. --wait: until all (or --quorum) serve it. Exit 0
+      --primary, else of the first --server. --wait: until all (or --quorum) serve it; --nudge:
+      rndc notify on the primary (rndc-js's -c/-s/-p) when a server is behind. Exit 0
       all (or the quorum) serve it, 1 not, 2 no target serial (the primary did not answer).
   watch [--listen HOST:PORT] [ZONE…] [--named-conf PATH] [--named-log PATH] [--named-dir DIR]
         [--statistics URL] [--max-lag SECONDS]

@@ -78,7 +78,7 @@ let keyDir: string | undefined;
 const ROOT = resolve('.');
 
 /** `rndc-js propagation ARGS…`, spawned as a user runs it, with the transfer key as -k FILE. */
-async function rndcJs(args: readonly string[]) {
+async function rndcJs(args: readonly string[], before: readonly string[] = []) {
   if (!keyDir) {
     keyDir = await mkdtemp(join(tmpdir(), 'rndc-prop-cli-'));
     const k = topology.transferKey;
@@ -90,7 +90,7 @@ async function rndcJs(args: readonly string[]) {
   }
   return runBinary(
     process.execPath,
-    [...CLI_FROM_SOURCE, 'propagation', ...args, '-k', join(keyDir, 'xfr.key')],
+    [...CLI_FROM_SOURCE, ...before, 'propagation', ...args, '-k', join(keyDir, 'xfr.key')],
     { cwd: ROOT, timeoutMs: 60_000 },
   );
 }
@@ -417,5 +417,73 @@ describe('rndc-js propagation', () => {
       `${at('a')} (127.0.0.1#${topology.secondary('a').dnsPort}): served`,
     );
     expect(run.stdout.trim().split('\n').at(-1)).toBe('propagated');
+  });
+
+  it('--nudge: a server behind gets the primary an rndc notify (through -c), listed in the report', async () => {
+    const primaryAt = `127.0.0.1:${topology.primary.dnsPort}`;
+    const run = await rndcJs(
+      [
+        'prop.test',
+        '--primary',
+        primaryAt,
+        '--server',
+        at('stale'),
+        '--wait',
+        '1',
+        '--nudge',
+        '--json',
+      ],
+      ['-c', topology.primary.rndcConfFile()],
+    );
+    expect(run.exitCode, `${run.stdout}${run.stderr}`).toBe(1);
+    const doc = JSON.parse(run.stdout);
+    expect(doc).toMatchObject({ met: false, servers: [{ verdict: 'stale' }] });
+    expect(doc.nudges).toEqual([
+      {
+        server: `127.0.0.1#${topology.primary.dnsPort}`,
+        command: 'notify prop.test.',
+        ok: true,
+        error: null,
+      },
+    ]);
+    const text = await rndcJs(
+      ['prop.test', '--primary', primaryAt, '--server', at('stale'), '--wait', '1', '--nudge'],
+      ['-c', topology.primary.rndcConfFile()],
+    );
+    expect(text.stdout).toContain(
+      `nudged 127.0.0.1#${topology.primary.dnsPort}: rndc notify prop.test.: ok`,
+    );
+  });
+
+  it('--nudge: usage errors without --wait, and a control channel that cannot be set up fails before any check', async () => {
+    const primaryAt = `127.0.0.1:${topology.primary.dnsPort}`;
+    const noWait = await rndcJs([
+      'prop.test',
+      '--primary',
+      primaryAt,
+      '--server',
+      at('a'),
+      '--nudge',
+    ]);
+    expect(noWait.exitCode).toBe(1);
+    expect(noWait.stderr).toContain('--nudge goes with --wait');
+    const noConf = await rndcJs(
+      [
+        'prop.test',
+        '--primary',
+        primaryAt,
+        '--server',
+        at('a'),
+        '--wait',
+        '5',
+        '--nudge',
+        '--json',
+      ],
+      ['-c', join(tmpdir(), 'no-such-dir', 'rndc.conf')],
+    );
+    expect(noConf.exitCode).toBe(1);
+    const doc = JSON.parse(noConf.stdout);
+    expect(doc).toMatchObject({ ok: false, servers: [] });
+    expect(doc.error.message).toMatch(/rndc\.conf/);
   });
 });
