@@ -108,15 +108,32 @@ export async function propagationCommand(
   if (servers.length === 0)
     return usageError(io, 'propagation needs at least one --server HOST[:PORT]', 'propagation');
   const targets: PropagationServer[] = [];
+  // `HOST[:PORT][,key=FILE|,unsigned]`: a server with its own TSIG key, or queried unsigned.
+  const serverKeys: { index: number; file: string }[] = [];
   for (const value of servers) {
-    const server = parseServer(value);
+    const [address = '', ...suffixes] = value.split(',');
+    const server = parseServer(address);
     if (!server)
       return usageError(
         io,
-        `--server '${value}': use HOST, HOST:PORT or [IPV6]:PORT`,
+        `--server '${value}': use HOST, HOST:PORT or [IPV6]:PORT, optionally followed by ,key=FILE or ,unsigned`,
         'propagation',
       );
-    targets.push({ ...server, label: value });
+    let key: null | undefined;
+    for (const suffix of suffixes) {
+      if (suffix === 'unsigned') key = null;
+      else if (suffix.startsWith('key=') && suffix.length > 4)
+        serverKeys.push({ index: targets.length, file: suffix.slice(4) });
+      else
+        return usageError(
+          io,
+          `--server '${value}': '${suffix}' is not key=FILE or unsigned`,
+          'propagation',
+        );
+    }
+    if (key === null && serverKeys.at(-1)?.index === targets.length)
+      return usageError(io, `--server '${value}': key=FILE or unsigned, not both`, 'propagation');
+    targets.push({ ...server, label: address, ...(key === null ? { key: null } : {}) });
   }
   let primary: PropagationServer | undefined;
   const primaryText = text('primary');
@@ -180,6 +197,15 @@ export async function propagationCommand(
   }
   if (text('keyString') !== undefined)
     warnings.push({ kind: 'secret-on-command-line', line: null, message: Y_WARNING });
+  for (const { index, file } of serverKeys) {
+    const own = await loadKey({ keyFile: file, keyString: undefined, local: false }, io, warnings);
+    if (own.isErr()) {
+      if (json) writeJson(io, document(zone, undefined, jsonError(own.error), []));
+      else io.stderr.write(formatError(own.error, 'propagation'));
+      return 1;
+    }
+    targets[index] = { ...(targets[index] as PropagationServer), key: own.value ?? null };
+  }
   if (!json)
     for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
 

@@ -62,7 +62,7 @@ Commands of ${PROGRAM} itself:
       named-checkzone accepts, streamed; --ixfr SERIAL asks for the changes since SERIAL (del/add
       lines). -k/-y: TSIG key (every message verified). -t bounds the whole transfer. Exit 0
       complete, 1 failed (a partial zone ends with '; INCOMPLETE').
-  propagation ZONE --server HOST[:PORT] … [--primary HOST[:PORT]] [--serial N]
+  propagation ZONE --server HOST[:PORT][,key=FILE|,unsigned] … [--primary HOST[:PORT]] [--serial N]
               [-k keyfile | -y key] [--wait SECONDS [--quorum N] [--nudge]] [--content] [--tcp]
       ask each server (directly, no recursion) which serial of ZONE it serves: served, stale,
       diverged (--content: same serial, other records than the primary), unreachable, refused,

@@ -455,6 +455,46 @@ describe('rndc-js propagation', () => {
     );
   });
 
+  it('--server HOST:PORT,key=FILE and ,unsigned: a key per server (a wrong one is tsig-error), or none', async () => {
+    const wrongKey = join(keyDir ?? tmpdir(), 'wrong.key');
+    await writeFile(
+      wrongKey,
+      `key "not-known-here" {\n\talgorithm hmac-sha256;\n\tsecret "${Buffer.alloc(32, 7).toString('base64')}";\n};\n`,
+      { mode: 0o600 },
+    );
+    const run = await rndcJs([
+      'prop.test',
+      '--serial',
+      String(START_SERIAL + 1),
+      '--server',
+      `${at('a')},unsigned`,
+      '--server',
+      `${at('b')},key=${wrongKey}`,
+      '--server',
+      at('stale'),
+      '--json',
+    ]);
+    const doc = JSON.parse(run.stdout);
+    expect(
+      doc.servers.map((s: { label: string; verdict: string; authenticated: boolean }) => [
+        s.label,
+        s.verdict,
+        s.authenticated,
+      ]),
+    ).toEqual([
+      [at('a'), 'served', false],
+      [at('b'), 'tsig-error', false],
+      [at('stale'), 'stale', true],
+    ]);
+    expect(run.stdout).not.toContain(Buffer.alloc(32, 7).toString('base64'));
+    const bad = await rndcJs(['prop.test', '--server', `${at('a')},bogus`]);
+    expect(bad.exitCode).toBe(1);
+    expect(bad.stderr).toContain("'bogus' is not key=FILE or unsigned");
+    const missing = await rndcJs(['prop.test', '--server', `${at('a')},key=/nonexistent/k.key`]);
+    expect(missing.exitCode).toBe(1);
+    expect(missing.stderr).toContain('/nonexistent/k.key');
+  });
+
   it('--nudge: usage errors without --wait, and a control channel that cannot be set up fails before any check', async () => {
     const primaryAt = `127.0.0.1:${topology.primary.dnsPort}`;
     const noWait = await rndcJs([
