@@ -171,6 +171,14 @@ export interface NamedLogging {
   readonly notes: readonly string[];
 }
 
+/** A view that allows `rndc addzone`, and where named keeps the zones added to it. */
+export interface AddedZoneStore {
+  /** The view's name (`_default` when named.conf has no views). */
+  readonly view: string;
+  /** `<view>.nzd` and `<view>.nzf`, absolute; empty when named's `directory` is not known. */
+  readonly files: readonly string[];
+}
+
 /** named.conf's `pid-file`. */
 export type PidFileConfig = PidFileSet | PidFileNone | PidFileDefault;
 
@@ -320,6 +328,46 @@ export class NamedConfig {
       }
     }
     return found;
+  }
+
+  /**
+   * The views that allow `rndc addzone` (`allow-new-zones yes` in the view or in `options`), with
+   * the files named keeps their added zones in: `<view>.nzd` (BIND built with LMDB, as Debian's
+   * and ISC's packages are) or `<view>.nzf` (text), in `new-zones-directory` or `directory`. The
+   * view without views is `_default`. Zones added so are not in named.conf, so
+   * {@link NamedConfig.zones} cannot list them. (A view name with characters unsafe in a file name
+   * gets a hashed file name from named: the paths here are then not the ones named uses.)
+   */
+  addedZoneStores(): AddedZoneStore[] {
+    const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
+    const scopes =
+      views.length > 0
+        ? views.map((view) => ({ name: wordAt(view, 1) ?? '', block: view.block ?? [] }))
+        : [{ name: '_default', block: [] as readonly Statement[] }];
+    const stores: AddedZoneStore[] = [];
+    for (const scope of scopes) {
+      const allow =
+        wordAt(optionIn(scope.block, 'allow-new-zones'), 1) ??
+        wordAt(optionOf(this.#statements, 'allow-new-zones'), 1);
+      if (allow === undefined || !YES.has(asciiLower(allow))) continue;
+      const configured =
+        wordAt(optionIn(scope.block, 'new-zones-directory'), 1) ??
+        wordAt(optionOf(this.#statements, 'new-zones-directory'), 1);
+      const base =
+        configured === undefined
+          ? this.directory
+          : isAbsolute(configured)
+            ? posix.normalize(configured)
+            : this.directory === undefined
+              ? undefined
+              : posix.resolve(this.directory, configured);
+      const files =
+        base === undefined
+          ? []
+          : ['nzd', 'nzf'].map((ext) => posix.join(base, `${scope.name}.${ext}`));
+      stores.push({ view: scope.name, files });
+    }
+    return stores;
   }
 
   /** Where named logs dump and journal messages (see {@link NamedLogging}). */
