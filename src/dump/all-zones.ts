@@ -17,7 +17,13 @@ import { RndcError } from '../control/errors.js';
 import { RndcLibraryError } from '../errors.js';
 import { Err, Ok, type Result } from '../result.js';
 import { DumpError } from './errors.js';
-import { type NamedConfig, readNamedConfig, type ZoneLookup } from './named-config.js';
+import {
+  type NamedConfig,
+  type NamedConfigError,
+  readNamedConfig,
+  type ZoneConfig,
+  type ZoneLookup,
+} from './named-config.js';
 import type { DumpEvidence, DumpVerdict } from './verify.js';
 
 /** Options of `RndcClient.freezeAll` (and, with `clean`, of `syncAll`). */
@@ -159,7 +165,7 @@ export const DEFAULT_ALL_ZONES_CONCURRENCY = 4;
 /** Most zones one call works on (named.conf may list more: a note then says so). */
 export const MAX_ALL_ZONES = 100_000;
 /** Zone types named never writes a file for, or that are not zones of the zone table. */
-const NOT_DUMPED = new Set(['hint', 'forward', 'delegation-only', 'static-stub']);
+const NOT_DUMPED = new Set(['hint', 'forward', 'delegation-only', 'static-stub', 'redirect']);
 
 /** The types of a primary zone (`master` is the older spelling). */
 const PRIMARY = new Set(['primary', 'master']);
@@ -354,7 +360,7 @@ async function planZones(
     );
   }
   const config = read.value;
-  const lookups = config.zones(MAX_ALL_ZONES + 1);
+  const lookups = config.zoneConfigs(MAX_ALL_ZONES + 1);
   const notes: string[] = [];
   if (lookups.length > MAX_ALL_ZONES) {
     lookups.length = MAX_ALL_ZONES;
@@ -364,7 +370,7 @@ async function planZones(
   }
   notes.push(...(await addedZoneNotes(config)));
   return Ok({
-    zones: lookups.map((lookup) => planned(config, lookup)),
+    zones: lookups.map(({ lookup, config: found }) => planned(lookup, found)),
     namedConf,
     notes,
     directory: options.verify?.directory ?? config.directory,
@@ -372,16 +378,21 @@ async function planZones(
 }
 
 /** One zone of named.conf: what to verify, or why it is skipped. */
-function planned(config: NamedConfig, lookup: ZoneLookup): Planned {
+function planned(lookup: ZoneLookup, found: Result<ZoneConfig, NamedConfigError>): Planned {
   const zoneLookup = { ...lookup, class: lookup.class ?? 'IN' };
-  const found = config.zone(lookup);
   // A zone statement named.conf cannot describe (a relative file with no directory…) is still
   // asked of named: zonestatus knows its file.
   if (found.isErr()) return { lookup: zoneLookup };
   const zone = found.value;
   const type = zone.type ?? '';
   if (NOT_DUMPED.has(type)) {
-    return { lookup: zoneLookup, skipped: `type ${type}: named keeps no zone file of it` };
+    return {
+      lookup: zoneLookup,
+      skipped:
+        type === 'redirect'
+          ? 'type redirect: named reads its file and takes no updates (rndc names it with -redirect, not sent here)'
+          : `type ${type}: named writes no zone file for it`,
+    };
   }
   if (zone.file === undefined) {
     return {
@@ -547,7 +558,8 @@ async function dumpOne(
   };
   const frozen = status.value.frozen === true;
   if (word === 'freeze') {
-    // named's own `freeze` of all zones freezes the dynamic primaries only.
+    // named's own `freeze` of all zones freezes the dynamic primaries only (BIND 9.16–9.20
+    // lib/dns/zt.c, freezezones()).
     if (status.value.dynamic !== true) {
       return done({
         status: 'skipped',

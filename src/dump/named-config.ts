@@ -233,12 +233,16 @@ export class NamedConfig {
   /** Why {@link NamedConfig.directory} is not known, when it is not. */
   readonly directoryProblem: string | undefined;
   readonly #statements: readonly Statement[];
+  /** The top-level `options` statements. */
+  readonly #optionBlocks: readonly Statement[];
 
   /** @internal Use {@link readNamedConfig}. */
   constructor(configFile: string, loaded: LoadedConfig, workingDirectory: string | undefined) {
     this.configFile = configFile;
     this.files = loaded.files;
     this.#statements = loaded.statements;
+    // Kept apart: a lookup in `options` must not walk every zone statement of a large named.conf.
+    this.#optionBlocks = loaded.statements.filter((s) => keyword(s) === 'options');
     const found = findDirectory(loaded.statements, workingDirectory);
     this.directory = found.directory;
     this.directoryProblem = found.problem;
@@ -348,11 +352,11 @@ export class NamedConfig {
     for (const scope of scopes) {
       const allow =
         wordAt(optionIn(scope.block, 'allow-new-zones'), 1) ??
-        wordAt(optionOf(this.#statements, 'allow-new-zones'), 1);
+        wordAt(optionOf(this.#optionBlocks, 'allow-new-zones'), 1);
       if (allow === undefined || !YES.has(asciiLower(allow))) continue;
       const configured =
         wordAt(optionIn(scope.block, 'new-zones-directory'), 1) ??
-        wordAt(optionOf(this.#statements, 'new-zones-directory'), 1);
+        wordAt(optionOf(this.#optionBlocks, 'new-zones-directory'), 1);
       const base =
         configured === undefined
           ? this.directory
@@ -368,6 +372,43 @@ export class NamedConfig {
       stores.push({ view: scope.name, files });
     }
     return stores;
+  }
+
+  /**
+   * {@link NamedConfig.zones} with each zone's files ({@link NamedConfig.zone}'s answer), in one
+   * pass over named.conf: for many zones, asking `zone()` for each would read the whole
+   * configuration once per zone.
+   */
+  zoneConfigs(limit = 100_000): {
+    readonly lookup: ZoneLookup;
+    readonly config: Result<ZoneConfig, NamedConfigError>;
+  }[] {
+    const found: { lookup: ZoneLookup; config: Result<ZoneConfig, NamedConfigError> }[] = [];
+    const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
+    const scopes =
+      views.length > 0
+        ? views.map((view) => ({ view, statements: view.block ?? [] }))
+        : [{ view: undefined, statements: this.#statements }];
+    for (const scope of scopes) {
+      const viewName = scope.view ? wordAt(scope.view, 1) : undefined;
+      const viewClass = normaliseClass(scope.view ? (wordAt(scope.view, 2) ?? 'IN') : 'IN');
+      for (const statement of scope.statements) {
+        if (found.length >= limit) return found;
+        if (keyword(statement) !== 'zone' || !statement.block) continue;
+        if (optionIn(statement.block, 'in-view') !== undefined) continue;
+        const zone = wordAt(statement, 1);
+        if (zone === undefined) continue;
+        found.push({
+          lookup: {
+            zone,
+            class: normaliseClass(wordAt(statement, 2) ?? viewClass),
+            ...(viewName !== undefined ? { view: viewName } : {}),
+          },
+          config: this.#zoneConfig(statement, scope.view, views),
+        });
+      }
+    }
+    return found;
   }
 
   /** Where named logs dump and journal messages (see {@link NamedLogging}). */
@@ -454,7 +495,7 @@ export class NamedConfig {
 
   /** `options { pid-file }` (see {@link PidFileConfig}). */
   pidFile(): Result<PidFileConfig, NamedConfigError> {
-    const option = optionOf(this.#statements, 'pid-file');
+    const option = optionOf(this.#optionBlocks, 'pid-file');
     if (option === undefined) return Ok({ kind: 'default' });
     const location = { file: option.file, line: option.line };
     const value = wordAt(option, 1);
@@ -536,7 +577,7 @@ export class NamedConfig {
     const format =
       wordAt(optionIn(block, 'masterfile-format'), 1) ??
       wordAt(optionIn(sourceView?.block ?? [], 'masterfile-format'), 1) ??
-      wordAt(optionOf(this.#statements, 'masterfile-format'), 1);
+      wordAt(optionOf(this.#optionBlocks, 'masterfile-format'), 1);
     const lowerFormat = format === undefined ? undefined : asciiLower(format);
     const masterfileFormat: MasterfileFormat =
       lowerFormat === 'raw' || lowerFormat === 'map' || lowerFormat === 'text'

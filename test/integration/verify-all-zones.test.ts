@@ -422,6 +422,47 @@ describe('hostile input and deadlines', () => {
     expect(document.error.kind).toBe('zones-unknown');
   });
 
+  it('60 000 zone statements: listed in one pass, the deadline ends the work, every zone accounted for', async () => {
+    // Listing each zone's files by a lookup over the whole of named.conf would take minutes here.
+    const conf = join(named.dir, 'many.conf');
+    const zones = Array.from(
+      { length: 60_000 },
+      (_, i) => `zone "z${i}.many.test" { type primary; file "zones/z${i}.db"; };`,
+    );
+    await writeFile(
+      conf,
+      [
+        `options { directory "${named.dir}"; };`,
+        'zone "dyn.test" { type primary; file "zones/dyn.test.db"; };',
+        ...zones,
+        '',
+      ].join('\n'),
+    );
+    await addTo(named, 'dyn.test');
+    const rndc = client(named);
+    try {
+      const error = (
+        await rndc.syncAll({ timeoutMs: 8000, concurrency: 1, verify: { namedConf: conf } })
+      ).unwrapErr();
+      expect(error.kind).toBe('not-all-proven');
+      const dump = error.dump!;
+      expect(dump.zones).toHaveLength(60_001);
+      expect(dump.zones[0], dump.zones[0]?.error?.message).toMatchObject({
+        zone: 'dyn.test',
+        status: 'proven',
+      });
+      expect(dump.summary.proven).toBe(1);
+      expect(dump.summary.failed + dump.summary.notProven).toBe(60_000);
+      // The zones named was asked about say it does not serve them; the rest were not started.
+      expect(dump.zones[1]?.error?.message).toMatch(/named does not serve it/);
+      expect(dump.zones.at(-1)?.error?.message).toMatch(/not started: the deadline/);
+      expect(error.causes.length).toBeLessThanOrEqual(20);
+      expect(dump.summary.text.length).toBeLessThan(1000);
+    } finally {
+      await rndc.close();
+    }
+  });
+
   it('bad options are errors, not exceptions', async () => {
     const rndc = client(named);
     try {
