@@ -167,6 +167,7 @@ export {
 export type { MountInfoEntry } from './dump/mountinfo.js';
 export type {
   AddedZoneStore,
+  ConfiguredZone,
   LogFileChannel,
   MasterfileFormat,
   NamedConfigErrorKind,

@@ -171,6 +171,14 @@ export interface NamedLogging {
   readonly notes: readonly string[];
 }
 
+/** One zone of {@link NamedConfig.zoneConfigs}. */
+export interface ConfiguredZone {
+  /** Which zone (its view and class included). */
+  readonly lookup: ZoneLookup;
+  /** Its files, or why named.conf does not say ({@link NamedConfig.zone}'s answer). */
+  readonly config: Result<ZoneConfig, NamedConfigError>;
+}
+
 /** A view that allows `rndc addzone`, and where named keeps the zones added to it. */
 export interface AddedZoneStore {
   /** The view's name (`_default` when named.conf has no views). */
@@ -379,11 +387,8 @@ export class NamedConfig {
    * pass over named.conf: for many zones, asking `zone()` for each would read the whole
    * configuration once per zone.
    */
-  zoneConfigs(limit = 100_000): {
-    readonly lookup: ZoneLookup;
-    readonly config: Result<ZoneConfig, NamedConfigError>;
-  }[] {
-    const found: { lookup: ZoneLookup; config: Result<ZoneConfig, NamedConfigError> }[] = [];
+  zoneConfigs(limit = 100_000): ConfiguredZone[] {
+    const found: ConfiguredZone[] = [];
     const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
     const scopes =
       views.length > 0
