@@ -463,6 +463,34 @@ describe('hostile input and deadlines', () => {
     }
   });
 
+  it('a zone added with rndc addzone: not in named.conf, said in the notes; proven when named in `zones`', async () => {
+    await writeFile(join(named.dir, 'zones/added.test.db'), ZONE_FILE('added.test', 3));
+    const rndc = client(named);
+    try {
+      (
+        await rndc.addzone(
+          'added.test',
+          '{ type primary; file "zones/added.test.db"; allow-update { key "rndc-sha256"; }; };',
+        )
+      ).unwrap();
+      await addTo(named, 'added.test');
+      const listed = (await rndc.syncAll()).unwrap();
+      expect(listed.zones.map((zone) => zone.zone)).not.toContain('added.test');
+      expect(listed.notes).toEqual([
+        expect.stringMatching(
+          /^view _default allows rndc addzone: zones added that way \(kept in .*_default\.nz[df]\) are not in named\.conf and were not verified/,
+        ),
+      ]);
+      const named_ = (await rndc.syncAll({ zones: [{ zone: 'added.test' }] })).unwrap();
+      expect(named_.zones).toMatchObject([
+        { zone: 'added.test', status: 'proven', verdict: 'written' },
+      ]);
+    } finally {
+      await rndc.delzone('added.test');
+      await rndc.close();
+    }
+  });
+
   it('bad options are errors, not exceptions', async () => {
     const rndc = client(named);
     try {
