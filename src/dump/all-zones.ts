@@ -542,8 +542,12 @@ async function dumpOne(
     });
   }
   const verifyBudget = shared.options.verify?.timeoutMs;
+  // named.conf was read once, for every zone: its directory and the zone's `journal` are passed
+  // on, so that no zone reads it again (with `zones` given, it was not read: each zone may).
+  const { namedConf, ...sharedVerify } = shared.options.verify ?? {};
   const verify: VerifyDumpOptions = {
-    ...shared.options.verify,
+    ...sharedVerify,
+    ...(shared.options.zones !== undefined && namedConf !== undefined ? { namedConf } : {}),
     ...(shared.directory !== undefined ? { directory: shared.directory } : {}),
     ...(planned.journalFile !== undefined ? { journalFile: planned.journalFile } : {}),
     timeoutMs: Math.max(
