@@ -65,6 +65,20 @@ export type { ControlAddress } from './control/session.js';
 export type { ServerVersion } from './control/versions.js';
 export { versionFromStatus } from './control/versions.js';
 export type {
+  AllZonesDump,
+  AllZonesErrorKind,
+  AllZonesOptions,
+  AllZonesSummary,
+  SyncAllOptions,
+  ZoneDumpResult,
+  ZoneDumpStatus,
+} from './dump/all-zones.js';
+export {
+  AllZonesError,
+  DEFAULT_ALL_ZONES_CONCURRENCY,
+  DEFAULT_ALL_ZONES_TIMEOUT_MS,
+} from './dump/all-zones.js';
+export type {
   AccessFact,
   AppArmorFacts,
   DiagnoseErrorKind,
@@ -152,6 +166,8 @@ export {
 } from './dump/log.js';
 export type { MountInfoEntry } from './dump/mountinfo.js';
 export type {
+  AddedZoneStore,
+  ConfiguredZone,
   LogFileChannel,
   MasterfileFormat,
   NamedConfigErrorKind,

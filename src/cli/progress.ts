@@ -37,17 +37,19 @@ export function progressText(what: string, elapsedMs: number, deadlineMs?: numbe
 
 /**
  * Starts the line for a wait of at most `deadlineMs`; returns the function that erases it.
- * Nothing is drawn unless stderr is a terminal and `json` is false.
+ * Nothing is drawn unless stderr is a terminal and `json` is false. `what` may be a function,
+ * asked at each redraw (a count that grows while the wait lasts).
  */
 export function startProgress(
   io: CliIo,
-  what: string,
+  what: string | (() => string),
   options: { readonly deadlineMs?: number; readonly json?: boolean } = {},
 ): () => void {
   if (!io.stderr.isTTY || options.json === true) return () => {};
   const started = Date.now();
   const draw = () => {
-    io.stderr.write(`\r\x1b[K${progressText(what, Date.now() - started, options.deadlineMs)}`);
+    const text = typeof what === 'string' ? what : what();
+    io.stderr.write(`\r\x1b[K${progressText(text, Date.now() - started, options.deadlineMs)}`);
   };
   draw();
   const timer = setInterval(draw, REDRAW_MS);

@@ -17,6 +17,10 @@ Commands of ${PROGRAM} itself:
   freeze ZONE [class [view]] --verify [VERIFY OPTIONS]
       send the command, wait until the zone file on disk holds the served serial, print the
       evidence. Exit 0 written, 1 failed, 3 not proven before the deadline.
+  sync --verify [--clean] [VERIFY OPTIONS]   freeze --verify [VERIFY OPTIONS]
+      without a zone: every zone named.conf configures, each proven (--clean: the journals of
+      the zones proven only); a table, failures on stderr. --wait: the whole deadline (60 s).
+      Exit 0 all proven, 1 any failed, 3 some not proven.
   sync [-clean] ZONE [class [view]] [VERIFY OPTIONS]
       -clean (or --clean) always verifies first: the journal is deleted only after the dump is
       proven; otherwise it is kept and the exit status is 1 (3 not proven).

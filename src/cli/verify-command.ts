@@ -1,5 +1,6 @@
 /**
- * `rndc-js sync ZONE --verify` and `rndc-js freeze ZONE --verify`: send the command, wait for
+ * `rndc-js sync ZONE --verify` and `rndc-js freeze ZONE --verify` (without a zone: every zone,
+ * see verify-all-command.ts): send the command, wait for
  * proof that named wrote the zone file (RndcClient.sync/freeze with `verify`), show a progress
  * line on a terminal while waiting, and print the evidence. Exit 0 written, 1 failed (command or
  * dump), 3 not proven either way, 130 interrupted by a signal before the proof.
@@ -77,12 +78,17 @@ export async function verifyCommand(
   const clean = options.clean === true;
   if (clean && word !== 'sync') return usageError(io, `--clean applies only to sync`, word);
   const [zone, zoneClass, view, ...extra] = operands;
-  if (zone === undefined) {
+  if (zone === undefined && clean && options.verify !== true) {
     return usageError(
       io,
-      clean && options.verify !== true
-        ? `sync -clean needs a zone: ${PROGRAM} deletes a journal only after proving the dump of that zone (sync ZONE -clean); ${UNVERIFIED_CLEAN_FLAG} sends rndc's unverified sync -clean`
-        : `${word} --verify needs a zone: ${word} ZONE --verify`,
+      `sync -clean needs a zone: ${PROGRAM} deletes a journal only after proving the dump of that zone (sync ZONE -clean); 'sync --verify --clean' proves every zone and deletes the journals of those proven; ${UNVERIFIED_CLEAN_FLAG} sends rndc's unverified sync -clean`,
+      word,
+    );
+  }
+  if (zone === undefined && optionText(options, 'zoneFile') !== undefined) {
+    return usageError(
+      io,
+      `--zone-file names one zone's file: ${word} ZONE --verify --zone-file PATH`,
       word,
     );
   }
@@ -103,15 +109,21 @@ export async function verifyCommand(
   /** Nothing was sent: the error on stderr, or as the JSON document. */
   let logChoice: NamedLogChoice | undefined;
   const fail = (error: PrintableError): number => {
-    if (json)
-      writeJson(io, verifyDocument(word, zone, clean, undefined, undefined, error, logChoice));
-    else io.stderr.write(formatError(error));
+    if (json) {
+      writeJson(
+        io,
+        zone === undefined
+          ? allZonesFailure(word, clean, error)
+          : verifyDocument(word, zone, clean, undefined, undefined, error, logChoice),
+      );
+    } else io.stderr.write(formatError(error));
     return EXIT_FAILED;
   };
   let directory = text('namedDir');
   const namedConfText = text('namedConf');
   const namedConf = namedConfText === undefined ? undefined : resolve(io.cwd, namedConfText);
-  if (directory === undefined && namedConf !== undefined) {
+  // The all-zones form reads named.conf itself (its zones and directory, or why it cannot).
+  if (directory === undefined && namedConf !== undefined && zone !== undefined) {
     const found = await namedDirectory(namedConf);
     if (found.isErr()) {
       return fail({
@@ -133,6 +145,24 @@ export async function verifyCommand(
     if (logInput.note) io.stderr.write(`${PROGRAM}: ${logInput.note}\n`);
   }
   try {
+    if (zone === undefined) {
+      // rndc's all-zones form, each zone proven (verify-all-command.ts).
+      const { verifyAllZones } = await import('./verify-all-command.js');
+      return await verifyAllZones({
+        word,
+        clean,
+        json,
+        settings,
+        io,
+        namedLog: logInput?.path,
+        directory,
+        namedConf,
+        namedPid: namedPid.value,
+        namedBinary: namedBinaryOption(text('namedBinary'), io),
+        trustNamedPid,
+        waitSeconds,
+      });
+    }
     return await verifyWithLog(word, zone, zoneClass, view, clean, json, logInput?.path, {
       settings,
       io,
@@ -289,6 +319,22 @@ function logLine(choice: NamedLogChoice | undefined): string {
 /** Not proven either way (3), or failed (1): a proven dump failure, or nothing to judge by. */
 function exitFor(evidence: DumpEvidence | undefined): number {
   return evidence?.verdict === 'unknown' ? EXIT_UNPROVEN : EXIT_FAILED;
+}
+
+/** The `--json` document of the all-zones form when it failed before any zone (same fields). */
+function allZonesFailure(word: string, clean: boolean, error: PrintableError) {
+  return {
+    ok: false,
+    command: word,
+    zone: null,
+    clean,
+    zones: [],
+    summary: null,
+    notes: [],
+    namedConf: null,
+    namedLog: null,
+    error: jsonError(error),
+  };
 }
 
 /** The `--json` document of sync/freeze --verify. */

@@ -10,6 +10,12 @@ import { EventEmitter } from 'node:events';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { inspect } from 'node:util';
 import { asyncDispose, dispose } from '../dispose.js';
+import type {
+  AllZonesDump,
+  AllZonesError,
+  AllZonesOptions,
+  SyncAllOptions,
+} from '../dump/all-zones.js';
 import { DumpError } from '../dump/errors.js';
 import { refusedFlush } from '../dump/refused-flush.js';
 import { type DiskEffectOperation, expectedDiskEffect } from '../dump/triggers.js';
@@ -712,6 +718,37 @@ export class RndcClient {
   }
 
   /**
+   * Verified `sync` of every zone: rndc's all-zones form (`rndc sync` without a zone), proven zone
+   * by zone. The zones are those named.conf configures with a file (every view and class; the
+   * named.conf `rndc status` names, or `verify.namedConf`), or `zones`; each gets the verified
+   * per-zone `sync` (`clean` by its rule: a journal is deleted only after that zone's proof), at
+   * most `concurrency` at a time, all within `timeoutMs` (default 60 s) and `signal`.
+   *
+   * `Ok` only when every zone asked was proven written (zones with nothing to write, such as a
+   * secondary kept in memory, are `skipped` and do not count). Otherwise an `AllZonesError` of
+   * kind `not-all-proven` whose `dump` holds every zone's result — the zones proven are written
+   * whatever the others did — or `zones-unknown` when named.conf could not be read. Zones added
+   * with `rndc addzone` are not in named.conf: a note in `notes` says so; pass them in `zones`.
+   */
+  async syncAll(options: SyncAllOptions = {}): Reply<AllZonesDump, AllZonesError> {
+    const { dumpAllZones } = await loadAllZones();
+    return dumpAllZones(this, 'sync', options);
+  }
+
+  /**
+   * Verified `freeze` of every dynamic zone: rndc's all-zones form (`rndc freeze` without a zone,
+   * which named applies to dynamic zones only), proven zone by zone as {@link RndcClient.syncAll}
+   * does. The zones proven are left frozen (thaw them when done); a zone already frozen is proven
+   * with `sync` and stays frozen; a zone that takes no updates is `skipped`. On BIND 9.20 a
+   * freeze whose dump fails at once leaves that zone thawed: its result's error says which.
+   */
+  async freezeAll(options: AllZonesOptions = {}): Reply<AllZonesDump, AllZonesError> {
+    const { dumpAllZones } = await loadAllZones();
+    const { clean: _clean, ...rest } = options as SyncAllOptions;
+    return dumpAllZones(this, 'freeze', rest);
+  }
+
+  /**
    * Waits until named's own delayed dump (676–900 s after the first change: `zone_needdump()` in
    * BIND's lib/dns/zone.c) has
    * written the zone file: the file on disk holds the served serial. Default deadline 16 minutes.
@@ -972,7 +1009,8 @@ export class RndcClient {
       return Err(
         new DumpError({
           kind: 'invalid-argument',
-          message: `${word} of all zones cannot be verified${clean ? ' (and -clean is only sent after verification)' : ''}: name the zone`,
+          message: `${word} of all zones cannot be verified in one call${clean ? ' (and -clean is only sent after verification)' : ''}: name the zone, or use ${word}All(), which proves every zone one by one`,
+          remedy: `call ${word}All(${clean ? '{ clean: true }' : ''}) for the all-zones form, or ${word}(zone, { verify: true })`,
         }),
       );
     }
@@ -1393,3 +1431,6 @@ function flushRefusedClassification(
  * never loads it, nor the diagnosis and file readers behind it.
  */
 const loadVerify = () => import('../dump/verify.js');
+
+/** The all-zones dump, loaded on first use (see {@link loadVerify}). */
+const loadAllZones = () => import('../dump/all-zones.js');

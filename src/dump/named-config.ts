@@ -171,6 +171,22 @@ export interface NamedLogging {
   readonly notes: readonly string[];
 }
 
+/** One zone of {@link NamedConfig.zoneConfigs}. */
+export interface ConfiguredZone {
+  /** Which zone (its view and class included). */
+  readonly lookup: ZoneLookup;
+  /** Its files, or why named.conf does not say ({@link NamedConfig.zone}'s answer). */
+  readonly config: Result<ZoneConfig, NamedConfigError>;
+}
+
+/** A view that allows `rndc addzone`, and where named keeps the zones added to it. */
+export interface AddedZoneStore {
+  /** The view's name (`_default` when named.conf has no views). */
+  readonly view: string;
+  /** `<view>.nzd` and `<view>.nzf`, absolute; empty when named's `directory` is not known. */
+  readonly files: readonly string[];
+}
+
 /** named.conf's `pid-file`. */
 export type PidFileConfig = PidFileSet | PidFileNone | PidFileDefault;
 
@@ -225,12 +241,16 @@ export class NamedConfig {
   /** Why {@link NamedConfig.directory} is not known, when it is not. */
   readonly directoryProblem: string | undefined;
   readonly #statements: readonly Statement[];
+  /** The top-level `options` statements. */
+  readonly #optionBlocks: readonly Statement[];
 
   /** @internal Use {@link readNamedConfig}. */
   constructor(configFile: string, loaded: LoadedConfig, workingDirectory: string | undefined) {
     this.configFile = configFile;
     this.files = loaded.files;
     this.#statements = loaded.statements;
+    // Kept apart: a lookup in `options` must not walk every zone statement of a large named.conf.
+    this.#optionBlocks = loaded.statements.filter((s) => keyword(s) === 'options');
     const found = findDirectory(loaded.statements, workingDirectory);
     this.directory = found.directory;
     this.directoryProblem = found.problem;
@@ -322,6 +342,80 @@ export class NamedConfig {
     return found;
   }
 
+  /**
+   * The views that allow `rndc addzone` (`allow-new-zones yes` in the view or in `options`), with
+   * the files named keeps their added zones in: `<view>.nzd` (BIND built with LMDB, as Debian's
+   * and ISC's packages are) or `<view>.nzf` (text), in `new-zones-directory` or `directory`. The
+   * view without views is `_default`. Zones added so are not in named.conf, so
+   * {@link NamedConfig.zones} cannot list them. (A view name with characters unsafe in a file name
+   * gets a hashed file name from named: the paths here are then not the ones named uses.)
+   */
+  addedZoneStores(): AddedZoneStore[] {
+    const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
+    const scopes =
+      views.length > 0
+        ? views.map((view) => ({ name: wordAt(view, 1) ?? '', block: view.block ?? [] }))
+        : [{ name: '_default', block: [] as readonly Statement[] }];
+    const stores: AddedZoneStore[] = [];
+    for (const scope of scopes) {
+      const allow =
+        wordAt(optionIn(scope.block, 'allow-new-zones'), 1) ??
+        wordAt(optionOf(this.#optionBlocks, 'allow-new-zones'), 1);
+      if (allow === undefined || !YES.has(asciiLower(allow))) continue;
+      const configured =
+        wordAt(optionIn(scope.block, 'new-zones-directory'), 1) ??
+        wordAt(optionOf(this.#optionBlocks, 'new-zones-directory'), 1);
+      const base =
+        configured === undefined
+          ? this.directory
+          : isAbsolute(configured)
+            ? posix.normalize(configured)
+            : this.directory === undefined
+              ? undefined
+              : posix.resolve(this.directory, configured);
+      const files =
+        base === undefined
+          ? []
+          : ['nzd', 'nzf'].map((ext) => posix.join(base, `${scope.name}.${ext}`));
+      stores.push({ view: scope.name, files });
+    }
+    return stores;
+  }
+
+  /**
+   * {@link NamedConfig.zones} with each zone's files ({@link NamedConfig.zone}'s answer), in one
+   * pass over named.conf: for many zones, asking `zone()` for each would read the whole
+   * configuration once per zone.
+   */
+  zoneConfigs(limit = 100_000): ConfiguredZone[] {
+    const found: ConfiguredZone[] = [];
+    const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
+    const scopes =
+      views.length > 0
+        ? views.map((view) => ({ view, statements: view.block ?? [] }))
+        : [{ view: undefined, statements: this.#statements }];
+    for (const scope of scopes) {
+      const viewName = scope.view ? wordAt(scope.view, 1) : undefined;
+      const viewClass = normaliseClass(scope.view ? (wordAt(scope.view, 2) ?? 'IN') : 'IN');
+      for (const statement of scope.statements) {
+        if (found.length >= limit) return found;
+        if (keyword(statement) !== 'zone' || !statement.block) continue;
+        if (optionIn(statement.block, 'in-view') !== undefined) continue;
+        const zone = wordAt(statement, 1);
+        if (zone === undefined) continue;
+        found.push({
+          lookup: {
+            zone,
+            class: normaliseClass(wordAt(statement, 2) ?? viewClass),
+            ...(viewName !== undefined ? { view: viewName } : {}),
+          },
+          config: this.#zoneConfig(statement, scope.view, views),
+        });
+      }
+    }
+    return found;
+  }
+
   /** Where named logs dump and journal messages (see {@link NamedLogging}). */
   logging(): Result<NamedLogging, NamedConfigError> {
     const logging = this.#statements.filter((s) => keyword(s) === 'logging' && s.block);
@@ -406,7 +500,7 @@ export class NamedConfig {
 
   /** `options { pid-file }` (see {@link PidFileConfig}). */
   pidFile(): Result<PidFileConfig, NamedConfigError> {
-    const option = optionOf(this.#statements, 'pid-file');
+    const option = optionOf(this.#optionBlocks, 'pid-file');
     if (option === undefined) return Ok({ kind: 'default' });
     const location = { file: option.file, line: option.line };
     const value = wordAt(option, 1);
@@ -488,7 +582,7 @@ export class NamedConfig {
     const format =
       wordAt(optionIn(block, 'masterfile-format'), 1) ??
       wordAt(optionIn(sourceView?.block ?? [], 'masterfile-format'), 1) ??
-      wordAt(optionOf(this.#statements, 'masterfile-format'), 1);
+      wordAt(optionOf(this.#optionBlocks, 'masterfile-format'), 1);
     const lowerFormat = format === undefined ? undefined : asciiLower(format);
     const masterfileFormat: MasterfileFormat =
       lowerFormat === 'raw' || lowerFormat === 'map' || lowerFormat === 'text'

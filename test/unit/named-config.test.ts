@@ -428,3 +428,50 @@ describe('pid-file', () => {
     expect((await namedPidFile(join(dir, 'd.conf'))).unwrap()).toEqual({ kind: 'default' });
   });
 });
+
+describe('every zone at once (zoneConfigs) and the views that allow rndc addzone', () => {
+  it('zoneConfigs answers as zone() does for each zone zones() lists; in-view references left out', async () => {
+    const dir = tree({
+      'named.conf': `
+        options { directory "/var/named"; masterfile-format raw; allow-new-zones no; };
+        view "inside" {
+          allow-new-zones yes;
+          new-zones-directory "nz";
+          zone "a.example" { type primary; file "a.db"; journal "j/a.jnl"; };
+          zone "version.bind" chaos { type primary; file "v.db"; };
+          zone "fwd.example" { type forward; forwarders { 192.0.2.1; }; };
+        };
+        view "outside" {
+          zone "a.example" { in-view "inside"; };
+          zone "b.example" { type secondary; primaries { 192.0.2.2; }; masterfile-format text; };
+          zone "rel.example" { type primary; file "/abs/rel.db"; };
+        };`,
+    });
+    const config = (await readNamedConfig(join(dir, 'named.conf'))).unwrap();
+    const all = config.zoneConfigs();
+    expect(all.map((entry) => entry.lookup)).toEqual(config.zones());
+    for (const { lookup, config: found } of all) {
+      expect(found, lookup.zone).toEqual(config.zone(lookup));
+    }
+    expect(all.map(({ config: found }) => found.unwrap().masterfileFormat)).toEqual([
+      'raw',
+      'raw',
+      'raw',
+      'text',
+      'raw',
+    ]);
+    expect(config.zoneConfigs(2)).toHaveLength(2);
+    expect(config.addedZoneStores()).toEqual([
+      { view: 'inside', files: ['/var/named/nz/inside.nzd', '/var/named/nz/inside.nzf'] },
+    ]);
+  });
+
+  it('without views the store is _default; none when allow-new-zones is off', async () => {
+    const on = tree({ 'named.conf': 'options { directory "/srv/dns"; allow-new-zones yes; };' });
+    expect((await readNamedConfig(join(on, 'named.conf'))).unwrap().addedZoneStores()).toEqual([
+      { view: '_default', files: ['/srv/dns/_default.nzd', '/srv/dns/_default.nzf'] },
+    ]);
+    const off = tree({ 'named.conf': 'options { directory "/srv/dns"; };' });
+    expect((await readNamedConfig(join(off, 'named.conf'))).unwrap().addedZoneStores()).toEqual([]);
+  });
+});
