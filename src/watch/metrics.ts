@@ -8,6 +8,7 @@ import type { Counter, Gauge, Registry } from 'prom-client';
 import { DUMP_STEPS, type WatchReport } from './watcher.js';
 
 const ZONE = ['zone', 'view', 'class'] as const;
+const SECONDARY = [...ZONE, 'secondary'] as const;
 
 type PromClient = typeof import('prom-client');
 let promClient: PromClient | undefined;
@@ -78,6 +79,27 @@ export class WatchMetrics {
     );
     counter('bind_zone_journal_write_failures_total', "Failed journal operations in named's log.");
     gauge(
+      'bind_zone_secondary_up',
+      "1 when the secondary answered the zone's SOA authoritatively, 0 when unreachable, refused, lame or not authoritative.",
+      SECONDARY,
+    );
+    gauge(
+      'bind_zone_secondary_verdict',
+      "Always 1; the verdict label says what the secondary's answer to the zone's SOA meant (served, stale, unreachable, refused, tsig-error, not-authoritative, lame).",
+      [...SECONDARY, 'verdict'],
+    );
+    gauge('bind_zone_secondary_serial', 'SOA serial the secondary serves.', SECONDARY);
+    gauge(
+      'bind_zone_secondary_serial_lag',
+      "Serial steps (RFC 1982) the secondary is behind the primary's served serial; 0 when equal or ahead.",
+      SECONDARY,
+    );
+    gauge(
+      'bind_zone_secondary_lag_seconds',
+      'Seconds since the primary first served a serial the secondary does not have yet; 0 when it is not behind.',
+      SECONDARY,
+    );
+    gauge(
       'bind_watch_scrape_duration_seconds',
       'Seconds the last refresh of every source took.',
       [],
@@ -129,6 +151,14 @@ export class WatchMetrics {
         c.bind_zone_dump_failures_total?.inc({ ...labels, step }, z.dumpFailures[step] ?? 0);
       }
       c.bind_zone_journal_write_failures_total?.inc(labels, z.journalFailures);
+      for (const s of z.secondaries) {
+        const sl = { ...labels, secondary: s.secondary };
+        g.bind_zone_secondary_up?.set(sl, s.up ? 1 : 0);
+        g.bind_zone_secondary_verdict?.set({ ...sl, verdict: s.verdict }, 1);
+        if (s.serial !== undefined) g.bind_zone_secondary_serial?.set(sl, s.serial);
+        if (s.lag !== undefined) g.bind_zone_secondary_serial_lag?.set(sl, s.lag);
+        if (s.lagSeconds !== undefined) g.bind_zone_secondary_lag_seconds?.set(sl, s.lagSeconds);
+      }
     }
     g.bind_watch_scrape_duration_seconds?.set(report.durationSeconds);
     g.bind_watch_zones?.set(report.zones.length);

@@ -15,6 +15,12 @@ import type { DumpFailureStep, NamedLogEvent } from '../dump/log.js';
 import { type NamedConfig, readNamedConfig, type ZoneLookup } from '../dump/named-config.js';
 import { FileSerialCache, journalState, scanTmpFiles, tmpFileZone } from './disk.js';
 import { LogFollower } from './log-follower.js';
+import {
+  DEFAULT_MAX_SECONDARY_LAG_SECONDS,
+  SecondaryChecker,
+  type SecondaryReport,
+  type SecondaryWatchOptions,
+} from './secondaries.js';
 import { fetchStatsZones, type StatsZone } from './stats-channel.js';
 
 /** The dump steps counted, as the log names them. */
@@ -37,8 +43,8 @@ export const DEFAULT_VIEW = '_default';
  */
 export const DEFAULT_MAX_LAG_SECONDS = 1200;
 
-/** Options of {@link ZoneWatcher}. */
-export interface ZoneWatcherOptions {
+/** Options of {@link ZoneWatcher} (the secondary checks' among them: {@link SecondaryWatchOptions}). */
+export interface ZoneWatcherOptions extends SecondaryWatchOptions {
   /** The control channel (the watcher does not close it unless `closeClient`). */
   readonly rndc: RndcClient;
   /** Close `rndc` with the watcher. Default false. */
@@ -119,6 +125,8 @@ export interface ZoneReport {
   readonly lastDumpFailure: LoggedFailure | undefined;
   /** Failed journal operations logged. */
   readonly journalFailures: number;
+  /** Its secondaries (listed or discovered), when any are configured; else empty. */
+  readonly secondaries: readonly SecondaryReport[];
   /** True when this zone is ready (see {@link readiness}). */
   readonly ready: boolean;
   /** Why not ready, or what could not be read. */
@@ -143,6 +151,8 @@ export interface WatchReport {
   readonly logProblem: string | undefined;
   /** Why the statistics channel failed, when configured and failing. */
   readonly statisticsProblem: string | undefined;
+  /** Why the secondary options are not usable (nothing is checked then). */
+  readonly secondaryProblem: string | undefined;
   /** Seconds the refresh took. */
   readonly durationSeconds: number;
   /** Counters since the watcher started. */
@@ -206,12 +216,17 @@ export class ZoneWatcher {
   );
   #running: Promise<WatchReport> | undefined;
   #closed = false;
+  readonly #secondaries: SecondaryChecker | undefined;
+  readonly #secondaryProblem: string | undefined;
 
   constructor(options: ZoneWatcherOptions) {
     this.#options = options;
     this.#rndc = options.rndc;
     this.#directory = options.directory;
     if (typeof options.log === 'string') this.#setLog(options.log);
+    const checker = SecondaryChecker.create(options, this.#started, options.rediscoverMs ?? 60_000);
+    if (checker.isOk()) this.#secondaries = checker.value.enabled ? checker.value : undefined;
+    else this.#secondaryProblem = checker.error.message;
   }
 
   /** The last report, if a refresh has run. */
@@ -329,6 +344,17 @@ export class ZoneWatcher {
       }
     }
 
+    // Secondaries: their SOA queries run while the log and the disk are read.
+    const secondaryCheck = this.#secondaries?.check(
+      [...this.#zones].map(([k, state]) => ({
+        key: k,
+        zone: state.lookup.zone,
+        servedSerial: state.served ? state.servedSerial : undefined,
+      })),
+      now,
+      deadline,
+    );
+
     // The log: failures since the last refresh.
     let logProblem: string | undefined =
       this.#logPath === undefined ? 'no log file known' : undefined;
@@ -445,11 +471,36 @@ export class ZoneWatcher {
         dumpFailures: { ...state.dumpFailures },
         lastDumpFailure: state.lastDumpFailure,
         journalFailures: state.journalFailures,
+        secondaries: NO_SECONDARIES,
         ready: notReady.length === 0,
         reasons,
       };
       state.lastReport = report;
       zones.push(report);
+    }
+    if (secondaryCheck) {
+      const bySecondary = await secondaryCheck;
+      const gate = this.#options.secondaryReadiness ?? false;
+      const maxSecondaryLag =
+        this.#options.maxSecondaryLagSeconds ?? DEFAULT_MAX_SECONDARY_LAG_SECONDS;
+      for (const [i, report] of zones.entries()) {
+        const secondaries = bySecondary.get(key(report.zone, report.class, report.view)) ?? [];
+        if (secondaries.length === 0) continue;
+        const extra: string[] = [];
+        for (const s of secondaries) {
+          if (!s.up) extra.push(`secondary ${s.secondary} ${s.verdict}: ${s.detail}`);
+          else if ((s.lagSeconds ?? 0) > maxSecondaryLag)
+            extra.push(
+              `secondary ${s.secondary} behind by more than ${maxSecondaryLag} s: ${s.detail}`,
+            );
+        }
+        zones[i] = {
+          ...report,
+          secondaries,
+          ready: report.ready && !(gate && extra.length > 0),
+          reasons: [...report.reasons, ...extra],
+        };
+      }
     }
     this.#files.retain(watchedFiles);
     for (const path of this.#tmpZones.keys())
@@ -464,6 +515,7 @@ export class ZoneWatcher {
       logFile: this.#logPath,
       logProblem,
       statisticsProblem,
+      secondaryProblem: this.#secondaryProblem,
       durationSeconds: (Date.now() - startedMs) / 1000,
       rndcErrors: this.#rndcErrors,
       logLinesRead: this.#logLines,
@@ -647,6 +699,8 @@ export class ZoneWatcher {
     }
   }
 }
+
+const NO_SECONDARIES: readonly SecondaryReport[] = Object.freeze([]);
 
 function key(zone: string, zoneClass: string, view: string): string {
   return `${zone.toLowerCase()}/${zoneClass}/${view}`;

@@ -107,7 +107,7 @@ async function served(zone: string): Promise<number> {
 describe('watcher + real Prometheus + shipped rules', () => {
   it('promtool accepts the shipped rules and a scrape', async () => {
     const rules = spawnSync(promtool, ['check', 'rules', RULES], { encoding: 'utf8' });
-    expect(rules.stdout + rules.stderr).toMatch(/SUCCESS: 7 rules found/);
+    expect(rules.stdout + rules.stderr).toMatch(/SUCCESS: 9 rules found/);
     expect(rules.status).toBe(0);
     if (notHere()) return;
     const scrape = await (await fetch(url('/metrics'))).text();
