@@ -182,10 +182,10 @@ interface ZoneState {
   servedChangedAt: number;
   lagSince: number | undefined;
   lastDurableAt: number | undefined;
-  dumpFailures: Record<string, number>;
+  /** Shared and frozen: replaced (never changed) when a failure is counted. */
+  dumpFailures: Readonly<Record<string, number>>;
   lastDumpFailure: LoggedFailure | undefined;
   journalFailures: number;
-  lastReport: ZoneReport | undefined;
 }
 
 /** With a statistics channel: most `zonestatus` commands per refresh. */
@@ -201,7 +201,8 @@ export class ZoneWatcher {
   readonly #started = Date.now() / 1000;
   readonly #zones = new Map<string, ZoneState>();
   readonly #files = new FileSerialCache();
-  #config: NamedConfig | undefined;
+  /** named.conf was read at least once (it is not kept: ~3.4 KB per zone; read again at each rediscovery). */
+  #configRead = false;
   #configProblem: string | undefined;
   #directory: string | undefined;
   #log: LogFollower | undefined;
@@ -276,7 +277,7 @@ export class ZoneWatcher {
     }
     if (
       now * 1000 - this.#discoveredAt >= (this.#options.rediscoverMs ?? 60_000) ||
-      !this.#config
+      !this.#configRead
     ) {
       await this.#discover(status.isOk() ? status.value : undefined, deadline);
     }
@@ -374,10 +375,20 @@ export class ZoneWatcher {
       const dir = dirname(state.zoneFile);
       zonesByDir.set(dir, (zonesByDir.get(dir) ?? 0) + 1);
     }
-    const zones: ZoneReport[] = [];
     const maxLag = this.#options.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS;
     const watchedFiles = new Set<string>();
-    for (const state of this.#zones.values()) {
+    const states = [...this.#zones.values()];
+    const zones: ZoneReport[] = new Array(states.length);
+    // A few zones at a time: each waits on stat/lstat in libuv's thread pool, and one after the
+    // other 1,000 zones cost 2,000 round trips to it in series.
+    let nextZone = 0;
+    const diskWorker = async (): Promise<void> => {
+      while (nextZone < states.length) {
+        const index = nextZone++;
+        zones[index] = await zoneOnDisk(states[index] as ZoneState);
+      }
+    };
+    const zoneOnDisk = async (state: ZoneState): Promise<ZoneReport> => {
       const reasons: string[] = [];
       let fileSerial: number | undefined;
       let fileMtime: number | undefined;
@@ -468,16 +479,18 @@ export class ZoneWatcher {
         lagSeconds,
         servedChangedAt: state.servedChangedAt,
         lastDurableAt: state.lastDurableAt,
-        dumpFailures: { ...state.dumpFailures },
+        dumpFailures: state.dumpFailures,
         lastDumpFailure: state.lastDumpFailure,
         journalFailures: state.journalFailures,
         secondaries: NO_SECONDARIES,
         ready: notReady.length === 0,
         reasons,
       };
-      state.lastReport = report;
-      zones.push(report);
-    }
+      return report;
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(DISK_CONCURRENCY, states.length) }, diskWorker),
+    );
     if (secondaryCheck) {
       const bySecondary = await secondaryCheck;
       const gate = this.#options.secondaryReadiness ?? false;
@@ -578,27 +591,29 @@ export class ZoneWatcher {
     const confPath =
       this.#options.namedConf ??
       (status && status.chrootDirectory === undefined ? status.configurationFile : undefined);
+    let config: NamedConfig | undefined;
     if (confPath !== undefined) {
       const read = await readNamedConfig(confPath, {
         timeoutMs: Math.max(1, deadline - Date.now()),
       });
       if (read.isOk()) {
-        this.#config = read.value;
+        config = read.value;
+        this.#configRead = true;
         this.#configProblem = undefined;
         this.#directory ??= read.value.directory;
       } else this.#configProblem = read.error.message;
     } else this.#configProblem ??= 'named.conf is not known';
-    const config = this.#config;
     if (this.#options.log === undefined && this.#logPath === undefined && config) {
       const logging = config.logging();
       const chosen = logging.isOk() ? logging.value.dumpLog : undefined;
       if (chosen) this.#setLog(chosen.path);
     }
     const lookups = this.#options.zones ?? config?.zones(MAX_WATCHED_ZONES) ?? [];
-    for (const lookup of lookups) this.#add(lookup);
+    for (const lookup of lookups) this.#add(lookup, config);
   }
 
-  #add(lookup: ZoneLookup): void {
+  /** Watches `lookup` (files from `config` when given); a no-op for a zone already known with its file. */
+  #add(lookup: ZoneLookup, config?: NamedConfig): void {
     if (this.#zones.size >= MAX_WATCHED_ZONES) return;
     const zone = lookup.zone.replace(/\.$/, '') || '.';
     const zoneClass = (lookup.class ?? 'IN').toUpperCase();
@@ -620,12 +635,11 @@ export class ZoneWatcher {
       servedChangedAt: this.#started,
       lagSince: undefined,
       lastDurableAt: undefined,
-      dumpFailures: Object.fromEntries(DUMP_STEPS.map((s) => [s, 0])),
+      dumpFailures: NO_FAILURES,
       lastDumpFailure: undefined,
       journalFailures: 0,
-      lastReport: undefined,
     };
-    const configured = this.#config?.zone({
+    const configured = config?.zone({
       zone,
       class: zoneClass,
       ...(lookup.view !== undefined && lookup.view !== DEFAULT_VIEW ? { view: lookup.view } : {}),
@@ -661,7 +675,9 @@ export class ZoneWatcher {
       if (state.zoneFile !== undefined) {
         byFile.set(state.zoneFile, state);
         const dir = dirname(state.zoneFile);
-        byDir.set(dir, [...(byDir.get(dir) ?? []), state]);
+        const list = byDir.get(dir);
+        if (list) list.push(state);
+        else byDir.set(dir, [state]);
       }
       if (state.journalFile !== undefined) byJournal.set(state.journalFile, state);
     }
@@ -687,7 +703,10 @@ export class ZoneWatcher {
           this.#unattributed[event.step] = (this.#unattributed[event.step] ?? 0) + 1;
           continue;
         }
-        target.dumpFailures[event.step] = (target.dumpFailures[event.step] ?? 0) + 1;
+        target.dumpFailures = Object.freeze({
+          ...target.dumpFailures,
+          [event.step]: (target.dumpFailures[event.step] ?? 0) + 1,
+        });
         if (!target.lastDumpFailure || time >= target.lastDumpFailure.time) {
           target.lastDumpFailure = { time, step: event.step, result: event.result };
         }
@@ -701,6 +720,11 @@ export class ZoneWatcher {
 }
 
 const NO_SECONDARIES: readonly SecondaryReport[] = Object.freeze([]);
+const NO_FAILURES: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(DUMP_STEPS.map((s) => [s, 0])),
+);
+/** Zones whose files are looked at concurrently. */
+const DISK_CONCURRENCY = 16;
 
 function key(zone: string, zoneClass: string, view: string): string {
   return `${zone.toLowerCase()}/${zoneClass}/${view}`;
