@@ -236,7 +236,6 @@ export class NamedConfig {
     this.directoryProblem = found.problem;
   }
 
-  /** The zone's files (see {@link ZoneConfig}), or why named.conf does not say. */
   #index: ZoneIndex | undefined;
   #format: { value: string | undefined } | undefined;
 
@@ -278,6 +277,7 @@ export class NamedConfig {
     return this.#index;
   }
 
+  /** The zone's files (see {@link ZoneConfig}), or why named.conf does not say. */
   zone(lookup: ZoneLookup): Result<ZoneConfig, NamedConfigError> {
     const name = zoneKey(lookup.zone);
     const wantedClass = lookup.class === undefined ? 'IN' : normaliseClass(lookup.class);
