@@ -17,6 +17,8 @@ const intervalS = Number(process.env.BENCH_WATCH_INTERVAL_S ?? 15);
 const CLK_TCK = 100;
 /** Extra node arguments of the watcher process (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`). */
 const nodeArgs = (process.env.BENCH_WATCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** More `watch` arguments (`--v8-defaults`). */
+const watchArgs = (process.env.BENCH_WATCH_ARGS ?? '').split(' ').filter(Boolean);
 /** `zonestatus` or `statistics`: run only that source. */
 const only = process.env.BENCH_WATCH_ONLY;
 
@@ -53,6 +55,7 @@ async function run(label: string, extra: string[]): Promise<void> {
       '--listen',
       `127.0.0.1:${port}`,
       ...extra,
+      ...watchArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );

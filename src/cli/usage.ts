@@ -73,6 +73,7 @@ Commands of ${PROGRAM} itself:
         [--statistics URL] [--max-lag SECONDS] [--secondary HOST[:PORT] …]
         [--discover-secondaries [--primary-dns HOST[:PORT]] [--secondary-port PORT]]
         [--secondary-timeout SECONDS] [--ready-with-secondaries [--max-secondary-lag SECONDS]]
+        [--v8-defaults]
       zone durability for Prometheus: /metrics, /healthz, /readyz (default 127.0.0.1:9119),
       until SIGINT/SIGTERM. All zones of named.conf (and of --statistics) unless ZONEs are
       given. --secondary (every zone), --discover-secondaries (each zone's NS set): each

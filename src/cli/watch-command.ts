@@ -38,6 +38,7 @@ const WATCH_OPTIONS = [
   { long: 'secondary-timeout', value: true, key: 'secondaryTimeout' },
   { long: 'ready-with-secondaries', key: 'readySecondaries' },
   { long: 'max-secondary-lag', value: true, key: 'maxSecondaryLag' },
+  { long: 'v8-defaults', key: 'v8Defaults' },
 ] as const;
 
 /** `watch …`; `args` are the words after `watch`. */
@@ -88,10 +89,13 @@ export async function watchCommand(
   }
   // A long-running process that works a few hundred ms every scrape and idles between: V8's
   // optimize-for-size mode lets it shrink the young generation back after each scrape (without
-  // it, the semi-spaces stay at their 16 MiB maximum: ~25 MiB more RSS with 1,000 zones, Node
+  // it, the semi-spaces stay at their 16 MiB maximum: ~35 MiB more RSS with 1,000 zones, Node
   // 20). Read at each garbage collection, so setting it here takes effect (unlike
-  // --max-semi-space-size, which only the node command line can set). docs/watch.md, "Cost".
-  setFlagsFromString('--optimize-for-size');
+  // --max-semi-space-size, which only the node command line can set). It costs CPU (more
+  // collections, less optimised code): ~25 % more with the statistics channel, ~40 % more with
+  // zonestatus per zone (measured with 1,000 zones), hence --v8-defaults.
+  // docs/watch.md, "Cost".
+  if (options.v8Defaults !== true) setFlagsFromString('--optimize-for-size');
   const namedConf = text('namedConf');
   const namedLog = text('namedLog');
   const namedDir = text('namedDir');
