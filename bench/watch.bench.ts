@@ -15,6 +15,12 @@ const zoneCount = Number(process.env.BENCH_WATCH_ZONES ?? 1000);
 const scrapes = Number(process.env.BENCH_WATCH_SCRAPES ?? 4);
 const intervalS = Number(process.env.BENCH_WATCH_INTERVAL_S ?? 15);
 const CLK_TCK = 100;
+/** Extra node arguments of the watcher process (`--cpu-prof`, `--heapsnapshot-signal=SIGUSR2`). */
+const nodeArgs = (process.env.BENCH_WATCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+/** More `watch` arguments (`--v8-defaults`). */
+const watchArgs = (process.env.BENCH_WATCH_ARGS ?? '').split(' ').filter(Boolean);
+/** `zonestatus` or `statistics`: run only that source. */
+const only = process.env.BENCH_WATCH_ONLY;
 
 const statsPort = await freePort();
 const named = await startNamed({
@@ -41,6 +47,7 @@ async function run(label: string, extra: string[]): Promise<void> {
   const child: ChildProcess = spawn(
     process.execPath,
     [
+      ...nodeArgs,
       join(import.meta.dirname, '../dist/cli.js'),
       '-c',
       named.rndcConfFile(),
@@ -48,6 +55,7 @@ async function run(label: string, extra: string[]): Promise<void> {
       '--listen',
       `127.0.0.1:${port}`,
       ...extra,
+      ...watchArgs,
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
@@ -82,6 +90,7 @@ async function run(label: string, extra: string[]): Promise<void> {
       `  ${label}: ${lines} zones, scrape median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (first ${durations[0]!.toFixed(0)} ms, max ${Math.max(...durations).toFixed(0)} ms), RSS max ${maxRss.toFixed(1)} MiB, CPU ${((100 * cpu) / wall).toFixed(2)} % of one core over ${wall.toFixed(0)} s`,
     );
   } finally {
+    if (process.env.BENCH_WATCH_STDERR) console.log(stderr);
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
@@ -91,8 +100,9 @@ try {
   console.log(
     `rndc-js watch, ${zoneCount} zones, ${scrapes} scrapes every ${intervalS} s (named ${named.version})`,
   );
-  await run('zonestatus per zone', []);
-  await run('statistics channel  ', ['--statistics', `http://127.0.0.1:${statsPort}`]);
+  if (only !== 'statistics') await run('zonestatus per zone', []);
+  if (only !== 'zonestatus')
+    await run('statistics channel  ', ['--statistics', `http://127.0.0.1:${statsPort}`]);
 } finally {
   await named.stop();
 }

@@ -376,6 +376,13 @@ export type { RecordInput, UpdateOptions } from './update/update.js';
 export { Update } from './update/update.js';
 export { WatchMetrics } from './watch/metrics.js';
 export type {
+  SecondaryDiscovery,
+  SecondaryReport,
+  SecondaryWatchOptions,
+  WatchedSecondary,
+} from './watch/secondaries.js';
+export { SecondaryOptionsError } from './watch/secondaries.js';
+export type {
   WatchHealth,
   WatchReadiness,
   WatchServer,

@@ -34,9 +34,17 @@ export const MAX_DIR_ENTRIES = 100_000;
 /** Most bytes read to find a zone file's SOA. */
 const MAX_ZONE_BYTES = 16 * 1024 * 1024;
 
+interface CachedFile {
+  readonly mtimeMs: number;
+  readonly size: number;
+  readonly ino: number;
+  readonly dev: number;
+  readonly state: FileSerialState;
+}
+
 /** Caches zone-file serials by (path, mtime, size, inode). */
 export class FileSerialCache {
-  readonly #cache = new Map<string, { key: string; state: FileSerialState }>();
+  readonly #cache = new Map<string, CachedFile>();
 
   /** The serial of `path` for zone `origin`, read again only when the file changed. Never rejects. */
   async read(
@@ -57,9 +65,15 @@ export class FileSerialCache {
     if (!info.isFile()) {
       return { serial: undefined, mtime, problem: `${path} is not a regular file` };
     }
-    const key = `${info.mtimeMs}:${info.size}:${info.dev}:${info.ino}`;
     const cached = this.#cache.get(path);
-    if (cached && cached.key === key) return cached.state;
+    if (
+      cached &&
+      cached.mtimeMs === info.mtimeMs &&
+      cached.size === info.size &&
+      cached.ino === info.ino &&
+      cached.dev === info.dev
+    )
+      return cached.state;
     const read = await readZoneFileSerial(path, {
       origin,
       class: zoneClass,
@@ -71,7 +85,15 @@ export class FileSerialCache {
       ? { serial: read.value.serial, mtime, problem: undefined }
       : { serial: undefined, mtime, problem: read.error.message };
     // A timeout is not a fact about the file: read it again next time.
-    if (!(read.isErr() && read.error.kind === 'timeout')) this.#cache.set(path, { key, state });
+    if (!(read.isErr() && read.error.kind === 'timeout')) {
+      this.#cache.set(path, {
+        mtimeMs: info.mtimeMs,
+        size: info.size,
+        ino: info.ino,
+        dev: info.dev,
+        state,
+      });
+    }
     return state;
   }
 

@@ -61,6 +61,8 @@ export interface WatchReadiness {
 export function health(report: WatchReport): WatchHealth {
   const problems: string[] = [];
   if (!report.namedUp) problems.push(`named does not answer: ${report.namedProblem ?? 'unknown'}`);
+  if (report.secondaryProblem !== undefined)
+    problems.push(`secondaries are not checked: ${report.secondaryProblem}`);
   return { ok: problems.length === 0, problems };
 }
 
@@ -102,6 +104,7 @@ export async function serveWatcher(
         named: { up: r.namedUp, version: r.namedVersion ?? null },
         log: { file: r.logFile ?? null, problem: r.logProblem ?? null },
         statistics: { problem: r.statisticsProblem ?? null },
+        secondaries: { problem: r.secondaryProblem ?? null },
       });
     } else if (path === '/readyz') {
       const r = await report(false);

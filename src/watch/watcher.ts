@@ -15,6 +15,12 @@ import type { DumpFailureStep, NamedLogEvent } from '../dump/log.js';
 import { type NamedConfig, readNamedConfig, type ZoneLookup } from '../dump/named-config.js';
 import { FileSerialCache, journalState, scanTmpFiles, tmpFileZone } from './disk.js';
 import { LogFollower } from './log-follower.js';
+import {
+  DEFAULT_MAX_SECONDARY_LAG_SECONDS,
+  SecondaryChecker,
+  type SecondaryReport,
+  type SecondaryWatchOptions,
+} from './secondaries.js';
 import { fetchStatsZones, type StatsZone } from './stats-channel.js';
 
 /** The dump steps counted, as the log names them. */
@@ -37,8 +43,8 @@ export const DEFAULT_VIEW = '_default';
  */
 export const DEFAULT_MAX_LAG_SECONDS = 1200;
 
-/** Options of {@link ZoneWatcher}. */
-export interface ZoneWatcherOptions {
+/** Options of {@link ZoneWatcher} (the secondary checks' among them: {@link SecondaryWatchOptions}). */
+export interface ZoneWatcherOptions extends SecondaryWatchOptions {
   /** The control channel (the watcher does not close it unless `closeClient`). */
   readonly rndc: RndcClient;
   /** Close `rndc` with the watcher. Default false. */
@@ -119,6 +125,8 @@ export interface ZoneReport {
   readonly lastDumpFailure: LoggedFailure | undefined;
   /** Failed journal operations logged. */
   readonly journalFailures: number;
+  /** Its secondaries (listed or discovered), when any are configured; else empty. */
+  readonly secondaries: readonly SecondaryReport[];
   /** True when this zone is ready (see {@link readiness}). */
   readonly ready: boolean;
   /** Why not ready, or what could not be read. */
@@ -143,6 +151,8 @@ export interface WatchReport {
   readonly logProblem: string | undefined;
   /** Why the statistics channel failed, when configured and failing. */
   readonly statisticsProblem: string | undefined;
+  /** Why the secondary options are not usable (nothing is checked then). */
+  readonly secondaryProblem: string | undefined;
   /** Seconds the refresh took. */
   readonly durationSeconds: number;
   /** Counters since the watcher started. */
@@ -172,10 +182,10 @@ interface ZoneState {
   servedChangedAt: number;
   lagSince: number | undefined;
   lastDurableAt: number | undefined;
-  dumpFailures: Record<string, number>;
+  /** Shared and frozen: replaced (never changed) when a failure is counted. */
+  dumpFailures: Readonly<Record<string, number>>;
   lastDumpFailure: LoggedFailure | undefined;
   journalFailures: number;
-  lastReport: ZoneReport | undefined;
 }
 
 /** With a statistics channel: most `zonestatus` commands per refresh. */
@@ -191,7 +201,8 @@ export class ZoneWatcher {
   readonly #started = Date.now() / 1000;
   readonly #zones = new Map<string, ZoneState>();
   readonly #files = new FileSerialCache();
-  #config: NamedConfig | undefined;
+  /** named.conf was read at least once (it is not kept: ~3.4 KB per zone; read again at each rediscovery). */
+  #configRead = false;
   #configProblem: string | undefined;
   #directory: string | undefined;
   #log: LogFollower | undefined;
@@ -206,12 +217,17 @@ export class ZoneWatcher {
   );
   #running: Promise<WatchReport> | undefined;
   #closed = false;
+  readonly #secondaries: SecondaryChecker | undefined;
+  readonly #secondaryProblem: string | undefined;
 
   constructor(options: ZoneWatcherOptions) {
     this.#options = options;
     this.#rndc = options.rndc;
     this.#directory = options.directory;
     if (typeof options.log === 'string') this.#setLog(options.log);
+    const checker = SecondaryChecker.create(options, this.#started, options.rediscoverMs ?? 60_000);
+    if (checker.isOk()) this.#secondaries = checker.value.enabled ? checker.value : undefined;
+    else this.#secondaryProblem = checker.error.message;
   }
 
   /** The last report, if a refresh has run. */
@@ -261,7 +277,7 @@ export class ZoneWatcher {
     }
     if (
       now * 1000 - this.#discoveredAt >= (this.#options.rediscoverMs ?? 60_000) ||
-      !this.#config
+      !this.#configRead
     ) {
       await this.#discover(status.isOk() ? status.value : undefined, deadline);
     }
@@ -329,6 +345,17 @@ export class ZoneWatcher {
       }
     }
 
+    // Secondaries: their SOA queries run while the log and the disk are read.
+    const secondaryCheck = this.#secondaries?.check(
+      [...this.#zones].map(([k, state]) => ({
+        key: k,
+        zone: state.lookup.zone,
+        servedSerial: state.served ? state.servedSerial : undefined,
+      })),
+      now,
+      deadline,
+    );
+
     // The log: failures since the last refresh.
     let logProblem: string | undefined =
       this.#logPath === undefined ? 'no log file known' : undefined;
@@ -348,10 +375,20 @@ export class ZoneWatcher {
       const dir = dirname(state.zoneFile);
       zonesByDir.set(dir, (zonesByDir.get(dir) ?? 0) + 1);
     }
-    const zones: ZoneReport[] = [];
     const maxLag = this.#options.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS;
     const watchedFiles = new Set<string>();
-    for (const state of this.#zones.values()) {
+    const states = [...this.#zones.values()];
+    const zones: ZoneReport[] = new Array(states.length);
+    // A few zones at a time: each waits on stat/lstat in libuv's thread pool, and one after the
+    // other 1,000 zones cost 2,000 round trips to it in series.
+    let nextZone = 0;
+    const diskWorker = async (): Promise<void> => {
+      while (nextZone < states.length) {
+        const index = nextZone++;
+        zones[index] = await zoneOnDisk(states[index] as ZoneState);
+      }
+    };
+    const zoneOnDisk = async (state: ZoneState): Promise<ZoneReport> => {
       const reasons: string[] = [];
       let fileSerial: number | undefined;
       let fileMtime: number | undefined;
@@ -442,14 +479,41 @@ export class ZoneWatcher {
         lagSeconds,
         servedChangedAt: state.servedChangedAt,
         lastDurableAt: state.lastDurableAt,
-        dumpFailures: { ...state.dumpFailures },
+        dumpFailures: state.dumpFailures,
         lastDumpFailure: state.lastDumpFailure,
         journalFailures: state.journalFailures,
+        secondaries: NO_SECONDARIES,
         ready: notReady.length === 0,
         reasons,
       };
-      state.lastReport = report;
-      zones.push(report);
+      return report;
+    };
+    await Promise.all(
+      Array.from({ length: Math.min(DISK_CONCURRENCY, states.length) }, diskWorker),
+    );
+    if (secondaryCheck) {
+      const bySecondary = await secondaryCheck;
+      const gate = this.#options.secondaryReadiness ?? false;
+      const maxSecondaryLag =
+        this.#options.maxSecondaryLagSeconds ?? DEFAULT_MAX_SECONDARY_LAG_SECONDS;
+      for (const [i, report] of zones.entries()) {
+        const secondaries = bySecondary.get(key(report.zone, report.class, report.view)) ?? [];
+        if (secondaries.length === 0) continue;
+        const extra: string[] = [];
+        for (const s of secondaries) {
+          if (!s.up) extra.push(`secondary ${s.secondary} ${s.verdict}: ${s.detail}`);
+          else if ((s.lagSeconds ?? 0) > maxSecondaryLag)
+            extra.push(
+              `secondary ${s.secondary} behind by more than ${maxSecondaryLag} s: ${s.detail}`,
+            );
+        }
+        zones[i] = {
+          ...report,
+          secondaries,
+          ready: report.ready && !(gate && extra.length > 0),
+          reasons: [...report.reasons, ...extra],
+        };
+      }
     }
     this.#files.retain(watchedFiles);
     for (const path of this.#tmpZones.keys())
@@ -464,6 +528,7 @@ export class ZoneWatcher {
       logFile: this.#logPath,
       logProblem,
       statisticsProblem,
+      secondaryProblem: this.#secondaryProblem,
       durationSeconds: (Date.now() - startedMs) / 1000,
       rndcErrors: this.#rndcErrors,
       logLinesRead: this.#logLines,
@@ -526,27 +591,29 @@ export class ZoneWatcher {
     const confPath =
       this.#options.namedConf ??
       (status && status.chrootDirectory === undefined ? status.configurationFile : undefined);
+    let config: NamedConfig | undefined;
     if (confPath !== undefined) {
       const read = await readNamedConfig(confPath, {
         timeoutMs: Math.max(1, deadline - Date.now()),
       });
       if (read.isOk()) {
-        this.#config = read.value;
+        config = read.value;
+        this.#configRead = true;
         this.#configProblem = undefined;
         this.#directory ??= read.value.directory;
       } else this.#configProblem = read.error.message;
     } else this.#configProblem ??= 'named.conf is not known';
-    const config = this.#config;
     if (this.#options.log === undefined && this.#logPath === undefined && config) {
       const logging = config.logging();
       const chosen = logging.isOk() ? logging.value.dumpLog : undefined;
       if (chosen) this.#setLog(chosen.path);
     }
     const lookups = this.#options.zones ?? config?.zones(MAX_WATCHED_ZONES) ?? [];
-    for (const lookup of lookups) this.#add(lookup);
+    for (const lookup of lookups) this.#add(lookup, config);
   }
 
-  #add(lookup: ZoneLookup): void {
+  /** Watches `lookup` (files from `config` when given); a no-op for a zone already known with its file. */
+  #add(lookup: ZoneLookup, config?: NamedConfig): void {
     if (this.#zones.size >= MAX_WATCHED_ZONES) return;
     const zone = lookup.zone.replace(/\.$/, '') || '.';
     const zoneClass = (lookup.class ?? 'IN').toUpperCase();
@@ -568,12 +635,11 @@ export class ZoneWatcher {
       servedChangedAt: this.#started,
       lagSince: undefined,
       lastDurableAt: undefined,
-      dumpFailures: Object.fromEntries(DUMP_STEPS.map((s) => [s, 0])),
+      dumpFailures: NO_FAILURES,
       lastDumpFailure: undefined,
       journalFailures: 0,
-      lastReport: undefined,
     };
-    const configured = this.#config?.zone({
+    const configured = config?.zone({
       zone,
       class: zoneClass,
       ...(lookup.view !== undefined && lookup.view !== DEFAULT_VIEW ? { view: lookup.view } : {}),
@@ -609,7 +675,9 @@ export class ZoneWatcher {
       if (state.zoneFile !== undefined) {
         byFile.set(state.zoneFile, state);
         const dir = dirname(state.zoneFile);
-        byDir.set(dir, [...(byDir.get(dir) ?? []), state]);
+        const list = byDir.get(dir);
+        if (list) list.push(state);
+        else byDir.set(dir, [state]);
       }
       if (state.journalFile !== undefined) byJournal.set(state.journalFile, state);
     }
@@ -635,7 +703,10 @@ export class ZoneWatcher {
           this.#unattributed[event.step] = (this.#unattributed[event.step] ?? 0) + 1;
           continue;
         }
-        target.dumpFailures[event.step] = (target.dumpFailures[event.step] ?? 0) + 1;
+        target.dumpFailures = Object.freeze({
+          ...target.dumpFailures,
+          [event.step]: (target.dumpFailures[event.step] ?? 0) + 1,
+        });
         if (!target.lastDumpFailure || time >= target.lastDumpFailure.time) {
           target.lastDumpFailure = { time, step: event.step, result: event.result };
         }
@@ -647,6 +718,13 @@ export class ZoneWatcher {
     }
   }
 }
+
+const NO_SECONDARIES: readonly SecondaryReport[] = Object.freeze([]);
+const NO_FAILURES: Readonly<Record<string, number>> = Object.freeze(
+  Object.fromEntries(DUMP_STEPS.map((s) => [s, 0])),
+);
+/** Zones whose files are looked at concurrently. */
+const DISK_CONCURRENCY = 16;
 
 function key(zone: string, zoneClass: string, view: string): string {
   return `${zone.toLowerCase()}/${zoneClass}/${view}`;
