@@ -7,6 +7,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import { findBinary, startNamed } from '../src/testing/index.js';
 
@@ -67,8 +68,12 @@ try {
     number,
     number,
   ];
+  // Wall times on a busy machine are not comparable with a quiet one's: say how busy it was.
+  const load = loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' ');
   console.log(
-    `CLI startup: median of ${runs} interleaved runs, named ${named.version} on 127.0.0.1`,
+    `CLI startup: median of ${runs} interleaved runs, named ${named.version} on 127.0.0.1 (load average ${load})`,
   );
   for (const c of contenders) {
     console.log(`  ${c.name.padEnd(16)} ${median(c.times).toFixed(1).padStart(7)} ms`);

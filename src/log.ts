@@ -17,10 +17,24 @@ type CreateDebug = ((namespace: string) => Logger & { enabled: boolean }) & {
 let createDebug: CreateDebug | undefined;
 let requireHere: NodeJS.Require | undefined;
 let cachePath: string | null | undefined;
+let onlyDebugVariable = false;
+
+/**
+ * For a program that is the whole process (the `rndc-js` executable): no other code can have
+ * loaded `debug`, so `DEBUG` alone decides. Skips finding out whether `debug` is loaded, a
+ * CommonJS resolution (`require.resolve`: stats, a package.json, a realpath) that cost about a
+ * millisecond of every `rndc-js` run. (`debug.enable()` stores its namespaces in `DEBUG`, so it
+ * still counts.) Internal: an application using the library may load `debug` and configure it in
+ * other ways.
+ */
+export function debugOnlyFromEnvironment(): void {
+  onlyDebugVariable = true;
+}
 
 /** `debug`'s factory when output may be wanted; undefined otherwise (nothing loaded). */
 function loaded(): CreateDebug | undefined {
   if (createDebug) return createDebug;
+  if (onlyDebugVariable && !process.env.DEBUG) return undefined;
   requireHere ??= createRequire(import.meta.url);
   const require = requireHere;
   if (cachePath === undefined) {

@@ -8,6 +8,7 @@
  * status 128 + the signal's number (130, 143). A second signal ends it at once.
  */
 import { isatty } from 'node:tty';
+import { debugOnlyFromEnvironment } from '../log.js';
 import {
   endProcess,
   flushOutput,
@@ -72,6 +73,8 @@ const io: CliIo = {
   signal: controller.signal,
 };
 
+// The executable is the whole process: nothing else loads `debug`, so DEBUG alone decides (log.ts).
+debugOnlyFromEnvironment();
 const status = await runCli(process.argv.slice(2), io);
 clearTimeout(graceTimer);
 // Interrupted: the signal's status (a command that finished anyway keeps its success).

@@ -341,6 +341,8 @@ describe('secrets', () => {
     ];
     expect(runs[0]?.stderr).toMatch(/using server 127\.0\.0\.1/);
     expect(runs[0]?.stderr).toMatch(/using key "/);
+    // DEBUG still reaches the library's debug output in the executable (log.ts, main.ts).
+    expect(runs[0]?.stderr).toMatch(/rndc:control .*status/);
     expect(runs[2]?.exitCode).toBe(1);
     expect(runs[3]?.exitCode).toBe(1);
     expect(runs[5]?.exitCode).toBe(1);

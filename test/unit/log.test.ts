@@ -9,7 +9,7 @@ const LOG = resolve('src/log.ts');
 /** Runs `body` (ESM, with `logger` imported) in a fresh node; returns its output. */
 function run(body: string, env: Record<string, string | undefined> = {}) {
   const script = `import { createRequire } from 'node:module';
-import { logger } from ${JSON.stringify(LOG)};
+import { debugOnlyFromEnvironment, logger } from ${JSON.stringify(LOG)};
 const require = createRequire(${JSON.stringify(LOG)});
 const debugLoaded = () => require.cache[require.resolve('debug')] !== undefined;
 ${body}`;
@@ -59,5 +59,42 @@ log('after %s', 'enable');`,
     );
     expect(stderr).not.toContain('before the application');
     expect(stderr).toMatch(/rndc:dump after enable/);
+  });
+
+  // The rndc-js executable's switch: the whole process is ours, so DEBUG alone decides and the
+  // CommonJS resolution of `debug` (startup cost) never runs.
+  it('debugOnlyFromEnvironment: without DEBUG, never resolves or loads debug', () => {
+    const { stdout, stderr } = run(
+      `import Module from 'node:module';
+const asked = [];
+const original = Module._resolveFilename;
+Module._resolveFilename = function (request, ...rest) {
+  if (request === 'debug') asked.push(request);
+  return original.call(this, request, ...rest);
+};
+debugOnlyFromEnvironment();
+const log = logger('rndc:control');
+log('first line'); log('second line');
+const resolvedByLogger = asked.length;
+console.log(resolvedByLogger + ' ' + (debugLoaded() ? 'loaded' : 'not loaded'));
+const debug = (await import('debug')).default;
+debug.enable('rndc:*');
+log('after the application enabled it');`,
+    );
+    expect(stdout.trim()).toBe('0 not loaded');
+    expect(stderr).not.toContain('line');
+    // debug.enable() stores the namespaces in process.env.DEBUG (debug's Node behaviour), which
+    // is what the switch reads: output enabled that way still appears.
+    expect(stderr).toMatch(/rndc:control after the application enabled it/);
+  });
+
+  it('debugOnlyFromEnvironment: DEBUG=rndc:control still prints that namespace', () => {
+    const { stderr } = run(
+      `debugOnlyFromEnvironment();
+logger('rndc:control')('control %s', 'line'); logger('rndc:update')('update line');`,
+      { DEBUG: 'rndc:control' },
+    );
+    expect(stderr).toMatch(/rndc:control control line/);
+    expect(stderr).not.toContain('update line');
   });
 });
