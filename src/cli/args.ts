@@ -161,6 +161,35 @@ export interface GlobalSettings
 export const DEFAULT_TIMEOUT_SECONDS = 60;
 
 /** The value of an option that takes one, when it was given. */
+/**
+ * Takes every `--NAME VALUE` / `--NAME=VALUE` out of `args` (an option the general parser keeps
+ * only once, given several times), up to a `--`: the values in order and the other words, or
+ * the message for a `--NAME` without a value.
+ */
+export function takeRepeated(
+  args: readonly string[],
+  name: string,
+): { readonly values: string[]; readonly rest: string[] } | { readonly error: string } {
+  const values: string[] = [];
+  const rest: string[] = [];
+  const flag = `--${name}`;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--') {
+      rest.push(...args.slice(i));
+      break;
+    }
+    if (arg === flag) {
+      const value = args[i + 1];
+      if (value === undefined) return { error: `option '${flag}' needs a value` };
+      values.push(value);
+      i++;
+    } else if (arg.startsWith(`${flag}=`)) values.push(arg.slice(flag.length + 1));
+    else rest.push(arg);
+  }
+  return { values, rest };
+}
+
 export function optionText(
   options: Readonly<Record<string, string | true>>,
   key: string,

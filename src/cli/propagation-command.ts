@@ -25,6 +25,7 @@ import {
   parseArgs,
   parseSeconds,
   parseWholeNumber,
+  takeRepeated,
 } from './args.js';
 import { connectFromSettings } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
@@ -74,24 +75,10 @@ export async function propagationCommand(
   settings: GlobalSettings,
   io: CliIo,
 ): Promise<number> {
-  // --server may be repeated: take every one out before the general parser (last value wins).
-  const servers: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    if (arg === '--server') {
-      const value = args[i + 1];
-      if (value === undefined)
-        return usageError(io, "option '--server' needs a value", 'propagation');
-      servers.push(value);
-      i++;
-    } else if (arg.startsWith('--server=')) servers.push(arg.slice('--server='.length));
-    else rest.push(arg);
-  }
+  // --server may be repeated (the general parser keeps one value): taken out first.
+  const taken = takeRepeated(args, 'server');
+  if ('error' in taken) return usageError(io, taken.error, 'propagation');
+  const { values: servers, rest } = taken;
   const parsed = parseArgs(rest, PROPAGATION_OPTIONS);
   if (parsed.isErr()) return usageError(io, parsed.error, 'propagation');
   const { options, operands } = parsed.value;

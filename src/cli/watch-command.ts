@@ -18,6 +18,7 @@ import {
   parseArgs,
   parseSeconds,
   parseWholeNumber,
+  takeRepeated,
 } from './args.js';
 import { connectFromSettings } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
@@ -48,23 +49,9 @@ export async function watchCommand(
   io: CliIo,
 ): Promise<number> {
   // --secondary may be repeated: take every one out before the general parser.
-  const secondaryTexts: string[] = [];
-  const rest: string[] = [];
-  for (let i = 0; i < args.length; i++) {
-    const arg = args[i] as string;
-    if (arg === '--') {
-      rest.push(...args.slice(i));
-      break;
-    }
-    if (arg === '--secondary') {
-      const value = args[i + 1];
-      if (value === undefined) return usageError(io, "option '--secondary' needs a value", 'watch');
-      secondaryTexts.push(value);
-      i++;
-    } else if (arg.startsWith('--secondary='))
-      secondaryTexts.push(arg.slice('--secondary='.length));
-    else rest.push(arg);
-  }
+  const taken = takeRepeated(args, 'secondary');
+  if ('error' in taken) return usageError(io, taken.error, 'watch');
+  const { values: secondaryTexts, rest } = taken;
   const parsed = parseArgs(rest, WATCH_OPTIONS);
   if (parsed.isErr()) return usageError(io, parsed.error, 'watch');
   const { options, operands } = parsed.value;

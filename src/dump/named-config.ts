@@ -227,6 +227,16 @@ export const DUMP_LOG_CATEGORIES: readonly string[] = ['general', 'update', 'zon
 /** Default of {@link NamedConfigOptions.timeoutMs}. */
 export const DEFAULT_NAMED_CONFIG_TIMEOUT_MS = 10_000;
 
+/** A zone statement of named.conf, where it is. */
+interface ZoneStatement {
+  readonly lookup: ZoneLookup;
+  readonly statement: Statement;
+  /** The view it is in (undefined without views). */
+  readonly view: Statement | undefined;
+  /** Every view of named.conf. */
+  readonly views: readonly Statement[];
+}
+
 /**
  * named.conf, read once (includes expanded): ask it for zones, logging and the pid file.
  * Obtain it with {@link readNamedConfig}.
@@ -344,7 +354,15 @@ export class NamedConfig {
    * are not in named.conf and not listed. At most `limit` (default 100 000) are returned.
    */
   zones(limit = 100_000): ZoneLookup[] {
-    const found: ZoneLookup[] = [];
+    return this.#zoneStatements(limit).map((z) => z.lookup);
+  }
+
+  /**
+   * The zone statements {@link NamedConfig.zones} lists, with the view each is in and every view
+   * (one pass over named.conf).
+   */
+  #zoneStatements(limit: number): ZoneStatement[] {
+    const found: ZoneStatement[] = [];
     const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
     const scopes =
       views.length > 0
@@ -359,11 +377,12 @@ export class NamedConfig {
         if (optionIn(statement.block, 'in-view') !== undefined) continue;
         const zone = wordAt(statement, 1);
         if (zone === undefined) continue;
-        found.push({
+        const lookup: ZoneLookup = {
           zone,
           class: normaliseClass(wordAt(statement, 2) ?? viewClass),
           ...(viewName !== undefined ? { view: viewName } : {}),
-        });
+        };
+        found.push({ lookup, statement, view: scope.view, views });
       }
     }
     return found;
@@ -415,32 +434,10 @@ export class NamedConfig {
    * configuration once per zone.
    */
   zoneConfigs(limit = 100_000): ConfiguredZone[] {
-    const found: ConfiguredZone[] = [];
-    const views = this.#statements.filter((s) => keyword(s) === 'view' && s.block);
-    const scopes =
-      views.length > 0
-        ? views.map((view) => ({ view, statements: view.block ?? [] }))
-        : [{ view: undefined, statements: this.#statements }];
-    for (const scope of scopes) {
-      const viewName = scope.view ? wordAt(scope.view, 1) : undefined;
-      const viewClass = normaliseClass(scope.view ? (wordAt(scope.view, 2) ?? 'IN') : 'IN');
-      for (const statement of scope.statements) {
-        if (found.length >= limit) return found;
-        if (keyword(statement) !== 'zone' || !statement.block) continue;
-        if (optionIn(statement.block, 'in-view') !== undefined) continue;
-        const zone = wordAt(statement, 1);
-        if (zone === undefined) continue;
-        found.push({
-          lookup: {
-            zone,
-            class: normaliseClass(wordAt(statement, 2) ?? viewClass),
-            ...(viewName !== undefined ? { view: viewName } : {}),
-          },
-          config: this.#zoneConfig(statement, scope.view, views),
-        });
-      }
-    }
-    return found;
+    return this.#zoneStatements(limit).map((z) => ({
+      lookup: z.lookup,
+      config: this.#zoneConfig(z.statement, z.view, z.views),
+    }));
   }
 
   /** Where named logs dump and journal messages (see {@link NamedLogging}). */
