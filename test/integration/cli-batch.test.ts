@@ -171,7 +171,7 @@ describe('--json always prints exactly one JSON document', () => {
     for (const args of [
       ['--json', '-Z', 'status'],
       ['--json'],
-      ['-c', conf, '--json', 'sync', '--verify'],
+      ['-c', conf, '--json', 'sync', '--verify', '--zone-file', 'dyn.test.zone'],
       ['-c', conf, '--json', '-s', 'nonexistent.invalid', 'status'],
     ]) {
       const result = await cli(args);
