@@ -6,7 +6,9 @@
  * a time, all under one deadline, and every zone's outcome is kept: a failing zone never hides
  * the others'. `Ok` only when every zone asked was proven written.
  */
+
 import { stat } from 'node:fs/promises';
+import { mapLimited } from '../concurrency.js';
 import type {
   CallOptions,
   DumpedResponse,
@@ -213,7 +215,7 @@ export async function dumpAllZones(
     if (planned.isErr()) return planned;
     const { zones, namedConf, notes, directory } = planned.value;
     const shared = { options, deadline, signal: stop.signal, clean, directory };
-    const results = await runPool(
+    const results = await mapLimited(
       zones,
       options.concurrency ?? DEFAULT_ALL_ZONES_CONCURRENCY,
       async (zone) => {
@@ -700,24 +702,6 @@ function summarise(word: 'sync' | 'freeze', results: readonly ZoneDumpResult[]):
 export function zoneLabel(zone: { zone: string; class: string; view: string | undefined }): string {
   const cls = zone.class !== 'IN' ? `/${zone.class}` : '';
   return `${zone.zone}${cls}${zone.view !== undefined ? ` (view ${zone.view})` : ''}`;
-}
-
-/** Runs `work` over `items`, at most `limit` at a time; results in the items' order. */
-async function runPool<T, R>(
-  items: readonly T[],
-  limit: number,
-  work: (item: T) => Promise<R>,
-): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const index = next++;
-      results[index] = await work(items[index] as T);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
-  return results;
 }
 
 function firstLine(text: string): string {

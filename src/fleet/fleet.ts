@@ -10,7 +10,9 @@
  * `freeze`/`thaw` only apply to primary zones: named answers `not primary` (9.18+) or
  * `not master` (9.16) for a secondary, reported as that (`not-primary`), not as a dump failure.
  */
+
 import { inspect } from 'node:util';
+import { mapLimited } from '../concurrency.js';
 import {
   type CallOptions,
   type DumpedResponse,
@@ -345,27 +347,14 @@ export class RndcFleet {
     work: (member: Member, call: CallOptions) => Promise<Result<T, E>>,
   ): Promise<FleetResult<T, E>> {
     const timeoutMs = options.timeoutMs ?? this.#timeoutMs;
-    const results = new Array<FleetServerResult<T, E>>(this.#members.length);
     const signals = [this.#signal, options.signal].filter((s) => s !== undefined);
     const fleetSignal = signals.length > 0 ? AbortSignal.any(signals) : undefined;
-    let next = 0;
-    const worker = async () => {
-      for (;;) {
-        const index = next++;
-        const member = this.#members[index];
-        if (member === undefined) return;
-        results[index] = await this.#one(member, timeoutMs, fleetSignal, work);
-      }
-    };
-    if (this.#invalid) {
-      const invalid = this.#invalid;
-      this.#members.forEach((member, index) => {
-        results[index] = result<T, E>(member, Err(invalid), 0);
-      });
-    } else {
-      const workers = Math.min(this.#concurrency, this.#members.length);
-      await Promise.all(Array.from({ length: workers }, worker));
-    }
+    const invalid = this.#invalid;
+    const results = invalid
+      ? this.#members.map((member) => result<T, E>(member, Err(invalid), 0))
+      : await mapLimited(this.#members, this.#concurrency, (member) =>
+          this.#one(member, timeoutMs, fleetSignal, work),
+        );
     return summarise(results);
   }
 

@@ -12,6 +12,7 @@
  * lagging for ever.
  */
 
+import { mapLimited } from '../concurrency.js';
 import { RndcLibraryError } from '../errors.js';
 import { discoverServers } from '../fleet/discover.js';
 import { queryServer } from '../fleet/query.js';
@@ -239,7 +240,7 @@ export class SecondaryChecker {
       }
     }
     for (const key of this.#zones.keys()) if (!live.has(key)) this.#zones.delete(key);
-    await pool(discoveries, this.#concurrency);
+    await mapLimited(discoveries, this.#concurrency, (job) => job().catch(() => undefined));
 
     for (const zone of zones) {
       const state = this.#zones.get(zone.key);
@@ -267,7 +268,7 @@ export class SecondaryChecker {
       }
       for (const id of state.pairs.keys()) if (!seen.has(id)) state.pairs.delete(id);
     }
-    await pool(jobs, this.#concurrency);
+    await mapLimited(jobs, this.#concurrency, (job) => job().catch(() => undefined));
     return out;
   }
 
@@ -436,18 +437,6 @@ function unchecked(target: Target, pair: PairState): SecondaryReport {
     lagSeconds: undefined,
     lastMatchedAt: pair.lastMatchedAt,
   };
-}
-
-/** Runs `jobs`, at most `limit` at a time. */
-async function pool(jobs: readonly (() => Promise<void>)[], limit: number): Promise<void> {
-  let next = 0;
-  const worker = async () => {
-    while (next < jobs.length) {
-      const job = jobs[next++];
-      await job?.().catch(() => undefined);
-    }
-  };
-  await Promise.all(Array.from({ length: Math.min(limit, jobs.length) }, worker));
 }
 
 function normalZone(zone: string): string {

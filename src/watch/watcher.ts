@@ -7,7 +7,9 @@
  * incrementally for failed dumps and journal writes; `tmp-*` leftovers; the journal's size and
  * age. Nothing here throws for an outside reason: every problem becomes a reason in the report.
  */
+
 import { dirname, isAbsolute, posix, resolve } from 'node:path';
+import { mapLimited } from '../concurrency.js';
 import type { RndcClient } from '../control/client.js';
 import { RndcError } from '../control/errors.js';
 import { asyncDispose } from '../dispose.js';
@@ -378,16 +380,6 @@ export class ZoneWatcher {
     const maxLag = this.#options.maxLagSeconds ?? DEFAULT_MAX_LAG_SECONDS;
     const watchedFiles = new Set<string>();
     const states = [...this.#zones.values()];
-    const zones: ZoneReport[] = new Array(states.length);
-    // A few zones at a time: each waits on stat/lstat in libuv's thread pool, and one after the
-    // other 1,000 zones cost 2,000 round trips to it in series.
-    let nextZone = 0;
-    const diskWorker = async (): Promise<void> => {
-      while (nextZone < states.length) {
-        const index = nextZone++;
-        zones[index] = await zoneOnDisk(states[index] as ZoneState);
-      }
-    };
     const zoneOnDisk = async (state: ZoneState): Promise<ZoneReport> => {
       const reasons: string[] = [];
       let fileSerial: number | undefined;
@@ -488,9 +480,9 @@ export class ZoneWatcher {
       };
       return report;
     };
-    await Promise.all(
-      Array.from({ length: Math.min(DISK_CONCURRENCY, states.length) }, diskWorker),
-    );
+    // A few zones at a time: each waits on stat/lstat in libuv's thread pool, and one after the
+    // other 1,000 zones cost 2,000 round trips to it in series.
+    const zones = await mapLimited(states, DISK_CONCURRENCY, zoneOnDisk);
     if (secondaryCheck) {
       const bySecondary = await secondaryCheck;
       const gate = this.#options.secondaryReadiness ?? false;
