@@ -33,17 +33,36 @@ let modules: PromModules | undefined;
  * Only its registry, gauge and counter modules are loaded: its index also loads the
  * Pushgateway (node:http, node:https), the default process metrics and @opentelemetry/api,
  * none of which the watcher uses — about 11 MB of resident memory (measured on Node 20).
+ *
+ * Those module paths are prom-client's layout (15.x), not its public interface: should a release
+ * move them, or close them with an `exports` map, the package's entry is loaded instead — the
+ * same classes, at the cost of that memory, never a watcher that cannot start.
  */
 function prom(): PromModules {
   if (!modules) {
-    const require = createRequire(import.meta.url);
-    modules = {
-      Registry: require('prom-client/lib/registry') as typeof Registry,
-      Gauge: require('prom-client/lib/gauge') as typeof Gauge,
-      Counter: require('prom-client/lib/counter') as typeof Counter,
-    };
+    modules = loadPromModules(createRequire(import.meta.url));
   }
   return modules;
+}
+
+/** @internal Exported for tests: prom-client's classes, found through `require`. */
+export function loadPromModules(require: (id: string) => unknown): PromModules {
+  return deepModules(require) ?? (require('prom-client') as PromModules);
+}
+
+/** prom-client's own registry, gauge and counter modules, or undefined when not found so. */
+function deepModules(require: (id: string) => unknown): PromModules | undefined {
+  try {
+    const found = {
+      Registry: require('prom-client/lib/registry') as unknown,
+      Gauge: require('prom-client/lib/gauge') as unknown,
+      Counter: require('prom-client/lib/counter') as unknown,
+    };
+    const classes = Object.values(found).every((value) => typeof value === 'function');
+    return classes ? (found as PromModules) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** What one metric family reads from a report. */

@@ -153,4 +153,38 @@ describe('WatchMetrics', () => {
       expect(line).toMatch(/^[a-z_]+(\{.*\})? -?[0-9.e+]+$/);
     }
   });
+
+  it("falls back to prom-client's entry when its internal module layout is not there", async () => {
+    const { loadPromModules } = await import('../../src/watch/metrics.js');
+    const real = createRequire(import.meta.url);
+    const entry = real('prom-client') as Record<string, unknown>;
+    const asked: string[] = [];
+    // A prom-client release that moved lib/ (or closed it with an exports map).
+    const moved = (id: string) => {
+      asked.push(id);
+      if (id !== 'prom-client')
+        throw Object.assign(new Error(`no ${id}`), { code: 'MODULE_NOT_FOUND' });
+      return entry;
+    };
+    const found = loadPromModules(moved);
+    expect(asked).toContain('prom-client/lib/registry');
+    expect(asked.at(-1)).toBe('prom-client');
+    expect(found.Registry).toBe(entry.Registry);
+    expect(found.Gauge).toBe(entry.Gauge);
+    expect(found.Counter).toBe(entry.Counter);
+    // A layout whose modules are not the classes any more: the entry too, not a broken registry.
+    const reshaped = (id: string) => (id === 'prom-client' ? entry : { default: 'not a class' });
+    expect(loadPromModules(reshaped).Registry).toBe(entry.Registry);
+    // The layout as shipped: the classes straight from lib/, without loading the entry.
+    const direct: string[] = [];
+    const shipped = loadPromModules((id) => {
+      direct.push(id);
+      return real(id);
+    });
+    expect(direct).not.toContain('prom-client');
+    expect(typeof shipped.Registry).toBe('function');
+    const registry = new shipped.Registry();
+    new shipped.Gauge({ name: 'x_gauge', help: 'x', registers: [registry] }).set(3);
+    expect(await registry.metrics()).toContain('x_gauge 3');
+  });
 });
