@@ -23,13 +23,15 @@ const entries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts'
 // chunks in both: `rndc` and `rndc/testing` must share one copy of each class, or a `Key` from
 // `startNamed()` fails `instanceof Key` in `RndcClient` (package.test.ts).
 //
-// The `rndc-js` executable, `dist/cli.js`, is an entry of the ESM build: it shares the library's
-// chunks instead of carrying a second copy, and each command family it imports lazily is a chunk
-// of its own, loaded only by that command. Its shebang is src/cli/main.ts's first line (esbuild
-// keeps an entry's hashbang; tsup marks files starting with `#!` executable).
+// The `rndc-js` executable, `dist/cli.cjs`, is an entry of the CommonJS build: it shares the
+// library's CommonJS chunks instead of carrying a second copy, and each command family it loads
+// lazily is a chunk of its own, loaded only by that command. CommonJS because Node 20's ESM loader
+// costs a process about 7 ms more to start (`rndc-js status`: bench/cli.bench.ts). Its shebang
+// is src/cli/main.ts's first line (esbuild keeps an entry's hashbang; tsup marks files starting
+// with `#!` executable).
 export default defineConfig([
   {
-    entry: { ...entries, cli: 'src/cli/main.ts' },
+    entry: entries,
     format: ['esm'],
     dts: { entry: entries },
     sourcemap,
@@ -42,7 +44,7 @@ export default defineConfig([
     plugins: [asciiComments],
   },
   {
-    entry: entries,
+    entry: { ...entries, cli: 'src/cli/main.ts' },
     format: ['cjs'],
     dts: { entry: entries },
     sourcemap,

@@ -2,7 +2,7 @@
  * CLI cost per call: startup of `rndc-js status` against `node -e 0` and BIND's `rndc status`
  * (hyperfine-style: interleaved runs, medians), then batch mode (`rndc-js -`, one connection)
  * against one `rndc` process per command, all on the same throwaway named. Runs the built CLI
- * (dist/cli.js: `npm run build` first). Usage: `npm run bench:cli`
+ * (dist/cli.cjs: `npm run build` first). Usage: `npm run bench:cli`
  * (env BENCH_CLI_RUNS, BENCH_BATCH_COMMANDS, BENCH_RNDC_COMMANDS to change sizes).
  */
 import { spawnSync } from 'node:child_process';
@@ -14,7 +14,7 @@ import { findBinary, startNamed } from '../src/testing/index.js';
 const runs = Number(process.env.BENCH_CLI_RUNS ?? 30);
 const batchCommands = Number(process.env.BENCH_BATCH_COMMANDS ?? 2000);
 const rndcCommands = Number(process.env.BENCH_RNDC_COMMANDS ?? 100);
-const cli = resolve(process.env.BENCH_CLI ?? 'dist/cli.js');
+const cli = resolve(process.env.BENCH_CLI ?? 'dist/cli.cjs');
 if (!existsSync(cli)) {
   console.error(`${cli} does not exist: run 'npm run build' first`);
   process.exit(2);

@@ -1,6 +1,6 @@
 /**
  * Cost of `rndc-js watch` beside a real named serving 1,000 zones (BENCH_WATCH_ZONES): the
- * watcher runs as its own process (dist/cli.js, as operators run it) and is scraped every 15 s
+ * watcher runs as its own process (dist/cli.cjs, as operators run it) and is scraped every 15 s
  * (BENCH_WATCH_INTERVAL_S) BENCH_WATCH_SCRAPES times (default 4), once with served serials from
  * `zonestatus` over the control channel and once from the statistics channel. Prints the scrape
  * durations, the watcher's RSS (VmRSS) and its CPU use over the run (% of one core).
@@ -48,7 +48,7 @@ async function run(label: string, extra: string[]): Promise<void> {
     process.execPath,
     [
       ...nodeArgs,
-      join(import.meta.dirname, '../dist/cli.js'),
+      join(import.meta.dirname, '../dist/cli.cjs'),
       '-c',
       named.rndcConfFile(),
       'watch',

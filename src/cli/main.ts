@@ -73,18 +73,23 @@ const io: CliIo = {
   signal: controller.signal,
 };
 
-// The executable is the whole process: nothing else loads `debug`, so DEBUG alone decides (log.ts).
-debugOnlyFromEnvironment();
-const status = await runCli(process.argv.slice(2), io);
-clearTimeout(graceTimer);
-// Interrupted: the signal's status (a command that finished anyway keeps its success).
-const final = received !== undefined && status !== 0 ? signalExitStatus(received) : status;
-await flushOutput([process.stdout, process.stderr], FLUSH_MS);
-// Work the command abandoned at its deadline or on the signal (a read on a slow file system, or
-// just one in flight when the signal came) may still be in flight: give it a moment — shorter
-// after a signal, to end within a second — but never let it keep the process alive.
-const settleMs = received === undefined ? 1000 : 200;
-for (let waited = 0; waited < settleMs && threadpoolBusy(); waited += 50) {
-  await new Promise((resolve) => setTimeout(resolve, 50));
+/** Runs the command line and ends the process (CommonJS has no top-level await). */
+async function main(): Promise<never> {
+  // The executable is the whole process: nothing else loads `debug`, so DEBUG alone decides (log.ts).
+  debugOnlyFromEnvironment();
+  const status = await runCli(process.argv.slice(2), io);
+  clearTimeout(graceTimer);
+  // Interrupted: the signal's status (a command that finished anyway keeps its success).
+  const final = received !== undefined && status !== 0 ? signalExitStatus(received) : status;
+  await flushOutput([process.stdout, process.stderr], FLUSH_MS);
+  // Work the command abandoned at its deadline or on the signal (a read on a slow file system, or
+  // just one in flight when the signal came) may still be in flight: give it a moment — shorter
+  // after a signal, to end within a second — but never let it keep the process alive.
+  const settleMs = received === undefined ? 1000 : 200;
+  for (let waited = 0; waited < settleMs && threadpoolBusy(); waited += 50) {
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  endProcess(final, received, onSignal, process.stderr);
 }
-endProcess(final, received, onSignal, process.stderr);
+
+void main();

@@ -15,7 +15,7 @@ import { Update } from '../../src/update/update.js';
 import { NOBODY } from '../helpers/layouts.js';
 
 const ZONE = 'dyn.test';
-const CLI = resolve('dist/cli.js');
+const CLI = resolve('dist/cli.cjs');
 
 interface Lab {
   readonly named: NamedInstance;

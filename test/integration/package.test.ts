@@ -150,7 +150,7 @@ describe('the tarball', () => {
       'dist/testing/index.cjs',
       'dist/testing/index.d.ts',
       'dist/testing/index.d.cts',
-      'dist/cli.js',
+      'dist/cli.cjs',
       'docs/troubleshooting.md',
       'docs/api/rndc.md',
       'alerts/rndc-durability.rules.yml',
@@ -172,14 +172,20 @@ describe('the tarball', () => {
 
   it('no source maps; the CLI keeps its shebang and shares the library code (no second copy)', () => {
     expect(packedFiles.filter((file) => file.endsWith('.map'))).toEqual([]);
-    const cli = readFileSync(join(stage, 'dist/cli.js'), 'utf8');
+    const cli = readFileSync(join(stage, 'dist/cli.cjs'), 'utf8');
     expect(cli.startsWith('#!/usr/bin/env node\n')).toBe(true);
-    // RndcClient's class is defined once in the ESM files, whichever entry loads it.
-    const esm = packedFiles.filter((file) => /^dist\/.*\.js$/.test(file));
-    const definitions = esm.filter((file) =>
-      /^var RndcClient = class|^class RndcClient\b/m.test(readFileSync(join(stage, file), 'utf8')),
-    );
-    expect(definitions).toHaveLength(1);
+    // RndcClient's class is defined once per module format, whichever entry loads it: the CLI
+    // (CommonJS) shares the chunks of the library's `require` build.
+    for (const format of [/^dist\/.*\.js$/, /^dist\/.*\.cjs$/]) {
+      const files = packedFiles.filter((file) => format.test(file));
+      const definitions = files.filter((file) =>
+        /^var RndcClient = class|^class RndcClient\b/m.test(
+          readFileSync(join(stage, file), 'utf8'),
+        ),
+      );
+      expect(definitions, String(format)).toHaveLength(1);
+      expect(definitions, String(format)).not.toContain('dist/cli.cjs');
+    }
   });
 
   it('installs offline with its runtime dependencies only', () => {
