@@ -5,7 +5,6 @@
  * (waitForPropagation). Exit 0 when all (or the quorum) serve it, 1 when not (or on a usage
  * error), 2 when nothing could be checked (no target serial: the primary did not answer).
  */
-import { isIP } from 'node:net';
 import type { RndcClient } from '../control/client.js';
 import {
   checkPropagation,
@@ -30,6 +29,7 @@ import {
 import { connectFromSettings } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { formatError, type JsonError, jsonError, writeJson } from './output.js';
+import { parseServer, parseServerSpec } from './server-spec.js';
 import { type JsonUpdateWarning, loadKey, Y_WARNING } from './update.js';
 import { usageError } from './usage.js';
 
@@ -48,26 +48,6 @@ const PROPAGATION_OPTIONS = [
 
 /** Deadline of a single check (no --wait). */
 const CHECK_TIMEOUT_MS = 10_000;
-
-/** `HOST`, `HOST:PORT`, `[V6]:PORT` or a bare IPv6 address; undefined when malformed. */
-export function parseServer(text: string): { host: string; port: number } | undefined {
-  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(text);
-  let host: string;
-  let portText: string | undefined;
-  if (bracketed) {
-    host = bracketed[1] ?? '';
-    portText = bracketed[2];
-  } else if (isIP(text) === 6) {
-    host = text;
-  } else {
-    const colon = text.lastIndexOf(':');
-    host = colon === -1 ? text : text.slice(0, colon);
-    portText = colon === -1 ? undefined : text.slice(colon + 1);
-  }
-  if (host === '' || (bracketed && isIP(host) !== 6) || /[\s/]/.test(host)) return undefined;
-  const port = portText === undefined ? 53 : parseWholeNumber(portText, 1, 65_535);
-  return port === undefined ? undefined : { host, port };
-}
 
 /** `propagation ZONE …`; `args` are the words after `propagation`. */
 export async function propagationCommand(
@@ -98,29 +78,15 @@ export async function propagationCommand(
   // `HOST[:PORT][,key=FILE|,unsigned]`: a server with its own TSIG key, or queried unsigned.
   const serverKeys: { index: number; file: string }[] = [];
   for (const value of servers) {
-    const [address = '', ...suffixes] = value.split(',');
-    const server = parseServer(address);
-    if (!server)
-      return usageError(
-        io,
-        `--server '${value}': use HOST, HOST:PORT or [IPV6]:PORT, optionally followed by ,key=FILE or ,unsigned`,
-        'propagation',
-      );
-    let key: null | undefined;
-    for (const suffix of suffixes) {
-      if (suffix === 'unsigned') key = null;
-      else if (suffix.startsWith('key=') && suffix.length > 4)
-        serverKeys.push({ index: targets.length, file: suffix.slice(4) });
-      else
-        return usageError(
-          io,
-          `--server '${value}': '${suffix}' is not key=FILE or unsigned`,
-          'propagation',
-        );
-    }
-    if (key === null && serverKeys.at(-1)?.index === targets.length)
-      return usageError(io, `--server '${value}': key=FILE or unsigned, not both`, 'propagation');
-    targets.push({ ...server, label: address, ...(key === null ? { key: null } : {}) });
+    const spec = parseServerSpec(value, 'server');
+    if (typeof spec === 'string') return usageError(io, spec, 'propagation');
+    if (spec.keyFile !== undefined) serverKeys.push({ index: targets.length, file: spec.keyFile });
+    targets.push({
+      host: spec.host,
+      port: spec.port,
+      label: spec.label,
+      ...(spec.unsigned ? { key: null } : {}),
+    });
   }
   let primary: PropagationServer | undefined;
   const primaryText = text('primary');

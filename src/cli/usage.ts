@@ -75,14 +75,16 @@ Commands of ${PROGRAM} itself:
       rndc notify on the primary (rndc-js's -c/-s/-p) when a server is behind. Exit 0
       all (or the quorum) serve it, 1 not, 2 no target serial (the primary did not answer).
   watch [--listen HOST:PORT] [ZONE…] [--named-conf PATH] [--named-log PATH] [--named-dir DIR]
-        [--statistics URL] [--max-lag SECONDS] [--secondary HOST[:PORT] …]
+        [--statistics URL] [--max-lag SECONDS]
+        [--secondary HOST[:PORT][,key=FILE|,unsigned] …] [--secondary-key FILE]
         [--discover-secondaries [--primary-dns HOST[:PORT]] [--secondary-port PORT]]
         [--secondary-timeout SECONDS] [--ready-with-secondaries [--max-secondary-lag SECONDS]]
         [--v8-defaults]
       zone durability for Prometheus: /metrics, /healthz, /readyz (default 127.0.0.1:9119),
       until SIGINT/SIGTERM. All zones of named.conf (and of --statistics) unless ZONEs are
       given. --secondary (every zone), --discover-secondaries (each zone's NS set): each
-      secondary's serial lag. See docs/watch.md.
+      secondary's serial lag (SOA queries signed with --secondary-key, or a secondary's own
+      ,key=FILE). See docs/watch.md.
 
 Options:
   -b address   source address          -c config    rndc.conf (default /etc/bind/rndc.conf)

@@ -5,6 +5,7 @@
  * named.conf from `rndc status` or --named-conf, named's log from named.conf or --named-log.
  */
 import { setFlagsFromString } from 'node:v8';
+import { Ok, type Result } from '../result.js';
 import {
   SecondaryChecker,
   type SecondaryWatchOptions,
@@ -23,7 +24,8 @@ import {
 import { connectFromSettings } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { formatError } from './output.js';
-import { parseServer } from './propagation-command.js';
+import { parseServer, parseServerSpec } from './server-spec.js';
+import { type Failure, type JsonUpdateWarning, loadKey } from './update.js';
 import { usageError } from './usage.js';
 
 const WATCH_OPTIONS = [
@@ -39,6 +41,7 @@ const WATCH_OPTIONS = [
   { long: 'secondary-timeout', value: true, key: 'secondaryTimeout' },
   { long: 'ready-with-secondaries', key: 'readySecondaries' },
   { long: 'max-secondary-lag', value: true, key: 'maxSecondaryLag' },
+  { long: 'secondary-key', value: true, key: 'secondaryKey' },
   { long: 'v8-defaults', key: 'v8Defaults' },
 ] as const;
 
@@ -65,10 +68,16 @@ export async function watchCommand(
   if (maxLagText !== undefined && maxLag === undefined) {
     return usageError(io, `--max-lag '${maxLagText}' is not a number of seconds`, 'watch');
   }
-  const secondaryOptions = parseSecondaryOptions(secondaryTexts, options, settings);
-  if (typeof secondaryOptions === 'string') return usageError(io, secondaryOptions, 'watch');
-  const checked = SecondaryChecker.create(secondaryOptions, 0, 60_000);
+  const parsedSecondaries = parseSecondaryOptions(secondaryTexts, options, settings);
+  if (typeof parsedSecondaries === 'string') return usageError(io, parsedSecondaries, 'watch');
+  const checked = SecondaryChecker.create(parsedSecondaries.options, 0, 60_000);
   if (checked.isErr()) return usageError(io, checked.error.message, 'watch');
+  const keyed = await withSecondaryKeys(parsedSecondaries, io);
+  if (keyed.isErr()) {
+    io.stderr.write(formatError(keyed.error, 'watch'));
+    return 1;
+  }
+  const secondaryOptions = keyed.value;
   const connection = await connectFromSettings(settings, io);
   if (connection.isErr()) {
     io.stderr.write(formatError(connection.error));
@@ -132,13 +141,16 @@ function parseSecondaryOptions(
   texts: readonly string[],
   options: Readonly<Record<string, string | true>>,
   settings: GlobalSettings,
-): SecondaryWatchOptions | string {
+): ParsedSecondaries | string {
   const text = (k: string) => optionText(options, k);
   const secondaries: WatchedSecondary[] = [];
+  const keyFiles: { index: number; file: string }[] = [];
   for (const value of texts) {
-    const server = parseServer(value);
-    if (!server) return `--secondary '${value}': use HOST, HOST:PORT or [IPV6]:PORT`;
-    secondaries.push(server);
+    const spec = parseServerSpec(value, 'secondary');
+    if (typeof spec === 'string') return spec;
+    if (spec.keyFile !== undefined)
+      keyFiles.push({ index: secondaries.length, file: spec.keyFile });
+    secondaries.push({ host: spec.host, port: spec.port, ...(spec.unsigned ? { key: null } : {}) });
   }
   const out: { -readonly [K in keyof SecondaryWatchOptions]: SecondaryWatchOptions[K] } = {};
   if (secondaries.length > 0) out.secondaries = secondaries;
@@ -174,7 +186,48 @@ function parseSecondaryOptions(
     if (seconds === undefined) return `--max-secondary-lag '${lagText}' is not a number of seconds`;
     out.maxSecondaryLagSeconds = seconds;
   }
-  return out;
+  const defaultKeyFile = text('secondaryKey');
+  return { options: out, keyFiles, ...(defaultKeyFile !== undefined ? { defaultKeyFile } : {}) };
+}
+
+/** The secondary options, and the key files still to read (`,key=FILE`, --secondary-key). */
+interface ParsedSecondaries {
+  readonly options: SecondaryWatchOptions;
+  /** `--secondary HOST,key=FILE`: the index of the secondary in `options.secondaries`. */
+  readonly keyFiles: readonly { index: number; file: string }[];
+  /** `--secondary-key FILE`: every secondary's key but those with their own or `,unsigned`. */
+  readonly defaultKeyFile?: string;
+}
+
+/**
+ * The secondary options with their TSIG keys read from the key files (as `nsupdate -k` reads
+ * them); a file that cannot be read, or holds no usable key, is an error naming it.
+ */
+async function withSecondaryKeys(
+  parsed: ParsedSecondaries,
+  io: CliIo,
+): Promise<Result<SecondaryWatchOptions, Failure>> {
+  const warnings: JsonUpdateWarning[] = [];
+  const read = async (file: string) =>
+    loadKey({ keyFile: file, keyString: undefined, local: false }, io, warnings);
+  let options = parsed.options;
+  if (parsed.defaultKeyFile !== undefined) {
+    const key = await read(parsed.defaultKeyFile);
+    if (key.isErr()) return key;
+    if (key.value) options = { ...options, secondaryKey: key.value };
+  }
+  if (parsed.keyFiles.length > 0) {
+    const secondaries = [...(options.secondaries ?? [])];
+    for (const { index, file } of parsed.keyFiles) {
+      const key = await read(file);
+      if (key.isErr()) return key;
+      const secondary = secondaries[index];
+      if (secondary && key.value) secondaries[index] = { ...secondary, key: key.value };
+    }
+    options = { ...options, secondaries };
+  }
+  for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
+  return Ok(options);
 }
 
 /** `HOST:PORT`, `[V6]:PORT` or `:PORT` (all addresses). */

@@ -3,11 +3,14 @@
 // whose transfers the primary refuses (SERVFAIL: never loaded), one stopped with SIGSTOP. The
 // metrics are scraped by a real Prometheus evaluating the shipped secondary rules; discovery
 // from the zone's NS set, readiness gated on secondaries, and bad options are checked too.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../../src/cli/run.js';
 import { RndcClient } from '../../src/control/client.js';
+import type { Key } from '../../src/keys/key.js';
+import { freePort } from '../../src/testing/ports.js';
 import { UpdateClient } from '../../src/update/client.js';
 import { Update } from '../../src/update/update.js';
 import type { SecondaryReport } from '../../src/watch/secondaries.js';
@@ -218,6 +221,90 @@ describe('watcher: secondaries', () => {
       const io = fakeIo();
       expect(await runCli(args, io)).toBe(1);
       expect(io.err()).toMatch(/secondary|primary-dns/);
+    }
+  });
+
+  it('rndc-js watch signs the SOA queries: --secondary-key, HOST,key=FILE and ,unsigned', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'rndc-watch-keys-'));
+    closers.push(() => rm(dir, { recursive: true, force: true }));
+    const keyFile = async (name: string, key: Key) => {
+      const file = join(dir, `${name}.key`);
+      const text = `key "${key.name}" {\n\talgorithm ${key.algorithm};\n\tsecret "${key.secretBytes().toString('base64')}";\n};\n`;
+      await writeFile(file, text, { mode: 0o600 });
+      return file;
+    };
+    const known = await keyFile('known', topology.transferKey);
+    // Same name, another secret: the secondaries answer BADSIG/BADKEY, never data to believe.
+    const wrong = await keyFile('wrong', topology.wrongKey);
+    const port = await freePort();
+    const controller = new AbortController();
+    const io = { ...fakeIo(), signal: controller.signal };
+    const at = (label: string) => `127.0.0.1:${topology.secondary(label).dnsPort}`;
+    const running = runCli(
+      [
+        '-c',
+        topology.primary.rndcConfFile(),
+        'watch',
+        '--listen',
+        `127.0.0.1:${port}`,
+        topology.zone,
+        '--secondary-key',
+        wrong,
+        '--secondary',
+        `${at('a')},key=${known}`,
+        '--secondary',
+        `${at('quiet')},unsigned`,
+        '--secondary',
+        at('refused'),
+      ],
+      io,
+    );
+    try {
+      await until(() => io.err().includes('watching'), 20_000, 'rndc-js watch to listen', 50);
+      const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+      // One sample line of FAMILY for the secondary LABEL (label order is prom-client's).
+      const sample = (family: string, label: string, value = '') =>
+        metrics
+          .split('\n')
+          .find(
+            (line) =>
+              line.startsWith(`${family}{`) &&
+              line.includes(`secondary="${id(label)}"`) &&
+              (value === '' || line.endsWith(`} ${value}`)),
+          );
+      const verdict = (label: string) =>
+        /verdict="([a-z-]+)"/.exec(sample('bind_zone_secondary_verdict', label, '1') ?? '')?.[1];
+      // Its own key: served. Unsigned: served too. The default (wrong) key: a TSIG error.
+      const secondaryLines = metrics.split('\n').filter((l) => l.includes('secondary='));
+      expect(verdict('a'), secondaryLines.join('\n')).toBe('served');
+      expect(verdict('quiet')).toMatch(/^(served|stale)$/);
+      expect(verdict('refused')).toBe('tsig-error');
+      expect(sample('bind_zone_secondary_up', 'a', '1')).toBeDefined();
+      expect(sample('bind_zone_secondary_up', 'refused', '0')).toBeDefined();
+      for (const key of [topology.transferKey, topology.wrongKey]) {
+        const secret = key.secretBytes().toString('base64');
+        expect(metrics).not.toContain(secret);
+        expect(io.err()).not.toContain(secret);
+      }
+    } finally {
+      controller.abort();
+    }
+    expect(await running).toBe(0);
+
+    // A key file that cannot be read: exit 1 naming it, before listening.
+    const missing = fakeIo();
+    const args = ['-c', topology.primary.rndcConfFile(), 'watch', '--listen', `127.0.0.1:${port}`];
+    expect(await runCli([...args, '--secondary-key', join(dir, 'none.key')], missing)).toBe(1);
+    expect(missing.err()).toContain(join(dir, 'none.key'));
+    expect(missing.err()).not.toContain('watching');
+    const perServer = fakeIo();
+    const own = `${at('a')},key=${join(dir, 'gone.key')}`;
+    expect(await runCli([...args, '--secondary', own], perServer)).toBe(1);
+    expect(perServer.err()).toContain(join(dir, 'gone.key'));
+    for (const bad of [`${at('a')},key=${known},unsigned`, `${at('a')},bogus`, `${at('a')},key=`]) {
+      const usage = fakeIo();
+      expect(await runCli([...args, '--secondary', bad], usage)).toBe(1);
+      expect(usage.err()).toMatch(/key=FILE or unsigned/);
     }
   });
 });
