@@ -1,8 +1,8 @@
 // `rndc-js propagation` argument handling, in-process (nothing is sent for a usage error):
 // server syntax, bad serial text, option combinations, and the exit status 1 with the message.
 import { describe, expect, it } from 'vitest';
-import { parseServer } from '../../src/cli/server-spec.js';
 import { runCli } from '../../src/cli/run.js';
+import { parseServer } from '../../src/cli/server-spec.js';
 import { fakeIo } from '../helpers/cli-io.js';
 
 describe('parseServer', () => {
