@@ -1,3 +1,5 @@
+import { chmod, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 
 // Source maps only when asked for (RNDC_SOURCEMAP=1 npm run build): the published package ships
@@ -18,6 +20,18 @@ const asciiComments = {
   }),
 };
 const entries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
+
+// `dist/cli.js`, where the executable was before it became CommonJS: scripts that run
+// `node …/dist/cli.js` keep working. Two lines, no code of its own (it runs dist/cli.cjs). A
+// plugin of the CommonJS build, so that it lands in whatever output directory is built to.
+const cliShim = {
+  name: 'cli-shim',
+  async buildEnd(this: { options: { outDir: string } }) {
+    const file = join(this.options.outDir, 'cli.js');
+    await writeFile(file, "#!/usr/bin/env node\nimport './cli.cjs';\n");
+    await chmod(file, 0o755);
+  },
+};
 
 // Two module formats: ESM (`import`) and CommonJS (`require`), each with declarations. Shared
 // chunks in both: `rndc` and `rndc/testing` must share one copy of each class, or a `Key` from
@@ -57,6 +71,6 @@ export default defineConfig([
     platform: 'node',
     splitting: true,
     tsconfig: 'tsconfig.build.json',
-    plugins: [asciiComments],
+    plugins: [asciiComments, cliShim],
   },
 ]);

@@ -151,6 +151,7 @@ describe('the tarball', () => {
       'dist/testing/index.d.ts',
       'dist/testing/index.d.cts',
       'dist/cli.cjs',
+      'dist/cli.js',
       'docs/troubleshooting.md',
       'docs/api/rndc.md',
       'alerts/rndc-durability.rules.yml',
@@ -425,5 +426,21 @@ describe('the rndc-js bin', () => {
     expect(run.exitCode).toBe(0);
     expect(run.stdout).toMatch(/^version: BIND 9\./m);
     expect(run.stdout).toMatch(/^server is up and running$/m);
+  });
+
+  it('still runs as dist/cli.js (its path before it became CommonJS): a two-line forward', async () => {
+    const shim = join(consumer, 'node_modules/rndc/dist/cli.js');
+    expect(readFileSync(shim, 'utf8')).toBe("#!/usr/bin/env node\nimport './cli.cjs';\n");
+    named ??= await startNamed();
+    const run = await runBinary(process.execPath, [shim, '-c', named.rndcConfFile(), 'status'], {
+      cwd: consumer,
+    });
+    expect(run.stderr).toBe('');
+    expect(run.exitCode).toBe(0);
+    expect(run.stdout).toMatch(/^server is up and running$/m);
+    // Exit statuses pass through: a usage error is 1, as from dist/cli.cjs.
+    const usage = await runBinary(process.execPath, [shim, '--no-such-option'], { cwd: consumer });
+    expect(usage.exitCode).toBe(1);
+    expect(usage.stderr).toContain('rndc-js');
   });
 });
