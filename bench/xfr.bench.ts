@@ -7,7 +7,7 @@
  * dig and our client that many times, taking turns, and keeps each one's best run (dnspython,
  * an order of magnitude slower, runs once).
  * Usage: `npm run bench:xfr` (`BENCH_XFR_RECORDS=100000 npm run bench:xfr` for a quick run).
- * Our client runs in its own process (bench/xfr-client.ts) so that its RSS is its own; its
+ * Our client runs in its own process (bench/xfr-client.mjs, on the built package) so that its RSS is its own; its
  * seconds are measured inside that process (transfer only), as dnspython's are
  * (bench/xfr-dnspython.py); dig's are its whole run (its start-up is a few milliseconds).
  */
@@ -22,7 +22,9 @@ const runs = Number(process.env.BENCH_XFR_RUNS ?? 3);
 const unsigned = process.env.BENCH_XFR_UNSIGNED !== '0';
 // While profiling: BENCH_XFR_CLIENTS=ours BENCH_XFR_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
 const clients = (process.env.BENCH_XFR_CLIENTS ?? 'dig,dnspython,ours').split(',');
-// A second tree to run bench/xfr-client.ts from, in the same run (before/after a change).
+// A second tree to run the client from, in the same run (before/after a change): its
+// bench/xfr-client.mjs on its dist/ when it has one, else (older trees) its bench/xfr-client.ts
+// through tsx.
 const compare = process.env.BENCH_XFR_COMPARE;
 const zone = 'xfr.bench';
 
@@ -133,9 +135,9 @@ try {
         process.execPath,
         [
           ...(process.env.BENCH_XFR_NODE_ARGS?.split(' ').filter(Boolean) ?? []),
-          '--import',
-          'tsx',
-          join(tree, 'bench/xfr-client.ts'),
+          ...(existsSync(join(tree, 'bench/xfr-client.mjs'))
+            ? [join(tree, 'bench/xfr-client.mjs')]
+            : ['--import', 'tsx', join(tree, 'bench/xfr-client.ts')]),
           String(named.dnsPort),
           zone,
           ...keyArgs(signed),
