@@ -115,7 +115,10 @@ export interface ZoneReport {
   readonly tmpOldestMtime: number | undefined;
   /** True when the file's serial is the served one; undefined when either is unknown. */
   readonly durable: boolean | undefined;
-  /** Seconds the file has been behind (0 when durable); measured from when the watcher saw it. */
+  /**
+   * Seconds the file has been behind (0 when durable): since the journal was written after the
+   * file, or else since the watcher saw the served serial change (or started).
+   */
   readonly lagSeconds: number;
   /** When the served serial last changed (seconds since the epoch; the watcher's start at first). */
   readonly servedChangedAt: number;
@@ -431,6 +434,18 @@ export class ZoneWatcher {
           state.lastDurableAt = Math.max(state.lastDurableAt ?? 0, fileMtime);
       } else if (durable === false) {
         state.lagSince ??= Math.max(state.servedChangedAt, this.#started);
+        // Evidence from the disk: the newest change the file lacks is in the journal, written
+        // by its mtime, and the oldest one it lacks is no newer. So the lag is at least the
+        // journal's age — a zone already behind when the watcher (re)starts shows it at once,
+        // not from 0. Only a journal written after the file counts.
+        const journalAt = journal.mtime;
+        if (
+          journalAt !== undefined &&
+          fileMtime !== undefined &&
+          journalAt > fileMtime &&
+          journalAt < state.lagSince
+        )
+          state.lagSince = journalAt;
       }
       const lagSeconds =
         durable === false && state.lagSince !== undefined ? Math.max(0, now - state.lagSince) : 0;
