@@ -36,9 +36,16 @@ function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
   return Number(fields[11]) + Number(fields[12]);
 }
-function rssMiB(pid: number): number {
-  const line = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-  return Number(line?.[1] ?? 0) / 1024;
+/**
+ * Resident memory in MiB: all of it (VmRSS), the process's own (RssAnon: heap, JIT code, buffers)
+ * and the file-backed pages (RssFile: mostly the node executable's own code and data, shared with
+ * every Node process on the machine).
+ */
+function memory(pid: number): { rss: number; anon: number; file: number } {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+  const kib = (field: string) =>
+    Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(status)?.[1] ?? 0);
+  return { rss: kib('VmRSS') / 1024, anon: kib('RssAnon') / 1024, file: kib('RssFile') / 1024 };
 }
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -73,24 +80,71 @@ async function run(label: string, extra: string[]): Promise<void> {
     const durations: number[] = [];
     const ticks0 = cpuTicks(pid);
     const t0 = performance.now();
+    // Resident memory sampled every 50 ms (its peak: what a memory limit must allow) and just
+    // before each scrape after the first (what the watcher holds while it idles).
     let maxRss = 0;
+    let maxAnon = 0;
+    let file = 0;
+    let idleRss = 0;
+    let idleAnon = 0;
+    const sample = () => {
+      const m = memory(pid);
+      maxRss = Math.max(maxRss, m.rss);
+      maxAnon = Math.max(maxAnon, m.anon);
+      file = m.file;
+      return m;
+    };
+    const sampler = setInterval(sample, 50);
     let lines = 0;
-    for (let i = 0; i < scrapes; i++) {
-      const started = performance.now();
-      const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
-      durations.push(performance.now() - started);
-      lines = text.split('\n').filter((l) => l.startsWith('bind_zone_durable{')).length;
-      maxRss = Math.max(maxRss, rssMiB(pid));
-      if (i < scrapes - 1) await sleep(intervalS * 1000 - (performance.now() - started));
+    try {
+      for (let i = 0; i < scrapes; i++) {
+        if (i > 0) {
+          const m = sample();
+          idleRss = Math.max(idleRss, m.rss);
+          idleAnon = Math.max(idleAnon, m.anon);
+        }
+        const started = performance.now();
+        const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+        durations.push(performance.now() - started);
+        lines = text.split('\n').filter((l) => l.startsWith('bind_zone_durable{')).length;
+        sample();
+        if (i < scrapes - 1) await sleep(intervalS * 1000 - (performance.now() - started));
+      }
+    } finally {
+      clearInterval(sampler);
     }
     const wall = (performance.now() - t0) / 1000;
     const cpu = (cpuTicks(pid) - ticks0) / CLK_TCK;
     const sorted = [...durations].sort((a, b) => a - b);
     console.log(
-      `  ${label}: ${lines} zones, scrape median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (first ${durations[0]!.toFixed(0)} ms, max ${Math.max(...durations).toFixed(0)} ms), RSS max ${maxRss.toFixed(1)} MiB, CPU ${((100 * cpu) / wall).toFixed(2)} % of one core over ${wall.toFixed(0)} s`,
+      `  ${label}: ${lines} zones, scrape median ${sorted[Math.floor(sorted.length / 2)]!.toFixed(0)} ms (first ${durations[0]!.toFixed(0)} ms, max ${Math.max(...durations).toFixed(0)} ms), RSS peak ${maxRss.toFixed(1)} MiB (own ${maxAnon.toFixed(1)}, file-backed ${file.toFixed(1)}), between scrapes ${idleRss.toFixed(1)} MiB (own ${idleAnon.toFixed(1)}), CPU ${((100 * cpu) / wall).toFixed(2)} % of one core over ${wall.toFixed(0)} s`,
     );
   } finally {
     if (process.env.BENCH_WATCH_STDERR) console.log(stderr);
+    child.kill('SIGTERM');
+    await new Promise((resolve) => child.once('exit', resolve));
+  }
+}
+
+/**
+ * The floor under the watcher's figures: a Node HTTP server that does nothing but answer, after
+ * its first request (the watcher's first scrape) — its RSS, own and file-backed.
+ */
+async function baseline(): Promise<void> {
+  const server =
+    "const s = require('node:http').createServer((q, r) => r.end('ok')).listen(0, '127.0.0.1', () => process.stdout.write(String(s.address().port) + '\\n'));";
+  const child = spawn(process.execPath, ['-e', server], { stdio: ['ignore', 'pipe', 'inherit'] });
+  try {
+    const port = await new Promise<number>((resolve) =>
+      child.stdout?.once('data', (chunk: Buffer) => resolve(Number(chunk.toString('utf8').trim()))),
+    );
+    await (await fetch(`http://127.0.0.1:${port}/`)).text();
+    await sleep(200);
+    const m = memory(child.pid!);
+    console.log(
+      `  baseline: an idle Node HTTP server after one request: RSS ${m.rss.toFixed(1)} MiB (own ${m.anon.toFixed(1)}, file-backed ${m.file.toFixed(1)})`,
+    );
+  } finally {
     child.kill('SIGTERM');
     await new Promise((resolve) => child.once('exit', resolve));
   }
@@ -100,6 +154,7 @@ try {
   console.log(
     `rndc-js watch, ${zoneCount} zones, ${scrapes} scrapes every ${intervalS} s (named ${named.version})`,
   );
+  await baseline();
   if (only !== 'statistics') await run('zonestatus per zone', []);
   if (only !== 'zonestatus')
     await run('statistics channel  ', ['--statistics', `http://127.0.0.1:${statsPort}`]);

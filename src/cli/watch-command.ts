@@ -5,6 +5,7 @@
  * named.conf from `rndc status` or --named-conf, named's log from named.conf or --named-log.
  */
 import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Ok, type Result } from '../result.js';
 import {
   SecondaryChecker,
@@ -92,6 +93,7 @@ export async function watchCommand(
   // zonestatus per zone (measured with 1,000 zones), hence --v8-defaults.
   // docs/watch.md, "Cost".
   if (options.v8Defaults !== true) setFlagsFromString('--optimize-for-size');
+  const afterScrape = options.v8Defaults !== true ? memoryReturner() : undefined;
   const namedConf = text('namedConf');
   const namedLog = text('namedLog');
   const namedDir = text('namedDir');
@@ -110,7 +112,11 @@ export async function watchCommand(
   });
   let server: Awaited<ReturnType<typeof serveWatcher>>;
   try {
-    server = await serveWatcher(watcher, { host: listen.host, port: listen.port });
+    server = await serveWatcher(watcher, {
+      host: listen.host,
+      port: listen.port,
+      ...(afterScrape ? { afterScrape } : {}),
+    });
   } catch (error) {
     await watcher.close();
     io.stderr.write(
@@ -134,6 +140,25 @@ export async function watchCommand(
   await watcher.close();
   io.stderr.write(`${PROGRAM}: watch stopped\n`);
   return 0;
+}
+
+/**
+ * After each scrape, a full garbage collection, so that V8 gives back the pages a scrape's
+ * garbage grew its heap by (rendering 1,000 zones' metrics makes ~1 MB of text and its pieces)
+ * instead of keeping them until the next one: the watcher idles between scrapes, and that memory
+ * was most of its own (measured: bench/watch.bench.ts, docs/watch.md "Cost"). Through V8's
+ * `gc` function, exposed for this process only; undefined when it cannot be (then nothing runs).
+ * Exported for tests.
+ */
+export function memoryReturner(): (() => void) | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    if (typeof gc !== 'function') return undefined;
+    return () => gc();
+  } catch {
+    return undefined;
+  }
 }
 
 /** The secondary options of the command line, or what is wrong with them. */

@@ -18,6 +18,8 @@ export interface WatchServerOptions {
   readonly port?: number | undefined;
   /** A report younger than this is reused by /healthz and /readyz. Default 1000 ms. */
   readonly reuseMs?: number | undefined;
+  /** Called once each /metrics response has been sent (the CLI returns memory then). */
+  readonly afterScrape?: (() => void) | undefined;
 }
 
 /** A listening watcher endpoint. */
@@ -95,6 +97,8 @@ export async function serveWatcher(
     if (path === '/metrics') {
       metrics.update(await report(true));
       send(res, 200, metrics.contentType, await metrics.text());
+      const after = options.afterScrape;
+      if (after) res.once('finish', () => setImmediate(after));
     } else if (path === '/healthz') {
       const r = await report(false);
       const h = health(r);

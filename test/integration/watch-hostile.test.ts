@@ -5,6 +5,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { appendFile, mkdir, rename, rm, truncate, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { memoryReturner } from '../../src/cli/watch-command.js';
 import { RndcClient } from '../../src/control/client.js';
 import { type NamedInstance, startNamed } from '../../src/testing/index.js';
 import { freePort } from '../../src/testing/ports.js';
@@ -152,6 +153,36 @@ describe('the watcher keeps running and reports the problem', () => {
     expect(body.failing[0]?.reasons.join(' ')).toMatch(/does not serve/);
     await server.close();
     await w.close();
+  });
+});
+
+describe('memory between scrapes', () => {
+  it('afterScrape runs once per /metrics response, after it is sent; never for the probes', async () => {
+    const w = watcher();
+    const calls: string[] = [];
+    const server = await serveWatcher(w, { port: 0, afterScrape: () => calls.push('scrape') });
+    try {
+      const base = `http://127.0.0.1:${server.port}`;
+      const metrics = await (await fetch(`${base}/metrics`)).text();
+      expect(metrics).toMatch(/^bind_zone_durable\{zone="dyn.test"/m);
+      await until(() => calls.length === 1, 5_000, 'afterScrape after the first scrape', 10);
+      await (await fetch(`${base}/healthz`)).text();
+      await (await fetch(`${base}/readyz`)).text();
+      await (await fetch(`${base}/metrics`)).text();
+      await until(() => calls.length === 2, 5_000, 'afterScrape after the second scrape', 10);
+      expect(calls).toHaveLength(2);
+    } finally {
+      await server.close();
+      await w.close();
+    }
+  });
+
+  it("the CLI's collector is V8's gc, callable, without a global gc in this context", () => {
+    const before = typeof (globalThis as { gc?: unknown }).gc;
+    const collect = memoryReturner();
+    expect(typeof collect).toBe('function');
+    collect?.();
+    expect(typeof (globalThis as { gc?: unknown }).gc).toBe(before);
   });
 });
 
