@@ -1,4 +1,5 @@
 import { chmod, writeFile } from 'node:fs/promises';
+import { isBuiltin } from 'node:module';
 import { join } from 'node:path';
 import { defineConfig } from 'tsup';
 
@@ -18,6 +19,23 @@ const asciiComments = {
   renderChunk: (code: string) => ({
     code: code.replace(/[^\p{ASCII}]/gu, (c) => `\\u{${c.codePointAt(0)?.toString(16)}}`),
   }),
+};
+// The CommonJS build loads its lazy parts — its own chunks and Node's built-in modules (a host
+// name's lookup) — with `require`, as CommonJS does: a dynamic `import()` would start Node's ESM
+// loader in the process (≈ 7 ms the first time) for nothing. Runs on esbuild's output, before
+// rollup turns it into CommonJS (and leaves `require`, a free variable there, alone).
+const lazyRequire = {
+  name: 'lazy-require',
+  renderChunk(this: { format: string }, code: string) {
+    if (this.format !== 'cjs') return undefined;
+    return {
+      code: code.replace(/\bimport\((["'])([\w./:-]+)\1\)/g, (all, quote: string, path: string) =>
+        /^\.\/[\w.-]+\.cjs$/.test(path) || isBuiltin(path)
+          ? `Promise.resolve().then(() => require(${quote}${path}${quote}))`
+          : all,
+      ),
+    };
+  },
 };
 const entries = { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' };
 
@@ -60,6 +78,11 @@ export default defineConfig([
   {
     entry: { ...entries, cli: 'src/cli/main.ts' },
     format: ['cjs'],
+    // Through rollup (tsup's tree-shaking step) rather than tsup's default CommonJS splitting,
+    // which converts the chunks with sucrase and so also rewrites every `?.` and `??` into a
+    // helper call with a closure per evaluation (326 of them): slower CommonJS for no reason on
+    // Node 20. Rollup keeps the syntax; the exports of both entries are unchanged.
+    treeshake: true,
     dts: { entry: entries },
     sourcemap,
     esbuildOptions,
@@ -71,6 +94,6 @@ export default defineConfig([
     platform: 'node',
     splitting: true,
     tsconfig: 'tsconfig.build.json',
-    plugins: [asciiComments, cliShim],
+    plugins: [asciiComments, lazyRequire, cliShim],
   },
 ]);
