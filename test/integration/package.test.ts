@@ -187,6 +187,13 @@ describe('the tarball', () => {
       expect(definitions, String(format)).toHaveLength(1);
       expect(definitions, String(format)).not.toContain('dist/cli.cjs');
     }
+    // The CommonJS files keep Node 20's own syntax (no `?.`/`??` rewritten into helper calls)
+    // and load their lazy parts with require: an import() would start the ESM loader.
+    for (const file of packedFiles.filter((f) => /^dist\/.*\.cjs$/.test(f))) {
+      const code = readFileSync(join(stage, file), 'utf8');
+      expect(code, file).not.toMatch(/_optionalChain\(|_nullishCoalesce\(/);
+      expect(code, file).not.toMatch(/\bimport\(/);
+    }
   });
 
   it('installs offline with its runtime dependencies only', () => {
