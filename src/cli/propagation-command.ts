@@ -29,7 +29,7 @@ import {
 import { connectFromSettings } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { formatError, type JsonError, jsonError, writeJson } from './output.js';
-import { parseServer, parseServerSpec } from './server-spec.js';
+import { parseServer, parseServerSpec, type ServerSpec, serverKeys } from './server-spec.js';
 import { type JsonUpdateWarning, loadKey, Y_WARNING } from './update.js';
 import { usageError } from './usage.js';
 
@@ -74,20 +74,19 @@ export async function propagationCommand(
   if (extra.length > 0) return usageError(io, `unexpected argument '${extra[0]}'`, 'propagation');
   if (servers.length === 0)
     return usageError(io, 'propagation needs at least one --server HOST[:PORT]', 'propagation');
-  const targets: PropagationServer[] = [];
   // `HOST[:PORT][,key=FILE|,unsigned]`: a server with its own TSIG key, or queried unsigned.
-  const serverKeys: { index: number; file: string }[] = [];
+  const specs: ServerSpec[] = [];
   for (const value of servers) {
     const spec = parseServerSpec(value, 'server');
     if (typeof spec === 'string') return usageError(io, spec, 'propagation');
-    if (spec.keyFile !== undefined) serverKeys.push({ index: targets.length, file: spec.keyFile });
-    targets.push({
-      host: spec.host,
-      port: spec.port,
-      label: spec.label,
-      ...(spec.unsigned ? { key: null } : {}),
-    });
+    specs.push(spec);
   }
+  const targets: PropagationServer[] = specs.map((spec) => ({
+    host: spec.host,
+    port: spec.port,
+    label: spec.label,
+    ...(spec.unsigned ? { key: null } : {}),
+  }));
   let primary: PropagationServer | undefined;
   const primaryText = text('primary');
   if (primaryText !== undefined) {
@@ -150,15 +149,15 @@ export async function propagationCommand(
   }
   if (text('keyString') !== undefined)
     warnings.push({ kind: 'secret-on-command-line', line: null, message: Y_WARNING });
-  for (const { index, file } of serverKeys) {
-    const own = await loadKey({ keyFile: file, keyString: undefined, local: false }, io, warnings);
-    if (own.isErr()) {
-      if (json) writeJson(io, document(zone, undefined, jsonError(own.error), []));
-      else io.stderr.write(formatError(own.error, 'propagation'));
-      return 1;
-    }
-    targets[index] = { ...(targets[index] as PropagationServer), key: own.value ?? null };
+  const own = await serverKeys(specs, io, warnings);
+  if (own.isErr()) {
+    if (json) writeJson(io, document(zone, undefined, jsonError(own.error), []));
+    else io.stderr.write(formatError(own.error, 'propagation'));
+    return 1;
   }
+  own.value.forEach((key, index) => {
+    if (key) targets[index] = { ...(targets[index] as PropagationServer), key };
+  });
   if (!json)
     for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
 

@@ -5,7 +5,11 @@
  * `propagation --server` and `watch --secondary` take this form.
  */
 import { isIP } from 'node:net';
+import type { Key } from '../keys/key.js';
+import { Ok, type Result } from '../result.js';
 import { parseWholeNumber } from './args.js';
+import type { CliIo } from './io.js';
+import { type Failure, type JsonUpdateWarning, loadKey } from './update.js';
 
 /** `HOST`, `HOST:PORT`, `[V6]:PORT` or a bare IPv6 address; undefined when malformed. */
 export function parseServer(text: string): { host: string; port: number } | undefined {
@@ -56,4 +60,31 @@ export function parseServerSpec(value: string, option: string): ServerSpec | str
   if (unsigned && keyFile !== undefined)
     return `--${option} '${value}': key=FILE or unsigned, not both`;
   return { ...server, label: address, unsigned, ...(keyFile !== undefined ? { keyFile } : {}) };
+}
+
+/**
+ * Each server's own TSIG key, in order: its `key=FILE` read as `nsupdate -k` reads a key file,
+ * `null` for `,unsigned`, undefined for the command's default. The first file that cannot be
+ * read, or holds no usable key, is the error (naming it).
+ */
+export async function serverKeys(
+  specs: readonly ServerSpec[],
+  io: CliIo,
+  warnings: JsonUpdateWarning[],
+): Promise<Result<(Key | null | undefined)[], Failure>> {
+  const keys: (Key | null | undefined)[] = [];
+  for (const spec of specs) {
+    if (spec.keyFile === undefined) {
+      keys.push(spec.unsigned ? null : undefined);
+      continue;
+    }
+    const key = await loadKey(
+      { keyFile: spec.keyFile, keyString: undefined, local: false },
+      io,
+      warnings,
+    );
+    if (key.isErr()) return key;
+    keys.push(key.value);
+  }
+  return Ok(keys);
 }

@@ -25,7 +25,7 @@ import {
 import { connectFromSettings } from './connect.js';
 import { type CliIo, PROGRAM } from './io.js';
 import { formatError } from './output.js';
-import { parseServer, parseServerSpec } from './server-spec.js';
+import { parseServer, parseServerSpec, type ServerSpec, serverKeys } from './server-spec.js';
 import { type Failure, type JsonUpdateWarning, loadKey } from './update.js';
 import { usageError } from './usage.js';
 
@@ -169,12 +169,11 @@ function parseSecondaryOptions(
 ): ParsedSecondaries | string {
   const text = (k: string) => optionText(options, k);
   const secondaries: WatchedSecondary[] = [];
-  const keyFiles: { index: number; file: string }[] = [];
+  const specs: ServerSpec[] = [];
   for (const value of texts) {
     const spec = parseServerSpec(value, 'secondary');
     if (typeof spec === 'string') return spec;
-    if (spec.keyFile !== undefined)
-      keyFiles.push({ index: secondaries.length, file: spec.keyFile });
+    specs.push(spec);
     secondaries.push({ host: spec.host, port: spec.port, ...(spec.unsigned ? { key: null } : {}) });
   }
   const out: { -readonly [K in keyof SecondaryWatchOptions]: SecondaryWatchOptions[K] } = {};
@@ -212,14 +211,14 @@ function parseSecondaryOptions(
     out.maxSecondaryLagSeconds = seconds;
   }
   const defaultKeyFile = text('secondaryKey');
-  return { options: out, keyFiles, ...(defaultKeyFile !== undefined ? { defaultKeyFile } : {}) };
+  return { options: out, specs, ...(defaultKeyFile !== undefined ? { defaultKeyFile } : {}) };
 }
 
 /** The secondary options, and the key files still to read (`,key=FILE`, --secondary-key). */
 interface ParsedSecondaries {
   readonly options: SecondaryWatchOptions;
-  /** `--secondary HOST,key=FILE`: the index of the secondary in `options.secondaries`. */
-  readonly keyFiles: readonly { index: number; file: string }[];
+  /** The `--secondary` values, in the order of `options.secondaries`. */
+  readonly specs: readonly ServerSpec[];
   /** `--secondary-key FILE`: every secondary's key but those with their own or `,unsigned`. */
   readonly defaultKeyFile?: string;
 }
@@ -233,22 +232,23 @@ async function withSecondaryKeys(
   io: CliIo,
 ): Promise<Result<SecondaryWatchOptions, Failure>> {
   const warnings: JsonUpdateWarning[] = [];
-  const read = async (file: string) =>
-    loadKey({ keyFile: file, keyString: undefined, local: false }, io, warnings);
   let options = parsed.options;
   if (parsed.defaultKeyFile !== undefined) {
-    const key = await read(parsed.defaultKeyFile);
+    const key = await loadKey(
+      { keyFile: parsed.defaultKeyFile, keyString: undefined, local: false },
+      io,
+      warnings,
+    );
     if (key.isErr()) return key;
     if (key.value) options = { ...options, secondaryKey: key.value };
   }
-  if (parsed.keyFiles.length > 0) {
-    const secondaries = [...(options.secondaries ?? [])];
-    for (const { index, file } of parsed.keyFiles) {
-      const key = await read(file);
-      if (key.isErr()) return key;
-      const secondary = secondaries[index];
-      if (secondary && key.value) secondaries[index] = { ...secondary, key: key.value };
-    }
+  const own = await serverKeys(parsed.specs, io, warnings);
+  if (own.isErr()) return own;
+  if (own.value.some((key) => key)) {
+    const secondaries = (options.secondaries ?? []).map((secondary, index) => {
+      const key = own.value[index];
+      return key ? { ...secondary, key } : secondary;
+    });
     options = { ...options, secondaries };
   }
   for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
