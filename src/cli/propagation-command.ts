@@ -108,8 +108,10 @@ export async function propagationCommand(
         : Number.NaN;
   if (serial !== undefined && !isSerial(serial))
     return usageError(io, `--serial '${serialText}' is not a serial (0-4294967295)`, 'propagation');
-  // Without a primary or a serial, the first server is the reference.
-  if (!primary && serial === undefined) primary = { ...(targets[0] as PropagationServer) };
+  // Without a primary or a serial, the first server is the reference (copied again once its own
+  // key is read, below: the reference is asked the way that server is).
+  const firstIsReference = !primary && serial === undefined;
+  if (firstIsReference) primary = { ...(targets[0] as PropagationServer) };
   const waitText = text('wait');
   const waitSeconds = waitText === undefined ? undefined : parseSeconds(waitText);
   if (waitText !== undefined && waitSeconds === undefined)
@@ -158,6 +160,7 @@ export async function propagationCommand(
   own.value.forEach((key, index) => {
     if (key) targets[index] = { ...(targets[index] as PropagationServer), key };
   });
+  if (firstIsReference) primary = { ...(targets[0] as PropagationServer) };
   if (!json)
     for (const warning of warnings) io.stderr.write(`${PROGRAM}: warning: ${warning.message}\n`);
 

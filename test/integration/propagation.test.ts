@@ -493,6 +493,20 @@ describe('rndc-js propagation', () => {
     const missing = await rndcJs(['prop.test', '--server', `${at('a')},key=/nonexistent/k.key`]);
     expect(missing.exitCode).toBe(1);
     expect(missing.stderr).toContain('/nonexistent/k.key');
+    // The first server as the reference (no --primary, no --serial) is asked with its own key,
+    // not the default: a key it does not know leaves no target serial (exit 2).
+    const reference = await rndcJs([
+      'prop.test',
+      '--server',
+      `${at('a')},key=${wrongKey}`,
+      '--server',
+      at('b'),
+      '--json',
+    ]);
+    expect(reference.exitCode).toBe(2);
+    const refDoc = JSON.parse(reference.stdout);
+    expect(refDoc.primary).toMatchObject({ verdict: 'tsig-error' });
+    expect(refDoc.target).toBeNull();
   });
 
   it('--nudge: usage errors without --wait, and a control channel that cannot be set up fails before any check', async () => {
