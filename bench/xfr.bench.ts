@@ -6,6 +6,9 @@
  * verified) and, unless BENCH_XFR_UNSIGNED=0, also unsigned. BENCH_XFR_RUNS (default 3) runs
  * dig and our client that many times, taking turns, and keeps each one's best run (dnspython,
  * an order of magnitude slower, runs once).
+ * The first line, named's pace, is a reader that sends the same query and throws the answer away
+ * unread (bench/xfr-raw.ts): no client can be faster, so a client at about 1.00× of it is limited
+ * by named, not by itself, and the ratios between such clients are within named's own variation.
  * Usage: `npm run bench:xfr` (`BENCH_XFR_RECORDS=100000 npm run bench:xfr` for a quick run).
  * Our client runs in its own process (bench/xfr-client.mjs, on the built package) so that its RSS is its own; its
  * seconds are measured inside that process (transfer only), as dnspython's are
@@ -21,7 +24,7 @@ const total = Number(process.env.BENCH_XFR_RECORDS ?? 1_000_000);
 const runs = Number(process.env.BENCH_XFR_RUNS ?? 3);
 const unsigned = process.env.BENCH_XFR_UNSIGNED !== '0';
 // While profiling: BENCH_XFR_CLIENTS=ours BENCH_XFR_NODE_ARGS='--cpu-prof --cpu-prof-dir=/tmp/prof'.
-const clients = (process.env.BENCH_XFR_CLIENTS ?? 'dig,dnspython,ours').split(',');
+const clients = (process.env.BENCH_XFR_CLIENTS ?? 'named,dig,dnspython,ours').split(',');
 // A second tree to run the client from, in the same run (before/after a change): its
 // bench/xfr-client.mjs on its dist/ when it has one, else (older trees) its bench/xfr-client.ts
 // through tsx.
@@ -118,6 +121,23 @@ try {
     };
   };
   const keyArgs = (signed: boolean) => (signed ? [key.name, 'hmac-sha256'] : []);
+  // named's pace: the same query, the answer read and thrown away (bench/xfr-raw.ts), stopping
+  // at the answer's size, learnt once per query kind by reading until the server goes quiet.
+  const answerBytes = new Map<boolean, number>();
+  const raw = async (signed: boolean): Promise<Run> => {
+    const script = ['--import', 'tsx', 'bench/xfr-raw.ts', String(named.dnsPort), zone];
+    const args = [...script, String(expected), ...keyArgs(signed)];
+    if (!answerBytes.has(signed)) {
+      const { bytes } = JSON.parse(await run(process.execPath, args, env)) as { bytes: number };
+      answerBytes.set(signed, bytes);
+    }
+    return JSON.parse(
+      await run(process.execPath, args, {
+        ...env,
+        BENCH_EXPECTED_BYTES: String(answerBytes.get(signed)),
+      }),
+    ) as Run;
+  };
   const env = { BENCH_KEY_SECRET: secret };
   const dnspython = async (signed: boolean): Promise<Run> =>
     JSON.parse(
@@ -155,6 +175,7 @@ try {
     runs: number;
     measure: (signed: boolean) => Promise<Run>;
   }[] = [
+    { label: "named's pace (no parsing)", key: 'named', runs, measure: raw },
     { label: 'dig +noall +answer AXFR', key: 'dig', runs, measure: dig },
     { label: 'dnspython dns.query.xfr', key: 'dnspython', runs: 1, measure: dnspython },
     {
@@ -202,7 +223,7 @@ try {
     for (const { label, key, id } of contenders) {
       const r = kept.get(id ?? key)!;
       console.log(
-        `  ${label.padEnd(27)} ${rate(r).toFixed(0).padStart(7)} records/s ${r.seconds.toFixed(2).padStart(6)} s (CPU ${r.cpuSeconds.toFixed(2)} s)  peak RSS ${(r.peakRssKiB / 1024).toFixed(0).padStart(3)} MiB  ${ratio(r, 'dig')}  ${ratio(r, 'dnspython')}`,
+        `  ${label.padEnd(27)} ${rate(r).toFixed(0).padStart(7)} records/s ${r.seconds.toFixed(2).padStart(6)} s (CPU ${r.cpuSeconds.toFixed(2)} s)  peak RSS ${(r.peakRssKiB / 1024).toFixed(0).padStart(3)} MiB  ${ratio(r, 'dig')}  ${ratio(r, 'dnspython')}  ${ratio(r, 'named')}`,
       );
     }
   }
