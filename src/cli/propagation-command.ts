@@ -108,10 +108,9 @@ export async function propagationCommand(
         : Number.NaN;
   if (serial !== undefined && !isSerial(serial))
     return usageError(io, `--serial '${serialText}' is not a serial (0-4294967295)`, 'propagation');
-  // Without a primary or a serial, the first server is the reference (copied again once its own
-  // key is read, below: the reference is asked the way that server is).
+  // Without a primary or a serial, the first server is the reference, asked the way that server
+  // is: it is copied once the servers' own keys are read, below.
   const firstIsReference = !primary && serial === undefined;
-  if (firstIsReference) primary = { ...(targets[0] as PropagationServer) };
   const waitText = text('wait');
   const waitSeconds = waitText === undefined ? undefined : parseSeconds(waitText);
   if (waitText !== undefined && waitSeconds === undefined)
@@ -130,7 +129,7 @@ export async function propagationCommand(
   const nudge = options.nudge === true;
   if (nudge && waitSeconds === undefined)
     return usageError(io, '--nudge goes with --wait', 'propagation');
-  if (nudge && !primary)
+  if (nudge && !primary && !firstIsReference)
     return usageError(
       io,
       '--nudge needs the primary (--primary HOST[:PORT]): it is sent rndc notify',
